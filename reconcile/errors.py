@@ -1,0 +1,107 @@
+"""The one exception hierarchy of ``reconcile``.
+
+Every error the library raises on purpose is a :class:`ReconcileError`. Each subclass
+also inherits the built-in exception it refines, so ``except ValueError`` keeps working
+for callers that do not know this library. Each error carries the facts that caused it
+as attributes, survives pickling (so it crosses process pools intact), and its message
+ends with a hint on what to do.
+
+Example:
+    >>> import pickle
+    >>> from reconcile.errors import RangeError, ReconcileError
+    >>> err = RangeError("need low <= high (got low=5,000, high=4,000)",
+    ...                  hint="swap the ends", low=5000.0, high=4000.0)
+    >>> str(err)
+    'need low <= high (got low=5,000, high=4,000): swap the ends'
+    >>> isinstance(err, ValueError) and isinstance(err, ReconcileError)
+    True
+    >>> pickle.loads(pickle.dumps(err)).low
+    5000.0
+
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+__all__ = [
+    "ArgumentError",
+    "CountsMismatchError",
+    "DivisionByRangeError",
+    "ParseError",
+    "RangeError",
+    "ReconcileError",
+    "ScopeMismatchError",
+    "UnitError",
+]
+
+
+class ReconcileError(Exception):
+    """Root of every error raised by ``reconcile``.
+
+    Args:
+        problem: what was wrong, naming the value (``"... (got low=5,000, high=4,000)"``).
+        hint: what the caller can do about it; appended to the message.
+        **facts: the values behind the error, kept as attributes of the same names.
+
+    Example:
+        >>> err = ReconcileError("no figures to add", hint="pass at least one figure")
+        >>> err.hint
+        'pass at least one figure'
+
+    """
+
+    def __init__(self, problem: str, *, hint: str, **facts: Any) -> None:
+        super().__init__(f"{problem}: {hint}")
+        self.problem = problem
+        self.hint = hint
+        self._facts = facts
+        for name, fact in facts.items():
+            setattr(self, name, fact)
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        rebuild = functools.partial(type(self), self.problem, hint=self.hint, **self._facts)
+        return (rebuild, ())
+
+
+class ArgumentError(ReconcileError, ValueError):
+    """An argument is outside what the function accepts (an empty list, bad bounds)."""
+
+
+class RangeError(ReconcileError, ValueError):
+    """A range breaks ``low <= value <= high``, holds NaN, or is negative for a count."""
+
+    low: float
+    value: float
+    high: float
+
+
+class UnitError(ReconcileError, ValueError):
+    """A unit is unknown, or two units cannot be converted into each other."""
+
+    unit: str
+
+
+class CountsMismatchError(ReconcileError, ValueError):
+    """Figures that count different things were combined without saying what the result counts."""
+
+    counts: tuple[str | None, ...]
+
+
+class ScopeMismatchError(ReconcileError, ValueError):
+    """Figures about different places or dates were combined without saying so."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+class DivisionByRangeError(ReconcileError, ZeroDivisionError):
+    """Division by a figure whose range contains zero."""
+
+
+class ParseError(ReconcileError, ValueError):
+    """Text that could not be read; ``text`` and ``position`` say where."""
+
+    text: str
+    position: int

@@ -1,0 +1,783 @@
+"""Figures: reported numbers with their range, unit, scope, source and lineage.
+
+A :class:`Figure` is one number as a source gave it, with the range its words allow
+(``low <= value <= high``, open ends as ``-inf``/``inf``), the unit, what it counts, where
+and when. Arithmetic on figures is interval arithmetic with outward rounding, so it is
+sound: when every input's true value lies in its range, the result's true value lies in
+the result's range. A derived figure remembers the figures it came from (``lineage``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, TypedDict, Unpack
+
+import pandas as pd
+
+from reconcile import _interval
+from reconcile.errors import (
+    ArgumentError,
+    CountsMismatchError,
+    DivisionByRangeError,
+    ParseError,
+    RangeError,
+    ScopeMismatchError,
+    UnitError,
+)
+from reconcile.units import canonical_unit, conversion_factor, display_unit, is_count, registry
+
+__all__ = ["AsOf", "Figure", "Scope", "Source", "difference", "total"]
+
+#: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"),
+#: or a pandas Period, whose frequency keeps the precision (day, month, year).
+AsOf = pd.Period | dt.date | str | None
+
+#: Closeness hedges ("about 5,000") widen by at least this share of the number ...
+ABOUT_MIN_SHARE = 0.05
+#: ... and by at most this share, however round the number is.
+ABOUT_MAX_SHARE = 0.10
+
+
+def _period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
+    if as_of is None or isinstance(as_of, pd.Period):
+        return as_of
+    try:
+        if isinstance(as_of, dt.date):  # datetime and pd.Timestamp are dates too
+            return pd.Period(as_of, freq="D")
+        if isinstance(as_of, str):
+            return pd.Period(as_of.strip())
+    except (ValueError, TypeError) as exc:
+        raise ParseError(
+            f"cannot read {what}={as_of!r} as a date or period",
+            hint="write a day '2016-10-17', a month '2016-10', a quarter '2016Q4' or a year '2016'",
+            text=str(as_of),
+            position=0,
+        ) from exc
+    raise ArgumentError(
+        f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
+        hint="write a day '2016-10-17', a month '2016-10' or a year '2016'",
+    )
+
+
+def _text(name: str, text: object) -> str | None:
+    if text is None:
+        return None
+    if not isinstance(text, str) or not text.strip():
+        raise ArgumentError(
+            f"{name} must be a non-empty string or None (got {text!r})",
+            hint=f"leave {name} out when it is unknown",
+        )
+    return text.strip()
+
+
+def _counts_path(counts: object) -> str | None:
+    path = _text("counts", counts)
+    if path is not None and any(not part.strip() for part in path.split("/")):
+        raise ArgumentError(
+            f"counts must be a path of non-empty names separated by '/' (got {path!r})",
+            hint="write what is counted as e.g. 'troops' or 'troops/us'",
+        )
+    return path
+
+
+def _number(name: str, number: object) -> float:
+    if isinstance(number, bool) or not isinstance(number, (int, float, Fraction)):
+        raise ArgumentError(
+            f"{name} must be a number (got {number!r} of type {type(number).__name__})",
+            hint="pass an int or a float; read phrases such as 'about 5,000' with rc.parse",
+        )
+    try:
+        return float(number)
+    except OverflowError as exc:
+        raise RangeError(
+            f"{name} is too large for a float (got {number!r})",
+            hint="give the figure in a larger unit",
+            low=math.nan, value=math.nan, high=math.nan,
+        ) from exc
+
+
+def _fmt(number: float, rounding: str = "nearest") -> str:
+    """A number as a report prints it: 5,000; 0.45; open ends as ∞.
+
+    Numbers of 100 and more are shown whole. A range's low end is shown rounded down and
+    its high end rounded up (``rounding="down"``/``"up"``), so the printed range still
+    holds the true one.
+    """
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if abs(number) >= 100:
+        whole = {"down": math.floor, "up": math.ceil}.get(rounding, round)(number)
+        return f"{whole:,}"
+    scale = 10**3
+    shown = {"down": math.floor, "up": math.ceil}.get(rounding, round)(number * scale) / scale
+    return f"{shown:,.3f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Who gave a figure: ``name``, through whom (``via``), when (``date``), ``url``, ``quote``.
+
+    Example:
+        >>> cnn = Source(name="U.S. officials", via="CNN", date="2016-10-17")
+        >>> str(cnn)
+        'U.S. officials via CNN'
+        >>> cnn.date
+        datetime.date(2016, 10, 17)
+        >>> cnn.replace(quote="about 5,000").quote
+        'about 5,000'
+
+    """
+
+    name: str | None = None
+    via: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    quote: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("name", "via", "url", "quote"):
+            object.__setattr__(self, name, _text(name, getattr(self, name)))
+        reported = self.date
+        if isinstance(reported, str):
+            period = _period(reported, what="date")
+            assert period is not None
+            reported = period.start_time.date()
+        elif isinstance(reported, dt.datetime):
+            reported = reported.date()
+        elif reported is not None and not isinstance(reported, dt.date):
+            raise ArgumentError(
+                f"date must be a date or an ISO string (got {reported!r})",
+                hint="write the day the source reported the figure, e.g. '2016-10-17'",
+            )
+        object.__setattr__(self, "date", reported)
+
+    def replace(self, **changes: Any) -> Source:
+        """Return a copy with ``changes`` applied (the original is unchanged)."""
+        return dataclasses.replace(self, **changes)
+
+    def __str__(self) -> str:
+        name = self.name or "unnamed source"
+        return f"{name} via {self.via}" if self.via else name
+
+    def __repr__(self) -> str:
+        given = [
+            f"{name}={getattr(self, name)!r}"
+            for name in ("name", "via", "date", "url", "quote")
+            if getattr(self, name) is not None
+        ]
+        return f"Source({', '.join(given)})"
+
+
+class Scope(TypedDict, total=False):
+    """Keyword arguments the named constructors share: unit and what, where, when, who."""
+
+    unit: str
+    counts: str | None
+    place: str | None
+    as_of: AsOf
+    source: Source | str | None
+
+
+def _source(source: object) -> Source | None:
+    if source is None or isinstance(source, Source):
+        return source
+    if isinstance(source, str):
+        return Source(name=source)
+    raise ArgumentError(
+        f"source must be a Source or a name (got {type(source).__name__})",
+        hint="pass source='U.S. officials' or source=Source(name=..., via=...)",
+    )
+
+
+def _fields(scope: Scope) -> dict[str, Any]:
+    """The named constructors' keyword arguments as Figure fields."""
+    fields: dict[str, Any] = dict(scope)
+    if "as_of" in fields:
+        fields["as_of"] = _period(fields["as_of"])
+    if "source" in fields:
+        fields["source"] = _source(fields["source"])
+    return fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """One figure: a value, the range its source's words allow, and what it is about.
+
+    Build reported figures with the named constructors (:meth:`exact`, :meth:`between`,
+    :meth:`at_least`, :meth:`at_most`, :meth:`about`); combine them with ``+ - * /``,
+    :func:`total` and :func:`difference`, which return derived figures with ``lineage``.
+
+    Attributes:
+        value: the number as stated, in ``unit``; always finite.
+        low: the lowest value the source's words allow; ``-inf`` when open.
+        high: the highest value the source's words allow; ``inf`` when open.
+        unit: a unit of :data:`reconcile.units.registry` (``"person"`` by default).
+        counts: what is counted, as a path: ``"troops/us"`` is a part of ``"troops"``.
+        place: where, as the source names it.
+        as_of: the date or period the figure describes (a ``pandas.Period``).
+        source: who gave it (:class:`Source`).
+        hedge: the word that set the range (``"about"``, ``"at least"``), or None.
+        lineage: the figures this one was derived from; empty for a reported figure.
+        operation: how it was derived from ``lineage`` (``"total"``, ``"product"`` ...).
+
+    Counts of people, households and families are never negative: their ranges start
+    at 0 at the lowest.
+
+    Example:
+        >>> militants = Figure.about(5000, counts="militants", place="Mosul",
+        ...                          as_of="2016-10-17", source=Source(name="U.S. officials", via="CNN"))
+        >>> print(militants)
+        about 5,000 militants (4,500–5,500), U.S. officials via CNN, 2016-10-17
+        >>> militants.low, militants.value, militants.high
+        (4500.0, 5000.0, 5500.0)
+        >>> Figure(value=10, low=20, high=30)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.RangeError: need low <= value <= high (got low=20, value=10, high=30): ...
+
+    """
+
+    value: float
+    low: float
+    high: float
+    unit: str = "person"
+    counts: str | None = None
+    place: str | None = None
+    as_of: pd.Period | None = None
+    source: Source | None = None
+    hedge: str | None = None
+    lineage: tuple[Figure, ...] = field(default=())
+    operation: str | None = None
+
+    def __post_init__(self) -> None:
+        value, low, high = (_number(n, getattr(self, n)) for n in ("value", "low", "high"))
+        if math.isnan(value) or math.isnan(low) or math.isnan(high):
+            raise RangeError(
+                f"a figure cannot hold NaN (got low={low}, value={value}, high={high})",
+                hint="use math.inf or -math.inf for an open end; leave out figures that are unknown",
+                low=low, value=value, high=high,
+            )
+        if math.isinf(value):
+            raise RangeError(
+                f"value must be finite (got value={value})",
+                hint="put an open end in low or high, e.g. Figure.at_least(7000)",
+                low=low, value=value, high=high,
+            )
+        if not low <= value <= high:
+            raise RangeError(
+                f"need low <= value <= high (got low={_fmt(low)}, value={_fmt(value)}, high={_fmt(high)})",
+                hint="check the order of the range's ends, or use Figure.between(low, high)",
+                low=low, value=value, high=high,
+            )
+        unit = canonical_unit(self.unit)
+        if low < 0 and is_count(unit):
+            raise RangeError(
+                f"a count of {display_unit(unit)} cannot be negative (got low={_fmt(low)})",
+                hint="an open lower end of a count is 0: use Figure.at_most(n) or low=0",
+                low=low, value=value, high=high,
+            )
+        lineage = tuple(self.lineage)
+        if not all(isinstance(parent, Figure) for parent in lineage):
+            raise ArgumentError("lineage must hold figures only", hint="pass the input figures")
+        set_ = object.__setattr__
+        set_(self, "value", value)
+        set_(self, "low", low)
+        set_(self, "high", high)
+        set_(self, "unit", unit)
+        set_(self, "counts", _counts_path(self.counts))
+        set_(self, "place", _text("place", self.place))
+        set_(self, "as_of", _period(self.as_of))
+        set_(self, "source", _source(self.source))
+        set_(self, "hedge", _text("hedge", self.hedge))
+        set_(self, "lineage", lineage)
+        set_(self, "operation", _text("operation", self.operation))
+
+    # -- named constructors -------------------------------------------------------------
+
+    @classmethod
+    def exact(cls, value: float, *, hedge: str | None = None, **scope: Unpack[Scope]) -> Figure:
+        """A figure given as exact: ``low == value == high``.
+
+        Example:
+            >>> Figure.exact(600, counts="troops/us/added").high
+            600.0
+
+        """
+        return cls(value=value, low=value, high=value, hedge=hedge, **_fields(scope))
+
+    @classmethod
+    def between(
+        cls,
+        low: float,
+        high: float,
+        *,
+        value: float | None = None,
+        hedge: str | None = None,
+        **scope: Unpack[Scope],
+    ) -> Figure:
+        """A figure given as a range ("3,000 to 5,000"); ``value`` defaults to the midpoint.
+
+        Example:
+            >>> Figure.between(3000, 5000).value
+            4000.0
+
+        """
+        if value is None:
+            low_f, high_f = _number("low", low), _number("high", high)
+            if math.isinf(low_f) or math.isinf(high_f):
+                raise ArgumentError(
+                    f"a range with an open end has no midpoint (got low={_fmt(low_f)}, high={_fmt(high_f)})",
+                    hint="pass value= as stated, or use Figure.at_least / Figure.at_most",
+                )
+            value = low_f + (high_f - low_f) / 2
+        return cls(value=value, low=low, high=high, hedge=hedge, **_fields(scope))
+
+    @classmethod
+    def at_least(cls, value: float, *, hedge: str | None = "at least", **scope: Unpack[Scope]) -> Figure:
+        """A figure with a floor and no ceiling ("at least 7,000").
+
+        Example:
+            >>> Figure.at_least(7000).high
+            inf
+
+        """
+        return cls(value=value, low=value, high=math.inf, hedge=hedge, **_fields(scope))
+
+    @classmethod
+    def at_most(cls, value: float, *, hedge: str | None = "at most", **scope: Unpack[Scope]) -> Figure:
+        """A figure with a ceiling ("as many as 100,000"); a count's floor is 0.
+
+        Example:
+            >>> Figure.at_most(100_000, hedge="as many as").low
+            0.0
+            >>> Figure.at_most(-2.5, unit="dimensionless").low
+            -inf
+
+        """
+        unit = canonical_unit(scope.get("unit", "person"))
+        low = 0.0 if is_count(unit) else -math.inf
+        return cls(value=value, low=low, high=value, hedge=hedge, **_fields(scope))
+
+    @classmethod
+    def about(
+        cls,
+        value: float,
+        *,
+        hedge: str | None = "about",
+        min_share: float = ABOUT_MIN_SHARE,
+        max_share: float = ABOUT_MAX_SHARE,
+        **scope: Unpack[Scope],
+    ) -> Figure:
+        """A figure given roughly: the range follows the number's rounding.
+
+        The half-width is half a unit of the number's last significant digit, at least
+        ``min_share`` and at most ``max_share`` of the number. So "about 5,000" (rounded to
+        the thousand) spans 4,500–5,500, "about 3,600" spans 3,420–3,780, and
+        "about 1 million" spans 0.9–1.1 million, not 0.5–1.5 million. With ``min_share=0``
+        the rounding alone sets the range, the reading of a plain round number.
+
+        Example:
+            >>> f = Figure.about(3600)
+            >>> f.low, f.high
+            (3420.0, 3780.0)
+            >>> Figure.about(5120).high - Figure.about(5120).low < 1000
+            True
+            >>> Figure.about(1_000_000, hedge=None, min_share=0).low
+            900000.0
+
+        """
+        number = _number("value", value)
+        if not 0 <= min_share <= max_share:
+            raise ArgumentError(
+                f"need 0 <= min_share <= max_share (got min_share={min_share}, max_share={max_share})",
+                hint="shares are fractions of the number, e.g. min_share=0.05, max_share=0.10",
+            )
+        # Shares are read as the decimals they were written as (0.05 is 1/20, not the float).
+        size = Fraction(abs(number))
+        half = max(Fraction(_interval.rounding_unit(number)) / 2, size * Fraction(repr(min_share)))
+        half = min(half, size * Fraction(repr(max_share)))
+        low = _interval.round_down(Fraction(number) - half)
+        high = _interval.round_up(Fraction(number) + half)
+        if is_count(canonical_unit(scope.get("unit", "person"))):
+            low = max(low, 0.0)
+        return cls(value=number, low=low, high=high, hedge=hedge, **_fields(scope))
+
+    # -- views --------------------------------------------------------------------------
+
+    @property
+    def is_exact(self) -> bool:
+        """True when the range is a single point.
+
+        Example:
+            >>> Figure.exact(600).is_exact, Figure.about(600).is_exact
+            (True, False)
+
+        """
+        return self.low == self.high
+
+    @property
+    def pint_unit(self) -> Any:
+        """The figure's unit as a pint ``Unit`` of :data:`reconcile.units.registry`.
+
+        Example:
+            >>> Figure.exact(3, unit="people").pint_unit
+            <Unit('person')>
+
+        """
+        return registry.Unit(self.unit)
+
+    def replace(self, **changes: Any) -> Figure:
+        """Return a copy with ``changes`` applied, validated again; the original is unchanged.
+
+        Example:
+            >>> Figure.exact(1_000_000).replace(counts="residents").counts
+            'residents'
+
+        """
+        return dataclasses.replace(self, **changes)
+
+    def to(self, unit: str) -> Figure:
+        """The same figure in another unit; its range is rounded outward.
+
+        Raises:
+            UnitError: when the units measure different things (people and households).
+
+        Example:
+            >>> Figure.about(1.5, unit="km**2").to("m**2").value
+            1500000.0
+
+        """
+        target = canonical_unit(unit)
+        if target == self.unit:
+            return self
+        factor = conversion_factor(self.unit, target)
+        low, high = _interval.scale((self.low, self.high), factor)
+        value = min(max(self.value * factor, low), high)
+        return self.replace(value=value, low=low, high=high, unit=target)
+
+    def origins(self) -> tuple[Figure, ...]:
+        """The reported figures behind this one, depth first, in the order they were combined.
+
+        Example:
+            >>> a, b = Figure.exact(1), Figure.exact(2)
+            >>> (a + b).origins() == (a, b)
+            True
+
+        """
+        if not self.lineage:
+            return (self,)
+        return tuple(origin for parent in self.lineage for origin in parent.origins())
+
+    # -- text ---------------------------------------------------------------------------
+
+    def noun(self) -> str:
+        """What the figure's number is of, as words: its ``counts``, else its unit.
+
+        Example:
+            >>> Figure.exact(7619, unit="family", counts="displaced").noun()
+            'families (displaced)'
+
+        """
+        if self.unit == "person":
+            return self.counts or "people"
+        noun = display_unit(self.unit)
+        return f"{noun} ({self.counts})" if self.counts else noun
+
+    def phrase(self) -> str:
+        """The figure as words: hedge, value and what it counts ("about 5,000 militants").
+
+        Example:
+            >>> Figure.at_least(7000, counts="militants").phrase()
+            'at least 7,000 militants'
+
+        """
+        words = [self.hedge, _fmt(self.value), self.noun()]
+        return " ".join(word for word in words if word)
+
+    def range_text(self) -> str:
+        """The range as ``low–high``, open ends as ∞.
+
+        Example:
+            >>> Figure.at_least(7000).range_text()
+            '7,000–∞'
+
+        """
+        return f"{_fmt(self.low, 'down')}–{_fmt(self.high, 'up')}"
+
+    def __str__(self) -> str:
+        parts = [self.phrase() if self.is_exact else f"{self.phrase()} ({self.range_text()})"]
+        if self.source is not None:
+            parts.append(str(self.source))
+        elif self.lineage:
+            parts.append(f"{self.operation or 'derived'} of {len(self.lineage)} figures")
+        if self.as_of is not None:
+            parts.append(str(self.as_of))
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        shown: list[str] = [
+            f"value={self.value!r}",
+            f"low={self.low!r}",
+            f"high={self.high!r}",
+            f"unit={self.unit!r}",
+        ]
+        for name in ("counts", "place", "as_of", "source", "hedge", "operation"):
+            attribute = getattr(self, name)
+            if attribute is not None:
+                shown.append(f"{name}={str(attribute)!r}" if name == "as_of" else f"{name}={attribute!r}")
+        if self.lineage:
+            shown.append(f"lineage=<{len(self.lineage)} figures>")
+        return f"Figure({', '.join(shown)})"
+
+    # -- arithmetic ---------------------------------------------------------------------
+
+    def _like(self, number: object) -> Figure:
+        """A plain number in an operation, read as exact in this figure's unit and scope."""
+        return Figure.exact(
+            _number("operand", number), unit=self.unit, counts=self.counts,
+            place=self.place, as_of=self.as_of,
+        )
+
+    def __add__(self, other: Figure | float) -> Figure:
+        other_figure = other if isinstance(other, Figure) else self._like(other)
+        return total([self, other_figure])
+
+    def __radd__(self, other: float) -> Figure:
+        return total([self._like(other), self])
+
+    def __sub__(self, other: Figure | float) -> Figure:
+        return difference(self, other if isinstance(other, Figure) else self._like(other))
+
+    def __rsub__(self, other: float) -> Figure:
+        return difference(self._like(other), self)
+
+    def __mul__(self, other: Figure | float) -> Figure:
+        return _product(self, _ratio(other), "product")
+
+    def __rmul__(self, other: float) -> Figure:
+        return _product(_ratio(other), self, "product")
+
+    def __truediv__(self, other: Figure | float) -> Figure:
+        return _product(self, _ratio(other), "quotient")
+
+    def __rtruediv__(self, other: float) -> Figure:
+        return _product(_ratio(other), self, "quotient")
+
+
+def _ratio(number: object) -> Figure:
+    if isinstance(number, Figure):
+        return number
+    return Figure.exact(_number("operand", number), unit="dimensionless")
+
+
+def _merge_scope(name: str, figures: list[Figure], given: object) -> Any:
+    """The one place or date the figures share (unknown ones aside), or the caller's word."""
+    if given is not None:
+        return _period(given) if name == "as_of" else _text(name, given)
+    known = {getattr(f, name) for f in figures} - {None}
+    if len(known) > 1:
+        shown = tuple(sorted(str(value) for value in known))
+        raise ScopeMismatchError(
+            f"the figures have different {name} values ({', '.join(map(repr, shown))})",
+            hint=f"pass {name}= to say what the result covers, e.g. rc.total(figures, {name}=...)",
+            field=name,
+            values=shown,
+        )
+    return known.pop() if known else None
+
+
+def _clip_count(
+    low: float, value: float, high: float, unit: str, inputs: list[Figure]
+) -> tuple[float, float, float]:
+    """A count's range is cut at 0; a range wholly below 0 means the inputs contradict."""
+    if is_count(unit) and low < 0:
+        if high < 0:
+            described = "; ".join(str(f) for f in inputs)
+            raise RangeError(
+                f"the result would be a negative count of {display_unit(unit)} "
+                f"(got {_fmt(low)}–{_fmt(high)} from {described})",
+                hint="the part is larger than the whole: check the figures with rc.compare",
+                low=low, value=value, high=high,
+            )
+        low = 0.0
+    return low, min(max(value, low), high), high
+
+
+def _check_no_part_with_whole(figures: list[Figure]) -> None:
+    paths = {f.counts for f in figures if f.counts is not None}
+    for path in paths:
+        for other in paths:
+            if other != path and path.startswith(other + "/"):
+                raise CountsMismatchError(
+                    f"{path!r} is a part of {other!r}: adding them counts {path!r} twice",
+                    hint="add only disjoint parts, or compare the part with the whole instead",
+                    counts=(path, other),
+                )
+
+
+def total(
+    figures: Iterable[Figure],
+    *,
+    counts: str | None = None,
+    place: str | None = None,
+    as_of: AsOf = None,
+    unit: str | None = None,
+) -> Figure:
+    """The sum of figures, with a sound range: the sum of the lows to the sum of the highs.
+
+    The figures must count the same thing unless ``counts`` names what the total counts,
+    and share place and date unless ``place`` / ``as_of`` say what the total covers.
+    A figure and a part of it (``troops`` and ``troops/us``) are never added. The result
+    is in ``unit``, or the first figure's unit; its value is the correctly rounded sum of
+    the values, so the order of the figures does not change it.
+
+    Args:
+        figures: the figures to add (at least one).
+        counts: what the total counts, required when the figures count different things.
+        place: the place the total covers, required when the figures' places differ.
+        as_of: the date the total describes, required when the figures' dates differ.
+        unit: the unit of the result.
+
+    Raises:
+        CountsMismatchError: figures count different things and ``counts`` is not given.
+        ScopeMismatchError: places or dates differ and the caller did not name the total's.
+        UnitError: a figure's unit cannot be converted to the total's.
+
+    Example:
+        >>> us = Figure.about(5000, counts="troops/us")
+        >>> coalition = Figure.about(3600, counts="troops/coalition", hedge="approximately")
+        >>> foreign = total([us, coalition], counts="troops/foreign")
+        >>> print(foreign)
+        8,600 troops/foreign (7,920–9,280), total of 2 figures
+        >>> total([us, coalition])
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.CountsMismatchError: the figures count different things (...): ...
+
+    """
+    inputs = list(figures)
+    if not inputs:
+        raise ArgumentError("no figures to add", hint="pass at least one figure to rc.total")
+    for index, figure in enumerate(inputs):
+        if not isinstance(figure, Figure):
+            raise ArgumentError(
+                f"item {index} is not a Figure (got {figure!r})",
+                hint="build figures with rc.parse or the Figure constructors first",
+            )
+    target = canonical_unit(unit) if unit is not None else inputs[0].unit
+    converted = [_convert(figure, target, index) for index, figure in enumerate(inputs)]
+    kinds = {figure.counts for figure in inputs}
+    if counts is None and len(kinds) > 1:
+        shown = tuple(sorted(str(kind) for kind in kinds))
+        raise CountsMismatchError(
+            f"the figures count different things ({', '.join(map(repr, shown))})",
+            hint="pass counts= to say what the total counts, e.g. counts='troops/foreign'",
+            counts=tuple(kinds),
+        )
+    _check_no_part_with_whole(inputs)
+    low, high = _interval.add((f.low, f.high) for f in converted)
+    value = math.fsum(f.value for f in converted)
+    low, value, high = _clip_count(low, value, high, target, inputs)
+    return Figure(
+        value=value, low=low, high=high, unit=target,
+        counts=_counts_path(counts) if counts is not None else inputs[0].counts,
+        place=_merge_scope("place", inputs, place),
+        as_of=_merge_scope("as_of", inputs, as_of),
+        lineage=tuple(inputs), operation="total",
+    )
+
+
+def difference(
+    whole: Figure,
+    part: Figure,
+    *,
+    counts: str | None = None,
+    place: str | None = None,
+    as_of: AsOf = None,
+) -> Figure:
+    """``whole - part``, with a sound range: ``whole.low - part.high`` to ``whole.high - part.low``.
+
+    For counts of people the result is a count too (what is left), so its range is cut
+    at 0; a range wholly below 0 is an error, since then the part cannot fit in the whole.
+    ``counts`` names what the difference counts when the two figures count different things.
+
+    Raises:
+        CountsMismatchError: the figures count different things and ``counts`` is not given.
+        RangeError: the part is certainly larger than the whole.
+
+    Example:
+        >>> after = Figure.about(5000, counts="troops/us")
+        >>> added = Figure.exact(600, counts="troops/us/added")
+        >>> before = difference(after, added, counts="troops/us/before")
+        >>> before.low, before.value, before.high
+        (3900.0, 4400.0, 4900.0)
+
+    """
+    for name, figure in (("whole", whole), ("part", part)):
+        if not isinstance(figure, Figure):
+            raise ArgumentError(
+                f"{name} is not a Figure (got {figure!r})",
+                hint="build figures with rc.parse or the Figure constructors first",
+            )
+    if counts is None and whole.counts != part.counts:
+        raise CountsMismatchError(
+            f"cannot subtract {part.counts!r} from {whole.counts!r} without saying what is left",
+            hint="use rc.difference(whole, part, counts=...) to name what the difference counts",
+            counts=(whole.counts, part.counts),
+        )
+    converted = _convert(part, whole.unit, 1)
+    low, high = _interval.subtract((whole.low, whole.high), (converted.low, converted.high))
+    inputs = [whole, part]
+    low, value, high = _clip_count(low, whole.value - converted.value, high, whole.unit, inputs)
+    return Figure(
+        value=value, low=low, high=high, unit=whole.unit,
+        counts=_counts_path(counts) if counts is not None else whole.counts,
+        place=_merge_scope("place", inputs, place),
+        as_of=_merge_scope("as_of", inputs, as_of),
+        lineage=(whole, part), operation="difference",
+    )
+
+
+def _convert(figure: Figure, unit: str, index: int) -> Figure:
+    try:
+        return figure.to(unit)
+    except UnitError as exc:
+        raise UnitError(
+            f"figure {index} ({figure.phrase()}) is in {figure.unit!r}, which cannot be "
+            f"combined with {unit!r}",
+            hint=exc.hint,
+            unit=figure.unit,
+        ) from exc
+
+
+def _product(a: Figure, b: Figure, operation: str) -> Figure:
+    """``a * b`` or ``a / b``: the hull of the products (quotients) of the ends."""
+    if operation == "quotient":
+        if b.low <= 0 <= b.high:
+            raise DivisionByRangeError(
+                f"cannot divide by {b.phrase()}: its range {b.range_text()} contains 0",
+                hint="divide only by figures whose whole range is above 0 (or below 0)",
+                low=b.low, high=b.high,
+            )
+        low, high = _interval.divide((a.low, a.high), (b.low, b.high))
+        value = a.value / b.value
+        unit = canonical_unit(str(a.pint_unit / b.pint_unit))
+    else:
+        low, high = _interval.multiply((a.low, a.high), (b.low, b.high))
+        value = a.value * b.value
+        unit = canonical_unit(str(a.pint_unit * b.pint_unit))
+    inputs = [a, b]
+    low, value, high = _clip_count(low, value, high, unit, inputs)
+    kinds = {a.counts, b.counts} - {None}
+    return Figure(
+        value=value, low=low, high=high, unit=unit,
+        counts=kinds.pop() if len(kinds) == 1 else None,
+        place=_merge_scope("place", inputs, None),
+        as_of=_merge_scope("as_of", inputs, None),
+        lineage=(a, b), operation=operation,
+    )

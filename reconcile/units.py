@@ -1,0 +1,143 @@
+"""The one pint unit registry of ``reconcile``, with units that count people.
+
+People, households and families each get a dimension of their own, so pint itself refuses
+to add people to households: a household becomes people only through a household size
+that the caller supplies as a figure (``person / household``). Nothing else in the
+library creates a registry.
+
+The module stands for the registry: ``rc.units.Quantity``, ``rc.units.person`` and any
+other registry attribute reach :data:`registry` itself.
+
+Example:
+    >>> import reconcile as rc
+    >>> from reconcile.units import canonical_unit
+    >>> canonical_unit("people"), canonical_unit("persons"), canonical_unit("families")
+    ('person', 'person', 'family')
+    >>> (rc.units.Quantity(3, "person") + rc.units.Quantity(2, "people")).magnitude
+    5
+    >>> rc.units.Quantity(3, "person").is_compatible_with("household")
+    False
+
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pint
+
+from reconcile.errors import UnitError
+
+__all__ = [
+    "COUNT_DIMENSIONS",
+    "canonical_unit",
+    "conversion_factor",
+    "display_unit",
+    "is_count",
+    "registry",
+]
+
+#: The library's one pint registry.
+registry: pint.UnitRegistry[Any] = pint.UnitRegistry(on_redefinition="raise")
+registry.define("person = [population] = _ = people = persons")
+registry.define("household = [household] = hh = households")
+registry.define("family = [family] = _ = families")
+registry.define("USD = [currency] = US$ = usd = US_dollar")
+
+#: The dimensions whose quantities are counts, and so can never be negative.
+COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]"})
+
+_PLURALS = {"person": "people", "household": "households", "family": "families"}
+
+
+@functools.lru_cache(maxsize=512)
+def canonical_unit(unit: str) -> str:
+    """Return the registry's own spelling of ``unit``, so equal units compare equal.
+
+    Args:
+        unit: a unit expression pint understands, with this library's units
+            (``"people"``, ``"person / household"``, ``"km**2"``, ``""`` for a pure number).
+
+    Returns:
+        The canonical name (``"person"`` for ``"people"``, ``"dimensionless"`` for ``""``).
+
+    Raises:
+        UnitError: when the unit is unknown.
+
+    Example:
+        >>> canonical_unit("people / households")
+        'person / household'
+        >>> canonical_unit("")
+        'dimensionless'
+
+    """
+    try:
+        return str(registry.Unit(unit))
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as exc:
+        raise UnitError(
+            f"unknown unit {unit!r}",
+            hint="use a pint unit such as 'person', 'household', 'family', 'USD', "
+            "'tonne', 'km**2' or 'dimensionless'",
+            unit=unit,
+        ) from exc
+
+
+@functools.lru_cache(maxsize=512)
+def conversion_factor(source: str, target: str) -> float:
+    """Return the factor that turns a magnitude in ``source`` into one in ``target``.
+
+    Raises:
+        UnitError: when the two units measure different things (people and households,
+            troops and dollars).
+
+    Example:
+        >>> conversion_factor("km**2", "m**2")
+        1000000.0
+        >>> conversion_factor("person", "household")
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.UnitError: cannot convert 'person' to 'household' ...
+
+    """
+    try:
+        return float(registry.Quantity(1.0, source).to(target).magnitude)
+    except pint.errors.DimensionalityError as exc:
+        raise UnitError(
+            f"cannot convert {source!r} to {target!r} ({exc.dim1} is not {exc.dim2})",
+            hint="people, households and families are different units: multiply households "
+            "by a household size figure (unit 'person / household') to get people",
+            unit=source,
+        ) from exc
+
+
+def is_count(unit: str) -> bool:
+    """Tell whether ``unit`` counts people, households or families (never negative).
+
+    Example:
+        >>> is_count("person"), is_count("person / household"), is_count("USD")
+        (True, True, False)
+
+    """
+    dimensionality = registry.Unit(unit).dimensionality
+    return any(str(dimension) in COUNT_DIMENSIONS for dimension in dimensionality)
+
+
+def display_unit(unit: str) -> str:
+    """Return the unit as a reader would write it after a number (``"people"``).
+
+    Example:
+        >>> display_unit("person"), display_unit("USD"), display_unit("dimensionless")
+        ('people', 'USD', '')
+
+    """
+    if unit == "dimensionless":
+        return ""
+    return _PLURALS.get(unit, unit)
+
+
+def __getattr__(name: str) -> Any:
+    """Let the module stand for the registry: ``rc.units.Quantity``, ``rc.units.km``."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(registry, name)
