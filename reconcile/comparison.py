@@ -103,8 +103,12 @@ def compare(a: Figure, b: Figure) -> Comparison:
     contradicts = a.high < other.low or other.high < a.low
     overlap = None if contradicts else (max(a.low, other.low), min(a.high, other.high))
     return Comparison(
-        a=a, b=b, contradicts=contradicts, gap=gap,
-        overlap=overlap, unit=a.unit,
+        a=a,
+        b=b,
+        contradicts=contradicts,
+        gap=gap,
+        overlap=overlap,
+        unit=a.unit,
     )
 
 

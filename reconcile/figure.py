@@ -97,7 +97,9 @@ def _number(name: str, number: object) -> float:
         raise RangeError(
             f"{name} is too large for a float (got {number!r})",
             hint="give the figure in a larger unit",
-            low=math.nan, value=math.nan, high=math.nan,
+            low=math.nan,
+            value=math.nan,
+            high=math.nan,
         ) from exc
 
 
@@ -260,26 +262,34 @@ class Figure:
             raise RangeError(
                 f"a figure cannot hold NaN (got low={low}, value={value}, high={high})",
                 hint="use math.inf or -math.inf for an open end; leave out figures that are unknown",
-                low=low, value=value, high=high,
+                low=low,
+                value=value,
+                high=high,
             )
         if math.isinf(value):
             raise RangeError(
                 f"value must be finite (got value={value})",
                 hint="put an open end in low or high, e.g. Figure.at_least(7000)",
-                low=low, value=value, high=high,
+                low=low,
+                value=value,
+                high=high,
             )
         if not low <= value <= high:
             raise RangeError(
                 f"need low <= value <= high (got low={_fmt(low)}, value={_fmt(value)}, high={_fmt(high)})",
                 hint="check the order of the range's ends, or use Figure.between(low, high)",
-                low=low, value=value, high=high,
+                low=low,
+                value=value,
+                high=high,
             )
         unit = canonical_unit(self.unit)
         if low < 0 and is_count(unit):
             raise RangeError(
                 f"a count of {display_unit(unit)} cannot be negative (got low={_fmt(low)})",
                 hint="an open lower end of a count is 0: use Figure.at_most(n) or low=0",
-                low=low, value=value, high=high,
+                low=low,
+                value=value,
+                high=high,
             )
         lineage = tuple(self.lineage)
         if not all(isinstance(parent, Figure) for parent in lineage):
@@ -539,8 +549,11 @@ class Figure:
     def _like(self, number: object) -> Figure:
         """A plain number in an operation, read as exact in this figure's unit and scope."""
         return Figure.exact(
-            _number("operand", number), unit=self.unit, counts=self.counts,
-            place=self.place, as_of=self.as_of,
+            _number("operand", number),
+            unit=self.unit,
+            counts=self.counts,
+            place=self.place,
+            as_of=self.as_of,
         )
 
     def __add__(self, other: Figure | float) -> Figure:
@@ -602,7 +615,9 @@ def _clip_count(
                 f"the result would be a negative count of {display_unit(unit)} "
                 f"(got {_fmt(low)}–{_fmt(high)} from {described})",
                 hint="the part is larger than the whole: check the figures with rc.compare",
-                low=low, value=value, high=high,
+                low=low,
+                value=value,
+                high=high,
             )
         low = 0.0
     return low, min(max(value, low), high), high
@@ -684,11 +699,15 @@ def total(
     value = math.fsum(f.value for f in converted)
     low, value, high = _clip_count(low, value, high, target, inputs)
     return Figure(
-        value=value, low=low, high=high, unit=target,
+        value=value,
+        low=low,
+        high=high,
+        unit=target,
         counts=_counts_path(counts) if counts is not None else inputs[0].counts,
         place=_merge_scope("place", inputs, place),
         as_of=_merge_scope("as_of", inputs, as_of),
-        lineage=tuple(inputs), operation="total",
+        lineage=tuple(inputs),
+        operation="total",
     )
 
 
@@ -735,11 +754,15 @@ def difference(
     inputs = [whole, part]
     low, value, high = _clip_count(low, whole.value - converted.value, high, whole.unit, inputs)
     return Figure(
-        value=value, low=low, high=high, unit=whole.unit,
+        value=value,
+        low=low,
+        high=high,
+        unit=whole.unit,
         counts=_counts_path(counts) if counts is not None else whole.counts,
         place=_merge_scope("place", inputs, place),
         as_of=_merge_scope("as_of", inputs, as_of),
-        lineage=(whole, part), operation="difference",
+        lineage=(whole, part),
+        operation="difference",
     )
 
 
@@ -762,7 +785,8 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
             raise DivisionByRangeError(
                 f"cannot divide by {b.phrase()}: its range {b.range_text()} contains 0",
                 hint="divide only by figures whose whole range is above 0 (or below 0)",
-                low=b.low, high=b.high,
+                low=b.low,
+                high=b.high,
             )
         low, high = _interval.divide((a.low, a.high), (b.low, b.high))
         value = a.value / b.value
@@ -775,9 +799,13 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
     low, value, high = _clip_count(low, value, high, unit, inputs)
     kinds = {a.counts, b.counts} - {None}
     return Figure(
-        value=value, low=low, high=high, unit=unit,
+        value=value,
+        low=low,
+        high=high,
+        unit=unit,
         counts=kinds.pop() if len(kinds) == 1 else None,
         place=_merge_scope("place", inputs, None),
         as_of=_merge_scope("as_of", inputs, None),
-        lineage=(a, b), operation=operation,
+        lineage=(a, b),
+        operation=operation,
     )

@@ -102,8 +102,14 @@ def figures(
         if may_open_low and draw(st.booleans()):
             low = -math.inf
         return Figure(
-            value=value, low=low, high=high, unit=canonical, counts=draw(counts_strategy),
-            place=place, as_of=period, source=draw(st.none() | sources()),
+            value=value,
+            low=low,
+            high=high,
+            unit=canonical,
+            counts=draw(counts_strategy),
+            place=place,
+            as_of=period,
+            source=draw(st.none() | sources()),
         )
 
     return draw_figure()

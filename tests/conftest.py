@@ -10,7 +10,11 @@ from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", deadline=None)
 settings.register_profile(
-    "ci", derandomize=True, deadline=None, max_examples=300, print_blob=True,
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=300,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("thorough", deadline=None, max_examples=5000)
