@@ -1,0 +1,41 @@
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import reconcile as rc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_all_is_sorted_and_every_name_exists() -> None:
+    assert rc.__all__ == sorted(rc.__all__)
+    for name in rc.__all__:
+        assert hasattr(rc, name), name
+
+
+def test_every_public_callable_has_a_docstring_with_an_example() -> None:
+    for name in rc.__all__:
+        member = getattr(rc, name)
+        if (callable(member) and not isinstance(member, type)) or name in {"Figure", "Comparison", "Source"}:
+            assert member.__doc__ and ">>>" in member.__doc__, name
+
+
+def test_package_ships_type_information() -> None:
+    assert (Path(rc.__file__).parent / "py.typed").exists()
+
+
+def test_mosul_example_reports_the_contradiction_and_the_totals() -> None:
+    report = runpy.run_path(str(ROOT / "examples" / "mosul_2016.py"))["report"]()
+    assert "the two estimates contradict" in report
+    assert "1,500 militants apart" in report
+    assert "8,600 troops/foreign (7,920–9,280)" in report
+    assert "3,900–4,900" in report
+    assert "1,636,363–2,444,445" in report
+
+
+def test_mosul_example_runs_as_a_script() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "mosul_2016.py")], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("Mosul, 17 October 2016")
