@@ -1,7 +1,7 @@
 """reconcile: reported humanitarian figures as typed quantities with honest ranges.
 
 Build figures with their source and range, add them with sound interval arithmetic,
-and compare them to find contradictions.
+compare them to find contradictions, and reconcile whole tables of claims.
 
 Example:
     >>> import reconcile as rc
@@ -12,10 +12,14 @@ Example:
 
 """
 
-from reconcile import errors, strategies, units
+from reconcile import errors, schemas, strategies, units
+from reconcile.claims import from_claims, read_claims, to_claims
 from reconcile.comparison import Comparison, agrees, compare
+from reconcile.consensus import POLICIES, Reconciliation, reconcile
 from reconcile.errors import (
     ArgumentError,
+    ClaimsError,
+    ConflictError,
     CountsMismatchError,
     DivisionByRangeError,
     ParseError,
@@ -29,14 +33,18 @@ from reconcile.figure import Figure, Scope, Source, difference, total
 __version__ = "0.1.0"
 
 __all__ = [
+    "POLICIES",
     "ArgumentError",
+    "ClaimsError",
     "Comparison",
+    "ConflictError",
     "CountsMismatchError",
     "DivisionByRangeError",
     "Figure",
     "ParseError",
     "RangeError",
     "ReconcileError",
+    "Reconciliation",
     "Scope",
     "ScopeMismatchError",
     "Source",
@@ -45,7 +53,12 @@ __all__ = [
     "compare",
     "difference",
     "errors",
+    "from_claims",
+    "read_claims",
+    "reconcile",
+    "schemas",
     "strategies",
+    "to_claims",
     "total",
     "units",
 ]

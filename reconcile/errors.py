@@ -27,6 +27,8 @@ from typing import Any
 
 __all__ = [
     "ArgumentError",
+    "ClaimsError",
+    "ConflictError",
     "CountsMismatchError",
     "DivisionByRangeError",
     "ParseError",
@@ -43,6 +45,7 @@ class ReconcileError(Exception):
     Args:
         problem: what was wrong, naming the value (``"... (got low=5,000, high=4,000)"``).
         hint: what the caller can do about it; appended to the message.
+        details: further lines (one per bad row, say), shown after the hint.
         **facts: the values behind the error, kept as attributes of the same names.
 
     Example:
@@ -52,16 +55,20 @@ class ReconcileError(Exception):
 
     """
 
-    def __init__(self, problem: str, *, hint: str, **facts: Any) -> None:
-        super().__init__(f"{problem}: {hint}")
+    def __init__(self, problem: str, *, hint: str, details: str | None = None, **facts: Any) -> None:
+        message = f"{problem}: {hint}"
+        super().__init__(f"{message}\n{details}" if details else message)
         self.problem = problem
         self.hint = hint
+        self.details = details
         self._facts = facts
         for name, fact in facts.items():
             setattr(self, name, fact)
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
-        rebuild = functools.partial(type(self), self.problem, hint=self.hint, **self._facts)
+        rebuild = functools.partial(
+            type(self), self.problem, hint=self.hint, details=self.details, **self._facts
+        )
         return (rebuild, ())
 
 
@@ -105,3 +112,16 @@ class ParseError(ReconcileError, ValueError):
 
     text: str
     position: int
+
+
+class ClaimsError(ReconcileError, ValueError):
+    """A claims table broke its contract; ``failures`` is a table of every failing case."""
+
+    failures: Any
+    origin: str | None
+
+
+class ConflictError(ReconcileError, ValueError):
+    """Raised on request by ``Reconciliation.raise_if_conflicts``; ``conflicts`` is the table."""
+
+    conflicts: Any

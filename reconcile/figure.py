@@ -191,6 +191,8 @@ class Scope(TypedDict, total=False):
 
 
 def _source(source: object) -> Source | None:
+    if isinstance(source, Source) and source == Source():
+        return None  # a source that names nothing is no source
     if source is None or isinstance(source, Source):
         return source
     if isinstance(source, str):

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from hypothesis import strategies as st
 
+from reconcile.claims import to_claims
 from reconcile.errors import ArgumentError
 from reconcile.figure import AsOf, Figure, Source, _period
 from reconcile.units import canonical_unit, is_count
 
-__all__ = ["figures", "sources", "values_in"]
+__all__ = ["claims", "figures", "sources", "values_in"]
 
 
 def sources() -> st.SearchStrategy[Source]:
@@ -130,3 +132,62 @@ def values_in(figure: Figure) -> st.SearchStrategy[float]:
         allow_nan=False,
         allow_infinity=False,
     )
+
+
+def claims(
+    *,
+    max_quantities: int = 4,
+    max_claims: int = 5,
+    max_value: float = 1e6,
+    integers: bool = True,
+    weights: bool = False,
+) -> st.SearchStrategy[pd.DataFrame]:
+    """Claims tables: up to ``max_quantities`` quantities with 1 to ``max_claims`` claims each.
+
+    The rows of different quantities are interleaved, and each quantity's key (``counts``,
+    ``place``, ``as_of``) is distinct, so a table tests grouping as well as reconciliation.
+
+    Args:
+        max_quantities: the most quantities in one table (at least 1).
+        max_claims: the most claims about one quantity (at least 1).
+        max_value: the largest value or finite end of a range.
+        integers: when True, values and ends are whole numbers.
+        weights: when True, the table has a ``weight`` column (some cells empty).
+
+    Raises:
+        ArgumentError: a count is below 1.
+
+    Example:
+        >>> from hypothesis import find
+        >>> table = find(claims(), lambda table: table["counts"].nunique() > 1)
+        >>> sorted(table.columns)[:3]
+        ['as_of', 'claim_id', 'counts']
+
+    """
+    if max_quantities < 1 or max_claims < 1:
+        raise ArgumentError(
+            f"need max_quantities >= 1 and max_claims >= 1 (got {max_quantities}, {max_claims})",
+            hint="a claims table has at least one claim about one quantity",
+        )
+    keys = [
+        (counts, place, as_of)
+        for counts in ("militants", "troops/us", "residents")
+        for place in ("Mosul", None)
+        for as_of in ("2016-10-17", "2016")
+    ]
+
+    @st.composite
+    def draw_table(draw: st.DrawFn) -> pd.DataFrame:
+        chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=max_quantities, unique=True))
+        rows = []
+        for counts, place, as_of in chosen:
+            group = figures(max_value=max_value, counts=counts, place=place, as_of=as_of, integers=integers)
+            rows += draw(st.lists(group, min_size=1, max_size=max_claims))
+        order = draw(st.permutations(range(len(rows))))
+        table = to_claims([rows[index] for index in order])
+        if weights:
+            drawn = draw(st.lists(st.none() | st.integers(1, 5), min_size=len(table), max_size=len(table)))
+            table = table.assign(weight=pd.Series(drawn, dtype="float"))
+        return table
+
+    return draw_table()

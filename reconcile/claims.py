@@ -1,0 +1,304 @@
+"""Claims tables: figures as rows, read from files, checked against :class:`~reconcile.schemas.Claims`.
+
+A claims table holds one reported figure per row. :func:`read_claims` reads and checks one,
+:func:`to_claims` and :func:`from_claims` turn figures into rows and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from reconcile.errors import ArgumentError, ClaimsError
+from reconcile.figure import Figure, Source
+from reconcile.schemas import Claims
+from reconcile.units import canonical_unit
+
+__all__ = ["CLAIM_COLUMNS", "from_claims", "read_claims", "to_claims"]
+
+#: The columns of a claims table, required ones first, in the order :func:`to_claims` writes.
+CLAIM_COLUMNS = (
+    "claim_id",
+    "counts",
+    "place",
+    "as_of",
+    "low",
+    "value",
+    "high",
+    "unit",
+    "source",
+    "via",
+    "reported_on",
+    "hedge",
+    "quote",
+    "url",
+)
+_TEXT_COLUMNS = (
+    "claim_id",
+    "counts",
+    "place",
+    "as_of",
+    "unit",
+    "source",
+    "via",
+    "reported_on",
+    "hedge",
+    "quote",
+    "url",
+)
+_SHOWN_FAILURES = 100
+
+
+def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    if isinstance(claims, pd.DataFrame):
+        return claims.copy(), None
+    if not isinstance(claims, (str, os.PathLike)):
+        raise ArgumentError(
+            f"claims must be a path or a DataFrame (got {type(claims).__name__})",
+            hint="pass a CSV, JSON or Parquet path, or a pandas DataFrame",
+        )
+    path = Path(claims)
+    readers = {
+        ".csv": lambda: pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, "str")),
+        ".json": lambda: pd.read_json(path, orient="records", dtype=dict.fromkeys(_TEXT_COLUMNS, "str")),
+        ".parquet": lambda: pd.read_parquet(path),
+    }
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise ClaimsError(
+            f"cannot tell how to read {str(path)!r} from its extension {path.suffix!r}",
+            hint="name the file .csv, .json or .parquet, or read it yourself and pass the DataFrame",
+            failures=None,
+            origin=str(path),
+        )
+    try:
+        return reader(), str(path)
+    except FileNotFoundError as exc:
+        raise ClaimsError(
+            f"no such file {str(path)!r}",
+            hint="check the path (relative paths start from the working directory)",
+            failures=None,
+            origin=str(path),
+        ) from exc
+    except ImportError as exc:
+        raise ClaimsError(
+            f"cannot read {str(path)!r}: {exc}",
+            hint="install pyarrow to read Parquet files (pip install pyarrow)",
+            failures=None,
+            origin=str(path),
+        ) from exc
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ClaimsError(
+            f"cannot read {str(path)!r} as a table: {exc}",
+            hint="save the file as UTF-8 with one claim per row and a header row",
+            failures=None,
+            origin=str(path),
+        ) from exc
+
+
+def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
+    """One line per failing (row, rule): the row, the rule, and the failing values by column."""
+    # A rule on the whole row reports every column; show only those the rule names.
+    pairs = failures[["check", "column"]].drop_duplicates()
+    named = [
+        str(column) in re.findall(r"\w+", str(check))
+        for check, column in zip(pairs["check"], pairs["column"], strict=True)
+    ]
+    row_rule = failures["schema_context"] == "DataFrameSchema"
+    cases = failures.merge(pairs.assign(named=named), on=["check", "column"], how="left")
+    cases = cases[~row_rule.to_numpy() | cases["named"].to_numpy() | failures["index"].isna().to_numpy()]
+    cases = cases.assign(shown=cases["column"].astype(str) + "=" + cases["failure_case"].map(repr))
+    whole_table = cases["index"].isna()
+    lines = [
+        f"the table: missing column {case!r}"
+        if check == "column_in_dataframe"
+        else f"the table: {check} ({case})"
+        for check, case in zip(
+            cases.loc[whole_table, "check"], cases.loc[whole_table, "failure_case"], strict=True
+        )
+    ]
+    per_row = cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
+    where = per_row["index"].map(lambda row: f"row {row}" + (f" (line {row + 2})" if origin else ""))
+    lines += (where + ": " + per_row["check"].astype(str) + " (got " + per_row["shown"] + ")").tolist()
+    return lines
+
+
+def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
+    """Check ``frame`` against ``model``, collecting every failure into one :class:`ClaimsError`.
+
+    Example:
+        >>> import pandas as pd
+        >>> from reconcile.schemas import Claims
+        >>> bad = pd.DataFrame({"claim_id": ["a", "a"], "counts": ["x", "x"], "place": [None, None],
+        ...     "as_of": [None, None], "low": [5.0, 1.0], "value": [1.0, 1.0], "high": [9.0, 1.0],
+        ...     "unit": ["person", "persn"], "source": ["IOM", "IOM"]})
+        >>> validate(Claims, bad)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: 4 problems in the claims table: fix these rows; ...
+          row 0: field_uniqueness (got claim_id='a')
+          row 0: low <= value <= high (got low=5.0, value=1.0, high=9.0)
+          row 1: field_uniqueness (got claim_id='a')
+          row 1: known unit (got unit='persn')
+
+    """
+    try:
+        return model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+        lines = _describe(failures, origin)
+        shown = lines[:_SHOWN_FAILURES]
+        if len(lines) > len(shown):
+            shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
+        where = f" {origin!r}" if origin else " table"
+        raise ClaimsError(
+            f"{len(lines)} problems in the claims{where}",
+            details="  " + "\n  ".join(shown),
+            hint="fix these rows; an open end is written inf or -inf, units are pint units "
+            "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016",
+            failures=failures,
+            origin=origin,
+        ) from None
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write units and dates in their canonical spelling (once per distinct value)."""
+    units = frame["unit"].unique()
+    frame["unit"] = frame["unit"].map({unit: canonical_unit(unit) for unit in units})
+    dates = frame["as_of"].dropna().unique()
+    frame["as_of"] = frame["as_of"].map({date: str(pd.Period(date)) for date in dates})
+    return frame
+
+
+def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+    """Read a claims table from a CSV, JSON (records) or Parquet file, or check a DataFrame.
+
+    Every row is checked against :class:`reconcile.schemas.Claims` at once, so a broken
+    file gets one :class:`~reconcile.errors.ClaimsError` that lists every bad row (row
+    number, rule, values), with the full table of failures in ``error.failures``. Units and
+    dates come back in their canonical spelling (``people`` -> ``person``). The caller's
+    DataFrame is never changed.
+
+    Args:
+        claims: a path (``.csv``, ``.json``, ``.parquet``) or a DataFrame.
+
+    Returns:
+        A new, validated claims DataFrame.
+
+    Raises:
+        ClaimsError: the file cannot be read, or rows break the contract.
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"claim_id": ["us", "backers"], "counts": "militants",
+        ...     "place": "Mosul", "as_of": "2016-10-17", "low": [4500, 7000], "value": [5000, 7000],
+        ...     "high": [5500, float("inf")], "unit": "people",
+        ...     "source": ["U.S. officials", "Islamic State backers"]})
+        >>> read_claims(table)[["claim_id", "high", "unit"]]
+          claim_id    high    unit
+        0       us  5500.0  person
+        1  backers     inf  person
+
+    """
+    frame, origin = _load(claims)
+    return _normalise(validate(Claims, frame, origin))
+
+
+def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Turn figures into a claims table, one row per figure, in order.
+
+    The source's fields go to ``source`` (its name), ``via``, ``reported_on``, ``url`` and
+    ``quote``. A table keeps no lineage: a derived figure becomes a row like any other.
+
+    Args:
+        figures: the figures.
+        ids: the claim ids; by default ``c1``, ``c2``, ...
+
+    Example:
+        >>> us = Figure.about(5000, counts="militants", place="Mosul", as_of="2016-10-17",
+        ...                   source=Source(name="U.S. officials", via="CNN"))
+        >>> to_claims([us])[["claim_id", "counts", "low", "value", "high", "source", "via"]]
+          claim_id     counts     low   value    high          source  via
+        0       c1  militants  4500.0  5000.0  5500.0  U.S. officials  CNN
+        >>> from_claims(to_claims([us])) == [us]
+        True
+
+    """
+    figures = list(figures)
+    if ids is None:
+        ids = [f"c{number}" for number in range(1, len(figures) + 1)]
+    if len(ids) != len(figures):
+        raise ArgumentError(
+            f"got {len(ids)} ids for {len(figures)} figures",
+            hint="pass one id per figure, or leave ids out",
+        )
+    rows = {
+        "claim_id": list(ids),
+        "counts": [f.counts for f in figures],
+        "place": [f.place for f in figures],
+        "as_of": [None if f.as_of is None else str(f.as_of) for f in figures],
+        "low": [f.low for f in figures],
+        "value": [f.value for f in figures],
+        "high": [f.high for f in figures],
+        "unit": [f.unit for f in figures],
+    }
+    for column, field in (("source", "name"), ("via", "via"), ("url", "url"), ("quote", "quote")):
+        rows[column] = [None if f.source is None else getattr(f.source, field) for f in figures]
+    rows["reported_on"] = [
+        None if f.source is None or f.source.date is None else f.source.date.isoformat() for f in figures
+    ]
+    rows["hedge"] = [f.hedge for f in figures]
+    frame = pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+    return validate(Claims, frame.astype(dict.fromkeys(_TEXT_COLUMNS, "str")))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def from_claims(claims: pd.DataFrame) -> list[Figure]:
+    """Turn a claims table into figures, one per row, in order (the table is checked first).
+
+    Example:
+        >>> table = to_claims([Figure.at_least(7000, counts="militants", source="backers")])
+        >>> print(from_claims(table)[0])
+        at least 7,000 militants (7,000–∞), backers
+
+    """
+    frame = read_claims(claims)
+    columns = {
+        column: frame[column].tolist() if column in frame else [None] * len(frame) for column in _TEXT_COLUMNS
+    }
+    low, value, high = (frame[column].to_numpy(dtype=float).tolist() for column in ("low", "value", "high"))
+    figures = []
+    for row in range(len(frame)):
+        text = {column: _text(columns[column][row]) for column in _TEXT_COLUMNS}
+        reported = text["reported_on"]
+        source = Source(
+            name=text["source"],
+            via=text["via"],
+            date=None if reported is None else dt.date.fromisoformat(reported),
+            url=text["url"],
+            quote=text["quote"],
+        )
+        figures.append(
+            Figure(
+                value=value[row],
+                low=low[row],
+                high=high[row],
+                unit=text["unit"] or "person",
+                counts=text["counts"],
+                place=text["place"],
+                as_of=None if text["as_of"] is None else pd.Period(text["as_of"]),
+                source=source,
+                hedge=text["hedge"],
+            )
+        )
+    return figures

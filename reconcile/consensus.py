@@ -1,0 +1,445 @@
+"""Per-quantity reconciliation: the range the claims support, the contradictions, the claims set aside.
+
+All quantities are reconciled at once, with whole-column operations: the claims are sorted
+once by quantity and range end, and a cumulative sum over the range ends (+weight where a
+range opens, -weight where it closes) gives, at every point, the weight of the claims that
+allow it. Its maximum per quantity is the largest set of claims that can all be right.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reconcile.claims import read_claims, validate
+from reconcile.errors import ArgumentError, ConflictError, UnitError
+from reconcile.figure import _fmt
+from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
+from reconcile.units import conversion_factor, display_unit
+
+__all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
+
+#: The columns that name a quantity: what is counted, where, and when.
+DEFAULT_KEY = ("counts", "place", "as_of")
+
+#: The policies :func:`reconcile` can apply, each with the practice it follows.
+POLICIES = {
+    "consensus": "the largest set of claims that can all be right; their shared range",
+    "conservative": "as consensus, with the lowest credible value (as ACLED publishes)",
+    "envelope": "from the lowest low to the highest high of all claims (as IBC reports a min-max)",
+    "priority": "the claim of the highest-ranked source; the others checked against it",
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reconciliation:
+    """What :func:`reconcile` found: three validated tables, and the policy that made them.
+
+    Attributes:
+        estimates: one row per quantity (:class:`reconcile.schemas.Estimates`).
+        conflicts: one row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`).
+        claims: every input claim in input order with ``kept``, ``reason`` and
+            ``conflict_id`` (:class:`reconcile.schemas.ReconciledClaims`).
+        policy: the policy's name.
+        key: the columns that name a quantity.
+
+    Example:
+        >>> import reconcile as rc
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
+        ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
+        ... ])
+        >>> result = rc.reconcile(claims)
+        >>> result
+        Reconciliation(policy='consensus', quantities=1, conflicts=1, claims=2, set_aside=1)
+        >>> result.raise_if_conflicts()
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ConflictError: 1 conflict among the claims: ...
+
+    """
+
+    estimates: pd.DataFrame
+    conflicts: pd.DataFrame
+    claims: pd.DataFrame
+    policy: str
+    key: tuple[str, ...]
+
+    def raise_if_conflicts(self) -> None:
+        """Raise :class:`~reconcile.errors.ConflictError` listing every conflict, if there is one.
+
+        For pipelines that must stop on a contradiction; otherwise conflicts are results.
+
+        Example:
+            >>> import reconcile as rc
+            >>> rc.reconcile(rc.to_claims([rc.Figure.exact(5)])).raise_if_conflicts()
+
+        """
+        if self.conflicts.empty:
+            return
+        messages = self.conflicts.drop_duplicates("conflict_id")
+        count = len(messages)
+        lines = (messages["conflict_id"] + ": " + messages["message"]).tolist()
+        raise ConflictError(
+            f"{count} conflict{'s' if count > 1 else ''} among the claims",
+            hint="read result.conflicts, set the claims aside or correct them, or choose another policy",
+            details="  " + "\n  ".join(lines),
+            conflicts=self.conflicts,
+        )
+
+    def __repr__(self) -> str:
+        n_conflicts = self.conflicts["conflict_id"].nunique()
+        set_aside = int((~self.claims["kept"]).sum())
+        return (
+            f"Reconciliation(policy={self.policy!r}, quantities={len(self.estimates)}, "
+            f"conflicts={n_conflicts}, claims={len(self.claims)}, set_aside={set_aside})"
+        )
+
+
+def _factors(units: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The conversion factor of each row's unit into its quantity's unit; NaN where impossible."""
+    pairs = pd.DataFrame({"unit": units, "target": targets}).drop_duplicates()
+    known: dict[tuple[str, str], float] = {}
+    for unit, target in zip(pairs["unit"], pairs["target"], strict=True):  # distinct unit pairs only
+        try:
+            known[(unit, target)] = 1.0 if unit == target else conversion_factor(unit, target)
+        except UnitError:
+            known[(unit, target)] = math.nan
+    index = pd.MultiIndex.from_arrays([units, targets])
+    return pd.Series(known).reindex(index).to_numpy(dtype=float)
+
+
+def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.ndarray:
+    """Each claim's weight: its ``weight`` cell, else its source's weight in ``weights``, else 1."""
+    weight = pd.Series(1.0, index=frame.index)
+    if weights is not None:
+        weight = frame["source"].map(dict(weights)).astype(float).fillna(1.0)
+    if "weight" in frame:
+        weight = frame["weight"].astype(float).fillna(weight)
+    return weight.to_numpy(dtype=float)
+
+
+def _largest_agreeing_sets(
+    group: np.ndarray, low: np.ndarray, high: np.ndarray, weight: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per quantity, the range shared by the heaviest set of claims whose ranges meet.
+
+    Ties go to the narrower shared range, then to the lower one, so the answer does not
+    depend on the order of the rows.
+    """
+    n = len(group)
+    coordinate = np.concatenate([low, high])
+    closes = np.concatenate([np.zeros(n, dtype=np.int8), np.ones(n, dtype=np.int8)])
+    # Ranges are closed: where one opens and another closes at the same point, both count.
+    order = np.lexsort((closes, coordinate, np.concatenate([group, group])))
+    change = np.concatenate([weight, -weight])[order]
+    cover = np.cumsum(change)
+    if not np.all(np.mod(weight, 1) == 0):
+        cover = np.round(cover, 9)  # sums of fractional weights carry rounding noise
+    sorted_coordinate = coordinate[order]
+    opens = np.flatnonzero(closes[order] == 0)
+    candidates = pd.DataFrame(
+        {
+            "group": np.concatenate([group, group])[order][opens],
+            "cover": cover[opens],
+            "low": sorted_coordinate[opens],
+            # After the heaviest opening, the next event closes a range: that is the end.
+            "high": sorted_coordinate[opens + 1],
+        }
+    )
+    heaviest = candidates[candidates["cover"] == candidates.groupby("group")["cover"].transform("max")]
+    heaviest = heaviest.assign(width=heaviest["high"] - heaviest["low"])
+    best = heaviest.sort_values(["group", "width", "low"], kind="stable").drop_duplicates("group")
+    shared_low = np.full(n_groups, np.nan)
+    shared_high = np.full(n_groups, np.nan)
+    shared_low[best["group"].to_numpy()] = best["low"].to_numpy()
+    shared_high[best["group"].to_numpy()] = best["high"].to_numpy()
+    return shared_low, shared_high
+
+
+def _first_per_group(group: np.ndarray, mask: np.ndarray, *sort_by: np.ndarray) -> np.ndarray:
+    """Row position of the first row per group among ``mask``, ordered by ``sort_by`` then position."""
+    rows = np.flatnonzero(mask)
+    keys = [rows, *(column[rows] for column in reversed(sort_by)), group[rows]]
+    ordered = rows[np.lexsort(keys)]
+    firsts = np.unique(group[ordered], return_index=True)[1]
+    chosen = np.full(group.max() + 1 if len(group) else 0, -1)
+    chosen[group[ordered][firsts]] = ordered[firsts]
+    return chosen
+
+
+def _said(frame: pd.DataFrame, rows: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.Series:
+    """``who: what (range)`` for each row, as :func:`reconcile.compare` words it."""
+    part = frame.iloc[rows]
+    who = part["source"].fillna("claim " + part["claim_id"])
+    if "via" in part:
+        who = who.where(part["via"].isna(), who + " via " + part["via"])
+    unit = part["unit"]
+    noun = unit.map(display_unit)
+    noun = noun.where(part["counts"].isna(), noun + " (" + part["counts"] + ")")
+    noun = noun.where(unit != "person", part["counts"].fillna("people"))
+    hedge = part["hedge"].fillna("") + " " if "hedge" in part else ""
+    value = part["value"].map(_fmt)
+    phrase = (hedge + value + " " + noun).str.strip()
+    ranged = phrase + " (" + pd.Series(low[rows], index=part.index).map(lambda x: _fmt(x, "down")) + "–"
+    ranged = ranged + pd.Series(high[rows], index=part.index).map(lambda x: _fmt(x, "up")) + ")"
+    exact = low[rows] == high[rows]
+    return (who + ": " + phrase.where(exact, ranged)).reset_index(drop=True)
+
+
+def reconcile(
+    claims: pd.DataFrame,
+    *,
+    key: Sequence[str] = DEFAULT_KEY,
+    policy: str = "consensus",
+    weights: Mapping[str, float] | None = None,
+) -> Reconciliation:
+    """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
+
+    A quantity is the claims that share ``key``. Within it, ranges are converted to the
+    unit of the quantity's first claim; a claim whose unit cannot be converted is a
+    conflict of kind ``unit``. Two claims whose ranges share no point are a conflict of
+    kind ``disjoint``, named by that pair. Policies decide the estimate (see ``POLICIES``):
+
+    - ``consensus``: the heaviest set of claims whose ranges share a point (weights from
+      the ``weight`` column, else ``weights`` by source, else 1; ties go to the tighter
+      shared range). The estimate is their shared range, its value the median of their
+      values moved into that range. *Invariant*: every kept claim contains the estimate's
+      range and no set-aside claim meets it.
+    - ``conservative``: the same kept claims and range; the value is the lowest kept value
+      moved into the range. *Invariant*: its value is at most the consensus value.
+    - ``envelope``: every claim kept; the range runs from the lowest low to the highest
+      high, the value is the median value. *Invariant*: every claim's range lies inside it.
+    - ``priority``: the claim with the highest weight (ties: the narrower range, then the
+      first row) is the estimate; claims that meet it are kept, the others set aside.
+      *Invariant*: the estimate is that claim's range and value. Needs weights.
+
+    Conflicts are found the same way under every policy; they are results, not errors
+    (see :meth:`Reconciliation.raise_if_conflicts`).
+
+    Args:
+        claims: a claims table (checked with :func:`reconcile.read_claims`).
+        key: the columns that name a quantity.
+        policy: one of ``POLICIES``.
+        weights: a weight (above 0) per source name.
+
+    Returns:
+        A :class:`Reconciliation` with ``estimates``, ``conflicts`` and ``claims`` tables.
+
+    Raises:
+        ClaimsError: the table breaks the claims contract.
+        ArgumentError: an unknown policy, a missing key column, or bad weights.
+
+    Example:
+        >>> import reconcile as rc
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
+        ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
+        ...     rc.Figure.between(4000, 6000, counts="militants", source="Iraqi officials"),
+        ... ])
+        >>> result = rc.reconcile(claims)
+        >>> result.estimates[["counts", "low", "value", "high", "n_claims", "n_kept", "status"]]
+              counts     low   value    high  n_claims  n_kept    status
+        0  militants  4500.0  5000.0  5500.0         3       2  conflict
+        >>> result.claims[["claim_id", "kept", "conflict_id"]]
+          claim_id   kept conflict_id
+        0       c1   True         NaN
+        1       c2  False          C1
+        2       c3   True         NaN
+        >>> for part in result.conflicts["message"][0].split("; "):
+        ...     print(part)
+        U.S. officials: about 5,000 militants (4,500–5,500)
+        Islamic State backers: at least 7,000 militants (7,000–∞)
+        the ranges share no point: 1,500 militants apart
+
+    """
+    if policy not in POLICIES:
+        raise ArgumentError(
+            f"unknown policy {policy!r}",
+            hint=f"choose one of {', '.join(map(repr, POLICIES))}",
+        )
+    frame = read_claims(claims)
+    key = tuple(key)
+    missing = [column for column in key if column not in frame]
+    if not key or missing:
+        raise ArgumentError(
+            f"the key names columns the claims table does not have ({', '.join(map(repr, missing))})",
+            hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
+        )
+    if weights is not None:
+        bad = {source: weight for source, weight in dict(weights).items() if not 0 < weight < math.inf}
+        if bad:
+            raise ArgumentError(
+                f"weights must be above 0 and finite (got {bad!r})",
+                hint="give every source a positive weight; leave a source out to weigh it 1",
+            )
+    if policy == "priority" and weights is None and "weight" not in frame:
+        raise ArgumentError(
+            "the priority policy needs a ranking of sources",
+            hint="pass weights={'source name': weight, ...} or give the table a weight column",
+        )
+    return _reconcile(frame, key, policy, weights)
+
+
+def _reconcile(
+    frame: pd.DataFrame, key: tuple[str, ...], policy: str, weights: Mapping[str, float] | None
+) -> Reconciliation:
+    n = len(frame)
+    group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
+    n_groups = int(group.max()) + 1 if n else 0
+    first = np.unique(group, return_index=True)[1]  # each quantity's first claim, in input order
+    unit = frame["unit"].to_numpy(dtype=object)
+    target = unit[first][group]
+    factor = _factors(unit, target)
+    convertible = ~np.isnan(factor)
+    low = frame["low"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
+    high = frame["high"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
+    value = frame["value"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
+    rescaled = convertible & (factor != 1.0)
+    low = np.where(rescaled, np.nextafter(low, -np.inf), low)  # outward, to stay sound
+    high = np.where(rescaled, np.nextafter(high, np.inf), high)
+    weight = _weights(frame, weights)
+
+    rows = np.flatnonzero(convertible)
+    shared_low, shared_high = _largest_agreeing_sets(
+        group[rows], low[rows], high[rows], weight[rows], n_groups
+    )
+    agrees = convertible & (low <= shared_low[group]) & (high >= shared_high[group])
+
+    # The smallest set behind each disjoint claim: it and one agreeing claim it cannot meet.
+    # (Ranges on a line that meet pairwise share a point, so such a claim always exists.)
+    lowest_high = _first_per_group(group, agrees, high)
+    highest_low = _first_per_group(group, agrees, -low)
+    if policy == "priority":
+        top = _first_per_group(group, convertible, -weight, high - low)
+        kept = convertible & (low <= high[top][group]) & (high >= low[top][group])
+        outlier = convertible & ~kept
+        partner = top[group]
+    else:
+        kept = agrees if policy != "envelope" else convertible
+        outlier = convertible & ~agrees
+        above = low > shared_high[group]
+        partner = np.where(above, lowest_high[group], highest_low[group])
+    partner = np.where(convertible, partner, first[group])
+    in_conflict = outlier | ~convertible
+
+    # -- estimates --------------------------------------------------------------------------
+    kept_frame = pd.DataFrame(
+        {"group": group[kept], "value": value[kept], "low": low[kept], "high": high[kept]}
+    )
+    by_group = kept_frame.groupby("group")
+    if policy == "envelope":
+        est_low = by_group["low"].min().to_numpy()
+        est_high = by_group["high"].max().to_numpy()
+        est_value = by_group["value"].median().to_numpy()
+    elif policy == "priority":
+        est_low, est_value, est_high = low[top], value[top], high[top]
+    else:
+        est_low, est_high = shared_low, shared_high
+        pick = by_group["value"].min() if policy == "conservative" else by_group["value"].median()
+        est_value = np.clip(pick.to_numpy(), est_low, est_high)
+    n_claims = np.bincount(group, minlength=n_groups)
+    n_kept = np.bincount(group[kept], minlength=n_groups)
+    has_conflict = np.bincount(group[in_conflict], minlength=n_groups) > 0
+    status = np.where(has_conflict, "conflict", np.where(n_claims == 1, "single", "agreed"))
+    estimates = frame.iloc[first][list(key)].reset_index(drop=True)
+    estimates = estimates.assign(
+        low=est_low,
+        value=est_value,
+        high=est_high,
+        unit=unit[first],
+        n_claims=n_claims,
+        n_kept=n_kept,
+        status=status,
+    )
+
+    # -- conflicts and reasons ---------------------------------------------------------------
+    involved = np.flatnonzero(in_conflict)
+    number = np.arange(1, len(involved) + 1)
+    conflict_id = pd.Series(number, dtype="int64").astype("str").radd("C")
+    kind = pd.Series(np.where(convertible[involved], "disjoint", "unit"), dtype="str")
+    mate = partner[involved]
+    message, reasons = _explain(frame, involved, mate, kind, conflict_id, low, high, unit, policy)
+    pairs = pd.DataFrame(
+        {
+            "number": np.concatenate([number, number]),
+            "order": np.concatenate([np.zeros(len(involved)), np.ones(len(involved))]),
+            "row": np.concatenate([mate, involved]),
+        }
+    ).sort_values(["number", "order"])
+    twice = pairs.index.to_numpy() % len(involved) if len(involved) else pairs.index.to_numpy()
+    conflicts = pd.concat(
+        [
+            pd.DataFrame({"conflict_id": conflict_id.to_numpy()[twice], "kind": kind.to_numpy()[twice]}),
+            frame.iloc[pairs["row"].to_numpy()][["claim_id", *key]].reset_index(drop=True),
+            pd.DataFrame({"message": message.to_numpy()[twice]}),
+        ],
+        axis=1,
+    )
+
+    reason = np.full(n, "", dtype=object)
+    set_aside = ~kept[involved]
+    reason[involved[set_aside]] = reasons.to_numpy()[set_aside]
+    claim_conflict = np.full(n, None, dtype=object)
+    claim_conflict[involved] = conflict_id.to_numpy()
+    result_claims = frame.assign(
+        kept=kept,
+        reason=pd.Series(reason, index=frame.index, dtype="str"),
+        conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
+    )
+    return Reconciliation(
+        estimates=validate(Estimates, estimates),
+        conflicts=validate(Conflicts, conflicts),
+        claims=validate(ReconciledClaims, result_claims),
+        policy=policy,
+        key=key,
+    )
+
+
+def _explain(
+    frame: pd.DataFrame,
+    involved: np.ndarray,
+    mate: np.ndarray,
+    kind: pd.Series,
+    conflict_id: pd.Series,
+    low: np.ndarray,
+    high: np.ndarray,
+    unit: np.ndarray,
+    policy: str,
+) -> tuple[pd.Series, pd.Series]:
+    """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason."""
+    if not len(involved):
+        empty = pd.Series([], dtype="str")
+        return empty, empty
+    gap = np.where(low[involved] > high[mate], low[involved] - high[mate], low[mate] - high[involved])
+    counts = frame["counts"].to_numpy(dtype=object)
+    noun = pd.Series(np.where(unit[mate] == "person", counts[mate], None), dtype="str")
+    noun = noun.fillna(pd.Series(unit[mate]).map(display_unit)).where(
+        pd.Series(unit[mate] != "person"), noun.fillna("people")
+    )
+    apart = (
+        "the ranges share no point: " + pd.Series(gap).map(lambda x: _fmt(x, "down")) + " " + noun + " apart"
+    )
+    their_unit, our_unit = pd.Series(unit[involved], dtype="str"), pd.Series(unit[mate], dtype="str")
+    clash = "'" + their_unit + "' cannot be converted to '" + our_unit + "'"
+    message = (
+        _said(frame, mate, low, high)
+        + "; "
+        + _said(frame, involved, low, high)
+        + "; "
+        + apart.where(
+            kind == "disjoint", clash + " without a figure that links them (such as a household size)"
+        )
+    )
+    disjoint: pd.Series | str
+    if policy == "priority":
+        mate_id = pd.Series(frame["claim_id"].to_numpy(dtype=object)[mate], dtype="str")
+        disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
+    else:
+        disjoint = "shares no point with the range the most claims allow"
+    why = pd.Series(disjoint, index=kind.index, dtype="str").where(kind == "disjoint", "its unit " + clash)
+    return message, why + " (" + conflict_id + ")"

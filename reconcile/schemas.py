@@ -1,0 +1,206 @@
+"""The table contracts: a pandera model for every table ``reconcile`` takes or returns.
+
+``Claims`` is what :func:`reconcile.read_claims` accepts (one row per reported figure);
+``ReconciledClaims``, ``Estimates`` and ``Conflicts`` are what :func:`reconcile.reconcile`
+returns. Functions validate at the boundary, so every table a user gets back has passed
+its model's checks.
+
+Example:
+    >>> import pandas as pd
+    >>> from reconcile.schemas import Claims
+    >>> row = dict(claim_id="c1", counts="militants", place="Mosul", as_of="2016-10-17",
+    ...            low=4500.0, value=5000.0, high=5500.0, unit="person", source="U.S. officials")
+    >>> Claims.validate(pd.DataFrame([row]))["high"].tolist()
+    [5500.0]
+    >>> list(Claims.to_schema().columns)[:4]
+    ['claim_id', 'counts', 'place', 'as_of']
+
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from reconcile.errors import ReconcileError
+from reconcile.units import canonical_unit, is_count
+
+__all__ = ["CONFLICT_KINDS", "STATUSES", "Claims", "Conflicts", "Estimates", "ReconciledClaims"]
+
+#: The status of a quantity's estimate.
+STATUSES = ("single", "agreed", "conflict")
+#: What a conflict is about: ranges of one quantity that share no point, units that cannot be
+#: converted, or (with relations) a relation no values in the ranges satisfy.
+CONFLICT_KINDS = ("disjoint", "unit", "relation")
+
+
+def _unique_ok(values: pd.Series, accept: object) -> pd.Series:
+    """Apply a scalar test to each distinct value once and spread the answer over the column."""
+    distinct = values.dropna().unique()
+    verdict = {value: bool(accept(value)) for value in distinct}  # type: ignore[operator]
+    return values.map(verdict).fillna(True).astype(bool)
+
+
+def _known_unit(unit: object) -> bool:
+    try:
+        canonical_unit(str(unit))
+    except ReconcileError:
+        return False
+    return True
+
+
+def _period_text(text: object) -> bool:
+    try:
+        pd.Period(str(text))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _counts_path(path: object) -> bool:
+    return all(part.strip() for part in str(path).split("/"))
+
+
+def _ordered(frame: pd.DataFrame) -> pd.Series:
+    if not {"low", "value", "high"} <= set(frame.columns):
+        return pd.Series(True, index=frame.index)  # the missing columns are reported on their own
+    ends = frame[["low", "value", "high"]].apply(pd.to_numeric, errors="coerce")
+    ordered = (ends["low"] <= ends["value"]) & (ends["value"] <= ends["high"])
+    missing = ends.isna().any(axis=1)  # missing numbers are the columns' own failures
+    return pd.Series(ordered | missing, index=frame.index, dtype=bool)
+
+
+def _counts_not_negative(frame: pd.DataFrame) -> pd.Series:
+    if not {"low", "unit"} <= set(frame.columns):
+        return pd.Series(True, index=frame.index)
+    low = pd.to_numeric(frame["low"], errors="coerce")
+    counts_people = _unique_ok(
+        frame["unit"], lambda unit: _known_unit(unit) and is_count(canonical_unit(unit))
+    )
+    return ~(counts_people & frame["unit"].notna() & (low < 0))
+
+
+class Claims(pa.DataFrameModel):
+    """One row per reported figure: what, where, when, the range, and who said it.
+
+    Required: ``claim_id`` (unique), ``counts``, ``place``, ``as_of`` (the quantity's key;
+    ``counts``/``place``/``as_of`` may be empty), ``low``, ``value``, ``high`` (an open end is
+    ``inf`` or ``-inf``; ``value`` is finite), ``unit`` (known to :mod:`reconcile.units`) and
+    ``source``. Optional: ``via``, ``reported_on``, ``hedge``, ``quote``, ``url`` and ``weight``
+    (above 0). Counts of people, households and families are never negative. Other
+    columns are kept as they are.
+    """
+
+    claim_id: Series[str] = pa.Field(unique=True)
+    counts: Series[str] = pa.Field(nullable=True)
+    place: Series[str] = pa.Field(nullable=True)
+    as_of: Series[str] = pa.Field(nullable=True)
+    low: Series[float] = pa.Field(lt=math.inf)
+    value: Series[float]
+    high: Series[float] = pa.Field(gt=-math.inf)
+    unit: Series[str]
+    source: Series[str] = pa.Field(nullable=True)
+    via: Series[str] | None = pa.Field(nullable=True)
+    reported_on: Series[str] | None = pa.Field(nullable=True)
+    hedge: Series[str] | None = pa.Field(nullable=True)
+    quote: Series[str] | None = pa.Field(nullable=True)
+    url: Series[str] | None = pa.Field(nullable=True)
+    weight: Series[float] | None = pa.Field(gt=0, lt=math.inf, nullable=True)
+
+    class Config:
+        coerce = True
+        strict = False
+
+    @pa.check("value", name="value is finite")
+    def _value_finite(cls, value: Series[float]) -> Series[bool]:
+        return pd.Series(np.isfinite(value.to_numpy(dtype=float)), index=value.index)  # type: ignore[return-value]
+
+    @pa.check("unit", name="known unit")
+    def _unit_known(cls, unit: Series[str]) -> Series[bool]:
+        return _unique_ok(unit, _known_unit)  # type: ignore[return-value]
+
+    @pa.check("as_of", name="date or period")
+    def _as_of_readable(cls, as_of: Series[str]) -> Series[bool]:
+        return _unique_ok(as_of, _period_text)  # type: ignore[return-value]
+
+    @pa.check("counts", name="path of names separated by '/'")
+    def _counts_path(cls, counts: Series[str]) -> Series[bool]:
+        return _unique_ok(counts, _counts_path)  # type: ignore[return-value]
+
+    @pa.dataframe_check(name="low <= value <= high")
+    def _range_ordered(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _ordered(frame)  # type: ignore[return-value]
+
+    @pa.dataframe_check(name="low >= 0 for a unit that counts")
+    def _count_not_negative(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _counts_not_negative(frame)  # type: ignore[return-value]
+
+
+class ReconciledClaims(pa.DataFrameModel):
+    """Every input claim after reconciliation, in input order, with what became of it.
+
+    The columns of the input (already checked as :class:`Claims`, and not changed), and:
+    ``kept`` says whether the claim is in its quantity's estimate; ``reason`` says why not
+    (empty when kept); ``conflict_id`` names the conflict the claim stands apart in
+    (empty when none).
+    """
+
+    claim_id: Series[str] = pa.Field(unique=True)
+    kept: Series[bool]
+    reason: Series[str]
+    conflict_id: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        coerce = True
+        strict = False
+
+
+class Estimates(pa.DataFrameModel):
+    """One row per quantity: the key columns, the estimate's range and how it was reached.
+
+    ``low <= value <= high`` in ``unit``; ``n_claims`` claims were about the quantity and
+    ``n_kept`` of them support the estimate; ``status`` is ``single`` (one claim),
+    ``agreed`` (every claim kept) or ``conflict`` (some claims set aside).
+    """
+
+    low: Series[float]
+    value: Series[float]
+    high: Series[float]
+    unit: Series[str]
+    n_claims: Series[int] = pa.Field(ge=1)
+    n_kept: Series[int] = pa.Field(ge=1)
+    status: Series[str] = pa.Field(isin=STATUSES)
+
+    class Config:
+        coerce = True
+        strict = False
+
+    @pa.dataframe_check(name="low <= value <= high")
+    def _range_ordered(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _ordered(frame)  # type: ignore[return-value]
+
+    @pa.dataframe_check(name="n_kept <= n_claims")
+    def _kept_among_claims(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["n_kept"] <= frame["n_claims"]  # type: ignore[return-value]
+
+
+class Conflicts(pa.DataFrameModel):
+    """Long form: one row per (conflict, claim), with the quantity's key and a message.
+
+    A conflict names the smallest set of claims behind it: for ``disjoint``, a pair of
+    claims whose ranges share no point; for ``unit``, a claim whose unit cannot be
+    converted and the claim that set the quantity's unit.
+    """
+
+    conflict_id: Series[str]
+    kind: Series[str] = pa.Field(isin=CONFLICT_KINDS)
+    claim_id: Series[str]
+    message: Series[str]
+
+    class Config:
+        coerce = True
+        strict = False

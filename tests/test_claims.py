@@ -1,0 +1,126 @@
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reconcile as rc
+from reconcile.strategies import figures, sources
+
+MOSUL_CSV = """claim_id,counts,place,as_of,low,value,high,unit,source,via,hedge
+us,militants,Mosul,2016-10-17,4500,5000,5500,people,U.S. officials,CNN,about
+backers,militants,Mosul,2016-10-17,7000,7000,inf,person,Islamic State backers,CNN,at least
+"""
+
+
+def test_read_claims_reads_a_csv_with_open_ends(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(MOSUL_CSV)
+    table = rc.read_claims(path)
+    assert table["claim_id"].tolist() == ["us", "backers"]
+    assert table["high"].tolist() == [5500.0, math.inf]
+    assert table["unit"].tolist() == ["person", "person"]
+
+
+def test_read_claims_reads_json_records(tmp_path: Path) -> None:
+    path = tmp_path / "claims.json"
+    rc.read_claims(pd.read_csv(io.StringIO(MOSUL_CSV))).iloc[:1].to_json(path, orient="records")
+    assert rc.read_claims(path)["value"].tolist() == [5000.0]
+
+
+def test_a_broken_file_gets_one_error_listing_every_bad_row(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        "claim_id,counts,place,as_of,low,value,high,unit,source\n"
+        "a,militants,Mosul,2016-10-17,4500,5000,5500,person,CNN\n"
+        "b,militants,Mosul,2016-10-17,abc,5000,5500,person,CNN\n"
+        "c,militants,Mosul,someday,4500,5000,4000,persn,CNN\n"
+        "c,militants,Mosul,2016,-5,1,2,person,CNN\n"
+    )
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert "row 1 (line 3)" in message and "'abc'" in message
+    assert "row 2 (line 4): known unit (got unit='persn')" in message
+    assert "row 2 (line 4): date or period (got as_of='someday')" in message
+    assert "row 2 (line 4): low <= value <= high" in message
+    assert "row 3 (line 5): low >= 0 for a unit that counts" in message
+    assert "field_uniqueness" in message
+    assert "row 0" not in message
+    assert set(caught.value.failures["index"].dropna()) == {1, 2, 3}
+    assert caught.value.origin == str(path)
+
+
+def test_a_missing_column_is_named() -> None:
+    with pytest.raises(rc.ClaimsError, match="missing column 'value'") as caught:
+        rc.read_claims(pd.DataFrame({"claim_id": ["a"], "low": [1.0]}))
+    assert "KeyError" not in str(caught.value)
+    assert str(caught.value).startswith("7 problems")
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("claims.xlsx", "extension '.xlsx'"), ("nowhere.csv", "no such file")],
+)
+def test_unreadable_paths_raise_claims_errors(tmp_path: Path, name: str, words: str) -> None:
+    with pytest.raises(rc.ClaimsError, match=words):
+        rc.read_claims(tmp_path / name)
+
+
+def test_a_file_that_is_not_a_table_is_a_claims_error(tmp_path: Path) -> None:
+    path = tmp_path / "claims.json"
+    path.write_text("this is not json")
+    with pytest.raises(rc.ClaimsError, match="as a table"):
+        rc.read_claims(path)
+
+
+def test_read_claims_refuses_what_is_neither_path_nor_frame() -> None:
+    with pytest.raises(rc.ArgumentError):
+        rc.read_claims(42)  # type: ignore[arg-type]
+
+
+def test_read_claims_leaves_the_callers_frame_alone_and_keeps_extra_columns() -> None:
+    frame = pd.read_csv(io.StringIO(MOSUL_CSV)).assign(analyst_note=["x", "y"])
+    before = frame.copy()
+    table = rc.read_claims(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert table["analyst_note"].tolist() == ["x", "y"]
+
+
+def test_to_claims_needs_one_id_per_figure() -> None:
+    with pytest.raises(rc.ArgumentError, match="2 ids for 1 figures"):
+        rc.to_claims([rc.Figure.exact(1)], ids=["a", "b"])
+    assert rc.to_claims([rc.Figure.exact(1)], ids=["mine"])["claim_id"].tolist() == ["mine"]
+
+
+def test_a_derived_figure_becomes_a_plain_row() -> None:
+    total = rc.Figure.exact(1, counts="a") + rc.Figure.exact(2, counts="a")
+    (back,) = rc.from_claims(rc.to_claims([total]))
+    assert back.lineage == ()
+    assert (back.low, back.value, back.high) == (3.0, 3.0, 3.0)
+
+
+reported = figures(
+    max_value=1e9,
+    counts=st.none() | st.sampled_from(["militants", "troops/us"]),
+    place="Mosul",
+    as_of="2016-10",
+).flatmap(
+    lambda figure: st.builds(figure.replace, source=st.none() | sources(), hedge=st.none() | st.just("about"))
+)
+
+
+@given(st.lists(reported, max_size=6))
+def test_figures_round_trip_through_a_claims_table(original: list[rc.Figure]) -> None:
+    assert rc.from_claims(rc.to_claims(original)) == original
+
+
+@given(st.lists(reported, min_size=1, max_size=4))
+def test_figures_round_trip_through_a_csv_file(original: list[rc.Figure]) -> None:
+    buffer = io.StringIO()
+    rc.to_claims(original).to_csv(buffer, index=False)
+    buffer.seek(0)
+    assert rc.from_claims(pd.read_csv(buffer, dtype={"claim_id": "str"})) == original

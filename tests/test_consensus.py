@@ -1,0 +1,254 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reconcile as rc
+from reconcile.strategies import claims, figures
+
+
+def mosul_militants() -> pd.DataFrame:
+    return rc.to_claims(
+        [
+            rc.Figure.about(
+                5000,
+                counts="militants",
+                source=rc.Source(name="U.S. officials", via="CNN"),
+                place="Mosul",
+                as_of="2016-10-17",
+            ),
+            rc.Figure.at_least(
+                7000,
+                counts="militants",
+                source=rc.Source(name="the group's backers", via="CNN"),
+                place="Mosul",
+                as_of="2016-10-17",
+            ),
+            rc.Figure.about(5000, counts="troops/us", source="CNN", place="Mosul", as_of="2016-10-17"),
+        ],
+        ids=["us", "backers", "troops"],
+    )
+
+
+def test_mosul_militant_estimates_are_a_conflict_with_its_pair() -> None:
+    result = rc.reconcile(mosul_militants())
+    militants = result.estimates.set_index("counts").loc["militants"]
+    assert militants["status"] == "conflict"
+    assert (militants["n_claims"], militants["n_kept"]) == (2, 1)
+    assert result.estimates.set_index("counts").loc["troops/us", "status"] == "single"
+    # A tie of one claim each: the tighter range (about 5,000) is kept.
+    assert result.conflicts["claim_id"].tolist() == ["us", "backers"]
+    assert result.conflicts["kind"].unique().tolist() == ["disjoint"]
+    assert result.conflicts["message"][0].endswith("the ranges share no point: 1,500 militants apart")
+    assert result.conflicts["message"][0].startswith("U.S. officials via CNN: about 5,000 militants")
+
+
+def test_every_claim_comes_back_in_input_order_with_its_fate() -> None:
+    claims_in = mosul_militants()
+    result = rc.reconcile(claims_in)
+    assert result.claims["claim_id"].tolist() == claims_in["claim_id"].tolist()
+    assert result.claims["kept"].tolist() == [True, False, True]
+    assert result.claims["reason"][0] == result.claims["reason"][2] == ""
+    assert "shares no point" in result.claims["reason"][1]
+    assert result.claims["conflict_id"].tolist()[1] == "C1"
+
+
+def test_ties_go_to_the_tighter_shared_range() -> None:
+    result = rc.reconcile(rc.to_claims([rc.Figure.between(0, 100), rc.Figure.between(200, 210)]))
+    assert (result.estimates["low"][0], result.estimates["high"][0]) == (200.0, 210.0)
+
+
+def test_weights_choose_between_sources() -> None:
+    table = mosul_militants()
+    result = rc.reconcile(table, weights={"the group's backers": 3})
+    assert result.claims.set_index("claim_id").loc["backers", "kept"]
+    assert not result.claims.set_index("claim_id").loc["us", "kept"]
+    column = rc.reconcile(table.assign(weight=[5.0, 1.0, math.nan]))
+    assert column.claims.set_index("claim_id").loc["us", "kept"]
+
+
+def test_convertible_units_are_converted_to_the_first_claims_unit() -> None:
+    table = rc.to_claims([rc.Figure.exact(2, unit="km"), rc.Figure.between(1500, 2500, unit="m")])
+    result = rc.reconcile(table)
+    assert result.estimates["unit"][0] == "kilometer"
+    assert result.estimates["status"][0] == "agreed"
+    assert result.estimates["low"][0] == pytest.approx(2.0)
+
+
+def test_people_and_households_in_one_quantity_are_a_unit_conflict_not_a_crash() -> None:
+    table = rc.to_claims(
+        [
+            rc.Figure.exact(7619, unit="family", counts="displaced", source="IOM"),
+            rc.Figure.exact(45714, counts="displaced", source="OCHA"),
+        ]
+    )
+    result = rc.reconcile(table)
+    assert result.conflicts["kind"].unique().tolist() == ["unit"]
+    assert result.claims["kept"].tolist() == [True, False]
+    assert "cannot be converted" in result.claims["reason"][1]
+    assert result.estimates["unit"][0] == "family"
+
+
+def test_raise_if_conflicts_lists_every_conflict() -> None:
+    result = rc.reconcile(mosul_militants())
+    with pytest.raises(rc.ConflictError, match=r"C1: U\.S\. officials via CNN") as caught:
+        result.raise_if_conflicts()
+    assert caught.value.conflicts is result.conflicts
+
+
+def test_the_key_is_configurable() -> None:
+    table = mosul_militants()
+    assert len(rc.reconcile(table, key=["place"]).estimates) == 1
+    with pytest.raises(rc.ArgumentError, match="'region'"):
+        rc.reconcile(table, key=["region"])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"policy": "median"}, "unknown policy 'median'"),
+        ({"weights": {"CNN": 0}}, "above 0"),
+        ({"weights": {"CNN": math.nan}}, "above 0"),
+        ({"policy": "priority"}, "ranking of sources"),
+    ],
+)
+def test_bad_arguments_are_argument_errors(arguments: dict[str, object], words: str) -> None:
+    with pytest.raises(rc.ArgumentError, match=words):
+        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[arg-type]
+
+
+def test_an_empty_table_gives_empty_results() -> None:
+    result = rc.reconcile(rc.to_claims([]))
+    assert (len(result.estimates), len(result.conflicts), len(result.claims)) == (0, 0, 0)
+
+
+def test_policies_follow_their_practice() -> None:
+    table = rc.to_claims(
+        [rc.Figure.between(4000, 6000), rc.Figure.about(5000), rc.Figure.exact(9000, source="outlier")]
+    )
+    consensus = rc.reconcile(table).estimates.iloc[0]
+    assert (consensus["low"], consensus["value"], consensus["high"]) == (4500.0, 5000.0, 5500.0)
+    envelope = rc.reconcile(table, policy="envelope").estimates.iloc[0]
+    assert (envelope["low"], envelope["high"], envelope["n_kept"]) == (4000.0, 9000.0, 3)
+    assert envelope["status"] == "conflict"
+    priority = rc.reconcile(table, policy="priority", weights={"outlier": 2}).estimates.iloc[0]
+    assert (priority["low"], priority["value"], priority["n_kept"]) == (9000.0, 9000.0, 1)
+    low_first = rc.to_claims([rc.Figure.between(4000, 6000, value=4200), rc.Figure.about(5000)])
+    conservative = rc.reconcile(low_first, policy="conservative").estimates.iloc[0]
+    assert conservative["value"] == 4500.0  # the lowest kept value, moved into the shared range
+
+
+# -- properties -----------------------------------------------------------------------------
+# Each example reconciles whole tables (validation included), so these run fewer examples.
+tables = settings(max_examples=100)
+
+KEY = ["counts", "place", "as_of"]
+
+
+def by_key(estimates: pd.DataFrame) -> pd.DataFrame:
+    return estimates.sort_values(KEY).reset_index(drop=True)
+
+
+def ranges(result: rc.Reconciliation) -> pd.DataFrame:
+    return result.claims.merge(result.estimates, on=KEY, suffixes=("", "_estimate"))
+
+
+@tables
+@given(claims(), st.randoms(use_true_random=False), st.sampled_from(sorted(rc.POLICIES)))
+def test_shuffled_rows_give_the_same_estimates(table: pd.DataFrame, random: object, policy: str) -> None:
+    table = table.assign(weight=np.arange(1.0, len(table) + 1))  # distinct, so priority has no ties
+    shuffled = table.sample(frac=1, random_state=random.randint(0, 2**31))  # type: ignore[attr-defined]
+    forward, backward = rc.reconcile(table, policy=policy), rc.reconcile(shuffled, policy=policy)
+    pd.testing.assert_frame_equal(by_key(forward.estimates), by_key(backward.estimates))
+
+
+@tables
+@given(claims(weights=True), st.sampled_from(sorted(rc.POLICIES)))
+def test_nothing_is_lost(table: pd.DataFrame, policy: str) -> None:
+    result = rc.reconcile(table, policy=policy, weights={"CNN": 2.0})
+    assert len(result.claims) == len(table)
+    assert result.claims["claim_id"].tolist() == table["claim_id"].tolist()
+    assert result.estimates["n_claims"].sum() == len(table)
+    assert result.estimates["n_kept"].sum() == result.claims["kept"].sum()
+    assert set(result.conflicts["claim_id"]) <= set(table["claim_id"])
+    assert (result.claims["reason"] == "").tolist() == result.claims["kept"].tolist()
+
+
+@tables
+@given(claims(weights=True))
+def test_consensus_keeps_exactly_the_claims_that_contain_its_range(table: pd.DataFrame) -> None:
+    merged = ranges(rc.reconcile(table))
+    contains = (merged["low"] <= merged["low_estimate"]) & (merged["high"] >= merged["high_estimate"])
+    meets = (merged["low"] <= merged["high_estimate"]) & (merged["high"] >= merged["low_estimate"])
+    assert merged.loc[merged["kept"], "low"].le(merged.loc[merged["kept"], "low_estimate"]).all()
+    assert contains[merged["kept"]].all()
+    assert not meets[~merged["kept"]].any()
+
+
+@tables
+@given(claims(max_quantities=1, max_claims=6))
+def test_consensus_keeps_the_most_claims_that_can_all_be_right(table: pd.DataFrame) -> None:
+    low, high = table["low"].to_numpy(), table["high"].to_numpy()
+    # Brute force: the most ranges holding any one point (enough to try every low end).
+    most = max(int(((low <= point) & (point <= high)).sum()) for point in low)
+    assert rc.reconcile(table).estimates["n_kept"][0] == most
+
+
+@tables
+@given(claims(weights=True))
+def test_every_conflict_is_a_pair_that_shares_no_point(table: pd.DataFrame) -> None:
+    result = rc.reconcile(table)
+    indexed = table.set_index("claim_id")
+    for _, pair in result.conflicts.groupby("conflict_id"):
+        assert len(pair) == 2
+        first, second = (indexed.loc[claim] for claim in pair["claim_id"])
+        assert first["high"] < second["low"] or second["high"] < first["low"]
+        assert pair[KEY].nunique(dropna=False).max() == 1
+
+
+@tables
+@given(figures(max_value=1e6, counts="troops"), st.data())
+def test_claims_that_share_a_point_never_conflict(anchor: rc.Figure, data: st.DataObject) -> None:
+    point = anchor.value
+    around = figures(max_value=1e6, counts="troops").filter(lambda f: f.low <= point <= f.high)
+    others = data.draw(st.lists(around, max_size=5))
+    result = rc.reconcile(rc.to_claims([anchor, *others]))
+    assert result.conflicts.empty
+    assert result.claims["kept"].all()
+
+
+@tables
+@given(claims(weights=True))
+def test_policy_invariants(table: pd.DataFrame) -> None:
+    consensus = by_key(rc.reconcile(table).estimates)
+    conservative = by_key(rc.reconcile(table, policy="conservative").estimates)
+    assert (conservative["value"] <= consensus["value"]).all()
+    assert (conservative[["low", "high"]] == consensus[["low", "high"]]).all().all()
+    envelope = rc.reconcile(table, policy="envelope")
+    merged = ranges(envelope)
+    assert (merged["low_estimate"] <= merged["low"]).all()
+    assert (merged["high"] <= merged["high_estimate"]).all()
+    priority = rc.reconcile(table, policy="priority")
+    top = (
+        priority.claims.assign(
+            weight=priority.claims["weight"].fillna(1.0), width=lambda t: t["high"] - t["low"]
+        )
+        .sort_values(["weight", "width"], ascending=[False, True], kind="stable")
+        .drop_duplicates(KEY)
+    )
+    checked = by_key(priority.estimates).merge(top, on=KEY, suffixes=("", "_top"))
+    assert (checked["low"] == checked["low_top"]).all()
+    assert (checked["value"] == checked["value_top"]).all()
+
+
+@tables
+@given(figures(max_value=1e6, counts="troops"), figures(max_value=1e6, counts="troops"))
+def test_the_table_and_compare_agree_on_pairs(a: rc.Figure, b: rc.Figure) -> None:
+    comparison = rc.compare(a, b)
+    result = rc.reconcile(rc.to_claims([a, b]))
+    assert (not result.conflicts.empty) == comparison.contradicts
+    if comparison.contradicts:
+        assert result.conflicts["message"][0].endswith(comparison.explanation.rsplit("; ", 1)[1])
