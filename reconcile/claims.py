@@ -10,9 +10,10 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -168,12 +169,17 @@ def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | 
         ) from None
 
 
+def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
+    """``column`` with each distinct value respelled once; missing values stay missing."""
+    codes, distinct = pd.factorize(column)
+    spelled = np.array([spell(value) for value in distinct] + [None], dtype=object)
+    return pd.Series(spelled[codes], index=column.index, dtype="str")
+
+
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Write units and dates in their canonical spelling (once per distinct value)."""
-    units = frame["unit"].unique()
-    frame["unit"] = frame["unit"].map({unit: canonical_unit(unit) for unit in units})
-    dates = frame["as_of"].dropna().unique()
-    frame["as_of"] = frame["as_of"].map({date: str(pd.Period(date)) for date in dates})
+    """Write units and dates in their canonical spelling."""
+    frame["unit"] = _respell(frame["unit"], canonical_unit)
+    frame["as_of"] = _respell(frame["as_of"], lambda date: str(pd.Period(date)))
     return frame
 
 

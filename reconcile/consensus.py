@@ -17,7 +17,7 @@ import pandas as pd
 
 from reconcile.claims import read_claims, validate
 from reconcile.errors import ArgumentError, ConflictError, UnitError
-from reconcile.figure import _fmt
+from reconcile._text import format_numbers
 from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
 from reconcile.units import conversion_factor, display_unit
 
@@ -161,34 +161,51 @@ def _largest_agreeing_sets(
     return shared_low, shared_high
 
 
-def _first_per_group(group: np.ndarray, mask: np.ndarray, *sort_by: np.ndarray) -> np.ndarray:
-    """Row position of the first row per group among ``mask``, ordered by ``sort_by`` then position."""
+def _first_per_group(
+    group: np.ndarray, mask: np.ndarray, by: np.ndarray, *, largest: bool = False
+) -> np.ndarray:
+    """Per group, the row position (among ``mask``) of the smallest ``by`` (or the largest); ties: first row."""
     rows = np.flatnonzero(mask)
-    keys = [rows, *(column[rows] for column in reversed(sort_by)), group[rows]]
-    ordered = rows[np.lexsort(keys)]
-    firsts = np.unique(group[ordered], return_index=True)[1]
-    chosen = np.full(group.max() + 1 if len(group) else 0, -1)
-    chosen[group[ordered][firsts]] = ordered[firsts]
+    values = pd.Series(by[rows], index=rows)
+    grouped = values.groupby(group[rows], sort=False)
+    best = grouped.idxmax() if largest else grouped.idxmin()
+    chosen = np.full(int(group.max()) + 1 if len(group) else 0, -1)
+    chosen[best.index.to_numpy()] = best.to_numpy()
     return chosen
 
 
-def _said(frame: pd.DataFrame, rows: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.Series:
+def _text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """The column's text at ``rows`` as an object array, "" where missing or absent."""
+    if column not in frame:
+        return np.full(len(rows), "", dtype=object)
+    values = frame[column].to_numpy(dtype=object)[rows]
+    return np.where(pd.isna(values), "", values)
+
+
+def _nouns(units: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """What each figure's number is of, as :meth:`reconcile.Figure.noun` words it."""
+    codes, distinct = pd.factorize(units)
+    shown = np.array([display_unit(unit) for unit in distinct], dtype=object)[codes]
+    has_counts = counts != ""
+    other = np.where(has_counts, shown + " (" + counts + ")", shown)
+    return np.where(units == "person", np.where(has_counts, counts, "people"), other)
+
+
+def _said(
+    frame: pd.DataFrame, rows: np.ndarray, low: np.ndarray, high: np.ndarray, unit: np.ndarray
+) -> np.ndarray:
     """``who: what (range)`` for each row, as :func:`reconcile.compare` words it."""
-    part = frame.iloc[rows]
-    who = part["source"].fillna("claim " + part["claim_id"])
-    if "via" in part:
-        who = who.where(part["via"].isna(), who + " via " + part["via"])
-    unit = part["unit"]
-    noun = unit.map(display_unit)
-    noun = noun.where(part["counts"].isna(), noun + " (" + part["counts"] + ")")
-    noun = noun.where(unit != "person", part["counts"].fillna("people"))
-    hedge = part["hedge"].fillna("") + " " if "hedge" in part else ""
-    value = part["value"].map(_fmt)
-    phrase = (hedge + value + " " + noun).str.strip()
-    ranged = phrase + " (" + pd.Series(low[rows], index=part.index).map(lambda x: _fmt(x, "down")) + "–"
-    ranged = ranged + pd.Series(high[rows], index=part.index).map(lambda x: _fmt(x, "up")) + ")"
-    exact = low[rows] == high[rows]
-    return (who + ": " + phrase.where(exact, ranged)).reset_index(drop=True)
+    source, via = _text_column(frame, "source", rows), _text_column(frame, "via", rows)
+    claim = "claim " + frame["claim_id"].to_numpy(dtype=object)[rows]
+    who = np.where(source != "", source, claim)
+    who = np.where(via != "", who + " via " + via, who)
+    hedge = _text_column(frame, "hedge", rows)
+    hedge = np.where(hedge != "", hedge + " ", "")
+    value = np.array(format_numbers(frame["value"].to_numpy(dtype=float)[rows]), dtype=object)
+    phrase = hedge + value + " " + _nouns(unit[rows], _text_column(frame, "counts", rows))
+    span = np.array(format_numbers(low[rows], "down"), dtype=object) + "–"
+    span = span + np.array(format_numbers(high[rows], "up"), dtype=object)
+    return who + ": " + np.where(low[rows] == high[rows], phrase, phrase + " (" + span + ")")
 
 
 def reconcile(
@@ -313,9 +330,14 @@ def _reconcile(
     # The smallest set behind each disjoint claim: it and one agreeing claim it cannot meet.
     # (Ranges on a line that meet pairwise share a point, so such a claim always exists.)
     lowest_high = _first_per_group(group, agrees, high)
-    highest_low = _first_per_group(group, agrees, -low)
+    highest_low = _first_per_group(group, agrees, low, largest=True)
     if policy == "priority":
-        top = _first_per_group(group, convertible, -weight, high - low)
+        # The highest weight first, then the narrower range, then the earlier row.
+        ranked = np.flatnonzero(convertible)
+        ranked = ranked[np.lexsort((ranked, (high - low)[ranked], -weight[ranked], group[ranked]))]
+        firsts = np.unique(group[ranked], return_index=True)[1]
+        top = np.full(n_groups, -1)
+        top[group[ranked][firsts]] = ranked[firsts]
         kept = convertible & (low <= high[top][group]) & (high >= low[top][group])
         outlier = convertible & ~kept
         partner = top[group]
@@ -360,8 +382,8 @@ def _reconcile(
     # -- conflicts and reasons ---------------------------------------------------------------
     involved = np.flatnonzero(in_conflict)
     number = np.arange(1, len(involved) + 1)
-    conflict_id = pd.Series(number, dtype="int64").astype("str").radd("C")
-    kind = pd.Series(np.where(convertible[involved], "disjoint", "unit"), dtype="str")
+    conflict_id = np.array([f"C{k}" for k in number.tolist()], dtype=object)
+    kind = np.where(convertible[involved], "disjoint", "unit").astype(object)
     mate = partner[involved]
     message, reasons = _explain(frame, involved, mate, kind, conflict_id, low, high, unit, policy)
     pairs = pd.DataFrame(
@@ -374,18 +396,18 @@ def _reconcile(
     twice = pairs.index.to_numpy() % len(involved) if len(involved) else pairs.index.to_numpy()
     conflicts = pd.concat(
         [
-            pd.DataFrame({"conflict_id": conflict_id.to_numpy()[twice], "kind": kind.to_numpy()[twice]}),
+            pd.DataFrame({"conflict_id": conflict_id[twice], "kind": kind[twice]}, dtype="str"),
             frame.iloc[pairs["row"].to_numpy()][["claim_id", *key]].reset_index(drop=True),
-            pd.DataFrame({"message": message.to_numpy()[twice]}),
+            pd.DataFrame({"message": message[twice]}, dtype="str"),
         ],
         axis=1,
     )
 
     reason = np.full(n, "", dtype=object)
     set_aside = ~kept[involved]
-    reason[involved[set_aside]] = reasons.to_numpy()[set_aside]
+    reason[involved[set_aside]] = reasons[set_aside]
     claim_conflict = np.full(n, None, dtype=object)
-    claim_conflict[involved] = conflict_id.to_numpy()
+    claim_conflict[involved] = conflict_id
     result_claims = frame.assign(
         kept=kept,
         reason=pd.Series(reason, index=frame.index, dtype="str"),
@@ -404,42 +426,37 @@ def _explain(
     frame: pd.DataFrame,
     involved: np.ndarray,
     mate: np.ndarray,
-    kind: pd.Series,
-    conflict_id: pd.Series,
+    kind: np.ndarray,
+    conflict_id: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
     unit: np.ndarray,
     policy: str,
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason."""
-    if not len(involved):
-        empty = pd.Series([], dtype="str")
-        return empty, empty
     gap = np.where(low[involved] > high[mate], low[involved] - high[mate], low[mate] - high[involved])
-    counts = frame["counts"].to_numpy(dtype=object)
-    noun = pd.Series(np.where(unit[mate] == "person", counts[mate], None), dtype="str")
-    noun = noun.fillna(pd.Series(unit[mate]).map(display_unit)).where(
-        pd.Series(unit[mate] != "person"), noun.fillna("people")
-    )
-    apart = (
-        "the ranges share no point: " + pd.Series(gap).map(lambda x: _fmt(x, "down")) + " " + noun + " apart"
-    )
-    their_unit, our_unit = pd.Series(unit[involved], dtype="str"), pd.Series(unit[mate], dtype="str")
-    clash = "'" + their_unit + "' cannot be converted to '" + our_unit + "'"
+    counts = _text_column(frame, "counts", mate)
+    noun = np.where(unit[mate] == "person", np.where(counts != "", counts, "people"), "")
+    codes, distinct = pd.factorize(unit[mate])
+    noun = np.where(noun == "", np.array([display_unit(u) for u in distinct], dtype=object)[codes], noun)
+    apart = "the ranges share no point: " + np.array(format_numbers(gap, "down"), dtype=object) + " " + noun
+    clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
+    disjoint = kind == "disjoint"
     message = (
-        _said(frame, mate, low, high)
+        _said(frame, mate, low, high, unit)
         + "; "
-        + _said(frame, involved, low, high)
+        + _said(frame, involved, low, high, unit)
         + "; "
-        + apart.where(
-            kind == "disjoint", clash + " without a figure that links them (such as a household size)"
+        + np.where(
+            disjoint, apart + " apart", clash + " without a figure that links them (such as a household size)"
         )
     )
-    disjoint: pd.Series | str
     if policy == "priority":
-        mate_id = pd.Series(frame["claim_id"].to_numpy(dtype=object)[mate], dtype="str")
-        disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
+        mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
+        why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
     else:
-        disjoint = "shares no point with the range the most claims allow"
-    why = pd.Series(disjoint, index=kind.index, dtype="str").where(kind == "disjoint", "its unit " + clash)
+        why_disjoint = np.full(
+            len(involved), "shares no point with the range the most claims allow", dtype=object
+        )
+    why = np.where(disjoint, why_disjoint, "its unit " + clash)
     return message, why + " (" + conflict_id + ")"

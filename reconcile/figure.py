@@ -20,6 +20,7 @@ from typing import Any, TypedDict, Unpack
 import pandas as pd
 
 from reconcile import _interval
+from reconcile._text import format_number as _fmt
 from reconcile.errors import (
     ArgumentError,
     CountsMismatchError,
@@ -101,28 +102,6 @@ def _number(name: str, number: object) -> float:
             value=math.nan,
             high=math.nan,
         ) from exc
-
-
-def _fmt(number: float, rounding: str = "nearest") -> str:
-    """A number as a report prints it: 5,000; 0.45; open ends as ∞.
-
-    Numbers of 100 and more are shown whole, smaller ones to three decimals. A range's
-    low end is shown rounded down and its high end rounded up (``rounding="down"``/
-    ``"up"``), so the printed range holds the stored one; an end that is a float's width
-    away from a printed digit (0.44999999999999996 for 0.45) is shown as that digit.
-    """
-    if math.isinf(number):
-        return "∞" if number > 0 else "−∞"
-    decimals = 0 if abs(number) >= 100 else 3
-    scaled = number * 10**decimals
-    nearest = round(scaled)
-    if rounding == "nearest" or abs(scaled - nearest) <= 1e-9 * max(1.0, abs(scaled)):
-        shown = nearest
-    else:
-        shown = math.floor(scaled) if rounding == "down" else math.ceil(scaled)
-    if decimals == 0:
-        return f"{shown:,}"
-    return f"{shown / 10**decimals:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -38,11 +39,14 @@ STATUSES = ("single", "agreed", "conflict")
 CONFLICT_KINDS = ("disjoint", "unit", "relation")
 
 
-def _unique_ok(values: pd.Series, accept: object) -> pd.Series:
-    """Apply a scalar test to each distinct value once and spread the answer over the column."""
-    distinct = values.dropna().unique()
-    verdict = {value: bool(accept(value)) for value in distinct}  # type: ignore[operator]
-    return values.map(verdict).fillna(True).astype(bool)
+def _unique_ok(values: pd.Series, accept: Callable[[object], bool]) -> pd.Series:
+    """Apply a scalar test to each distinct value once and spread the answer over the column.
+
+    Missing values pass: whether a column may hold them is the column's own rule.
+    """
+    codes, distinct = pd.factorize(values)
+    verdict = np.array([accept(value) for value in distinct] + [True], dtype=bool)
+    return pd.Series(verdict[codes], index=values.index)
 
 
 def _known_unit(unit: object) -> bool:
@@ -149,7 +153,7 @@ class ReconciledClaims(pa.DataFrameModel):
     (empty when none).
     """
 
-    claim_id: Series[str] = pa.Field(unique=True)
+    claim_id: Series[str]
     kept: Series[bool]
     reason: Series[str]
     conflict_id: Series[str] = pa.Field(nullable=True)

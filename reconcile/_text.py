@@ -1,0 +1,44 @@
+"""Numbers as reports print them, one at a time or a column at once (the same rule for both)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+
+def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> list[str]:
+    """Numbers as a report prints them: 5,000; 0.45; open ends as ∞.
+
+    Numbers of 100 and more are shown whole, smaller ones to three decimals. A range's
+    low end is shown rounded down and its high end rounded up (``rounding="down"`` /
+    ``"up"``), so the printed range holds the stored one; an end that is a float's width
+    away from a printed digit (0.44999999999999996 for 0.45) is shown as that digit.
+    Each distinct number is formatted once.
+    """
+    numbers = np.asarray(values, dtype=float)
+    distinct, where = np.unique(numbers, return_inverse=True)
+    finite = np.isfinite(distinct)
+    whole = np.abs(distinct) >= 100
+    scaled = np.where(finite, distinct * np.where(whole, 1.0, 1000.0), 0.0)
+    nearest = np.round(scaled)
+    on_digit = np.abs(scaled - nearest) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+    directed = {"down": np.floor, "up": np.ceil}.get(rounding)
+    shown = nearest if directed is None else np.where(on_digit, nearest, directed(scaled))
+    texts = [
+        ("∞" if number > 0 else "−∞")
+        if not is_finite
+        else f"{number:.6g}"
+        if abs(number) >= 1e15
+        else f"{int(digits):,}"
+        if is_whole
+        else f"{digits / 1000:,.3f}".rstrip("0").rstrip(".")
+        for number, is_finite, is_whole, digits in zip(
+            distinct.tolist(), finite.tolist(), whole.tolist(), shown.tolist(), strict=True
+        )
+    ]
+    return [texts[index] for index in where.reshape(-1).tolist()]
+
+
+def format_number(number: float, rounding: str = "nearest") -> str:
+    """One number as :func:`format_numbers` prints it."""
+    return format_numbers([number], rounding)[0]
