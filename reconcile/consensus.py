@@ -100,17 +100,18 @@ class Reconciliation:
         )
 
 
-def _factors(units: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """The conversion factor of each row's unit into its quantity's unit; NaN where impossible."""
-    pairs = pd.DataFrame({"unit": units, "target": targets}).drop_duplicates()
-    known: dict[tuple[str, str], float] = {}
-    for unit, target in zip(pairs["unit"], pairs["target"], strict=True):  # distinct unit pairs only
+def _factors(unit: pd.Series, group: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each quantity's unit (its first claim's), and each row's factor into it; NaN where impossible."""
+    codes, distinct = pd.factorize(unit)
+    target = codes[first][group]
+    table = np.full((len(distinct), len(distinct)), np.nan)
+    for pair in np.unique(codes * len(distinct) + target).tolist():  # distinct pairs of units only
+        source, into = divmod(pair, len(distinct))
         try:
-            known[(unit, target)] = 1.0 if unit == target else conversion_factor(unit, target)
+            table[source, into] = conversion_factor(distinct[source], distinct[into])
         except UnitError:
-            known[(unit, target)] = math.nan
-    index = pd.MultiIndex.from_arrays([units, targets])
-    return pd.Series(known).reindex(index).to_numpy(dtype=float)
+            pass  # stays NaN: a conflict of kind 'unit'
+    return np.asarray(distinct, dtype=object)[codes[first]], table[codes, target]
 
 
 def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.ndarray:
@@ -128,36 +129,47 @@ def _largest_agreeing_sets(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per quantity, the range shared by the heaviest set of claims whose ranges meet.
 
+    ``group`` numbers the quantities 0..n_groups-1 and every quantity has a claim here.
     Ties go to the narrower shared range, then to the lower one, so the answer does not
     depend on the order of the rows.
     """
     n = len(group)
-    coordinate = np.concatenate([low, high])
-    closes = np.concatenate([np.zeros(n, dtype=np.int8), np.ones(n, dtype=np.int8)])
-    # Ranges are closed: where one opens and another closes at the same point, both count.
-    order = np.lexsort((closes, coordinate, np.concatenate([group, group])))
-    change = np.concatenate([weight, -weight])[order]
-    cover = np.cumsum(change)
+    if n == 0:
+        return np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+    # Ranges are closed: a range that closes at x still holds x, so its closing event goes
+    # just after x, behind any range opening at x.
+    closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
+    coordinate = np.concatenate([low, closing])
+    events = np.concatenate([group, group])
+    order = np.lexsort((coordinate, events))
+    cover = np.cumsum(np.concatenate([weight, -weight])[order])
     if not np.all(np.mod(weight, 1) == 0):
         cover = np.round(cover, 9)  # sums of fractional weights carry rounding noise
-    sorted_coordinate = coordinate[order]
-    opens = np.flatnonzero(closes[order] == 0)
-    candidates = pd.DataFrame(
-        {
-            "group": np.concatenate([group, group])[order][opens],
-            "cover": cover[opens],
-            "low": sorted_coordinate[opens],
-            # After the heaviest opening, the next event closes a range: that is the end.
-            "high": sorted_coordinate[opens + 1],
-        }
+    at = coordinate[order]
+    quantity = events[order]
+    starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
+    heaviest = np.maximum.reduceat(cover, starts)
+    opens = order < n
+    # An opening that reaches the quantity's heaviest cover starts a candidate range; the
+    # next event closes one of its ranges, which ends the candidate.
+    candidate = np.flatnonzero(opens & (cover == heaviest[quantity]))
+    candidate_low = at[candidate]
+    candidate_high = np.where(
+        np.isfinite(at[candidate + 1]), np.nextafter(at[candidate + 1], -np.inf), np.inf
     )
-    heaviest = candidates[candidates["cover"] == candidates.groupby("group")["cover"].transform("max")]
-    heaviest = heaviest.assign(width=heaviest["high"] - heaviest["low"])
-    best = heaviest.sort_values(["group", "width", "low"], kind="stable").drop_duplicates("group")
+    width = candidate_high - candidate_low
+    owner = quantity[candidate]
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    narrowest = np.minimum.reduceat(width, firsts)
+    # Candidates come sorted by their low end, so the first narrowest one is also the lowest.
+    best = np.flatnonzero(
+        width == narrowest[np.searchsorted(firsts, np.arange(len(owner)), side="right") - 1]
+    )
+    best = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]
     shared_low = np.full(n_groups, np.nan)
     shared_high = np.full(n_groups, np.nan)
-    shared_low[best["group"].to_numpy()] = best["low"].to_numpy()
-    shared_high[best["group"].to_numpy()] = best["high"].to_numpy()
+    shared_low[owner[best]] = candidate_low[best]
+    shared_high[owner[best]] = candidate_high[best]
     return shared_low, shared_high
 
 
@@ -178,7 +190,7 @@ def _text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarr
     """The column's text at ``rows`` as an object array, "" where missing or absent."""
     if column not in frame:
         return np.full(len(rows), "", dtype=object)
-    values = frame[column].to_numpy(dtype=object)[rows]
+    values = frame[column].iloc[rows].to_numpy(dtype=object)
     return np.where(pd.isna(values), "", values)
 
 
@@ -309,9 +321,8 @@ def _reconcile(
     group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
     n_groups = int(group.max()) + 1 if n else 0
     first = np.unique(group, return_index=True)[1]  # each quantity's first claim, in input order
+    quantity_unit, factor = _factors(frame["unit"], group, first)
     unit = frame["unit"].to_numpy(dtype=object)
-    target = unit[first][group]
-    factor = _factors(unit, target)
     convertible = ~np.isnan(factor)
     low = frame["low"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
     high = frame["high"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
@@ -373,7 +384,7 @@ def _reconcile(
         low=est_low,
         value=est_value,
         high=est_high,
-        unit=unit[first],
+        unit=quantity_unit,
         n_claims=n_claims,
         n_kept=n_kept,
         status=status,
