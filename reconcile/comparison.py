@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconcile._text import format_number as _fmt
 from reconcile.errors import CountsMismatchError, ScopeMismatchError
-from reconcile.figure import Figure, _fmt
+from reconcile.figure import Figure
 
 __all__ = ["Comparison", "agrees", "compare"]
 

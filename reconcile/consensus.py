@@ -8,6 +8,7 @@ allow it. Its maximum per quantity is the largest set of claims that can all be 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reconcile._text import format_numbers
 from reconcile.claims import read_claims, validate
 from reconcile.errors import ArgumentError, ConflictError, UnitError
-from reconcile._text import format_numbers
 from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
 from reconcile.units import conversion_factor, display_unit
 
@@ -107,10 +108,8 @@ def _factors(unit: pd.Series, group: np.ndarray, first: np.ndarray) -> tuple[np.
     table = np.full((len(distinct), len(distinct)), np.nan)
     for pair in np.unique(codes * len(distinct) + target).tolist():  # distinct pairs of units only
         source, into = divmod(pair, len(distinct))
-        try:
+        with contextlib.suppress(UnitError):  # what stays NaN is a conflict of kind 'unit'
             table[source, into] = conversion_factor(distinct[source], distinct[into])
-        except UnitError:
-            pass  # stays NaN: a conflict of kind 'unit'
     return np.asarray(distinct, dtype=object)[codes[first]], table[codes, target]
 
 
@@ -176,7 +175,7 @@ def _largest_agreeing_sets(
 def _first_per_group(
     group: np.ndarray, mask: np.ndarray, by: np.ndarray, *, largest: bool = False
 ) -> np.ndarray:
-    """Per group, the row position (among ``mask``) of the smallest ``by`` (or the largest); ties: first row."""
+    """Per group, the row (among ``mask``) with the smallest ``by`` (or largest); ties go to the first."""
     rows = np.flatnonzero(mask)
     values = pd.Series(by[rows], index=rows)
     grouped = values.groupby(group[rows], sort=False)
@@ -204,20 +203,26 @@ def _nouns(units: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _said(
-    frame: pd.DataFrame, rows: np.ndarray, low: np.ndarray, high: np.ndarray, unit: np.ndarray
+    frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], unit: np.ndarray
 ) -> np.ndarray:
-    """``who: what (range)`` for each row, as :func:`reconcile.compare` words it."""
+    """``who: what (range)`` for each row, as :func:`reconcile.compare` words it.
+
+    ``ends`` are the (low, value, high) columns in the quantity's unit.
+    """
+    low, value_in_unit, high = ends
     source, via = _text_column(frame, "source", rows), _text_column(frame, "via", rows)
     claim = "claim " + frame["claim_id"].to_numpy(dtype=object)[rows]
     who = np.where(source != "", source, claim)
     who = np.where(via != "", who + " via " + via, who)
     hedge = _text_column(frame, "hedge", rows)
     hedge = np.where(hedge != "", hedge + " ", "")
-    value = np.array(format_numbers(frame["value"].to_numpy(dtype=float)[rows]), dtype=object)
+    value = np.array(format_numbers(value_in_unit[rows]), dtype=object)
     phrase = hedge + value + " " + _nouns(unit[rows], _text_column(frame, "counts", rows))
     span = np.array(format_numbers(low[rows], "down"), dtype=object) + "–"
     span = span + np.array(format_numbers(high[rows], "up"), dtype=object)
-    return who + ": " + np.where(low[rows] == high[rows], phrase, phrase + " (" + span + ")")
+    return np.asarray(
+        who + ": " + np.where(low[rows] == high[rows], phrase, phrase + " (" + span + ")"), dtype=object
+    )
 
 
 def reconcile(
@@ -396,7 +401,7 @@ def _reconcile(
     conflict_id = np.array([f"C{k}" for k in number.tolist()], dtype=object)
     kind = np.where(convertible[involved], "disjoint", "unit").astype(object)
     mate = partner[involved]
-    message, reasons = _explain(frame, involved, mate, kind, conflict_id, low, high, unit, policy)
+    message, reasons = _explain(frame, involved, mate, kind, conflict_id, low, value, high, unit, policy)
     pairs = pd.DataFrame(
         {
             "number": np.concatenate([number, number]),
@@ -440,6 +445,7 @@ def _explain(
     kind: np.ndarray,
     conflict_id: np.ndarray,
     low: np.ndarray,
+    value: np.ndarray,
     high: np.ndarray,
     unit: np.ndarray,
     policy: str,
@@ -454,9 +460,9 @@ def _explain(
     clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
     disjoint = kind == "disjoint"
     message = (
-        _said(frame, mate, low, high, unit)
+        _said(frame, mate, (low, value, high), unit)
         + "; "
-        + _said(frame, involved, low, high, unit)
+        + _said(frame, involved, (low, value, high), unit)
         + "; "
         + np.where(
             disjoint, apart + " apart", clash + " without a figure that links them (such as a household size)"
