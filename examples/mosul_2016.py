@@ -2,14 +2,18 @@
 
 Every figure below is from a CNN report of 17 October 2016 on the start of the offensive
 to retake Mosul (see ``shared/corpus/mosul-2016-10-17.txt``), read by hand with the
-``Figure`` constructors. Run it with ``python examples/mosul_2016.py``.
+``Figure`` constructors. The same claims, as a table in ``examples/data``, then go through
+``rc.read_claims`` and ``rc.reconcile``. Run it with ``python examples/mosul_2016.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import reconcile as rc
+
+CLAIMS = Path(__file__).parent / "data" / "mosul_2016_claims.csv"
 
 REPORTED = dt.date(2016, 10, 17)
 
@@ -69,6 +73,16 @@ def population_before_2014() -> rc.Figure:
     return (remaining / half).replace(as_of="2014")
 
 
+def table_report() -> str:
+    """The same claims as a table: one estimate per quantity, and each conflict with its claims."""
+    result = rc.reconcile(rc.read_claims(CLAIMS))
+    estimates = result.estimates[["counts", "place", "low", "value", "high", "n_claims", "n_kept", "status"]]
+    lines = ["Reconciled from examples/data/mosul_2016_claims.csv:", estimates.to_string(index=False)]
+    for conflict_id, claims in result.conflicts.groupby("conflict_id"):
+        lines.append(f"{conflict_id} ({', '.join(claims['claim_id'])}): {claims['message'].iloc[0]}")
+    return "\n".join(lines)
+
+
 def report() -> str:
     """The case as a short report, one finding a paragraph."""
     comparison = militants()
@@ -98,3 +112,5 @@ def report() -> str:
 
 if __name__ == "__main__":
     print(report())
+    print()
+    print(table_report())

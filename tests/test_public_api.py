@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_all_is_sorted_and_every_name_exists() -> None:
     # Constants, then classes, then functions and modules, each alphabetical (as ruff sorts them).
-    assert rc.__all__ == sorted(rc.__all__, key=lambda name: (not name.isupper(), not name[0].isupper(), name))
+    assert rc.__all__ == sorted(
+        rc.__all__, key=lambda name: (not name.isupper(), not name[0].isupper(), name)
+    )
     for name in rc.__all__:
         assert hasattr(rc, name), name
 
@@ -33,6 +35,13 @@ def test_mosul_example_reports_the_contradiction_and_the_totals() -> None:
     assert "8,600 troops/foreign (7,920–9,280)" in report
     assert "3,900–4,900" in report
     assert "1,636,363–2,444,445" in report
+
+
+def test_mosul_example_reconciles_its_claims_table() -> None:
+    report = runpy.run_path(str(ROOT / "examples" / "mosul_2016.py"))["table_report"]()
+    assert "C1 (militants-us, militants-backers)" in report
+    assert report.count("single") == 5
+    assert report.count("conflict") == 1
 
 
 def test_mosul_example_runs_as_a_script() -> None:
