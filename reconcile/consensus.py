@@ -123,6 +123,20 @@ def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.nda
     return weight.to_numpy(dtype=float)
 
 
+def _sort_within_groups(group: np.ndarray, coordinate: np.ndarray) -> np.ndarray:
+    """The stable order by (group, coordinate): a stable sort by coordinate, then by group.
+
+    The group sort is a radix sort, 16 bits at a time, which numpy runs in linear time.
+    """
+    order = np.argsort(coordinate, kind="stable")
+    shift = 0
+    while shift == 0 or (int(group.max()) >> shift) > 0:
+        digit = ((group[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
 def _largest_agreeing_sets(
     group: np.ndarray, low: np.ndarray, high: np.ndarray, weight: np.ndarray, n_groups: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -136,26 +150,25 @@ def _largest_agreeing_sets(
     if n == 0:
         return np.full(n_groups, np.nan), np.full(n_groups, np.nan)
     # Ranges are closed: a range that closes at x still holds x, so its closing event goes
-    # just after x, behind any range opening at x.
+    # just after x. A closing event sorts before an opening at the same point: the range it
+    # closes ended a float's width earlier, before the other began.
     closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
-    coordinate = np.concatenate([low, closing])
+    coordinate = np.concatenate([closing, low])
     events = np.concatenate([group, group])
-    order = np.lexsort((coordinate, events))
-    cover = np.cumsum(np.concatenate([weight, -weight])[order])
+    order = _sort_within_groups(events, coordinate)
+    cover = np.cumsum(np.concatenate([-weight, weight])[order])
     if not np.all(np.mod(weight, 1) == 0):
         cover = np.round(cover, 9)  # sums of fractional weights carry rounding noise
     at = coordinate[order]
     quantity = events[order]
     starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
     heaviest = np.maximum.reduceat(cover, starts)
-    opens = order < n
+    opens = order >= n
     # An opening that reaches the quantity's heaviest cover starts a candidate range; the
     # next event closes one of its ranges, which ends the candidate.
     candidate = np.flatnonzero(opens & (cover == heaviest[quantity]))
     candidate_low = at[candidate]
-    candidate_high = np.where(
-        np.isfinite(at[candidate + 1]), np.nextafter(at[candidate + 1], -np.inf), np.inf
-    )
+    candidate_high = high[order[candidate + 1]]  # the range that closes next
     width = candidate_high - candidate_low
     owner = quantity[candidate]
     firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])

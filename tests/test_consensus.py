@@ -61,6 +61,15 @@ def test_ties_go_to_the_tighter_shared_range() -> None:
     assert (result.estimates["low"][0], result.estimates["high"][0]) == (200.0, 210.0)
 
 
+def test_ranges_a_float_apart_share_no_point_and_touching_ranges_do() -> None:
+    below_one = math.nextafter(1.0, 0.0)
+    apart = rc.reconcile(rc.to_claims([rc.Figure.between(0, below_one), rc.Figure.between(1, 2)]))
+    assert apart.estimates["status"][0] == "conflict"
+    touching = rc.reconcile(rc.to_claims([rc.Figure.between(0, 1), rc.Figure.between(1, 2)]))
+    assert touching.estimates["status"][0] == "agreed"
+    assert (touching.estimates["low"][0], touching.estimates["high"][0]) == (1.0, 1.0)
+
+
 def test_weights_choose_between_sources() -> None:
     table = mosul_militants()
     result = rc.reconcile(table, weights={"the group's backers": 3})
