@@ -31,6 +31,12 @@ def test_read_claims_reads_json_records(tmp_path: Path) -> None:
     assert rc.read_claims(path)["value"].tolist() == [5000.0]
 
 
+def test_read_claims_reads_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "claims.parquet"
+    rc.read_claims(pd.read_csv(io.StringIO(MOSUL_CSV))).to_parquet(path)
+    assert rc.read_claims(path)["high"].tolist() == [5500.0, math.inf]
+
+
 def test_a_broken_file_gets_one_error_listing_every_bad_row(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
     path.write_text(
