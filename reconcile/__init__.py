@@ -1,7 +1,7 @@
 """reconcile: reported humanitarian figures as typed quantities with honest ranges.
 
-Build figures with their source and range, add them with sound interval arithmetic,
-compare them to find contradictions, and reconcile whole tables of claims.
+Read hedged phrases into figures with their source and range, add them with sound
+interval arithmetic, compare them to find contradictions, and reconcile whole tables of claims.
 
 Example:
     >>> import reconcile as rc
@@ -12,7 +12,7 @@ Example:
 
 """
 
-from reconcile import errors, schemas, strategies, units
+from reconcile import errors, phrases, schemas, strategies, units
 from reconcile.claims import from_claims, read_claims, to_claims
 from reconcile.comparison import Comparison, agrees, compare
 from reconcile.consensus import POLICIES, Reconciliation, reconcile
@@ -29,6 +29,7 @@ from reconcile.errors import (
     UnitError,
 )
 from reconcile.figure import Figure, Scope, Source, difference, total
+from reconcile.phrases import Lexicon, parse, parse_many
 
 __version__ = "0.1.0"
 
@@ -41,6 +42,7 @@ __all__ = [
     "CountsMismatchError",
     "DivisionByRangeError",
     "Figure",
+    "Lexicon",
     "ParseError",
     "RangeError",
     "ReconcileError",
@@ -54,6 +56,9 @@ __all__ = [
     "difference",
     "errors",
     "from_claims",
+    "parse",
+    "parse_many",
+    "phrases",
     "read_claims",
     "reconcile",
     "schemas",

@@ -112,6 +112,7 @@ class ParseError(ReconcileError, ValueError):
 
     text: str
     position: int
+    failures: Any  # a DataFrame of every bad row, when a column of phrases was read
 
 
 class ClaimsError(ReconcileError, ValueError):

@@ -507,7 +507,7 @@ class Figure:
 
     def __str__(self) -> str:
         parts = [self.phrase() if self.is_exact else f"{self.phrase()} ({self.range_text()})"]
-        if self.source is not None:
+        if self.source is not None and (self.source.name or self.source.via):
             parts.append(str(self.source))
         elif self.lineage:
             parts.append(f"{self.operation or 'derived'} of {len(self.lineage)} figures")
