@@ -1,8 +1,8 @@
 """The Mosul offensive, 17 October 2016: figures that disagree, add up, and divide.
 
 Every figure below is from a CNN report of 17 October 2016 on the start of the offensive
-to retake Mosul (see ``shared/corpus/mosul-2016-10-17.txt``), read by hand with the
-``Figure`` constructors. The same claims, as a table in ``examples/data``, then go through
+to retake Mosul (see ``shared/corpus/mosul-2016-10-17.txt``), read from its phrases with
+``rc.parse``. The same claims, as a table of phrases in ``examples/data``, then go through
 ``rc.read_claims`` and ``rc.reconcile``. Run it with ``python examples/mosul_2016.py``.
 """
 
@@ -14,62 +14,44 @@ from pathlib import Path
 import reconcile as rc
 
 CLAIMS = Path(__file__).parent / "data" / "mosul_2016_claims.csv"
-
 REPORTED = dt.date(2016, 10, 17)
 
 
-def officials(name: str) -> rc.Source:
-    """A source quoted by CNN on 17 October 2016."""
-    return rc.Source(name=name, via="CNN", date=REPORTED)
-
-
-CNN = rc.Source(name="CNN", date=REPORTED)
+def reported(phrase: str, counts: str, source: str = "CNN", place: str = "Mosul") -> rc.Figure:
+    """A figure as CNN reported it on 17 October 2016, from its phrase."""
+    via = None if source == "CNN" else "CNN"
+    return rc.parse(phrase, counts=counts, source=source, via=via, place=place, as_of=REPORTED)
 
 
 def militants() -> rc.Comparison:
     """U.S. officials: about 5,000 militants; the group's backers: at least 2,000 more."""
-    us_estimate = rc.Figure.about(
-        5000, counts="militants", source=officials("U.S. officials"), place="Mosul", as_of=REPORTED
-    )
+    us_estimate = reported("about 5,000", "militants", source="U.S. officials")
     # The backers said the U.S. figure is at least 2,000 short of the real number.
-    backers = rc.Figure.at_least(
-        5000 + 2000,
-        counts="militants",
-        source=officials("Islamic State backers"),
-        place="Mosul",
-        as_of=REPORTED,
-    )
+    backers = reported("at least 7,000", "militants", source="Islamic State backers")
     return rc.compare(us_estimate, backers)
 
 
 def foreign_troops() -> tuple[rc.Figure, rc.Figure, rc.Figure, rc.Figure]:
     """U.S. personnel before and after 600 more arrived, plus the coalition's troops."""
-    us_after = rc.Figure.about(5000, counts="troops/us", source=CNN, place="Iraq", as_of=REPORTED)
-    added = rc.Figure.exact(600, counts="troops/us/added", source=CNN, place="Iraq", as_of=REPORTED)
+    us_after = reported("about 5,000", "troops/us", place="Iraq")
+    added = reported("600", "troops/us/added", place="Iraq")
     us_before = rc.difference(us_after, added, counts="troops/us/before")
-    coalition = rc.Figure.about(
-        3600, hedge="approximately", counts="troops/coalition", source=CNN, place="Iraq", as_of=REPORTED
-    )
+    coalition = reported("approximately 3,600", "troops/coalition", place="Iraq")
     foreign = rc.total([us_after, coalition], counts="troops/foreign")
     return us_before, us_after, coalition, foreign
 
 
 def room_for_iraqi_and_kurdish_forces(foreign: rc.Figure) -> rc.Figure:
     """As many as 100,000 troops in all: the foreign troops must fit inside that."""
-    in_all = rc.Figure.at_most(
-        100_000, hedge="as many as", counts="troops", source=CNN, place="Mosul", as_of=REPORTED
-    )
+    in_all = reported("as many as 100,000", "troops")
     # The CNN figure counts the offensive's troops; the foreign ones are counted in Iraq.
     return rc.difference(in_all, foreign.replace(place="Mosul"), counts="troops/iraqi_and_kurdish")
 
 
 def population_before_2014() -> rc.Figure:
     """1 million residents remain, half of the population before the Islamic State took the city."""
-    remaining = rc.Figure.about(
-        1_000_000, hedge=None, min_share=0, counts="residents", source=CNN, place="Mosul", as_of=REPORTED
-    )
-    # "half" is itself a rounded share: 0.45 to 0.55.
-    half = rc.Figure.about(0.5, hedge="half", min_share=0, unit="dimensionless", source=CNN)
+    remaining = reported("1 million", "residents")
+    half = rc.parse("half", source="CNN")  # a share with its own rounding: 0.45 to 0.55
     return (remaining / half).replace(as_of="2014")
 
 

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from reconcile.errors import ArgumentError, ClaimsError
 from reconcile.figure import Figure, Source
+from reconcile.phrases import parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
@@ -183,6 +184,51 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _from_phrases(frame: pd.DataFrame, origin: str | None) -> pd.DataFrame:
+    """Fill ``low``, ``value`` and ``high`` (and what the phrases say) from a ``phrase`` column.
+
+    The row's own ``unit`` is the unit where its phrase names none; the row's ``counts``,
+    ``hedge`` and ``quote`` win over the phrase's, which fill them where they are empty.
+    """
+    positions = pd.RangeIndex(len(frame))
+    phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)
+    units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
+    given_units = [None] if units is None else list(pd.unique(units))
+    pieces = []
+    for unit in given_units:  # one column read per distinct unit
+        rows = positions if units is None else positions[(units.isna() if pd.isna(unit) else units == unit)]
+        pieces.append(parse_many(phrases.iloc[rows], unit=None if pd.isna(unit) else str(unit)))
+    parsed = pd.concat(pieces).sort_index()
+    bad = parsed["error"].notna().to_numpy()
+    if bad.any():
+        failures = pd.DataFrame(
+            {
+                "index": frame.index[bad],
+                "column": "phrase",
+                "check": "a figure phrase",
+                "failure_case": parsed.loc[bad, "text"].to_numpy(),
+                "message": parsed.loc[bad, "error"].to_numpy(),
+            }
+        )
+        where = [
+            f"row {row}" + (f" (line {position + 2})" if origin else "")
+            for row, position in zip(frame.index[bad], np.flatnonzero(bad).tolist(), strict=True)
+        ]
+        lines = [f"{at}: {message}" for at, message in zip(where, failures["message"], strict=True)]
+        raise ClaimsError(
+            f"{len(lines)} phrases in the claims{f' {origin!r}' if origin else ' table'} cannot be read",
+            hint="write each phrase as a number with its hedge, e.g. 'about 5,000' or 'at least 7,000'",
+            details="  " + "\n  ".join(lines[:_SHOWN_FAILURES]),
+            failures=failures,
+            origin=origin,
+        )
+    filled = {column: parsed[column].to_numpy() for column in ("low", "value", "high")}
+    for column, from_phrase in (("unit", "unit"), ("counts", "counts"), ("hedge", "hedge"), ("quote", "text")):
+        said = pd.Series(parsed[from_phrase].to_numpy(dtype=object), index=frame.index, dtype="str")
+        filled[column] = frame[column].fillna(said) if column in frame else said
+    return frame.assign(**filled)
+
+
 def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     """Read a claims table from a CSV, JSON (records) or Parquet file, or check a DataFrame.
 
@@ -191,6 +237,11 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     number, rule, values), with the full table of failures in ``error.failures``. Units and
     dates come back in their canonical spelling (``people`` -> ``person``). The caller's
     DataFrame is never changed.
+
+    A table may give its figures as a ``phrase`` column ("about 5,000", "at least 7,000")
+    instead of ``low``, ``value`` and ``high``: the phrases are read with
+    :func:`reconcile.parse_many`, each row's ``unit`` applying where its phrase names none,
+    and the phrase kept as the claim's ``quote``.
 
     Args:
         claims: a path (``.csv``, ``.json``, ``.parquet``) or a DataFrame.
@@ -211,9 +262,16 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
           claim_id    high    unit
         0       us  5500.0  person
         1  backers     inf  person
+        >>> phrased = table.drop(columns=["low", "value", "high"]).assign(phrase=["about 5,000", "at least 7,000"])
+        >>> read_claims(phrased)[["claim_id", "low", "high", "hedge", "quote"]]
+          claim_id     low    high     hedge           quote
+        0       us  4500.0  5500.0     about     about 5,000
+        1  backers  7000.0     inf  at least  at least 7,000
 
     """
     frame, origin = _load(claims)
+    if "phrase" in frame and not {"low", "value", "high"} & set(frame.columns):
+        frame = _from_phrases(frame, origin)
     return _normalise(validate(Claims, frame, origin))
 
 

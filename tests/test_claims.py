@@ -31,6 +31,43 @@ def test_read_claims_reads_json_records(tmp_path: Path) -> None:
     assert rc.read_claims(path)["value"].tolist() == [5000.0]
 
 
+PHRASES_CSV = """claim_id,counts,place,as_of,phrase,unit,source
+us,militants,Mosul,2016-10-17,"about 5,000",,U.S. officials
+backers,militants,Mosul,2016-10-17,"at least 7,000",person,Islamic State backers
+iom,,Mosul,2016-10,"7,619 families",,IOM
+"""
+
+
+def test_a_phrase_column_is_read_into_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    path.write_text(PHRASES_CSV)
+    table = rc.read_claims(path)
+    assert table["low"].tolist() == [4500.0, 7000.0, 7619.0]
+    assert table["high"].tolist() == [5500.0, math.inf, 7619.0]
+    assert table["unit"].tolist() == ["person", "person", "family"]
+    assert table["hedge"].tolist()[:2] == ["about", "at least"]
+    assert table["quote"].tolist() == ["about 5,000", "at least 7,000", "7,619 families"]
+    assert rc.reconcile(table).estimates["status"].tolist().count("conflict") == 1
+
+
+def test_unreadable_phrases_are_listed_in_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    path.write_text(PHRASES_CSV.replace('"at least 7,000"', "many").replace(",,IOM", ",person,IOM"))
+    with pytest.raises(rc.ClaimsError, match="2 phrases") as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert "row 1 (line 3): 'many'" in message
+    assert "row 2 (line 4)" in message and "famil" in message
+    assert caught.value.failures["failure_case"].tolist() == ["many", "7,619 families"]
+
+
+def test_phrases_keep_the_callers_index_even_when_it_repeats() -> None:
+    frame = pd.read_csv(io.StringIO(PHRASES_CSV)).set_index(pd.Index([7, 7, 3]))
+    table = rc.read_claims(frame)
+    assert table.index.tolist() == [7, 7, 3]
+    assert table["value"].tolist() == [5000.0, 7000.0, 7619.0]
+
+
 def test_read_claims_reads_parquet(tmp_path: Path) -> None:
     path = tmp_path / "claims.parquet"
     rc.read_claims(pd.read_csv(io.StringIO(MOSUL_CSV))).to_parquet(path)
