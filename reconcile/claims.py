@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -222,8 +223,9 @@ def _from_phrases(frame: pd.DataFrame, origin: str | None) -> pd.DataFrame:
             failures=failures,
             origin=origin,
         )
-    filled = {column: parsed[column].to_numpy() for column in ("low", "value", "high")}
-    for column, from_phrase in (("unit", "unit"), ("counts", "counts"), ("hedge", "hedge"), ("quote", "text")):
+    filled: dict[str, Any] = {column: parsed[column].to_numpy() for column in ("low", "value", "high")}
+    said_by_phrase = {"unit": "unit", "counts": "counts", "hedge": "hedge", "quote": "text"}
+    for column, from_phrase in said_by_phrase.items():
         said = pd.Series(parsed[from_phrase].to_numpy(dtype=object), index=frame.index, dtype="str")
         filled[column] = frame[column].fillna(said) if column in frame else said
     return frame.assign(**filled)
@@ -262,7 +264,8 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
           claim_id    high    unit
         0       us  5500.0  person
         1  backers     inf  person
-        >>> phrased = table.drop(columns=["low", "value", "high"]).assign(phrase=["about 5,000", "at least 7,000"])
+        >>> phrased = table.drop(columns=["low", "value", "high"])
+        >>> phrased["phrase"] = ["about 5,000", "at least 7,000"]
         >>> read_claims(phrased)[["claim_id", "low", "high", "hedge", "quote"]]
           claim_id     low    high     hedge           quote
         0       us  4500.0  5500.0     about     about 5,000
