@@ -15,13 +15,13 @@ def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> list[str
     away from a printed digit (0.44999999999999996 for 0.45) is shown as that digit.
     Each distinct number is formatted once.
     """
-    numbers = np.asarray(values, dtype=float)
+    numbers = np.asarray(values, dtype=float) + 0.0  # -0.0 prints as 0
     distinct, where = np.unique(numbers, return_inverse=True)
     finite = np.isfinite(distinct)
     whole = np.abs(distinct) >= 100
     scaled = np.where(finite, distinct * np.where(whole, 1.0, 1000.0), 0.0)
     nearest = np.round(scaled)
-    on_digit = np.abs(scaled - nearest) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+    on_digit = np.abs(scaled - nearest) <= 1e-12 * np.maximum(1.0, np.abs(scaled))
     directed = {"down": np.floor, "up": np.ceil}.get(rounding)
     shown = nearest if directed is None else np.where(on_digit, nearest, directed(scaled))
     texts = [

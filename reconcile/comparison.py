@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconcile._text import format_number as _fmt
-from reconcile.errors import CountsMismatchError, ScopeMismatchError
+from reconcile.errors import ArgumentError, CountsMismatchError, ScopeMismatchError
 from reconcile.figure import Figure
 
 __all__ = ["Comparison", "agrees", "compare"]
@@ -84,6 +84,12 @@ def compare(a: Figure, b: Figure) -> Comparison:
         (5200.0, 5500.0)
 
     """
+    for name, figure in (("a", a), ("b", b)):
+        if not isinstance(figure, Figure):
+            raise ArgumentError(
+                f"{name} is not a Figure (got {figure!r})",
+                hint="build figures with rc.parse or the Figure constructors first",
+            )
     if a.counts != b.counts:
         raise CountsMismatchError(
             f"cannot compare figures that count different things ({a.counts!r} and {b.counts!r})",

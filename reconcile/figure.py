@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -30,7 +31,7 @@ from reconcile.errors import (
     ScopeMismatchError,
     UnitError,
 )
-from reconcile.units import canonical_unit, conversion_factor, display_unit, is_count, registry
+from reconcile.units import canonical_unit, conversion_bounds, display_unit, is_count, registry
 
 __all__ = ["AsOf", "Figure", "Scope", "Source", "difference", "total"]
 
@@ -44,25 +45,56 @@ ABOUT_MIN_SHARE = 0.05
 ABOUT_MAX_SHARE = 0.10
 
 
+_PERIOD_HINT = (
+    "write a day '2016-10-17', a week '2016-10-17/2016-10-23', a month '2016-10', "
+    "a quarter '2016Q4' or a year '2016'"
+)
+#: The precisions ``as_of`` may have: day, week, month, quarter, year.
+_PRECISIONS = ("D", "W", "M", "Q", "Y")
+
+
+def _precise_enough(period: object, as_of: object, what: str) -> pd.Period:
+    if not isinstance(period, pd.Period) or period.freqstr.split("-")[0] not in _PRECISIONS:
+        raise ParseError(
+            f"{what}={as_of!r} is not a day, week, month, quarter or year",
+            hint=_PERIOD_HINT,
+            text=str(as_of),
+            position=0,
+        )
+    return period
+
+
 def _period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
-    if as_of is None or isinstance(as_of, pd.Period):
-        return as_of
+    """``as_of`` as a pandas Period whose frequency is its precision (day ... year)."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, pd.Period):
+        return _precise_enough(as_of, as_of, what)
     try:
         if isinstance(as_of, dt.date):  # datetime and pd.Timestamp are dates too
             return pd.Period(as_of, freq="D")
         if isinstance(as_of, str):
-            return pd.Period(as_of.strip())
+            text = as_of.strip()
+            if "/" in text:  # a week, as str(pd.Period) writes one: first day/last day
+                first, last = (pd.Timestamp(part) for part in text.split("/"))
+                week = pd.Period(first, freq=f"W-{last.day_name()[:3].upper()}")
+                if week.start_time != first or (last - first).days != 6:
+                    raise ValueError(text)
+                return week
+            period = pd.Period(text)
     except (ValueError, TypeError) as exc:
         raise ParseError(
             f"cannot read {what}={as_of!r} as a date or period",
-            hint="write a day '2016-10-17', a month '2016-10', a quarter '2016Q4' or a year '2016'",
+            hint=_PERIOD_HINT,
             text=str(as_of),
             position=0,
         ) from exc
-    raise ArgumentError(
-        f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
-        hint="write a day '2016-10-17', a month '2016-10' or a year '2016'",
-    )
+    if not isinstance(as_of, str):
+        raise ArgumentError(
+            f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
+            hint=_PERIOD_HINT,
+        )
+    return _precise_enough(period, as_of, what)
 
 
 def _text(name: str, text: object) -> str | None:
@@ -86,14 +118,19 @@ def _counts_path(counts: object) -> str | None:
     return path
 
 
-def _number(name: str, number: object) -> float:
-    if isinstance(number, bool) or not isinstance(number, (int, float, Fraction)):
+def _number(name: str, number: object, rounding: str = "nearest") -> float:
+    """``number`` as a float; an int or Fraction that no float holds is rounded ``rounding``."""
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
         raise ArgumentError(
             f"{name} must be a number (got {number!r} of type {type(number).__name__})",
             hint="pass an int or a float; read phrases such as 'about 5,000' with rc.parse",
         )
     try:
-        return float(number)
+        if isinstance(number, (int, Fraction, numbers.Rational)) and rounding != "nearest":
+            exact = Fraction(int(number)) if isinstance(number, numbers.Integral) else Fraction(number)
+            as_float = _interval.round_down(exact) if rounding == "down" else _interval.round_up(exact)
+        else:
+            as_float = float(number)
     except OverflowError as exc:
         raise RangeError(
             f"{name} is too large for a float (got {number!r})",
@@ -102,6 +139,7 @@ def _number(name: str, number: object) -> float:
             value=math.nan,
             high=math.nan,
         ) from exc
+    return as_float + 0.0  # -0.0 becomes 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,7 +281,8 @@ class Figure:
     operation: str | None = None
 
     def __post_init__(self) -> None:
-        value, low, high = (_number(n, getattr(self, n)) for n in ("value", "low", "high"))
+        value = _number("value", self.value)
+        low, high = _number("low", self.low, "down"), _number("high", self.high, "up")
         if math.isnan(value) or math.isnan(low) or math.isnan(high):
             raise RangeError(
                 f"a figure cannot hold NaN (got low={low}, value={value}, high={high})",
@@ -277,7 +316,7 @@ class Figure:
                 value=value,
                 high=high,
             )
-        lineage = tuple(self.lineage)
+        lineage = tuple(self.lineage) if isinstance(self.lineage, (tuple, list)) else (self.lineage,)
         if not all(isinstance(parent, Figure) for parent in lineage):
             raise ArgumentError("lineage must hold figures only", hint="pass the input figures")
         set_ = object.__setattr__
@@ -388,15 +427,17 @@ class Figure:
 
         """
         number = _number("value", value)
-        if not 0 <= min_share <= max_share:
+        least, most = _number("min_share", min_share), _number("max_share", max_share)
+        if not (math.isfinite(number) and 0 <= least <= most < math.inf):
             raise ArgumentError(
-                f"need 0 <= min_share <= max_share (got min_share={min_share}, max_share={max_share})",
+                f"need a finite value and 0 <= min_share <= max_share < inf (got value={value!r}, "
+                f"min_share={min_share!r}, max_share={max_share!r})",
                 hint="shares are fractions of the number, e.g. min_share=0.05, max_share=0.10",
             )
         # Shares are read as the decimals they were written as (0.05 is 1/20, not the float).
         size = Fraction(abs(number))
-        half = max(Fraction(_interval.rounding_unit(number)) / 2, size * Fraction(repr(min_share)))
-        half = min(half, size * Fraction(repr(max_share)))
+        half = max(Fraction(_interval.rounding_unit(number)) / 2, size * Fraction(repr(least)))
+        half = min(half, size * Fraction(repr(most)))
         low = _interval.round_down(Fraction(number) - half)
         high = _interval.round_up(Fraction(number) + half)
         if is_count(canonical_unit(scope.get("unit", "person"))):
@@ -451,8 +492,8 @@ class Figure:
         target = canonical_unit(unit)
         if target == self.unit:
             return self
-        factor = conversion_factor(self.unit, target)
-        low, high = _interval.scale((self.low, self.high), factor)
+        least, factor, most = conversion_bounds(self.unit, target)
+        low, high = _interval.multiply((self.low, self.high), (least, most))
         value = min(max(self.value * factor, low), high)
         return self.replace(value=value, low=low, high=high, unit=target)
 
@@ -574,7 +615,7 @@ def _ratio(number: object) -> Figure:
     return Figure.exact(_number("operand", number), unit="dimensionless")
 
 
-def _merge_scope(name: str, figures: list[Figure], given: object) -> Any:
+def _merge_scope(name: str, figures: list[Figure], given: object, operation: str = "total") -> Any:
     """The one place or date the figures share (unknown ones aside), or the caller's word."""
     if given is not None:
         return _period(given) if name == "as_of" else _text(name, given)
@@ -583,23 +624,49 @@ def _merge_scope(name: str, figures: list[Figure], given: object) -> Any:
         shown = tuple(sorted(str(value) for value in known))
         raise ScopeMismatchError(
             f"the figures have different {name} values ({', '.join(map(repr, shown))})",
-            hint=f"pass {name}= to say what the result covers, e.g. rc.total(figures, {name}=...)",
+            hint=(
+                f"pass {name}= to say what the result covers, e.g. rc.{operation}(..., {name}=...)"
+                if operation in ("total", "difference")
+                else f"set the same {name} on both figures with .replace({name}=...)"
+            ),
             field=name,
             values=shown,
         )
     return known.pop() if known else None
 
 
-def _clip_count(
-    low: float, value: float, high: float, unit: str, inputs: list[Figure]
+def _derived_range(
+    low: float, value: float, high: float, unit: str, inputs: list[Figure], operation: str
 ) -> tuple[float, float, float]:
-    """A count's range is cut at 0; a range wholly below 0 means the inputs contradict."""
+    """Check a derived range: finite value; for a count, no negative values.
+
+    A difference of counts is a count too (what is left), so its range is cut at 0, and a
+    range wholly below 0 means the part is larger than the whole. A product or quotient
+    whose range reaches below 0 is not a count at all, so it is refused.
+    """
+    described = "; ".join(str(f) for f in inputs)
+    if not math.isfinite(value):
+        raise RangeError(
+            f"the {operation} is too large for a float (from {described})",
+            hint="give the figures in a larger unit",
+            low=low,
+            value=value,
+            high=high,
+        )
     if is_count(unit) and low < 0:
+        if operation != "difference":
+            raise RangeError(
+                f"the {operation} could be a negative count of {display_unit(unit)} "
+                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
+                hint="a count can only be multiplied or divided by figures that are never negative",
+                low=low,
+                value=value,
+                high=high,
+            )
         if high < 0:
-            described = "; ".join(str(f) for f in inputs)
             raise RangeError(
                 f"the result would be a negative count of {display_unit(unit)} "
-                f"(got {_fmt(low)}–{_fmt(high)} from {described})",
+                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
                 hint="the part is larger than the whole: check the figures with rc.compare",
                 low=low,
                 value=value,
@@ -661,6 +728,11 @@ def total(
         reconcile.errors.CountsMismatchError: the figures count different things (...): ...
 
     """
+    if isinstance(figures, Figure) or not isinstance(figures, Iterable):
+        raise ArgumentError(
+            f"rc.total takes a list of figures (got {type(figures).__name__})",
+            hint="pass the figures to add as a list: rc.total([a, b], counts=...)",
+        )
     inputs = list(figures)
     if not inputs:
         raise ArgumentError("no figures to add", hint="pass at least one figure to rc.total")
@@ -682,8 +754,11 @@ def total(
         )
     _check_no_part_with_whole(inputs)
     low, high = _interval.add((f.low, f.high) for f in converted)
-    value = math.fsum(f.value for f in converted)
-    low, value, high = _clip_count(low, value, high, target, inputs)
+    try:
+        value = math.fsum(f.value for f in converted)
+    except OverflowError:
+        value = math.inf
+    low, value, high = _derived_range(low, value, high, target, inputs, "total")
     return Figure(
         value=value,
         low=low,
@@ -738,15 +813,17 @@ def difference(
     converted = _convert(part, whole.unit, 1)
     low, high = _interval.subtract((whole.low, whole.high), (converted.low, converted.high))
     inputs = [whole, part]
-    low, value, high = _clip_count(low, whole.value - converted.value, high, whole.unit, inputs)
+    low, value, high = _derived_range(
+        low, whole.value - converted.value, high, whole.unit, inputs, "difference"
+    )
     return Figure(
         value=value,
         low=low,
         high=high,
         unit=whole.unit,
         counts=_counts_path(counts) if counts is not None else whole.counts,
-        place=_merge_scope("place", inputs, place),
-        as_of=_merge_scope("as_of", inputs, as_of),
+        place=_merge_scope("place", inputs, place, "difference"),
+        as_of=_merge_scope("as_of", inputs, as_of, "difference"),
         lineage=(whole, part),
         operation="difference",
     )
@@ -782,7 +859,7 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
         value = a.value * b.value
         unit = canonical_unit(str(a.pint_unit * b.pint_unit))
     inputs = [a, b]
-    low, value, high = _clip_count(low, value, high, unit, inputs)
+    low, value, high = _derived_range(low, value, high, unit, inputs, operation)
     kinds = {a.counts, b.counts} - {None}
     return Figure(
         value=value,
@@ -790,8 +867,8 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
         high=high,
         unit=unit,
         counts=kinds.pop() if len(kinds) == 1 else None,
-        place=_merge_scope("place", inputs, None),
-        as_of=_merge_scope("as_of", inputs, None),
+        place=_merge_scope("place", inputs, None, operation),
+        as_of=_merge_scope("as_of", inputs, None, operation),
         lineage=(a, b),
         operation=operation,
     )

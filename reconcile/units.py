@@ -51,7 +51,6 @@ COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]"})
 _PLURALS = {"person": "people", "household": "households", "family": "families"}
 
 
-@functools.lru_cache(maxsize=512)
 def canonical_unit(unit: str) -> str:
     """Return the registry's own spelling of ``unit``, so equal units compare equal.
 
@@ -72,8 +71,19 @@ def canonical_unit(unit: str) -> str:
         'dimensionless'
 
     """
+    if not isinstance(unit, str):
+        raise UnitError(
+            f"a unit is a string (got {unit!r} of type {type(unit).__name__})",
+            hint="name the unit, e.g. unit='person' or unit='km**2'",
+            unit=str(unit),
+        )
+    return _canonical(unit)
+
+
+@functools.lru_cache(maxsize=512)
+def _canonical(unit: str) -> str:
     try:
-        return str(registry.Unit(unit))
+        parsed = registry.Unit(unit)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as exc:
         raise UnitError(
             f"unknown unit {unit!r}",
@@ -81,9 +91,17 @@ def canonical_unit(unit: str) -> str:
             "'tonne', 'km**2' or 'dimensionless'",
             unit=unit,
         ) from exc
+    try:
+        registry.Quantity(1.0, parsed) * 2  # pint refuses to scale a point on an offset scale
+    except pint.errors.OffsetUnitCalculusError as exc:
+        raise UnitError(
+            f"{unit!r} is measured from an offset zero, which ranges cannot be added in",
+            hint="use a unit with a true zero, such as 'kelvin'",
+            unit=unit,
+        ) from exc
+    return str(parsed)
 
 
-@functools.lru_cache(maxsize=512)
 def conversion_factor(source: str, target: str) -> float:
     """Return the factor that turns a magnitude in ``source`` into one in ``target``.
 
@@ -100,6 +118,11 @@ def conversion_factor(source: str, target: str) -> float:
         reconcile.errors.UnitError: cannot convert 'person' to 'household' ...
 
     """
+    return _factor(canonical_unit(source), canonical_unit(target))
+
+
+@functools.lru_cache(maxsize=512)
+def _factor(source: str, target: str) -> float:
     try:
         return float(registry.Quantity(1.0, source).to(target).magnitude)
     except pint.errors.DimensionalityError as exc:
@@ -109,6 +132,28 @@ def conversion_factor(source: str, target: str) -> float:
             "by a household size figure (unit 'person / household') to get people",
             unit=source,
         ) from exc
+
+
+def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
+    """The factor from ``source`` to ``target`` as (lowest, nearest, highest) it may truly be.
+
+    pint computes factors in floats, a few units in the last place from the exact ratio
+    (a mile is exactly 1.609344 km, which no float holds). A whole-number factor is exact;
+    any other is widened by a relative 2**-50, far more than that error, so a converted
+    range still holds the true one.
+
+    Example:
+        >>> least, factor, most = conversion_bounds("mile", "km")
+        >>> least < 1.609344 < most, factor
+        (True, 1.609344)
+        >>> conversion_bounds("km", "m")
+        (1000.0, 1000.0, 1000.0)
+    """
+    factor = conversion_factor(source, target)
+    if factor.is_integer():
+        return factor, factor, factor
+    margin = factor * 2.0**-50
+    return factor - margin, factor, factor + margin
 
 
 def is_count(unit: str) -> bool:
