@@ -83,7 +83,7 @@ def _counts_not_negative(frame: pd.DataFrame) -> pd.Series:
         return pd.Series(True, index=frame.index)
     low = pd.to_numeric(frame["low"], errors="coerce")
     counts_people = _unique_ok(
-        frame["unit"], lambda unit: _known_unit(unit) and is_count(canonical_unit(unit))
+        frame["unit"], lambda unit: _known_unit(unit) and is_count(canonical_unit(str(unit)))
     )
     return ~(counts_people & frame["unit"].notna() & (low < 0))
 

@@ -148,6 +148,7 @@ def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
         (True, 1.609344)
         >>> conversion_bounds("km", "m")
         (1000.0, 1000.0, 1000.0)
+
     """
     factor = conversion_factor(source, target)
     if factor.is_integer():

@@ -225,12 +225,12 @@ def test_a_count_times_a_negative_number_is_refused_not_cut_at_zero() -> None:
 
 
 def test_inputs_no_float_holds_are_rounded_outward() -> None:
-    two_thirds = rc.Figure.exact(Fraction(2, 3), unit="dimensionless")
+    two_thirds = rc.Figure.exact(Fraction(2, 3), unit="dimensionless")  # type: ignore[arg-type]
     assert Fraction(two_thirds.low) <= Fraction(2, 3) <= Fraction(two_thirds.high)
     big = rc.Figure.exact(2**53 + 1, unit="USD")
     assert big.low < 2**53 + 1 < big.high
-    assert (rc.Figure.exact(3) * np.int64(2)).value == 6.0
-    assert rc.Figure.exact(np.float32(5)).value == 5.0
+    assert (rc.Figure.exact(3) * np.int64(2)).value == 6.0  # type: ignore[operator]
+    assert rc.Figure.exact(np.float32(5)).value == 5.0  # type: ignore[arg-type]
 
 
 def test_conversion_factors_that_are_not_whole_widen_the_range() -> None:
