@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reconcile.errors import ArgumentError, ClaimsError
-from reconcile.figure import Figure, Source
+from reconcile.figure import Figure, Source, _period
 from reconcile.phrases import parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
@@ -83,9 +83,9 @@ def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, 
         )
     try:
         return reader(), str(path)
-    except FileNotFoundError as exc:
+    except OSError as exc:
         raise ClaimsError(
-            f"no such file {str(path)!r}",
+            f"cannot open {str(path)!r} ({exc.strerror or exc})",
             hint="check the path (relative paths start from the working directory)",
             failures=None,
             origin=str(path),
@@ -104,6 +104,19 @@ def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, 
             failures=None,
             origin=str(path),
         ) from exc
+
+
+def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strip the text columns; a cell with nothing left in it is missing, not a name."""
+    text = [
+        column
+        for column in _TEXT_COLUMNS
+        if column in frame and not pd.api.types.is_numeric_dtype(frame[column])
+    ]
+    if not text:
+        return frame
+    stripped = {column: frame[column].astype("str").str.strip() for column in text}
+    return frame.assign(**{column: values.mask(values == "") for column, values in stripped.items()})
 
 
 def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
@@ -128,7 +141,9 @@ def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
         )
     ]
     per_row = cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
-    where = per_row["index"].map(lambda row: f"row {row}" + (f" (line {row + 2})" if origin else ""))
+    # A file read here has rows numbered from 0, below one header line.
+    numbered = origin is not None and pd.api.types.is_integer_dtype(per_row["index"])
+    where = per_row["index"].map(lambda row: f"row {row}" + (f" (line {row + 2})" if numbered else ""))
     lines += (where + ": " + per_row["check"].astype(str) + " (got " + per_row["shown"] + ")").tolist()
     return lines
 
@@ -164,7 +179,8 @@ def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | 
         raise ClaimsError(
             f"{len(lines)} problems in the claims{where}",
             details="  " + "\n  ".join(shown),
-            hint="fix these rows; an open end is written inf or -inf, units are pint units "
+            hint='fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), '
+            "units are pint units "
             "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016",
             failures=failures,
             origin=origin,
@@ -181,7 +197,7 @@ def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     """Write units and dates in their canonical spelling."""
     frame["unit"] = _respell(frame["unit"], canonical_unit)
-    frame["as_of"] = _respell(frame["as_of"], lambda date: str(pd.Period(date)))
+    frame["as_of"] = _respell(frame["as_of"], lambda date: str(_period(date)))
     return frame
 
 
@@ -191,6 +207,10 @@ def _from_phrases(frame: pd.DataFrame, origin: str | None) -> pd.DataFrame:
     The row's own ``unit`` is the unit where its phrase names none; the row's ``counts``,
     ``hedge`` and ``quote`` win over the phrase's, which fill them where they are empty.
     """
+    if frame.empty:
+        return frame.assign(
+            low=pd.Series(dtype=float), value=pd.Series(dtype=float), high=pd.Series(dtype=float)
+        )
     positions = pd.RangeIndex(len(frame))
     phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)
     units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
@@ -273,6 +293,7 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
 
     """
     frame, origin = _load(claims)
+    frame = _blank_to_missing(frame)
     if "phrase" in frame and not {"low", "value", "high"} & set(frame.columns):
         frame = _from_phrases(frame, origin)
     return _normalise(validate(Claims, frame, origin))
@@ -299,6 +320,12 @@ def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) ->
 
     """
     figures = list(figures)
+    for index, figure in enumerate(figures):
+        if not isinstance(figure, Figure):
+            raise ArgumentError(
+                f"item {index} is not a Figure (got {figure!r})",
+                hint="build figures with rc.parse or the Figure constructors first",
+            )
     if ids is None:
         ids = [f"c{number}" for number in range(1, len(figures) + 1)]
     if len(ids) != len(figures):
@@ -363,7 +390,7 @@ def from_claims(claims: pd.DataFrame) -> list[Figure]:
                 unit=text["unit"] or "person",
                 counts=text["counts"],
                 place=text["place"],
-                as_of=None if text["as_of"] is None else pd.Period(text["as_of"]),
+                as_of=_period(text["as_of"]),
                 source=source,
                 hedge=text["hedge"],
             )

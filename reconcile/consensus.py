@@ -8,19 +8,20 @@ allow it. Its maximum per quantity is the largest set of claims that can all be 
 
 from __future__ import annotations
 
-import contextlib
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from reconcile._text import format_numbers
 from reconcile.claims import read_claims, validate
-from reconcile.errors import ArgumentError, ConflictError, UnitError
+from reconcile.errors import ArgumentError, ConflictError
 from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
-from reconcile.units import conversion_factor, display_unit
+from reconcile.units import conversion_bounds, dimension, display_unit
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
 
@@ -101,16 +102,39 @@ class Reconciliation:
         )
 
 
-def _factors(unit: pd.Series, group: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each quantity's unit (its first claim's), and each row's factor into it; NaN where impossible."""
+class _UnitFamilies(NamedTuple):
+    """Claims of one quantity split by what their units measure (people, households ...)."""
+
+    family: np.ndarray  # per row: its (quantity, dimension) family, numbered from 0
+    first: np.ndarray  # per family: its first row, whose unit is the family's unit
+    least: np.ndarray  # per row: the lowest its unit's factor into the family's unit can be
+    factor: np.ndarray  # per row: that factor, as pint computes it
+    most: np.ndarray  # per row: the highest it can be
+
+
+def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
+    """Split each quantity's claims by dimension; convert each to its family's first unit."""
     codes, distinct = pd.factorize(unit)
-    target = codes[first][group]
-    table = np.full((len(distinct), len(distinct)), np.nan)
+    dimensions = pd.factorize(np.array([dimension(name) for name in distinct], dtype=object))[0]
+    key = group.astype(np.int64) * (int(dimensions.max(initial=0)) + 1) + dimensions[codes]
+    family = np.unique(key, return_inverse=True)[1].reshape(-1)
+    first = np.unique(family, return_index=True)[1]  # in input order: the first claim of each
+    target = codes[first][family]
+    bounds = np.ones((3, len(distinct), len(distinct)))
     for pair in np.unique(codes * len(distinct) + target).tolist():  # distinct pairs of units only
         source, into = divmod(pair, len(distinct))
-        with contextlib.suppress(UnitError):  # what stays NaN is a conflict of kind 'unit'
-            table[source, into] = conversion_factor(distinct[source], distinct[into])
-    return np.asarray(distinct, dtype=object)[codes[first]], table[codes, target]
+        bounds[:, source, into] = conversion_bounds(distinct[source], distinct[into])
+    least, factor, most = bounds[:, codes, target]
+    return _UnitFamilies(family, first, least, factor, most)
+
+
+def _convert(values: np.ndarray, least: np.ndarray, most: np.ndarray, rounding: str) -> np.ndarray:
+    """Values times a positive factor known to lie in [least, most], rounded ``rounding``."""
+    if rounding == "down":
+        product = values * np.where(values >= 0, least, most)
+        return np.where(least == most, product, np.nextafter(product, -np.inf))
+    product = values * np.where(values >= 0, most, least)
+    return np.where(least == most, product, np.nextafter(product, np.inf))
 
 
 def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.ndarray:
@@ -139,16 +163,17 @@ def _sort_within_groups(group: np.ndarray, coordinate: np.ndarray) -> np.ndarray
 
 def _largest_agreeing_sets(
     group: np.ndarray, low: np.ndarray, high: np.ndarray, weight: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per quantity, the range shared by the heaviest set of claims whose ranges meet.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group, the range shared by the heaviest set of claims whose ranges meet, and its weight.
 
-    ``group`` numbers the quantities 0..n_groups-1 and every quantity has a claim here.
-    Ties go to the narrower shared range, then to the lower one, so the answer does not
-    depend on the order of the rows.
+    ``group`` numbers the groups 0..n_groups-1 and every group has a claim here. Ties go
+    to the narrower shared range, then to the lower one, so the answer does not depend on
+    the order of the rows. Weights that are not whole numbers are summed in floats; sets
+    whose weights differ by less than a 10**-12 share of the group's total count as tied.
     """
     n = len(group)
     if n == 0:
-        return np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+        return np.full(n_groups, np.nan), np.full(n_groups, np.nan), np.zeros(n_groups)
     # Ranges are closed: a range that closes at x still holds x, so its closing event goes
     # just after x. A closing event sorts before an opening at the same point: the range it
     # closes ended a float's width earlier, before the other began.
@@ -157,16 +182,20 @@ def _largest_agreeing_sets(
     events = np.concatenate([group, group])
     order = _sort_within_groups(events, coordinate)
     cover = np.cumsum(np.concatenate([-weight, weight])[order])
-    if not np.all(np.mod(weight, 1) == 0):
-        cover = np.round(cover, 9)  # sums of fractional weights carry rounding noise
     at = coordinate[order]
     quantity = events[order]
     starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
     heaviest = np.maximum.reduceat(cover, starts)
+    # Whole weights sum exactly; other sums carry rounding, so near-ties count as ties.
+    whole = bool(np.all(np.mod(weight, 1) == 0))
+    slack = np.bincount(group, weights=weight, minlength=n_groups) * (0.0 if whole else 1e-12)
     opens = order >= n
-    # An opening that reaches the quantity's heaviest cover starts a candidate range; the
+    # An opening that reaches the group's heaviest cover starts a candidate range; the
     # next event closes one of its ranges, which ends the candidate.
-    candidate = np.flatnonzero(opens & (cover == heaviest[quantity]))
+    reaches = opens & (cover >= heaviest[quantity] - slack[quantity])
+    reaches[:-1] &= order[1:] < n  # (only a closing can follow; this keeps rounding honest)
+    reaches[-1] = False
+    candidate = np.flatnonzero(reaches)
     candidate_low = at[candidate]
     candidate_high = high[order[candidate + 1]]  # the range that closes next
     width = candidate_high - candidate_low
@@ -182,7 +211,7 @@ def _largest_agreeing_sets(
     shared_high = np.full(n_groups, np.nan)
     shared_low[owner[best]] = candidate_low[best]
     shared_high[owner[best]] = candidate_high[best]
-    return shared_low, shared_high
+    return shared_low, shared_high, heaviest
 
 
 def _first_per_group(
@@ -304,10 +333,15 @@ def reconcile(
         the ranges share no point: 1,500 militants apart
 
     """
-    if policy not in POLICIES:
+    if not isinstance(policy, str) or policy not in POLICIES:
         raise ArgumentError(
             f"unknown policy {policy!r}",
             hint=f"choose one of {', '.join(map(repr, POLICIES))}",
+        )
+    if isinstance(key, str) or not isinstance(key, Sequence) or not all(isinstance(k, str) for k in key):
+        raise ArgumentError(
+            f"key must be a sequence of column names (got {key!r})",
+            hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
         )
     frame = read_claims(claims)
     key = tuple(key)
@@ -318,7 +352,16 @@ def reconcile(
             hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
         )
     if weights is not None:
-        bad = {source: weight for source, weight in dict(weights).items() if not 0 < weight < math.inf}
+        if not isinstance(weights, Mapping):
+            raise ArgumentError(
+                f"weights must map source names to weights (got {type(weights).__name__})",
+                hint="pass weights={'U.S. officials': 2, ...}",
+            )
+        bad = {
+            source: weight
+            for source, weight in weights.items()
+            if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not 0 < weight < math.inf
+        }
         if bad:
             raise ArgumentError(
                 f"weights must be above 0 and finite (got {bad!r})",
@@ -336,24 +379,38 @@ def _reconcile(
     frame: pd.DataFrame, key: tuple[str, ...], policy: str, weights: Mapping[str, float] | None
 ) -> Reconciliation:
     n = len(frame)
-    group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
+    try:
+        group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
+    except TypeError as exc:
+        raise ArgumentError(
+            f"the key columns {key!r} hold values that cannot be grouped ({exc})",
+            hint="a key column holds text or numbers, one per claim",
+        ) from exc
     n_groups = int(group.max()) + 1 if n else 0
-    first = np.unique(group, return_index=True)[1]  # each quantity's first claim, in input order
-    quantity_unit, factor = _factors(frame["unit"], group, first)
-    unit = frame["unit"].to_numpy(dtype=object)
-    convertible = ~np.isnan(factor)
-    low = frame["low"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
-    high = frame["high"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
-    value = frame["value"].to_numpy(dtype=float) * np.where(convertible, factor, 1.0)
-    rescaled = convertible & (factor != 1.0)
-    low = np.where(rescaled, np.nextafter(low, -np.inf), low)  # outward, to stay sound
-    high = np.where(rescaled, np.nextafter(high, np.inf), high)
     weight = _weights(frame, weights)
+    families = _unit_families(frame["unit"], group)
+    family = families.family
+    low = _convert(frame["low"].to_numpy(dtype=float), families.least, families.most, "down")
+    high = _convert(frame["high"].to_numpy(dtype=float), families.least, families.most, "up")
+    value = np.clip(frame["value"].to_numpy(dtype=float) * families.factor, low, high)
+    n_families = len(families.first)
+    family_low, family_high, family_weight = _largest_agreeing_sets(family, low, high, weight, n_families)
 
-    rows = np.flatnonzero(convertible)
-    shared_low, shared_high = _largest_agreeing_sets(
-        group[rows], low[rows], high[rows], weight[rows], n_groups
-    )
+    # Each quantity takes the family of units with the heaviest agreeing set (ties: the
+    # narrower range, then the family that comes first); under the priority policy, the
+    # family of its highest-weighted claim. The others are conflicts of kind 'unit'.
+    family_group = group[families.first]
+    heaviest_claim = pd.Series(weight).groupby(family).max().to_numpy()
+    rank = -(heaviest_claim if policy == "priority" else family_weight)
+    by_rank = np.lexsort((families.first, family_high - family_low, rank, family_group))
+    chosen = np.full(n_groups, -1)
+    leaders = np.unique(family_group[by_rank], return_index=True)[1]
+    chosen[family_group[by_rank][leaders]] = by_rank[leaders]
+    convertible = family == chosen[group]
+    first = families.first[chosen]  # the claim whose unit is the quantity's unit
+    unit = frame["unit"].to_numpy(dtype=object)
+    quantity_unit = unit[first]
+    shared_low, shared_high = family_low[chosen], family_high[chosen]
     agrees = convertible & (low <= shared_low[group]) & (high >= shared_high[group])
 
     # The smallest set behind each disjoint claim: it and one agreeing claim it cannot meet.
@@ -377,6 +434,8 @@ def _reconcile(
         partner = np.where(above, lowest_high[group], highest_low[group])
     partner = np.where(convertible, partner, first[group])
     in_conflict = outlier | ~convertible
+    # Converted claims are shown in the quantity's unit; the others in their own.
+    shown_unit = np.where(convertible, quantity_unit[group], unit)
 
     # -- estimates --------------------------------------------------------------------------
     kept_frame = pd.DataFrame(
@@ -414,7 +473,9 @@ def _reconcile(
     conflict_id = np.array([f"C{k}" for k in number.tolist()], dtype=object)
     kind = np.where(convertible[involved], "disjoint", "unit").astype(object)
     mate = partner[involved]
-    message, reasons = _explain(frame, involved, mate, kind, conflict_id, low, value, high, unit, policy)
+    message, reasons = _explain(
+        frame, involved, mate, kind, conflict_id, low, value, high, shown_unit, policy
+    )
     pairs = pd.DataFrame(
         {
             "number": np.concatenate([number, number]),

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 
@@ -28,6 +29,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from reconcile.errors import ReconcileError
+from reconcile.figure import _period
 from reconcile.units import canonical_unit, is_count
 
 __all__ = ["CONFLICT_KINDS", "STATUSES", "Claims", "Conflicts", "Estimates", "ReconciledClaims"]
@@ -59,8 +61,16 @@ def _known_unit(unit: object) -> bool:
 
 def _period_text(text: object) -> bool:
     try:
-        pd.Period(str(text))
-    except (ValueError, TypeError):
+        _period(str(text))
+    except ReconcileError:
+        return False
+    return True
+
+
+def _iso_date(text: object) -> bool:
+    try:
+        dt.date.fromisoformat(str(text))
+    except ValueError:
         return False
     return True
 
@@ -130,6 +140,10 @@ class Claims(pa.DataFrameModel):
     @pa.check("as_of", name="date or period")
     def _as_of_readable(cls, as_of: Series[str]) -> Series[bool]:
         return _unique_ok(as_of, _period_text)  # type: ignore[return-value]
+
+    @pa.check("reported_on", name="ISO date such as 2016-10-17")
+    def _reported_on_readable(cls, reported_on: Series[str]) -> Series[bool]:
+        return _unique_ok(reported_on, _iso_date)  # type: ignore[return-value]
 
     @pa.check("counts", name="path of names separated by '/'")
     def _counts_path(cls, counts: Series[str]) -> Series[bool]:

@@ -32,7 +32,9 @@ from reconcile.errors import UnitError
 __all__ = [
     "COUNT_DIMENSIONS",
     "canonical_unit",
+    "conversion_bounds",
     "conversion_factor",
+    "dimension",
     "display_unit",
     "is_count",
     "registry",
@@ -155,6 +157,18 @@ def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
         return factor, factor, factor
     margin = factor * 2.0**-50
     return factor - margin, factor, factor + margin
+
+
+@functools.lru_cache(maxsize=512)
+def dimension(unit: str) -> str:
+    """What a unit measures, as pint's dimensionality ("[population]", "[length] ** 2").
+
+    Example:
+        >>> dimension("people"), dimension("km**2"), dimension("percent")
+        ('[population]', '[length] ** 2', 'dimensionless')
+
+    """
+    return str(registry.Unit(canonical_unit(unit)).dimensionality)
 
 
 def is_count(unit: str) -> bool:

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import math
 from pathlib import Path
@@ -68,6 +69,30 @@ def test_phrases_keep_the_callers_index_even_when_it_repeats() -> None:
     assert table["value"].tolist() == [5000.0, 7000.0, 7619.0]
 
 
+def test_blank_cells_are_missing_and_weeks_round_trip() -> None:
+    week = rc.Figure.exact(1, as_of="2016-10-17/2016-10-23", source="IOM")
+    table = rc.to_claims([week]).assign(place=" ", hedge="")
+    back = rc.read_claims(table)
+    assert back["place"].isna().all() and back["hedge"].isna().all()
+    assert rc.from_claims(back) == [week]
+
+
+def test_a_bad_report_date_is_a_row_problem() -> None:
+    table = rc.to_claims([rc.Figure.exact(1, source=rc.Source(name="IOM", date=dt.date(2016, 10, 17)))])
+    with pytest.raises(rc.ClaimsError, match="ISO date"):
+        rc.from_claims(table.assign(reported_on="2016"))
+
+
+def test_odd_inputs_to_the_table_functions_are_our_errors(tmp_path: Path) -> None:
+    with pytest.raises(rc.ArgumentError):
+        rc.to_claims([None])  # type: ignore[list-item]
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(rc.ClaimsError, match="cannot open"):
+        rc.read_claims(tmp_path / "folder.csv")
+    phrases = pd.read_csv(io.StringIO(PHRASES_CSV)).iloc[:0]
+    assert rc.read_claims(phrases).empty
+
+
 def test_read_claims_reads_parquet(tmp_path: Path) -> None:
     path = tmp_path / "claims.parquet"
     rc.read_claims(pd.read_csv(io.StringIO(MOSUL_CSV))).to_parquet(path)
@@ -106,7 +131,7 @@ def test_a_missing_column_is_named() -> None:
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("claims.xlsx", "extension '.xlsx'"), ("nowhere.csv", "no such file")],
+    [("claims.xlsx", "extension '.xlsx'"), ("nowhere.csv", "No such file")],
 )
 def test_unreadable_paths_raise_claims_errors(tmp_path: Path, name: str, words: str) -> None:
     with pytest.raises(rc.ClaimsError, match=words):

@@ -87,6 +87,61 @@ def test_convertible_units_are_converted_to_the_first_claims_unit() -> None:
     assert result.estimates["low"][0] == pytest.approx(2.0)
 
 
+def test_the_heaviest_family_of_units_wins_whatever_the_row_order() -> None:
+    figures = [rc.Figure.exact(2000, unit="household", counts="d")]
+    figures += [rc.Figure.about(10_000, counts="d", source=name) for name in "BCD"]
+    table = rc.to_claims(figures)
+    for order in ([0, 1, 2, 3], [1, 2, 3, 0]):
+        result = rc.reconcile(table.iloc[order])
+        assert result.estimates["unit"][0] == "person"
+        assert (result.estimates["low"][0], result.estimates["high"][0]) == (9000.0, 11000.0)
+        assert result.claims.set_index("claim_id").loc["c1", "kept"] == False  # noqa: E712
+
+
+def test_mixed_units_are_shown_in_the_quantitys_unit() -> None:
+    table = rc.to_claims(
+        [
+            rc.Figure.exact(3, unit="tonne", counts="food"),
+            rc.Figure.exact(5000, unit="kg", counts="food"),
+            rc.Figure.exact(3000, unit="kg", counts="food"),
+        ]
+    )
+    message = rc.reconcile(table).conflicts["message"][0]
+    assert "5 metric_ton (food)" in message
+    assert "kilogram" not in message
+
+
+@pytest.mark.parametrize("scale", [1e-10, 1.0, 1e12])
+def test_weights_of_any_scale_pick_the_heaviest_set(scale: float) -> None:
+    table = rc.to_claims(
+        [rc.Figure.between(0, 10), rc.Figure.between(0, 10), rc.Figure.between(20, 30)]
+    ).assign(weight=[scale, scale, 3 * scale])
+    result = rc.reconcile(table)
+    assert result.claims["kept"].tolist() == [False, False, True]
+
+
+def test_a_slightly_heavier_source_wins() -> None:
+    table = rc.to_claims([rc.Figure.between(0, 10, source="A"), rc.Figure.exact(20, source="B")])
+    result = rc.reconcile(table, weights={"A": 1.0000000004})
+    assert result.claims["kept"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"weights": {"A": "2"}},
+        {"weights": [1, 2]},
+        {"weights": {"A": None}},
+        {"key": None},
+        {"key": "counts"},
+        {"policy": ["x"]},
+    ],
+)
+def test_odd_arguments_are_argument_errors(arguments: dict[str, object]) -> None:
+    with pytest.raises(rc.ArgumentError):
+        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[arg-type]
+
+
 def test_people_and_households_in_one_quantity_are_a_unit_conflict_not_a_crash() -> None:
     table = rc.to_claims(
         [
