@@ -9,7 +9,8 @@ import numpy.typing as npt
 def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> list[str]:
     """Numbers as a report prints them: 5,000; 0.45; open ends as ∞.
 
-    Numbers of 100 and more are shown whole, smaller ones to three decimals. A range's
+    Numbers of 100 and more are shown whole, smaller ones to six significant digits (at
+    least three decimals), so 0.1 and 0.1001 print apart. A range's
     low end is shown rounded down and its high end rounded up (``rounding="down"`` /
     ``"up"``), so the printed range holds the stored one; an end that is a float's width
     away from a printed digit (0.44999999999999996 for 0.45) is shown as that digit.
@@ -19,7 +20,9 @@ def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> list[str
     distinct, where = np.unique(numbers, return_inverse=True)
     finite = np.isfinite(distinct)
     whole = np.abs(distinct) >= 100
-    scaled = np.where(finite, distinct * np.where(whole, 1.0, 1000.0), 0.0)
+    magnitude = np.floor(np.log10(np.where(finite & (distinct != 0), np.abs(distinct), 1.0)))
+    decimals = np.where(whole, 0, np.clip(5 - magnitude, 3, 15)).astype(int)
+    scaled = np.where(finite, distinct * 10.0**decimals, 0.0)
     nearest = np.round(scaled)
     on_digit = np.abs(scaled - nearest) <= 1e-12 * np.maximum(1.0, np.abs(scaled))
     directed = {"down": np.floor, "up": np.ceil}.get(rounding)
@@ -31,9 +34,9 @@ def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> list[str
         if abs(number) >= 1e15
         else f"{int(digits):,}"
         if is_whole
-        else f"{digits / 1000:,.3f}".rstrip("0").rstrip(".")
-        for number, is_finite, is_whole, digits in zip(
-            distinct.tolist(), finite.tolist(), whole.tolist(), shown.tolist(), strict=True
+        else f"{digits / 10**places:,.{places}f}".rstrip("0").rstrip(".")
+        for number, is_finite, is_whole, digits, places in zip(
+            distinct.tolist(), finite.tolist(), whole.tolist(), shown.tolist(), decimals.tolist(), strict=True
         )
     ]
     return [texts[index] for index in where.reshape(-1).tolist()]

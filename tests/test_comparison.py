@@ -85,3 +85,8 @@ def test_comparison_is_symmetric(a: rc.Figure, b: rc.Figure) -> None:
         backward.gap,
         backward.overlap,
     )
+
+
+def test_close_small_numbers_print_apart() -> None:
+    result = rc.compare(rc.Figure.exact(0.1, unit=""), rc.Figure.exact(0.1001, unit=""))
+    assert result.explanation.endswith("0.0001 apart")
