@@ -533,10 +533,13 @@ def _explain(
     apart = "the ranges share no point: " + np.array(format_numbers(gap, "down"), dtype=object) + " " + noun
     clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
     disjoint = kind == "disjoint"
+    # A claim often stands in several conflicts: word each one once.
+    rows, where = np.unique(np.concatenate([mate, involved]), return_inverse=True)
+    said = _said(frame, rows, (low, value, high), unit)[where.reshape(-1)]
     message = (
-        _said(frame, mate, (low, value, high), unit)
+        said[: len(mate)]
         + "; "
-        + _said(frame, involved, (low, value, high), unit)
+        + said[len(mate) :]
         + "; "
         + np.where(
             disjoint, apart + " apart", clash + " without a figure that links them (such as a household size)"
