@@ -3,7 +3,7 @@
 Read hedged phrases into figures with their source and range, add them with sound
 interval arithmetic, compare them to find contradictions, and reconcile whole tables of claims.
 
-Example:
+Examples:
     >>> import reconcile as rc
     >>> us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
     >>> backers = rc.Figure.at_least(7000, counts="militants", source="the group's backers")

@@ -151,7 +151,7 @@ def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
 def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
     """Check ``frame`` against ``model``, collecting every failure into one :class:`ClaimsError`.
 
-    Example:
+    Examples:
         >>> import pandas as pd
         >>> from reconcile.schemas import Claims
         >>> bad = pd.DataFrame({"claim_id": ["a", "a"], "counts": ["x", "x"], "place": [None, None],
@@ -274,7 +274,7 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     Raises:
         ClaimsError: the file cannot be read, or rows break the contract.
 
-    Example:
+    Examples:
         >>> import pandas as pd
         >>> table = pd.DataFrame({"claim_id": ["us", "backers"], "counts": "militants",
         ...     "place": "Mosul", "as_of": "2016-10-17", "low": [4500, 7000], "value": [5000, 7000],
@@ -309,7 +309,7 @@ def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) ->
         figures: the figures.
         ids: the claim ids; by default ``c1``, ``c2``, ...
 
-    Example:
+    Examples:
         >>> us = Figure.about(5000, counts="militants", place="Mosul", as_of="2016-10-17",
         ...                   source=Source(name="U.S. officials", via="CNN"))
         >>> to_claims([us])[["claim_id", "counts", "low", "value", "high", "source", "via"]]
@@ -360,7 +360,7 @@ def _text(value: object) -> str | None:
 def from_claims(claims: pd.DataFrame) -> list[Figure]:
     """Turn a claims table into figures, one per row, in order (the table is checked first).
 
-    Example:
+    Examples:
         >>> table = to_claims([Figure.at_least(7000, counts="militants", source="backers")])
         >>> print(from_claims(table)[0])
         at least 7,000 militants (7,000–∞), backers

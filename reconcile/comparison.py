@@ -23,7 +23,7 @@ class Comparison:
         overlap: the shared range ``(low, high)`` in ``unit``, or None when they contradict.
         unit: the unit of ``gap`` and ``overlap`` (the first figure's).
 
-    Example:
+    Examples:
         >>> us = Figure.about(5000, counts="militants", source="U.S. officials")
         >>> backers = Figure.at_least(7000, counts="militants", source="the group's backers")
         >>> result = compare(us, backers)
@@ -79,7 +79,7 @@ def compare(a: Figure, b: Figure) -> Comparison:
         ScopeMismatchError: the figures are about different places or dates.
         UnitError: the units cannot be converted into each other (people and households).
 
-    Example:
+    Examples:
         >>> compare(Figure.about(5000), Figure.between(5200, 6000)).overlap
         (5200.0, 5500.0)
 
@@ -122,7 +122,7 @@ def compare(a: Figure, b: Figure) -> Comparison:
 def agrees(a: Figure, b: Figure) -> bool:
     """True when the two figures' ranges share at least one point.
 
-    Example:
+    Examples:
         >>> agrees(Figure.about(5000), Figure.at_least(7000))
         False
 

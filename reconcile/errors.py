@@ -6,7 +6,7 @@ for callers that do not know this library. Each error carries the facts that cau
 as attributes, survives pickling (so it crosses process pools intact), and its message
 ends with a hint on what to do.
 
-Example:
+Examples:
     >>> import pickle
     >>> from reconcile.errors import RangeError, ReconcileError
     >>> err = RangeError("need low <= high (got low=5,000, high=4,000)",
@@ -48,7 +48,7 @@ class ReconcileError(Exception):
         details: further lines (one per bad row, say), shown after the hint.
         **facts: the values behind the error, kept as attributes of the same names.
 
-    Example:
+    Examples:
         >>> err = ReconcileError("no figures to add", hint="pass at least one figure")
         >>> err.hint
         'pass at least one figure'

@@ -49,11 +49,20 @@ _PERIOD_HINT = (
     "write a day '2016-10-17', a week '2016-10-17/2016-10-23', a month '2016-10', "
     "a quarter '2016Q4' or a year '2016'"
 )
+#: Dates before this year are refused: pandas reads "17 October" as 17 October of year 1.
+_EARLIEST_YEAR = 1800
 #: The precisions ``as_of`` may have: day, week, month, quarter, year.
 _PRECISIONS = ("D", "W", "M", "Q", "Y")
 
 
 def _precise_enough(period: object, as_of: object, what: str) -> pd.Period:
+    if isinstance(period, pd.Period) and period.start_time.year < _EARLIEST_YEAR:
+        raise ParseError(
+            f"{what}={as_of!r} reads as the year {period.start_time.year}: is its year missing?",
+            hint=_PERIOD_HINT,
+            text=str(as_of),
+            position=0,
+        )
     if not isinstance(period, pd.Period) or period.freqstr.split("-")[0] not in _PRECISIONS:
         raise ParseError(
             f"{what}={as_of!r} is not a day, week, month, quarter or year",
@@ -146,7 +155,7 @@ def _number(name: str, number: object, rounding: str = "nearest") -> float:
 class Source:
     """Who gave a figure: ``name``, through whom (``via``), when (``date``), ``url``, ``quote``.
 
-    Example:
+    Examples:
         >>> cnn = Source(name="U.S. officials", via="CNN", date="2016-10-17")
         >>> str(cnn)
         'U.S. officials via CNN'
@@ -254,7 +263,7 @@ class Figure:
     Counts of people, households and families are never negative: their ranges start
     at 0 at the lowest.
 
-    Example:
+    Examples:
         >>> militants = Figure.about(5000, counts="militants", place="Mosul",
         ...                          as_of="2016-10-17", source=Source(name="U.S. officials", via="CNN"))
         >>> print(militants)
@@ -338,7 +347,7 @@ class Figure:
     def exact(cls, value: float, *, hedge: str | None = None, **scope: Unpack[Scope]) -> Figure:
         """A figure given as exact: ``low == value == high``.
 
-        Example:
+        Examples:
             >>> Figure.exact(600, counts="troops/us/added").high
             600.0
 
@@ -357,7 +366,7 @@ class Figure:
     ) -> Figure:
         """A figure given as a range ("3,000 to 5,000"); ``value`` defaults to the midpoint.
 
-        Example:
+        Examples:
             >>> Figure.between(3000, 5000).value
             4000.0
 
@@ -376,7 +385,7 @@ class Figure:
     def at_least(cls, value: float, *, hedge: str | None = "at least", **scope: Unpack[Scope]) -> Figure:
         """A figure with a floor and no ceiling ("at least 7,000").
 
-        Example:
+        Examples:
             >>> Figure.at_least(7000).high
             inf
 
@@ -387,7 +396,7 @@ class Figure:
     def at_most(cls, value: float, *, hedge: str | None = "at most", **scope: Unpack[Scope]) -> Figure:
         """A figure with a ceiling ("as many as 100,000"); a count's floor is 0.
 
-        Example:
+        Examples:
             >>> Figure.at_most(100_000, hedge="as many as").low
             0.0
             >>> Figure.at_most(-2.5, unit="dimensionless").low
@@ -416,7 +425,7 @@ class Figure:
         "about 1 million" spans 0.9–1.1 million, not 0.5–1.5 million. With ``min_share=0``
         the rounding alone sets the range, the reading of a plain round number.
 
-        Example:
+        Examples:
             >>> f = Figure.about(3600)
             >>> f.low, f.high
             (3420.0, 3780.0)
@@ -450,7 +459,7 @@ class Figure:
     def is_exact(self) -> bool:
         """True when the range is a single point.
 
-        Example:
+        Examples:
             >>> Figure.exact(600).is_exact, Figure.about(600).is_exact
             (True, False)
 
@@ -461,7 +470,7 @@ class Figure:
     def pint_unit(self) -> Any:
         """The figure's unit as a pint ``Unit`` of :data:`reconcile.units.registry`.
 
-        Example:
+        Examples:
             >>> Figure.exact(3, unit="people").pint_unit
             <Unit('person')>
 
@@ -471,7 +480,7 @@ class Figure:
     def replace(self, **changes: Any) -> Figure:
         """Return a copy with ``changes`` applied, validated again; the original is unchanged.
 
-        Example:
+        Examples:
             >>> Figure.exact(1_000_000).replace(counts="residents").counts
             'residents'
 
@@ -484,7 +493,7 @@ class Figure:
         Raises:
             UnitError: when the units measure different things (people and households).
 
-        Example:
+        Examples:
             >>> Figure.about(1.5, unit="km**2").to("m**2").value
             1500000.0
 
@@ -500,7 +509,7 @@ class Figure:
     def origins(self) -> tuple[Figure, ...]:
         """The reported figures behind this one, depth first, in the order they were combined.
 
-        Example:
+        Examples:
             >>> a, b = Figure.exact(1), Figure.exact(2)
             >>> (a + b).origins() == (a, b)
             True
@@ -515,7 +524,7 @@ class Figure:
     def noun(self) -> str:
         """What the figure's number is of, as words: its ``counts``, else its unit.
 
-        Example:
+        Examples:
             >>> Figure.exact(7619, unit="family", counts="displaced").noun()
             'families (displaced)'
 
@@ -528,7 +537,7 @@ class Figure:
     def phrase(self) -> str:
         """The figure as words: hedge, value and what it counts ("about 5,000 militants").
 
-        Example:
+        Examples:
             >>> Figure.at_least(7000, counts="militants").phrase()
             'at least 7,000 militants'
 
@@ -539,7 +548,7 @@ class Figure:
     def range_text(self) -> str:
         """The range as ``low–high``, open ends as ∞.
 
-        Example:
+        Examples:
             >>> Figure.at_least(7000).range_text()
             '7,000–∞'
 
@@ -716,7 +725,7 @@ def total(
         ScopeMismatchError: places or dates differ and the caller did not name the total's.
         UnitError: a figure's unit cannot be converted to the total's.
 
-    Example:
+    Examples:
         >>> us = Figure.about(5000, counts="troops/us")
         >>> coalition = Figure.about(3600, counts="troops/coalition", hedge="approximately")
         >>> foreign = total([us, coalition], counts="troops/foreign")
@@ -790,7 +799,7 @@ def difference(
         CountsMismatchError: the figures count different things and ``counts`` is not given.
         RangeError: the part is certainly larger than the whole.
 
-    Example:
+    Examples:
         >>> after = Figure.about(5000, counts="troops/us")
         >>> added = Figure.exact(600, counts="troops/us/added")
         >>> before = difference(after, added, counts="troops/us/before")

@@ -18,7 +18,7 @@ The rules, each documented with an example in ``docs/phrases.md``:
 - a range ("3,000 to 5,000") is read as stated, its value the midpoint;
 - a quantity word ("dozens", "tens of thousands") reads from a table.
 
-Example:
+Examples:
     >>> militants = parse("about 5,000 militants", source="U.S. officials", via="CNN")
     >>> militants.low, militants.value, militants.high, militants.counts
     (4500.0, 5000.0, 5500.0, 'militants')
@@ -158,7 +158,7 @@ class Hedge:
         max_share: for closeness, the greatest half-width, as a share of the number.
         example: a phrase with the hedge, shown in the docs.
 
-    Example:
+    Examples:
         >>> Lexicon.default().hedges["nearly"]
         Hedge(rule='below', min_share=0.05, max_share=0.1, example='nearly 1 million')
 
@@ -201,7 +201,7 @@ class Magnitude:
             0.9–1.1 million) or stays exact ("a dozen" is 12).
         plural: the plural read after "of", as in "tens of thousands".
 
-    Example:
+    Examples:
         >>> Lexicon.default().magnitudes["million"]
         Magnitude(factor=1000000, rounds=True, plural='millions')
 
@@ -238,7 +238,7 @@ class QuantityWord:
             multiplies it ("tens of thousands"); ``"scale"`` if by a magnitude
             ("several thousand").
 
-    Example:
+    Examples:
         >>> Lexicon.conservative().quantities["dozens"]
         QuantityWord(low=12.0, value=12.0, high=100.0, takes='of')
 
@@ -267,7 +267,7 @@ class QuantityWord:
 class Noun:
     """What a noun after the number says: the unit, and what is counted.
 
-    Example:
+    Examples:
         >>> Lexicon.default().nouns["militants"]
         Noun(unit='person', counts='militants')
 
@@ -310,7 +310,7 @@ class Lexicon:
         magnitude_shares: (min_share, max_share) for a number with a rounding magnitude.
         fraction_shares: (min_share, max_share) for a fraction word alone.
 
-    Example:
+    Examples:
         >>> lexicon = Lexicon.default().with_hedge("circa", "around")
         >>> parse("circa 5,000", lexicon=lexicon).range_text()
         '4,500–5,500'
@@ -368,7 +368,7 @@ class Lexicon:
     def default(cls) -> Lexicon:
         """The shipped lexicon, with quantity words read as the range they allow.
 
-        Example:
+        Examples:
             >>> Lexicon.default().quantities["hundreds"]
             QuantityWord(low=200.0, value=400.0, high=1000.0, takes='of')
 
@@ -382,7 +382,7 @@ class Lexicon:
         "tens" is 10, "dozens" 12, "hundreds" 100 (the value and the low end); the high ends
         stay those of :meth:`default`, so the ranges still hold what the words allow.
 
-        Example:
+        Examples:
             >>> parse("tens of thousands", lexicon=Lexicon.conservative()).range_text()
             '10,000–100,000'
 
@@ -396,7 +396,7 @@ class Lexicon:
         Raises:
             ArgumentError: the file is not valid TOML, or misses a table or an entry.
 
-        Example:
+        Examples:
             >>> from importlib import resources
             >>> shipped = resources.files("reconcile") / "lexicon.toml"
             >>> Lexicon.load(str(shipped)) == Lexicon.default()
@@ -421,7 +421,7 @@ class Lexicon:
         Closeness rules take ``min_share`` and ``max_share`` (by default those of "about",
         0.05 and 0.10); ``"floor"`` and ``"ceiling"`` take none.
 
-        Example:
+        Examples:
             >>> lexicon = Lexicon.default().with_hedge("well over", "floor")
             >>> parse("well over 1,000", lexicon=lexicon).range_text()
             '1,000–∞'
@@ -439,7 +439,7 @@ class Lexicon:
     def with_noun(self, word: str, *, unit: str, counts: str | None = None) -> Lexicon:
         """A copy that reads ``word`` after a number as a noun with ``unit`` and ``counts``.
 
-        Example:
+        Examples:
             >>> lexicon = Lexicon.default().with_noun("IDPs", unit="person", counts="idps")
             >>> parse("7,619 IDPs", lexicon=lexicon).counts
             'idps'
@@ -454,7 +454,7 @@ class Lexicon:
     ) -> Lexicon:
         """A copy that reads ``word`` as a quantity word with the range ``low``–``high``.
 
-        Example:
+        Examples:
             >>> lexicon = Lexicon.default().with_quantity("scores", low=40, value=60, high=100)
             >>> parse("scores of people", lexicon=lexicon).range_text()
             '40–100'
@@ -1029,7 +1029,7 @@ def parse(
         UnitError: ``unit`` is not a known unit.
         ArgumentError: ``text`` is not a string, or another argument is of the wrong type.
 
-    Example:
+    Examples:
         >>> cnn = dict(place="Mosul", as_of="2016-10-17", via="CNN")
         >>> print(parse("at least 7,000", counts="militants", source="Islamic State backers", **cnn))
         at least 7,000 militants (7,000–∞), Islamic State backers via CNN, 2016-10-17
@@ -1570,7 +1570,7 @@ def parse_many(
             ``failures`` attribute holds those rows of the table.
         UnitError: ``unit`` is not a known unit.
 
-    Example:
+    Examples:
         >>> table = parse_many(["about 5,000", "at least 7,000", "many", "half"])
         >>> table[["low", "value", "high", "hedge"]]
               low   value    high     hedge

@@ -5,7 +5,7 @@
 returns. Functions validate at the boundary, so every table a user gets back has passed
 its model's checks.
 
-Example:
+Examples:
     >>> import pandas as pd
     >>> from reconcile.schemas import Claims
     >>> row = dict(claim_id="c1", counts="militants", place="Mosul", as_of="2016-10-17",

@@ -4,7 +4,7 @@ Use them to test a pipeline that takes figures: ``figures()`` draws valid figure
 ranges (some open-ended), and ``values_in(figure)`` draws a possible true value of one,
 which is what a soundness test needs.
 
-Example:
+Examples:
     >>> from hypothesis import given
     >>> from reconcile.strategies import figures, values_in
     >>> @given(figures(max_value=10_000, counts="troops"))
@@ -32,7 +32,7 @@ __all__ = ["claims", "figures", "sources", "values_in"]
 def sources() -> st.SearchStrategy[Source]:
     """Sources with a short name and, sometimes, a channel.
 
-    Example:
+    Examples:
         >>> from hypothesis import find
         >>> find(sources(), lambda source: source.via is not None).via is not None
         True
@@ -70,7 +70,7 @@ def figures(
         ArgumentError: the bounds are not finite numbers with ``min_value <= max_value``,
             or ``min_value`` is negative for a count.
 
-    Example:
+    Examples:
         >>> from hypothesis import find
         >>> find(figures(min_value=10, max_value=20), lambda f: f.high == math.inf).low >= 10
         True
@@ -120,7 +120,7 @@ def figures(
 def values_in(figure: Figure) -> st.SearchStrategy[float]:
     """Possible true values of ``figure``: finite floats inside its range.
 
-    Example:
+    Examples:
         >>> from hypothesis import find
         >>> find(values_in(Figure.at_least(7000)), lambda x: x > 10**6) > 10**6
         True
@@ -157,7 +157,7 @@ def claims(
     Raises:
         ArgumentError: a count is below 1.
 
-    Example:
+    Examples:
         >>> from hypothesis import find
         >>> table = find(claims(), lambda table: table["counts"].nunique() > 1)
         >>> sorted(table.columns)[:3]

@@ -8,7 +8,7 @@ library creates a registry.
 The module stands for the registry: ``rc.units.Quantity``, ``rc.units.person`` and any
 other registry attribute reach :data:`registry` itself.
 
-Example:
+Examples:
     >>> import reconcile as rc
     >>> from reconcile.units import canonical_unit
     >>> canonical_unit("people"), canonical_unit("persons"), canonical_unit("families")
@@ -66,7 +66,7 @@ def canonical_unit(unit: str) -> str:
     Raises:
         UnitError: when the unit is unknown.
 
-    Example:
+    Examples:
         >>> canonical_unit("people / households")
         'person / household'
         >>> canonical_unit("")
@@ -111,7 +111,7 @@ def conversion_factor(source: str, target: str) -> float:
         UnitError: when the two units measure different things (people and households,
             troops and dollars).
 
-    Example:
+    Examples:
         >>> conversion_factor("km**2", "m**2")
         1000000.0
         >>> conversion_factor("person", "household")
@@ -144,7 +144,7 @@ def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
     any other is widened by a relative 2**-50, far more than that error, so a converted
     range still holds the true one.
 
-    Example:
+    Examples:
         >>> least, factor, most = conversion_bounds("mile", "km")
         >>> least < 1.609344 < most, factor
         (True, 1.609344)
@@ -163,7 +163,7 @@ def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
 def dimension(unit: str) -> str:
     """What a unit measures, as pint's dimensionality ("[population]", "[length] ** 2").
 
-    Example:
+    Examples:
         >>> dimension("people"), dimension("km**2"), dimension("percent")
         ('[population]', '[length] ** 2', 'dimensionless')
 
@@ -174,7 +174,7 @@ def dimension(unit: str) -> str:
 def is_count(unit: str) -> bool:
     """Tell whether ``unit`` counts people, households or families (never negative).
 
-    Example:
+    Examples:
         >>> is_count("person"), is_count("person / household"), is_count("USD")
         (True, True, False)
 
@@ -186,7 +186,7 @@ def is_count(unit: str) -> bool:
 def display_unit(unit: str) -> str:
     """Return the unit as a reader would write it after a number (``"people"``).
 
-    Example:
+    Examples:
         >>> display_unit("person"), display_unit("USD"), display_unit("dimensionless")
         ('people', 'USD', '')
 

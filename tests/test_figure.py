@@ -262,6 +262,8 @@ def test_weeks_are_periods_and_hours_are_not() -> None:
         rc.Figure.exact(1, as_of="2016-10-17 20:16")
     with pytest.raises(rc.ParseError):
         rc.Figure.exact(1, as_of="")
+    with pytest.raises(rc.ParseError, match="year missing"):
+        rc.Figure.exact(1, as_of="17 October")
 
 
 def test_a_count_left_over_is_cut_at_zero_and_an_impossible_one_is_an_error() -> None:
