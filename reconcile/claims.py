@@ -43,20 +43,12 @@ CLAIM_COLUMNS = (
     "quote",
     "url",
 )
-_TEXT_COLUMNS = (
-    "claim_id",
-    "counts",
-    "place",
-    "as_of",
-    "unit",
-    "source",
-    "via",
-    "reported_on",
-    "hedge",
-    "quote",
-    "url",
-)
+_TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
 _SHOWN_FAILURES = 100
+
+
+def _unreadable(path: Path, problem: str, hint: str) -> ClaimsError:
+    return ClaimsError(problem, hint=hint, failures=None, origin=str(path))
 
 
 def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -68,41 +60,34 @@ def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, 
             hint="pass a CSV, JSON or Parquet path, or a pandas DataFrame",
         )
     path = Path(claims)
+    text = dict.fromkeys(_TEXT_COLUMNS, "str")
     readers = {
-        ".csv": lambda: pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS, "str")),
-        ".json": lambda: pd.read_json(path, orient="records", dtype=dict.fromkeys(_TEXT_COLUMNS, "str")),
+        ".csv": lambda: pd.read_csv(path, dtype=text),
+        ".json": lambda: pd.read_json(path, orient="records", dtype=text),
         ".parquet": lambda: pd.read_parquet(path),
     }
     reader = readers.get(path.suffix.lower())
     if reader is None:
-        raise ClaimsError(
+        raise _unreadable(
+            path,
             f"cannot tell how to read {str(path)!r} from its extension {path.suffix!r}",
-            hint="name the file .csv, .json or .parquet, or read it yourself and pass the DataFrame",
-            failures=None,
-            origin=str(path),
+            "name the file .csv, .json or .parquet, or read it yourself and pass the DataFrame",
         )
     try:
         return reader(), str(path)
     except OSError as exc:
-        raise ClaimsError(
-            f"cannot open {str(path)!r} ({exc.strerror or exc})",
-            hint="check the path (relative paths start from the working directory)",
-            failures=None,
-            origin=str(path),
+        problem = f"cannot open {str(path)!r} ({exc.strerror or exc})"
+        raise _unreadable(
+            path, problem, "check the path (relative paths start from the working directory)"
         ) from exc
     except ImportError as exc:
-        raise ClaimsError(
-            f"cannot read {str(path)!r}: {exc}",
-            hint="install pyarrow to read Parquet files (pip install pyarrow)",
-            failures=None,
-            origin=str(path),
+        raise _unreadable(
+            path, f"cannot read {str(path)!r}: {exc}", "install pyarrow to read Parquet files"
         ) from exc
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ClaimsError(
-            f"cannot read {str(path)!r} as a table: {exc}",
-            hint="save the file as UTF-8 with one claim per row and a header row",
-            failures=None,
-            origin=str(path),
+        problem = f"cannot read {str(path)!r} as a table: {exc}"
+        raise _unreadable(
+            path, problem, "save the file as UTF-8 with one claim per row and a header row"
         ) from exc
 
 
