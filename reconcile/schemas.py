@@ -51,28 +51,22 @@ def _unique_ok(values: pd.Series, accept: Callable[[object], bool]) -> pd.Series
     return pd.Series(verdict[codes], index=values.index)
 
 
-def _known_unit(unit: object) -> bool:
-    try:
-        canonical_unit(str(unit))
-    except ReconcileError:
-        return False
-    return True
+def _reads(read: Callable[[str], object], *errors: type[Exception]) -> Callable[[object], bool]:
+    """A test that a cell's text can be read by ``read`` without one of ``errors``."""
+
+    def accept(text: object) -> bool:
+        try:
+            read(str(text))
+        except errors:
+            return False
+        return True
+
+    return accept
 
 
-def _period_text(text: object) -> bool:
-    try:
-        _period(str(text))
-    except ReconcileError:
-        return False
-    return True
-
-
-def _iso_date(text: object) -> bool:
-    try:
-        dt.date.fromisoformat(str(text))
-    except ValueError:
-        return False
-    return True
+_known_unit = _reads(canonical_unit, ReconcileError)
+_period_text = _reads(_period, ReconcileError)
+_iso_date = _reads(dt.date.fromisoformat, ValueError)
 
 
 def _counts_path(path: object) -> bool:
