@@ -394,7 +394,8 @@ class Lexicon:
         """A lexicon from a TOML file laid out as the shipped ``reconcile/lexicon.toml``.
 
         Raises:
-            ArgumentError: the file is not valid TOML, or misses a table or an entry.
+            ArgumentError: the file cannot be opened, is not valid TOML, or misses a table or
+                an entry.
 
         Examples:
             >>> from importlib import resources
@@ -403,7 +404,14 @@ class Lexicon:
             True
 
         """
-        return _from_toml(Path(path).read_text(encoding="utf-8"), reading)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ArgumentError(
+                f"cannot open the lexicon {str(path)!r} ({exc})",
+                hint="pass the path of a UTF-8 TOML file laid out as reconcile/lexicon.toml",
+            ) from exc
+        return _from_toml(text, reading)
 
     # -- extension ------------------------------------------------------------------------
 

@@ -1094,3 +1094,8 @@ def test_every_hedge_in_the_lexicon_file_appears_in_the_docs() -> None:
     page = DOCS.read_text(encoding="utf-8")
     for word in DEFAULT.hedges:
         assert f"| {word} |" in page, word
+
+
+def test_a_lexicon_file_that_cannot_be_opened_is_an_argument_error(tmp_path: Path) -> None:
+    with pytest.raises(ArgumentError, match="cannot open the lexicon"):
+        Lexicon.load(tmp_path / "missing.toml")
