@@ -101,6 +101,16 @@ class Reconciliation:
             f"conflicts={n_conflicts}, claims={len(self.claims)}, set_aside={set_aside})"
         )
 
+    def __str__(self) -> str:  # print(result): the report of reconcile.display.reconciliation_text
+        from reconcile.display import reconciliation_text
+
+        return reconciliation_text(self)
+
+    def _repr_html_(self) -> str:
+        from reconcile.display import reconciliation_html
+
+        return reconciliation_html(self)
+
 
 class _UnitFamilies(NamedTuple):
     """Claims of one quantity split by what their units measure (people, households ...)."""
@@ -116,9 +126,14 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     """Split each quantity's claims by dimension; convert each to its family's first unit."""
     codes, distinct = pd.factorize(unit)
     dimensions = pd.factorize(np.array([dimension(name) for name in distinct], dtype=object))[0]
-    key = group.astype(np.int64) * (int(dimensions.max(initial=0)) + 1) + dimensions[codes]
-    family = np.unique(key, return_inverse=True)[1].reshape(-1)
-    first = np.unique(family, return_index=True)[1]  # in input order: the first claim of each
+    if len(distinct) and not dimensions.any():  # one dimension: each quantity is one family
+        family = group
+    else:
+        key = group.astype(np.int64) * (int(dimensions.max(initial=0)) + 1) + dimensions[codes]
+        family = np.unique(key, return_inverse=True)[1].reshape(-1)
+    # Families are numbered in order of their key; each one's first claim in input order:
+    first = np.full(int(family.max(initial=-1)) + 1, len(family))
+    np.minimum.at(first, family, np.arange(len(family)))
     target = codes[first][family]
     bounds = np.ones((3, len(distinct), len(distinct)))
     for pair in np.unique(codes * len(distinct) + target).tolist():  # distinct pairs of units only
@@ -253,15 +268,16 @@ def _said(
     """
     low, value_in_unit, high = ends
     source, via = _text_column(frame, "source", rows), _text_column(frame, "via", rows)
-    claim = "claim " + frame["claim_id"].to_numpy(dtype=object)[rows]
-    who = np.where(source != "", source, claim)
+    who = source.copy()
+    unnamed = np.flatnonzero(source == "")
+    who[unnamed] = "claim " + _text_column(frame, "claim_id", rows[unnamed])
     who = np.where(via != "", who + " via " + via, who)
     hedge = _text_column(frame, "hedge", rows)
     hedge = np.where(hedge != "", hedge + " ", "")
-    value = np.array(format_numbers(value_in_unit[rows]), dtype=object)
+    value = format_numbers(value_in_unit[rows])
     phrase = hedge + value + " " + _nouns(unit[rows], _text_column(frame, "counts", rows))
-    span = np.array(format_numbers(low[rows], "down"), dtype=object) + "–"
-    span = span + np.array(format_numbers(high[rows], "up"), dtype=object)
+    span = format_numbers(low[rows], "down") + "–"
+    span = span + format_numbers(high[rows], "up")
     return np.asarray(
         who + ": " + np.where(low[rows] == high[rows], phrase, phrase + " (" + span + ")"), dtype=object
     )
@@ -473,7 +489,7 @@ def _reconcile(
     # -- conflicts and reasons ---------------------------------------------------------------
     involved = np.flatnonzero(in_conflict)
     number = np.arange(1, len(involved) + 1)
-    conflict_id = np.array([f"C{k}" for k in number.tolist()], dtype=object)
+    conflict_id = ("C" + pd.Series(number, dtype="str")).to_numpy(dtype=object)
     kind = np.where(convertible[involved], "disjoint", "unit").astype(object)
     mate = partner[involved]
     message, reasons = _explain(
@@ -533,7 +549,7 @@ def _explain(
     noun = np.where(unit[mate] == "person", np.where(counts != "", counts, "people"), "")
     codes, distinct = pd.factorize(unit[mate])
     noun = np.where(noun == "", np.array([display_unit(u) for u in distinct], dtype=object)[codes], noun)
-    apart = "the ranges share no point: " + np.array(format_numbers(gap, "down"), dtype=object) + " " + noun
+    apart = "the ranges share no point: " + format_numbers(gap, "down") + " " + noun
     clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
     disjoint = kind == "disjoint"
     # A claim often stands in several conflicts: word each one once.
