@@ -31,7 +31,19 @@ def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> npt.NDAr
     shown = nearest if directed is None else np.where(on_digit, nearest, directed(scaled))
     texts = np.where(distinct > 0, "∞", "−∞").astype(object)
     huge = finite & (np.abs(distinct) >= 1e15)  # beyond any count a report gives
-    texts[huge] = [f"{number:.6g}" for number in distinct[huge].tolist()]
+    # Six significant digits, rounded the way the range's end asks.
+    power = 10.0 ** (magnitude[huge] - 5)
+    head = distinct[huge] / power
+    if directed is not None:
+        head = directed(head)
+        head += np.where(head * power > distinct[huge], -1, 0) if rounding == "down" else 0
+        head += np.where(head * power < distinct[huge], 1, 0) if rounding == "up" else 0
+    mantissa = np.round(head) / 1e5
+    exponent = magnitude[huge].astype(np.int64)
+    carried = np.abs(mantissa) >= 10  # 9.999995e17 rounded up is 1e18
+    mantissa, exponent = np.where(carried, mantissa / 10, mantissa), exponent + carried
+    pairs = zip(mantissa.tolist(), exponent.tolist(), strict=True)
+    texts[huge] = [f"{digits:.6g}e+{power:02d}" for digits, power in pairs]
     counted = finite & whole & ~huge
     texts[counted] = [f"{digits:,}" for digits in shown[counted].astype(np.int64).tolist()]
     small = finite & ~whole
