@@ -3,7 +3,9 @@
 Every figure below is from a CNN report of 17 October 2016 on the start of the offensive
 to retake Mosul (see ``shared/corpus/mosul-2016-10-17.txt``), read from its phrases with
 ``rc.parse``. The same claims, as a table of phrases in ``examples/data``, then go through
-``rc.read_claims`` and ``rc.reconcile``. Run it with ``python examples/mosul_2016.py``.
+``rc.read_claims`` and ``rc.reconcile``, with the relation in ``examples/data`` that makes
+the foreign troops the U.S. troops plus the coalition's. Run it with
+``python examples/mosul_2016.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import reconcile as rc
 
 CLAIMS = Path(__file__).parent / "data" / "mosul_2016_claims.csv"
+RELATIONS = Path(__file__).parent / "data" / "mosul_2016_relations.txt"
 REPORTED = dt.date(2016, 10, 17)
 
 
@@ -56,12 +59,19 @@ def population_before_2014() -> rc.Figure:
 
 
 def table_report() -> str:
-    """The same claims as a table: one estimate per quantity, and each conflict with its claims."""
-    result = rc.reconcile(rc.read_claims(CLAIMS))
+    """The same claims as a table: estimates, conflicts, and the foreign troops derived by a relation."""
+    relations = [rc.Relation.parse(line) for line in RELATIONS.read_text(encoding="utf-8").splitlines()]
+    result = rc.reconcile(rc.read_claims(CLAIMS), relations=relations)
     estimates = result.estimates[["counts", "place", "low", "value", "high", "n_claims", "n_kept", "status"]]
     lines = ["Reconciled from examples/data/mosul_2016_claims.csv:", estimates.to_string(index=False)]
     for conflict_id, claims in result.conflicts.groupby("conflict_id"):
         lines.append(f"{conflict_id} ({', '.join(claims['claim_id'])}): {claims['message'].iloc[0]}")
+    for total in result.totals.itertuples():  # a handful of derived rows, printed one by one
+        lines.append(
+            f"Derived by {total.relations}: {total.counts} in {total.place} "
+            f"{total.low:,.0f} to {total.high:,.0f} (sound), {total.low_90:,.0f} to {total.high_90:,.0f} "
+            f"(90%, each range read as a 90% interval), from claims {total.claim_ids}"
+        )
     return "\n".join(lines)
 
 

@@ -12,8 +12,8 @@ Examples:
 
 """
 
-from reconcile import errors, phrases, schemas, strategies, units
-from reconcile.claims import from_claims, read_claims, to_claims
+from reconcile import errors, formats, phrases, schemas, strategies, units
+from reconcile.claims import from_claims, read_claims, to_claims, write_claims
 from reconcile.comparison import Comparison, agrees, compare
 from reconcile.consensus import POLICIES, Reconciliation, reconcile
 from reconcile.errors import (
@@ -22,19 +22,23 @@ from reconcile.errors import (
     ConflictError,
     CountsMismatchError,
     DivisionByRangeError,
+    MissingDependencyError,
     ParseError,
     RangeError,
     ReconcileError,
+    RelationError,
     ScopeMismatchError,
     UnitError,
 )
 from reconcile.figure import Figure, Scope, Source, difference, total
 from reconcile.phrases import Lexicon, parse, parse_many
+from reconcile.relations import Adjustment, Relation, adjust
 
 __version__ = "0.1.0"
 
 __all__ = [
     "POLICIES",
+    "Adjustment",
     "ArgumentError",
     "ClaimsError",
     "Comparison",
@@ -43,18 +47,23 @@ __all__ = [
     "DivisionByRangeError",
     "Figure",
     "Lexicon",
+    "MissingDependencyError",
     "ParseError",
     "RangeError",
     "ReconcileError",
     "Reconciliation",
+    "Relation",
+    "RelationError",
     "Scope",
     "ScopeMismatchError",
     "Source",
     "UnitError",
+    "adjust",
     "agrees",
     "compare",
     "difference",
     "errors",
+    "formats",
     "from_claims",
     "parse",
     "parse_many",
@@ -66,4 +75,5 @@ __all__ = [
     "to_claims",
     "total",
     "units",
+    "write_claims",
 ]

@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 
 def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> npt.NDArray[np.object_]:
-    """Numbers as a report prints them: 5,000; 0.45; open ends as ∞.
+    """Numbers as a report prints them: 5,000; 0.45; open ends as ∞; NaN as "unknown".
 
     Numbers of 100 and more are shown whole, smaller ones to six significant digits (at
     least three decimals), so 0.1 and 0.1001 print apart. A range's
@@ -29,7 +29,7 @@ def format_numbers(values: npt.ArrayLike, rounding: str = "nearest") -> npt.NDAr
     on_digit = np.abs(scaled - nearest) <= 1e-12 * np.maximum(1.0, np.abs(scaled))
     directed = {"down": np.floor, "up": np.ceil}.get(rounding)
     shown = nearest if directed is None else np.where(on_digit, nearest, directed(scaled))
-    texts = np.where(distinct > 0, "∞", "−∞").astype(object)
+    texts = np.where(distinct > 0, "∞", np.where(distinct < 0, "−∞", "unknown")).astype(object)  # NaN
     huge = finite & (np.abs(distinct) >= 1e15)  # beyond any count a report gives
     # Six significant digits, rounded the way the range's end asks.
     power = 10.0 ** (magnitude[huge] - 5)

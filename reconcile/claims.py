@@ -1,7 +1,8 @@
 """Claims tables: figures as rows, read from files, checked against :class:`~reconcile.schemas.Claims`.
 
 A claims table holds one reported figure per row. :func:`read_claims` reads and checks one,
-:func:`to_claims` and :func:`from_claims` turn figures into rows and back.
+:func:`write_claims` writes one, :func:`to_claims` and :func:`from_claims` turn figures into
+rows and back. The file formats themselves live in :mod:`reconcile.formats`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import pandera.pandas as pa
 
 from reconcile.errors import ArgumentError, ClaimsError
 from reconcile.figure import Figure, Source, _period
+from reconcile.formats import Loaded, from_hxl, read_table, write_table
 from reconcile.phrases import parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
-__all__ = ["CLAIM_COLUMNS", "from_claims", "read_claims", "to_claims"]
+__all__ = ["CLAIM_COLUMNS", "from_claims", "read_claims", "to_claims", "write_claims"]
 
 #: The columns of a claims table, required ones first, in the order :func:`to_claims` writes.
 CLAIM_COLUMNS = (
@@ -47,48 +49,29 @@ _TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low"
 _SHOWN_FAILURES = 100
 
 
-def _unreadable(path: Path, problem: str, hint: str) -> ClaimsError:
-    return ClaimsError(problem, hint=hint, failures=None, origin=str(path))
-
-
-def _load(claims: str | os.PathLike[str] | pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+def _load(
+    claims: str | os.PathLike[str] | pd.DataFrame, format: str | None, sheet: str | None, encoding: str
+) -> tuple[Loaded, str | None]:
+    """The table as read (see :class:`~reconcile.formats.Loaded`), and the file it came from."""
     if isinstance(claims, pd.DataFrame):
-        return claims.copy(), None
+        if sheet is not None or format not in (None, "hxl"):
+            raise ArgumentError(
+                f"sheet= and format={format!r} apply to files, not to a DataFrame",
+                hint="leave them out, or pass format='hxl' for a frame whose column labels are hashtags",
+            )
+        if format == "hxl":
+            return Loaded(from_hxl(claims), 2, hxl=True), None
+        return Loaded(claims.copy(), 2), None
     if not isinstance(claims, (str, os.PathLike)):
         raise ArgumentError(
             f"claims must be a path or a DataFrame (got {type(claims).__name__})",
-            hint="pass a CSV, JSON or Parquet path, or a pandas DataFrame",
+            hint="pass a CSV, JSON, Excel or Parquet path, or a pandas DataFrame",
         )
     path = Path(claims)
-    text = dict.fromkeys(_TEXT_COLUMNS, "str")
-    readers = {
-        ".csv": lambda: pd.read_csv(path, dtype=text),
-        ".json": lambda: pd.read_json(path, orient="records", dtype=text),
-        ".parquet": lambda: pd.read_parquet(path),
-    }
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise _unreadable(
-            path,
-            f"cannot tell how to read {str(path)!r} from its extension {path.suffix!r}",
-            "name the file .csv, .json or .parquet, or read it yourself and pass the DataFrame",
-        )
-    try:
-        return reader(), str(path)
-    except OSError as exc:
-        problem = f"cannot open {str(path)!r} ({exc.strerror or exc})"
-        raise _unreadable(
-            path, problem, "check the path (relative paths start from the working directory)"
-        ) from exc
-    except ImportError as exc:
-        raise _unreadable(
-            path, f"cannot read {str(path)!r}: {exc}", "install pyarrow to read Parquet files"
-        ) from exc
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        problem = f"cannot read {str(path)!r} as a table: {exc}"
-        raise _unreadable(
-            path, problem, "save the file as UTF-8 with one claim per row and a header row"
-        ) from exc
+    loaded = read_table(path, format=format, sheet=sheet, encoding=encoding, text_columns=_TEXT_COLUMNS)
+    if loaded.frame.empty and loaded.frame.columns.empty:  # an empty list of JSON records: no claims
+        return loaded._replace(frame=pd.DataFrame(columns=list(CLAIM_COLUMNS))), str(path)
+    return loaded, str(path)
 
 
 def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +87,7 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{column: values.mask(values == "") for column, values in stripped.items()})
 
 
-def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
+def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -> list[str]:
     """One line per failing (row, rule): the row, the rule, and the failing values by column."""
     # A rule on the whole row reports every column; show only those the rule names.
     pairs = failures[["check", "column"]].drop_duplicates()
@@ -126,15 +109,21 @@ def _describe(failures: pd.DataFrame, origin: str | None) -> list[str]:
         )
     ]
     per_row = cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
-    # A file read here has rows numbered from 0, below one header line.
+    # A file read here has rows numbered from 0; row 0 is on the file's line ``first_line``.
     numbered = origin is not None and pd.api.types.is_integer_dtype(per_row["index"])
-    where = per_row["index"].map(lambda row: f"row {row}" + (f" (line {row + 2})" if numbered else ""))
+    where = per_row["index"].map(
+        lambda row: f"row {row}" + (f" (line {row + first_line})" if numbered else "")
+    )
     lines += (where + ": " + per_row["check"].astype(str) + " (got " + per_row["shown"] + ")").tolist()
     return lines
 
 
-def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
+def validate(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | None = None, first_line: int = 2
+) -> pd.DataFrame:
     """Check ``frame`` against ``model``, collecting every failure into one :class:`ClaimsError`.
+
+    ``origin`` names the file the frame was read from; its row 0 is on line ``first_line``.
 
     Examples:
         >>> import pandas as pd
@@ -156,7 +145,7 @@ def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | 
         return model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
-        lines = _describe(failures, origin)
+        lines = _describe(failures, origin, first_line)
         shown = lines[:_SHOWN_FAILURES]
         if len(lines) > len(shown):
             shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
@@ -236,14 +225,26 @@ def _from_phrases(frame: pd.DataFrame, origin: str | None) -> pd.DataFrame:
     return frame.assign(**filled)
 
 
-def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
-    """Read a claims table from a CSV, JSON (records) or Parquet file, or check a DataFrame.
+def read_claims(
+    claims: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    format: str | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> pd.DataFrame:
+    """Read a claims table from a CSV, JSON, Excel, Parquet or HXL file, or check a DataFrame.
+
+    The format comes from the extension (``.csv``, ``.json`` for a list of records,
+    ``.xlsx``, ``.parquet``) unless ``format`` names it. A ``.csv`` or ``.xlsx`` file with a
+    row of HXL hashtags (``#meta+id``, ``#affected+killed`` ...) in its first 25 rows is read
+    as HXL (see :mod:`reconcile.formats`); ``format="hxl"`` insists on it. Cells that a
+    writer of this library neutralised against spreadsheet formulas (``'=...``) are restored.
 
     Every row is checked against :class:`reconcile.schemas.Claims` at once, so a broken
     file gets one :class:`~reconcile.errors.ClaimsError` that lists every bad row (row
-    number, rule, values), with the full table of failures in ``error.failures``. Units and
-    dates come back in their canonical spelling (``people`` -> ``person``). The caller's
-    DataFrame is never changed.
+    number, file line, rule, values), with the full table of failures in ``error.failures``.
+    Units and dates come back in their canonical spelling (``people`` -> ``person``). The
+    caller's DataFrame is never changed.
 
     A table may give its figures as a ``phrase`` column ("about 5,000", "at least 7,000")
     instead of ``low``, ``value`` and ``high``: the phrases are read with
@@ -251,13 +252,20 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     and the phrase kept as the claim's ``quote``.
 
     Args:
-        claims: a path (``.csv``, ``.json``, ``.parquet``) or a DataFrame.
+        claims: a path or a DataFrame.
+        format: one of ``csv``, ``json``, ``xlsx``, ``parquet``, ``hxl``; by default from
+            the extension. For a DataFrame, ``hxl`` reads column labels as hashtags.
+        sheet: the sheet of an Excel workbook; needed when it has several.
+        encoding: the text encoding of a CSV file; a UTF-8 byte-order mark is skipped.
 
     Returns:
         A new, validated claims DataFrame.
 
     Raises:
-        ClaimsError: the file cannot be read, or rows break the contract.
+        ClaimsError: the file cannot be read (not found, not a table, wrong encoding,
+            several sheets and none named, an unknown HXL hashtag), or rows break the
+            contract.
+        ArgumentError: the arguments do not fit together.
 
     Examples:
         >>> import pandas as pd
@@ -277,11 +285,58 @@ def read_claims(claims: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
         1  backers  7000.0     inf  at least  at least 7,000
 
     """
-    frame, origin = _load(claims)
-    frame = _blank_to_missing(frame)
+    loaded, origin = _load(claims, format, sheet, encoding)
+    frame = _blank_to_missing(loaded.frame)
     if "phrase" in frame and not {"low", "value", "high"} & set(frame.columns):
         frame = _from_phrases(frame, origin)
-    return _normalise(validate(Claims, frame, origin))
+    checked = _normalise(validate(Claims, frame, origin, loaded.first_line))
+    # HXL rows were numbered for the errors; the claims themselves are numbered afresh.
+    return checked.reset_index(drop=True) if loaded.hxl else checked
+
+
+def write_claims(
+    claims: pd.DataFrame | Iterable[Figure],
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    sheet: str = "claims",
+) -> None:
+    """Write a claims table (or figures, as :func:`to_claims` makes them) to a file.
+
+    The table is checked first, so only valid claims are written, and the file appears
+    whole or not at all (written beside the target, then moved into place). Reading it back
+    with :func:`read_claims` gives the same table. In CSV, Excel and HXL files a text cell
+    that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``
+    in front, so a spreadsheet shows it rather than running it; :func:`read_claims` takes
+    the quote off. JSON writes an open end as the string ``"inf"`` (JSON has no infinity).
+
+    Args:
+        claims: a claims DataFrame, or figures.
+        path: the file to write.
+        format: one of ``csv``, ``json``, ``xlsx``, ``parquet``, ``hxl``; by default from the
+            extension. ``hxl`` writes a ``.xlsx`` path as a workbook, anything else as CSV.
+        sheet: the sheet's name in an Excel workbook.
+
+    Raises:
+        ClaimsError: the table breaks the contract (nothing is written).
+        ArgumentError: the format is unknown, or the file cannot be written.
+
+    Examples:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> path = Path(tempfile.mkdtemp()) / "killed.csv"
+        >>> killed = Figure.between(10, 15, counts="affected/killed", source="OCHA", place="Mosul")
+        >>> write_claims([killed], path, format="hxl")
+        >>> print(path.read_text())
+        claim_id,counts,place,as_of,affected/killed,affected/killed (low),affected/killed (high),unit,...
+        #meta+id,#indicator+name,#loc,#date,#affected+killed,#affected+killed+min,#affected+killed+max,...
+        c1,,Mosul,,12.5,10.0,15.0,person,OCHA,,,,,
+        >>> read_claims(path).equals(to_claims([killed]))
+        True
+
+    """
+    table = read_claims(claims) if isinstance(claims, pd.DataFrame) else to_claims(claims)
+    write_table(table, Path(path), format, sheet=sheet)
 
 
 def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) -> pd.DataFrame:

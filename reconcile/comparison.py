@@ -58,6 +58,11 @@ class Comparison:
     def __str__(self) -> str:
         return self.explanation
 
+    def _repr_html_(self) -> str:
+        from reconcile.display import comparison_html
+
+        return comparison_html(self)
+
 
 def _said(figure: Figure) -> str:
     if figure.source is not None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,12 @@ from reconcile.claims import read_claims, validate
 from reconcile.errors import ArgumentError, ConflictError
 from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
 from reconcile.units import conversion_bounds, dimension, display_unit
+
+if TYPE_CHECKING:
+    import os
+    from pathlib import Path
+
+    from reconcile.relations import Relation
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
 
@@ -48,6 +54,8 @@ class Reconciliation:
             ``conflict_id`` (:class:`reconcile.schemas.ReconciledClaims`).
         policy: the policy's name.
         key: the columns that name a quantity.
+        totals: one row per quantity no claim gives that relations derive
+            (:class:`reconcile.schemas.Totals`); empty without relations.
 
     Examples:
         >>> import reconcile as rc
@@ -70,6 +78,7 @@ class Reconciliation:
     claims: pd.DataFrame
     policy: str
     key: tuple[str, ...]
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def raise_if_conflicts(self) -> None:
         """Raise :class:`~reconcile.errors.ConflictError` listing every conflict, if there is one.
@@ -92,6 +101,37 @@ class Reconciliation:
             details="  " + "\n  ".join(lines),
             conflicts=self.conflicts,
         )
+
+    def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> list[Path]:
+        """Write the estimates, conflicts and claims: one workbook with a sheet each, or a file each.
+
+        A ``.xlsx`` path is one Excel workbook with the sheets ``estimates``, ``conflicts``
+        and ``claims``. With ``format`` set to ``csv``, ``json``, ``parquet`` or ``hxl``,
+        ``path`` is a folder (made if missing) that gets ``estimates.<ext>``,
+        ``conflicts.<ext>`` and ``claims.<ext>``. Files are written whole or not at all, and
+        spreadsheet formulas in text cells are neutralised as :func:`reconcile.write_claims`
+        does; read the claims back with ``rc.read_claims(path, sheet="claims")``.
+
+        Returns:
+            The paths written.
+
+        Examples:
+            >>> import tempfile
+            >>> import reconcile as rc
+            >>> result = rc.reconcile(rc.to_claims([rc.Figure.exact(5, source="IOM")]))
+            >>> folder = tempfile.mkdtemp()
+            >>> [path.name for path in result.write(folder, format="csv")]
+            ['estimates.csv', 'conflicts.csv', 'claims.csv']
+            >>> [path.name for path in result.write(f"{folder}/result.xlsx")]
+            ['result.xlsx']
+            >>> rc.read_claims(f"{folder}/result.xlsx", sheet="claims")["kept"].tolist()
+            [True]
+
+        """
+        from reconcile.formats import write_tables
+
+        tables = {"estimates": self.estimates, "conflicts": self.conflicts, "claims": self.claims}
+        return write_tables(tables, path, format)
 
     def __repr__(self) -> str:
         n_conflicts = self.conflicts["conflict_id"].nunique()
@@ -289,6 +329,8 @@ def reconcile(
     key: Sequence[str] = DEFAULT_KEY,
     policy: str = "consensus",
     weights: Mapping[str, float] | None = None,
+    relations: Sequence[Relation | str] | None = None,
+    implied_parts: bool = True,
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
@@ -313,18 +355,30 @@ def reconcile(
     Conflicts are found the same way under every policy; they are results, not errors
     (see :meth:`Reconciliation.raise_if_conflicts`).
 
+    Then relations across quantities apply (see ``reconcile.relations``): each
+    estimate's range is tightened to what every relation and every range allow (the
+    ``low_tight`` and ``high_tight`` columns), quantities no claim gives are derived into
+    ``totals``, and relations that no values inside the ranges satisfy become conflicts
+    of kind ``relation``, each naming an irreducible set of claims. With
+    ``implied_parts`` a ``counts`` path is checked to be at most its parent
+    (``troops/us <= troops``) wherever both are claimed.
+
     Args:
         claims: a claims table (checked with :func:`reconcile.read_claims`).
         key: the columns that name a quantity.
         policy: one of ``POLICIES``.
         weights: a weight (above 0) per source name.
+        relations: relations across quantities, as text or :class:`reconcile.Relation`.
+        implied_parts: check each counts path against its parent path.
 
     Returns:
-        A :class:`Reconciliation` with ``estimates``, ``conflicts`` and ``claims`` tables.
+        A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
 
     Raises:
         ClaimsError: the table breaks the claims contract.
         ArgumentError: an unknown policy, a missing key column, or bad weights.
+        RelationError: a relation that cannot be read, names a quantity no claim gives and
+            no relation defines, or adds terms in units that cannot be compared.
 
     Examples:
         The first two claims are from a CNN report of 17 October 2016 on Mosul; the third
@@ -391,7 +445,9 @@ def reconcile(
             "the priority policy needs a ranking of sources",
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
         )
-    return _reconcile(frame, key, policy, weights)
+    from reconcile.relations import apply_relations
+
+    return apply_relations(_reconcile(frame, key, policy, weights), relations, implied_parts)
 
 
 def _reconcile(

@@ -31,9 +31,11 @@ __all__ = [
     "ConflictError",
     "CountsMismatchError",
     "DivisionByRangeError",
+    "MissingDependencyError",
     "ParseError",
     "RangeError",
     "ReconcileError",
+    "RelationError",
     "ScopeMismatchError",
     "UnitError",
 ]
@@ -107,12 +109,29 @@ class DivisionByRangeError(ReconcileError, ZeroDivisionError):
     """Division by a figure whose range contains zero."""
 
 
+class MissingDependencyError(ReconcileError, ImportError):
+    """An optional package a feature needs is not installed; ``package`` names it, the hint the extra."""
+
+    package: str
+
+
 class ParseError(ReconcileError, ValueError):
     """Text that could not be read; ``text`` and ``position`` say where."""
 
     text: str
     position: int
     failures: Any  # a DataFrame of every bad row, when a column of phrases was read
+
+
+class RelationError(ReconcileError, ValueError):
+    """A relation between quantities that cannot be read or used; ``text`` and ``position`` say where.
+
+    Raised for a malformed relation, a quantity no claim gives and no relation defines, and
+    sides in units that cannot be compared.
+    """
+
+    text: str
+    position: int
 
 
 class ClaimsError(ReconcileError, ValueError):

@@ -580,6 +580,11 @@ class Figure:
             shown.append(f"lineage=<{len(self.lineage)} figures>")
         return f"Figure({', '.join(shown)})"
 
+    def _repr_html_(self) -> str:
+        from reconcile.display import figure_html  # display imports nothing from here at run time
+
+        return figure_html(self)
+
     # -- arithmetic ---------------------------------------------------------------------
 
     def _like(self, number: object) -> Figure:

@@ -32,7 +32,16 @@ from reconcile.errors import ReconcileError
 from reconcile.figure import _period
 from reconcile.units import canonical_unit, is_count
 
-__all__ = ["CONFLICT_KINDS", "STATUSES", "Claims", "Conflicts", "Estimates", "ReconciledClaims"]
+__all__ = [
+    "CONFLICT_KINDS",
+    "STATUSES",
+    "Adjustments",
+    "Claims",
+    "Conflicts",
+    "Estimates",
+    "ReconciledClaims",
+    "Totals",
+]
 
 #: The status of a quantity's estimate.
 STATUSES = ("single", "agreed", "conflict")
@@ -80,6 +89,22 @@ def _ordered(frame: pd.DataFrame) -> pd.Series:
     ordered = (ends["low"] <= ends["value"]) & (ends["value"] <= ends["high"])
     missing = ends.isna().any(axis=1)  # missing numbers are the columns' own failures
     return pd.Series(ordered | missing, index=frame.index, dtype=bool)
+
+
+def _inside(
+    frame: pd.DataFrame, inner_low: str, inner_high: str, outer_low: str, outer_high: str
+) -> pd.Series:
+    """``outer_low <= inner_low <= inner_high <= outer_high`` where the inner ends are given."""
+    if not {inner_low, inner_high, outer_low, outer_high} <= set(frame.columns):
+        return pd.Series(True, index=frame.index)
+    ends = frame[[inner_low, inner_high, outer_low, outer_high]].apply(pd.to_numeric, errors="coerce")
+    missing = ends[[inner_low, inner_high]].isna().any(axis=1)
+    inside = (
+        (ends[outer_low] <= ends[inner_low])
+        & (ends[inner_low] <= ends[inner_high])
+        & (ends[inner_high] <= ends[outer_high])
+    )
+    return pd.Series(inside | missing, index=frame.index, dtype=bool)
 
 
 def _counts_not_negative(frame: pd.DataFrame) -> pd.Series:
@@ -177,6 +202,12 @@ class Estimates(pa.DataFrameModel):
     ``low <= value <= high`` in ``unit``; ``n_claims`` claims were about the quantity and
     ``n_kept`` of them support the estimate; ``status`` is ``single`` (one claim),
     ``agreed`` (every claim kept) or ``conflict`` (some claims set aside).
+
+    ``low_tight`` and ``high_tight`` are the range once relations across quantities are
+    applied (see ``reconcile.relations``): what every relation and every other range
+    together allow, always inside ``[low, high]`` (equal to it when no relation touches
+    the quantity). They are NaN where the relations cannot be met (a conflict of kind
+    ``relation``). The tightened range need not hold ``value``.
     """
 
     low: Series[float]
@@ -186,6 +217,8 @@ class Estimates(pa.DataFrameModel):
     n_claims: Series[int] = pa.Field(ge=1)
     n_kept: Series[int] = pa.Field(ge=1)
     status: Series[str] = pa.Field(isin=STATUSES)
+    low_tight: Series[float] | None = pa.Field(nullable=True)
+    high_tight: Series[float] | None = pa.Field(nullable=True)
 
     class Config:
         coerce = True
@@ -198,6 +231,10 @@ class Estimates(pa.DataFrameModel):
     @pa.dataframe_check(name="n_kept <= n_claims")
     def _kept_among_claims(cls, frame: pd.DataFrame) -> Series[bool]:
         return frame["n_kept"] <= frame["n_claims"]  # type: ignore[return-value]
+
+    @pa.dataframe_check(name="low <= low_tight <= high_tight <= high")
+    def _tight_inside(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _inside(frame, "low_tight", "high_tight", "low", "high")  # type: ignore[return-value]
 
 
 class Conflicts(pa.DataFrameModel):
@@ -212,6 +249,72 @@ class Conflicts(pa.DataFrameModel):
     kind: Series[str] = pa.Field(isin=CONFLICT_KINDS)
     claim_id: Series[str]
     message: Series[str]
+
+    class Config:
+        coerce = True
+        strict = False
+
+
+class Totals(pa.DataFrameModel):
+    """One row per quantity that no claim gives but relations derive (``result.totals``).
+
+    The key columns (``counts`` names the derived quantity), then:
+
+    - ``low``, ``high``: the **sound** interval: every value the relations allow when every
+      claimed quantity lies in its estimate's range. NaN where the relations cannot be met.
+    - ``value``: the value the equality that defines the quantity gives from the estimates'
+      values (figure coefficients at their values), moved into ``low``–``high``; NaN where
+      no equality fixes one.
+    - ``unit``: the unit the relations give it.
+    - ``low_90``, ``high_90``: the **probabilistic** 90% interval, read from the defining
+      equality when its other terms are all claimed, with exact coefficients: each
+      estimate's range is read as a 90% interval (lognormal when low > 0, normal
+      otherwise), independently, and the sum's 90% interval is clipped into the sound
+      one. NaN where it cannot be read. Never in place of ``low``/``high``.
+    - ``claim_ids``, ``relations``: the lineage: the kept claims and the relations of the
+      connected system the row was derived in (``, `` and ``; `` separated).
+    """
+
+    low: Series[float] = pa.Field(nullable=True)
+    value: Series[float] = pa.Field(nullable=True)
+    high: Series[float] = pa.Field(nullable=True)
+    unit: Series[str]
+    low_90: Series[float] = pa.Field(nullable=True)
+    high_90: Series[float] = pa.Field(nullable=True)
+    claim_ids: Series[str]
+    relations: Series[str]
+
+    class Config:
+        coerce = True
+        strict = False
+
+    @pa.dataframe_check(name="low <= value <= high")
+    def _range_ordered(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _ordered(frame)  # type: ignore[return-value]
+
+    @pa.dataframe_check(name="low <= low_90 <= high_90 <= high")
+    def _probable_inside(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _inside(frame, "low_90", "high_90", "low", "high")  # type: ignore[return-value]
+
+
+class Adjustments(pa.DataFrameModel):
+    """One row per quantity in the equalities of :func:`reconcile.adjust`.
+
+    The key columns, the estimate's ``low``, ``value``, ``high`` and ``unit`` (open ends and
+    NaN for a quantity no claim gives), ``sigma`` (the standard deviation the range is read
+    as; ``inf`` when free), ``adjusted`` (the least-squares value that meets the relations;
+    NaN when they leave it undetermined), ``standardized`` (the adjustment in its own
+    standard deviations) and ``flagged`` (an adjustment too large to be noise).
+    """
+
+    low: Series[float]
+    value: Series[float] = pa.Field(nullable=True)
+    high: Series[float]
+    unit: Series[str]
+    sigma: Series[float] = pa.Field(ge=0)
+    adjusted: Series[float] = pa.Field(nullable=True)
+    standardized: Series[float] = pa.Field(nullable=True)
+    flagged: Series[bool]
 
     class Config:
         coerce = True

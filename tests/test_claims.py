@@ -131,7 +131,7 @@ def test_a_missing_column_is_named() -> None:
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("claims.xlsx", "extension '.xlsx'"), ("nowhere.csv", "No such file")],
+    [("claims.docx", "extension '.docx'"), ("nowhere.csv", "No such file")],
 )
 def test_unreadable_paths_raise_claims_errors(tmp_path: Path, name: str, words: str) -> None:
     with pytest.raises(rc.ClaimsError, match=words):

@@ -137,6 +137,13 @@ def test_the_committed_notebook_has_no_outputs() -> None:
             assert cell["execution_count"] is None, cell["id"]
 
 
+def test_every_example_notebook_is_committed_without_outputs() -> None:
+    for path in sorted(NOTEBOOK.parent.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, (path.name, cell["id"])
+
+
 def test_every_example_of_the_tutorial_is_in_a_code_cell() -> None:
     examples = doctest.DocTestParser().get_examples(TUTORIAL.read_text(encoding="utf-8"))
     code = "\n".join("".join(cell["source"]) for cell in committed()["cells"] if cell["cell_type"] == "code")

@@ -42,6 +42,7 @@ def test_mosul_example_reconciles_its_claims_table() -> None:
     assert "C1 (militants-us, militants-backers)" in report
     assert report.count("single") == 5
     assert report.count("conflict") == 1
+    assert "troops/foreign in Iraq 7,920 to 9,280 (sound), 8,060 to 9,123 (90%" in report
 
 
 def test_mosul_example_runs_as_a_script() -> None:

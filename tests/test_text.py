@@ -47,5 +47,6 @@ def test_a_column_prints_as_its_numbers_do_one_at_a_time(numbers: list[float]) -
 def test_the_forms_a_report_uses() -> None:
     shown = format_numbers([5000, 0.45, 0.44999999999999996, 12.3456789, 1e16, -np.inf, -0.0])
     assert list(shown) == ["5,000", "0.45", "0.45", "12.3457", "1e+16", "−∞", "0"]
+    assert format_number(math.nan) == "unknown"
     assert format_number(9.9999999e17, "up") == "1e+18"
     assert format_number(9.9999999e17, "down") == "9.99999e+17"

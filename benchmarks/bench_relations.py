@@ -1,0 +1,168 @@
+"""Time rc.reconcile with relations against one bare HiGHS feasibility solve of the same system.
+
+Run on demand (not a test): ``python benchmarks/bench_relations.py [n_places]``. With the
+default 1,250 places it builds 10,000 quantities in 5,000 relations: in each place, two
+families of four quantities, each family with two relations. Nine families in ten are trees
+(``a = b + c`` and ``d <= a``); one in ten shares terms (``a = b + c`` and ``d = b + c + 10``,
+a cycle through ``b`` and ``c``). Most quantities have one to three claims; ``a`` goes
+unclaimed in one tree in four (a derived total), and one family in fifty holds a claim that
+breaks its relation.
+
+It prints the time of ``rc.reconcile(claims, relations=...)`` (reading, consensus and the
+relations), of ``rc.reconcile(claims)`` without relations, and of one ``linprog`` (HiGHS)
+feasibility solve of the whole system as one LP (matrices built beforehand, not timed);
+the ratio of the first to the last, and the peak memory Python's allocator saw.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+import reconcile as rc
+
+T = TypeVar("T")
+FAMILIES = 40  # distinct names of families; each place uses two of them
+
+
+def make_case(n_places: int, seed: int = 2016, broken: bool = True) -> tuple[pd.DataFrame, list[str]]:
+    """Claims and relation texts for ``n_places`` places with two families each."""
+    random = np.random.default_rng(seed)
+    relations = []
+    for family in range(FAMILIES):
+        a, b, c, d = (f"f{family}_{name}" for name in "abcd")
+        relations.append(f"{a} = {b} + {c}")
+        relations.append(f"{d} = {b} + {c} + 10" if family % 10 == 0 else f"{d} <= {a}")
+    place = np.repeat(np.arange(n_places), 2)
+    family = (place * 7 + np.tile([0, 1], n_places) * 13) % FAMILIES
+    n_families = len(place)
+    truth_b = random.integers(1_000, 50_000, n_families).astype(float)
+    truth_c = random.integers(1_000, 50_000, n_families).astype(float)
+    truth_a = truth_b + truth_c
+    cyclic = family % 10 == 0
+    truth_d = np.where(cyclic, truth_a + 10, np.floor(truth_a * random.uniform(0.2, 0.9, n_families)))
+    truths = np.stack([truth_a, truth_b, truth_c, truth_d], axis=1)  # family x 4
+    names = np.array([[f"f{f}_{name}" for name in "abcd"] for f in range(FAMILIES)], dtype=object)
+    quantity_family = np.repeat(np.arange(n_families), 4)
+    member = np.tile(np.arange(4), n_families)
+    truth = truths.reshape(-1)
+    claimed = ~((member == 0) & ~cyclic[quantity_family] & (quantity_family % 4 == 0))
+    n_claims = np.where(claimed, random.integers(1, 4, len(truth)), 0)
+    row = np.repeat(np.arange(len(truth)), n_claims)
+    value = np.round(truth[row] * random.normal(1.0, 0.01, len(row)))
+    half = np.round(truth[row] * random.uniform(0.03, 0.08, len(row)))
+    breaks = broken & (quantity_family[row] % 50 == 1) & (member[row] == 0)
+    value = np.where(breaks, value * 1.5, value)
+    claims = pd.DataFrame(
+        {
+            "claim_id": pd.Series(np.arange(len(row))).astype("str").radd("c"),
+            "counts": names[family[quantity_family[row]], member[row]],
+            "place": pd.Series(place[quantity_family[row]]).astype("str").radd("district-").to_numpy(),
+            "as_of": "2016-10-17",
+            "low": value - half,
+            "value": value,
+            "high": value + half,
+            "unit": "person",
+            "source": pd.Series(random.integers(0, 20, len(row))).astype("str").radd("source-").to_numpy(),
+        }
+    )
+    return claims, relations
+
+
+def best_of(times: int, run: Callable[[], T]) -> tuple[float, T]:
+    """The fastest of ``times`` runs, in seconds, and the last result."""
+    seconds = []
+    for _ in range(times):
+        start = time.perf_counter()
+        result = run()
+        seconds.append(time.perf_counter() - start)
+    return min(seconds), result
+
+
+def bare_lp(claims: pd.DataFrame, relations: list[str]) -> Callable[[], object]:
+    """One feasibility LP of the whole system: bounds from the estimates, rows from the relations."""
+    from reconcile.relations import Relation, _build
+
+    estimates = rc.reconcile(claims, implied_parts=False).estimates
+    built = _build(estimates, ("counts", "place", "as_of"), [Relation.parse(text) for text in relations])
+    system = built.system
+    equal = system.row_low == system.row_high
+    eq_index = np.full(system.n_rows, -1)
+    eq_index[equal] = np.arange(int(equal.sum()))
+    ub_index = np.full(system.n_rows, -1)
+    ub_index[~equal] = np.arange(int((~equal).sum()))
+    in_eq = equal[system.term_row]
+    a_eq = sparse.csr_matrix(
+        (system.term_coef[in_eq], (eq_index[system.term_row[in_eq]], system.term_var[in_eq])),
+        shape=(int(equal.sum()), system.n),
+    )
+    a_ub = sparse.csr_matrix(
+        (system.term_coef[~in_eq], (ub_index[system.term_row[~in_eq]], system.term_var[~in_eq])),
+        shape=(int((~equal).sum()), system.n),
+    )
+    b_eq = system.row_low[equal]
+    b_ub = system.row_high[~equal]
+    highs = built.high.astype(object)
+    highs[np.isinf(built.high)] = None
+    bounds = np.column_stack([built.low.astype(object), highs])
+
+    def solve() -> object:
+        return linprog(
+            np.zeros(system.n), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        )
+
+    return solve
+
+
+def main(n_places: int = 1_250) -> None:
+    claims, relations = make_case(n_places)
+    n_quantities = claims.groupby(["counts", "place"]).ngroups
+    print(
+        f"{len(claims):,} claims on {n_quantities:,} of {8 * n_places:,} quantities; "
+        f"{2 * 2 * n_places:,} relations ({len(relations)} relation texts)"
+    )
+    bare_seconds, bare = best_of(3, bare_lp(claims, relations))
+    # HiGHS's presolve finds an infeasible system at once; a feasible one it must solve.
+    feasible_claims, _ = make_case(n_places, broken=False)
+    feasible_seconds, feasible = best_of(3, bare_lp(feasible_claims, relations))
+    plain_seconds, _ = best_of(3, lambda: rc.reconcile(claims, implied_parts=False))
+    ours_seconds, result = best_of(3, lambda: rc.reconcile(claims, relations=relations))
+
+    tracemalloc.start()
+    rc.reconcile(claims, relations=relations)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    kinds = result.conflicts.drop_duplicates("conflict_id")["kind"].value_counts().to_dict()
+    tightened = int(
+        (
+            (result.estimates["low_tight"] > result.estimates["low"])
+            | (result.estimates["high_tight"] < result.estimates["high"])
+        ).sum()
+    )
+    print(
+        f"bare HiGHS feasibility LP: {bare_seconds:6.3f} s  "
+        f"(best of 3; status {getattr(bare, 'status', '?')})"
+    )
+    print(
+        f"the same without the broken claims: {feasible_seconds:6.3f} s  "
+        f"(status {getattr(feasible, 'status', '?')}; ratio to it {ours_seconds / feasible_seconds:5.1f}x)"
+    )
+    print(f"rc.reconcile, no relations: {plain_seconds:6.3f} s  (best of 3)")
+    print(f"rc.reconcile, relations:    {ours_seconds:6.3f} s  (best of 3)")
+    print(f"ratio (relations / bare LP): {ours_seconds / bare_seconds:5.1f}x  (target: at most 5x)")
+    print(f"relations step alone / bare LP: {(ours_seconds - plain_seconds) / bare_seconds:5.1f}x")
+    print(f"{len(result.totals):,} derived totals; {tightened:,} ranges tightened; conflicts {kinds}")
+    print(f"peak memory (tracemalloc, during rc.reconcile with relations): {peak / 2**20:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main(*(int(argument) for argument in sys.argv[1:2]))

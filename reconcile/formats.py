@@ -1,0 +1,940 @@
+"""Files in and out: CSV, JSON records, Excel, Parquet and HXL, written so nothing is half-done.
+
+:func:`reconcile.read_claims` and :func:`reconcile.write_claims` use what lives here:
+
+- **Spreadsheet formulas.** A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
+  a carriage return can run as a formula when a spreadsheet opens the file. Every CSV, Excel
+  and HXL file written here gets a single quote ``'`` in front of such a cell (the defence
+  OWASP recommends against "CSV injection"), and reading one of these files takes that quote
+  off again, so our own files round-trip exactly. To keep the mapping one-to-one, a cell that
+  already begins with quotes followed by one of those characters gets one more quote.
+  JSON and Parquet are not opened by spreadsheets and are written as they are. (Excel
+  cannot hold a carriage return in a cell: one is written as a line feed.)
+- **HXL** (the Humanitarian Exchange Language): a row of hashtags under the header row says
+  what each column holds. A figure sits under a standard hashtag where one exists
+  (``#affected+killed``, ``#inneed``, ``#population`` ...), with its range ends in columns of
+  the same hashtag and the attribute ``+min`` or ``+max``; ``+hh`` says it counts households,
+  ``+ind`` people. Any other figure sits under ``#indicator+num`` with what it counts in
+  ``#indicator+name``. :data:`HXL_COLUMNS` lists the hashtags of the other columns.
+- **Atomic writes.** Every file is written under a temporary name in the target's folder and
+  moved into place (``os.replace``) only when complete, so a failed write leaves the old file
+  (or none) and never half a file.
+
+Examples:
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame({"quote": ["=HYPERLINK(...)", "about 5,000", "-inf"]})
+    >>> neutralise_formulas(cells)["quote"].tolist()
+    ["'=HYPERLINK(...)", 'about 5,000', "'-inf"]
+    >>> restore_formulas(neutralise_formulas(cells)).equals(cells)
+    True
+
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import itertools
+import json
+import os
+import re
+import secrets
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, cast
+
+import numpy as np
+import pandas as pd
+
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, ReconcileError
+from reconcile.units import canonical_unit
+
+__all__ = [
+    "FIGURE_HASHTAGS",
+    "FORMATS",
+    "HXL_COLUMNS",
+    "PLACE_HASHTAGS",
+    "from_hxl",
+    "neutralise_formulas",
+    "restore_formulas",
+    "to_hxl",
+    "write_tables",
+]
+
+#: The formats read and written: ``hxl`` is a CSV or Excel file with a row of HXL hashtags.
+FORMATS = ("csv", "json", "xlsx", "parquet", "hxl")
+Format = Literal["csv", "json", "xlsx", "parquet", "hxl"]
+_BY_EXTENSION: dict[str, Format] = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}
+
+# A text cell a spreadsheet may run as a formula, possibly behind quotes we added before.
+_FORMULA = r"^'*[=+\-@\t\r]"
+_QUOTED_FORMULA = r"^'(?='*[=+\-@\t\r])"
+
+#: Standard HXL hashtags of numbers about people (those libhxl's default schema treats as
+#: numbers). A figure under one of them counts ``<tag>/<attribute>/...``: ``#affected+killed``
+#: counts ``affected/killed``.
+FIGURE_HASHTAGS = ("#affected", "#inneed", "#population", "#targeted", "#reached")
+#: The hashtag of any other figure; its ``#indicator+name`` cell says what it counts.
+_GENERIC_FIGURE = "#indicator+num"
+#: Attributes of a figure's hashtag that are not part of what it counts.
+_RANGE_ATTRIBUTES = {"min": "low", "max": "high"}
+_UNIT_ATTRIBUTES = {"hh": "household", "ind": "person"}
+_RESERVED_ATTRIBUTES = {*_RANGE_ATTRIBUTES, *_UNIT_ATTRIBUTES, "num", "code"}
+
+#: The hashtag each column of a claims table is written under. A column not listed here is
+#: written under ``#meta+<column>`` and read back from it, so any column named in lowercase
+#: letters, digits and underscores survives a round trip.
+HXL_COLUMNS = {
+    "claim_id": "#meta+id",
+    "counts": "#indicator+name",
+    "place": "#loc",
+    "as_of": "#date",
+    "reported_on": "#date+reported",
+    "source": "#meta+source",
+    "quote": "#description+quote",
+    "url": "#meta+url",
+}
+#: Hashtags read as ``place``, broadest first; several in one file are joined with ``/``
+#: (``Iraq/Ninewa/Mosul``). The same hashtags with ``+code`` are ignored: codes are not names.
+PLACE_HASHTAGS = ("#country", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#loc")
+_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
+# libhxl looks for the hashtag row this far down, and so do we.
+_HASHTAG_ROWS_SEARCHED = 25
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put a ``'`` in front of every text cell a spreadsheet could run as a formula.
+
+    A cell is neutralised when it begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return, or with quotes followed by one of them (so :func:`restore_formulas` can tell our
+    quote from the writer's). Numbers are left alone: ``-5`` in a number column is a number.
+
+    Examples:
+        >>> import pandas as pd
+        >>> neutralise_formulas(pd.DataFrame({"a": ["@SUM(A1)", "'=x", "ok", None], "n": [-1, 2, 3, 4]}))
+                  a  n
+        0  '@SUM(A1)  -1
+        1      ''=x  2
+        2        ok  3
+        3       NaN  4
+
+    """
+    return _replace_columns(frame, {column: _neutralise(frame[column]) for column in _text_columns(frame)})
+
+
+def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Take off the quote :func:`neutralise_formulas` put in front of a cell.
+
+    Examples:
+        >>> import pandas as pd
+        >>> restore_formulas(pd.DataFrame({"a": ["'=1+1", "''=x", "'quoted"]}))["a"].tolist()
+        ['=1+1', "'=x", "'quoted"]
+
+    """
+    return _replace_columns(frame, {column: _restore(frame[column]) for column in _text_columns(frame)})
+
+
+def _replace_columns(frame: pd.DataFrame, columns: Mapping[Any, pd.Series]) -> pd.DataFrame:
+    """A copy of ``frame`` with some columns replaced (labels need not be strings)."""
+    changed = {label: column for label, column in columns.items() if column is not frame[label]}
+    if not changed:
+        return frame
+    copy = frame.copy()
+    for label, column in changed.items():
+        copy[label] = column
+    return copy
+
+
+def _text_columns(frame: pd.DataFrame) -> list[Any]:
+    return [
+        column
+        for column in frame.columns
+        if pd.api.types.is_string_dtype(frame[column]) or pd.api.types.is_object_dtype(frame[column])
+    ]
+
+
+def _neutralise(column: pd.Series) -> pd.Series:
+    risky = column.str.match(_FORMULA).fillna(False).astype(bool)
+    if not risky.any():
+        return column
+    return column.mask(risky, "'" + column.astype("str"))
+
+
+def _restore(column: pd.Series) -> pd.Series:
+    quoted = column.str.match(_QUOTED_FORMULA).fillna(False).astype(bool)
+    if not quoted.any():
+        return column
+    return column.mask(quoted, column.astype("str").str.slice(1))
+
+
+def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Line ends as Excel keeps them: its XML turns a carriage return into a line feed anyway."""
+    return _replace_columns(
+        frame,
+        {
+            column: frame[column].str.replace(r"\r\n?", "\n", regex=True)
+            for column in _text_columns(frame)
+            if frame[column].str.contains("\r", regex=False).fillna(False).astype(bool).any()
+        },
+    )
+
+
+def _open_ends_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns with an infinite cell become text ``inf``/``-inf`` there (no format holds inf)."""
+    changed = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        infinite = np.isinf(numbers)
+        if infinite.any():
+            cells = values.astype(object)
+            cells[infinite] = np.where(numbers[infinite] > 0, "inf", "-inf")
+            changed[column] = cells
+    return _replace_columns(frame, changed)
+
+
+# ---------------------------------------------------------------------------------------- HXL
+
+
+class _Tag(NamedTuple):
+    """One parsed hashtag: the tag (``#affected``) and its attributes, in their order."""
+
+    tag: str
+    attributes: tuple[str, ...]
+
+    @property
+    def spec(self) -> str:
+        return self.tag + "".join(f"+{name}" for name in self.attributes)
+
+
+def _parse_hashtags(cells: list[str]) -> list[_Tag | None] | None:
+    """The row's hashtags as libhxl parses them, or None when the row is not a hashtag row."""
+    try:
+        import hxl
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"reading HXL hashtags needs libhxl ({exc})",
+            hint="pip install 'reconcile[hxl]'",
+            package="libhxl",
+        ) from exc
+
+    columns = hxl.model.Column.parse_list(cells)
+    if columns is None:
+        return None
+    return [
+        # libhxl keeps attributes in a set: sort them, so the order is the same on every run.
+        None
+        if column.tag is None
+        else _Tag(column.tag.lower(), tuple(sorted(a.lower() for a in column.attributes)))
+        for column in columns
+    ]
+
+
+def _figure_counts(tag: _Tag) -> str:
+    named = [name for name in tag.attributes if name not in _RESERVED_ATTRIBUTES]
+    return "/".join([tag.tag.lstrip("#"), *sorted(named)])
+
+
+def _figure_spec(counts: object, unit: str) -> str | None:
+    """The standard hashtag that reads back as ``counts`` in ``unit``, or None when there is none."""
+    if not isinstance(counts, str) or unit not in ("person", "household"):
+        return None
+    tag, *attributes = counts.split("/")
+    if f"#{tag}" not in FIGURE_HASHTAGS or attributes != sorted(set(attributes)):
+        return None
+    if not all(_ATTRIBUTE.fullmatch(name) and name not in _RESERVED_ATTRIBUTES for name in attributes):
+        return None
+    return _Tag(f"#{tag}", (*attributes, *(["hh"] if unit == "household" else []))).spec
+
+
+def _column_hashtag(column: str) -> str:
+    if column in HXL_COLUMNS:
+        return HXL_COLUMNS[column]
+    if not _ATTRIBUTE.fullmatch(column):
+        raise ArgumentError(
+            f"column {column!r} has no HXL hashtag",
+            hint="name extra columns in lowercase letters, digits and underscores (they are written "
+            "as #meta+<name>), or drop the column before writing HXL",
+        )
+    return f"#meta+{column}"
+
+
+def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as HXL: a header row of names, then the hashtag row, then one row per row.
+
+    ``low``, ``value`` and ``high`` go under the hashtag of what the row counts: a standard
+    hashtag where ``counts`` names one (``affected/killed`` in person or household is
+    ``#affected+killed``, ``#affected+killed+min``, ``#affected+killed+max``, with ``+hh`` for
+    households), else ``#indicator+num`` with ``counts`` under ``#indicator+name``. Other
+    columns go under :data:`HXL_COLUMNS`, or ``#meta+<column>``.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> killed = rc.Figure.between(3, 7, counts="affected/killed", source="OCHA")
+        >>> troops = rc.Figure.exact(600, counts="troops/us", source="CNN")
+        >>> table = rc.to_claims([killed, troops])
+        >>> hxl = to_hxl(table[["claim_id", "counts", "low", "value", "high", "unit"]])
+        >>> hxl.iloc[1].tolist()
+        ['#meta+id', '#indicator+name', '#affected+killed', '#affected+killed+min', '#affected+killed+max',
+         '#indicator+num', '#indicator+num+min', '#indicator+num+max', '#meta+unit']
+        >>> hxl.iloc[2:, 2:8].to_numpy().tolist()
+        [[5.0, 3.0, 7.0, nan, nan, nan], [nan, nan, nan, 600.0, 600.0, 600.0]]
+
+    """
+    has_figures = {"low", "value", "high", "unit"} <= set(table.columns)
+    names: list[str] = []
+    hashtags: list[str] = []
+    cells: list[np.ndarray] = []
+    generic: np.ndarray = np.ones(len(table), dtype=bool)
+    if has_figures:
+        counts = table["counts"] if "counts" in table else pd.Series(None, index=table.index, dtype="str")
+        pairs = pd.MultiIndex.from_arrays([counts.astype(object), table["unit"].astype(object)])
+        codes, distinct = pd.factorize(pairs)
+        specs = np.array([_figure_spec(c, str(u)) for c, u in distinct] + [None], dtype=object)[codes]
+        generic = pd.isna(specs)
+        # An empty table still gets figure columns, so it reads back as an empty claims table.
+        order = list(pd.unique(specs[~generic])) + ([_GENERIC_FIGURE] if generic.any() or table.empty else [])
+        for spec in order:
+            rows = generic if spec == _GENERIC_FIGURE else specs == spec
+            label = "value" if spec == _GENERIC_FIGURE else _figure_counts(_Tag(*_split(spec)))
+            for column, suffix, name in (
+                ("value", "", label),
+                ("low", "+min", "low"),
+                ("high", "+max", "high"),
+            ):
+                names.append(name if column == "value" else f"{label} ({name})")
+                hashtags.append(spec + suffix)
+                numbers = table[column].to_numpy(dtype=float, na_value=np.nan)
+                cells.append(np.where(rows, numbers, np.nan))
+    groups = (names, hashtags, cells)
+    names, hashtags, cells = [], [], []
+    for column in table.columns:
+        if has_figures and column in ("low", "value", "high"):
+            if column == next(name for name in table.columns if name in ("low", "value", "high")):
+                names, hashtags, cells = names + groups[0], hashtags + groups[1], cells + groups[2]
+            continue
+        values = table[column].astype(object).where(table[column].notna(), None).to_numpy()
+        if has_figures and column == "counts":
+            values = values.copy()
+            values[~generic] = None  # a standard hashtag says what its figure counts
+        names.append(str(column))
+        hashtags.append(_column_hashtag(str(column)))
+        cells.append(values)
+    repeated = pd.Index(hashtags)[pd.Index(hashtags).duplicated()]
+    if len(repeated):
+        twins = [name for name, tag in zip(names, hashtags, strict=True) if tag == repeated[0]]
+        raise ArgumentError(
+            f"columns {twins[0]!r} and {twins[1]!r} would both be written as {repeated[0]!r}",
+            hint=f"rename {twins[1]!r} before writing HXL",
+        )
+    body = pd.DataFrame(dict(enumerate(cells)), index=range(2, len(table) + 2), columns=range(len(cells)))
+    head = pd.DataFrame([names, hashtags], index=[0, 1], columns=range(len(cells)), dtype=object)
+    return pd.concat([head, body.astype(object)])
+
+
+def _split(spec: str) -> tuple[str, tuple[str, ...]]:
+    tag, *attributes = spec.split("+")
+    return tag, tuple(attributes)
+
+
+def _hxl_problem(origin: str | None, problem: str, hint: str, **facts: Any) -> ClaimsError:
+    where = f" in {origin!r}" if origin else ""
+    return ClaimsError(problem + where, hint=hint, failures=None, origin=origin, **facts)
+
+
+def _known_hashtags() -> str:
+    return ", ".join(
+        [
+            *HXL_COLUMNS.values(),
+            *PLACE_HASHTAGS,
+            *(f"{tag}[+attributes][+min|+max]" for tag in FIGURE_HASHTAGS),
+            f"{_GENERIC_FIGURE}[+min|+max]",
+            "#meta+<column>",
+        ]
+    )
+
+
+def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
+    """A claims table from an HXL table whose column labels are its hashtags, one claim per figure.
+
+    Each figure hashtag (see :data:`FIGURE_HASHTAGS`, and ``#indicator+num``) with a number
+    in a row gives one claim; its ``+min`` and ``+max`` columns give the range, an empty end
+    meaning the value itself (an open end is written ``inf``). What a figure counts comes
+    from its hashtag (``#affected+killed`` counts ``affected/killed``), for
+    ``#indicator+num`` from the row's ``#indicator+name``. The unit is the row's
+    ``#meta+unit`` cell, else ``household`` for ``+hh``, else ``person``. Columns without a
+    hashtag are ignored; so are place codes (``#adm1+code``). The claim id is the row's
+    ``#meta+id`` (or ``row-<n>``, counting data rows from 1), followed by the figure's
+    hashtag when the row holds several figures. The result's index is the row of ``table``
+    each claim came from.
+
+    Raises:
+        ClaimsError: a hashtag is not one of these, is repeated, or a figure has ``+min`` or
+            ``+max`` without a value column; or a row's unit or counts disagree with its
+            hashtag; or a row holds no figure.
+
+    Examples:
+        >>> import pandas as pd
+        >>> hdx = pd.DataFrame([["Mosul", "2016-10", "OCHA", "12", "10", "15", "3"]],
+        ...     columns=["#adm2+name", "#date", "#meta+source", "#affected+killed",
+        ...              "#affected+killed+min", "#affected+killed+max", "#affected+injured"])
+        >>> from_hxl(hdx)[["claim_id", "counts", "low", "value", "high", "place"]]
+                             claim_id            counts low value high  place
+        0    row-1#affected+killed   affected/killed  10    12   15  Mosul
+        0  row-1#affected+injured  affected/injured   3     3    3  Mosul
+        >>> from_hxl(hdx.rename(columns={"#meta+source": "#org+name"}))
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: unknown HXL hashtag '#org+name' (column 2): ...
+
+    """
+    frame = table.reset_index(drop=True).astype(object).where(table.notna().to_numpy(), None)
+    frame = frame.apply(lambda column: column.astype("str").str.strip()).replace("", None)
+    labels = [str(label).strip() for label in table.columns]
+    text, places, figures = _column_roles(labels, origin)
+    spelled = {figure: labels[roles["value"]] for figure, roles in figures.items()}
+    return _claims_from_hxl(frame, text, places, figures, spelled, origin)
+
+
+class _Roles(NamedTuple):
+    """What the columns of an HXL table hold, by position."""
+
+    text: dict[str, int]  # claims column -> position
+    places: dict[int, int]  # rank in PLACE_HASHTAGS (broadest first) -> position
+    figures: dict[_Tag, dict[str, int]]  # figure -> {"value" | "low" | "high": position}
+
+
+def _column_roles(labels: list[str], origin: str | None) -> _Roles:
+    """Sort the columns by their hashtags; refuse a hashtag that is unknown, repeated or incomplete."""
+    known_text = {_Tag(*_split(spec)): column for column, spec in HXL_COLUMNS.items() if column != "place"}
+    roles = _Roles({}, {}, {})
+    seen: dict[_Tag, int] = {}
+    for position, label in enumerate(labels):
+        parsed = _parse_hashtags([label]) if label else None
+        tag = parsed[0] if parsed else None
+        if tag is None:
+            continue
+        if tag in seen:
+            raise _hxl_problem(
+                origin,
+                f"HXL hashtag {label!r} stands over columns {seen[tag]} and {position}",
+                "give each column its own hashtag (add an attribute such as +f or +m)",
+            )
+        seen[tag] = position
+        if tag in known_text:
+            roles.text[known_text[tag]] = position
+        elif tag.tag in PLACE_HASHTAGS and set(tag.attributes) <= {"name"}:
+            roles.places[PLACE_HASHTAGS.index(tag.tag)] = position
+        elif tag.tag in PLACE_HASHTAGS and "code" in tag.attributes:
+            continue
+        elif tag.tag == "#meta" and len(tag.attributes) == 1 and _ATTRIBUTE.fullmatch(tag.attributes[0]):
+            roles.text[tag.attributes[0]] = position
+        elif tag.tag in FIGURE_HASHTAGS or (tag.tag == "#indicator" and "num" in tag.attributes):
+            figure, role = _figure_role(tag, label, position, origin)
+            roles.figures.setdefault(figure, {})[role] = position
+        else:
+            raise _hxl_problem(
+                origin,
+                f"unknown HXL hashtag {label!r} (column {position})",
+                f"use one of {_known_hashtags()}; remove the hashtag of a column to have it ignored",
+                hashtag=label,
+                column=position,
+            )
+    for figure, columns in roles.figures.items():
+        if "value" not in columns:
+            raise _hxl_problem(
+                origin,
+                f"the figure {figure.spec!r} has range columns but no value column",
+                f"add a column tagged {figure.spec!r} holding each figure as reported",
+            )
+    return roles
+
+
+def _figure_role(tag: _Tag, label: str, position: int, origin: str | None) -> tuple[_Tag, str]:
+    """The figure a column belongs to, and whether it holds its value, low or high end."""
+    ends = [name for name in tag.attributes if name in _RANGE_ATTRIBUTES]
+    rest = tuple(name for name in tag.attributes if name not in _RANGE_ATTRIBUTES)
+    if tag.tag == "#indicator" and set(rest) - {"num", *_UNIT_ATTRIBUTES}:
+        raise _hxl_problem(
+            origin,
+            f"unknown HXL hashtag {label!r} (column {position})",
+            "write other figures as #indicator+num with what they count in #indicator+name",
+        )
+    if len(ends) > 1:
+        raise _hxl_problem(
+            origin,
+            f"HXL hashtag {label!r} (column {position}) has both +min and +max",
+            "put the lower end under +min and the upper end under +max, in two columns",
+        )
+    return _Tag(tag.tag, rest), _RANGE_ATTRIBUTES[ends[0]] if ends else "value"
+
+
+def _claims_from_hxl(
+    frame: pd.DataFrame,
+    text: Mapping[str, int],
+    places: Mapping[int, int],
+    figures: Mapping[_Tag, Mapping[str, int]],
+    spelled: Mapping[_Tag, str],
+    origin: str | None,
+) -> pd.DataFrame:
+    columns = {name: frame.iloc[:, position] for name, position in text.items()}
+    if places:
+        place: pd.Series | None = None
+        for _, position in sorted(places.items()):  # broadest first
+            part = frame.iloc[:, position]
+            place = part if place is None else (place + "/" + part).fillna(place).fillna(part)
+        columns["place"] = place  # type: ignore[assignment]
+    blank = pd.Series(None, index=frame.index, dtype=object)
+    pieces = []
+    for order, (figure, roles) in enumerate(figures.items()):
+        value, low, high = (
+            frame.iloc[:, roles[role]] if role in roles else blank for role in ("value", "low", "high")
+        )
+        present = value.notna() | low.notna() | high.notna()
+        units = [_UNIT_ATTRIBUTES[name] for name in figure.attributes if name in _UNIT_ATTRIBUTES]
+        piece = pd.DataFrame(
+            {
+                "_row": frame.index,
+                "_order": order,
+                "_hashtag": spelled[figure],
+                "_counts": None if figure.tag == "#indicator" else _figure_counts(figure),
+                "_unit": units[0] if len(units) == 1 else None,
+                "low": low.fillna(value),
+                "value": value,
+                "high": high.fillna(value),
+            }
+        )
+        pieces.append(piece[present.to_numpy()])
+    long = (
+        pd.concat(pieces)
+        if pieces
+        else pd.DataFrame(columns=["_row", "_order", "_hashtag", "_counts", "_unit"])
+    )
+    long = long.sort_values(["_row", "_order"], kind="stable")
+    rows = long["_row"].to_numpy(dtype=np.int64)
+    _no_row_left_behind(frame, rows, origin)
+    claims = long.drop(columns=["_order"]).reset_index(drop=True)
+    for name, column in columns.items():
+        claims[name] = column.to_numpy(dtype=object)[rows]
+    _agree_with_hashtags(claims, origin)
+    claims["counts"] = claims["_counts"].fillna(claims["counts"]) if "counts" in claims else claims["_counts"]
+    claims["unit"] = (
+        (claims["unit"] if "unit" in claims else claims["_unit"]).fillna(claims["_unit"]).fillna("person")
+    )
+    several = pd.Series(rows).duplicated(keep=False).to_numpy()
+    ids = claims["claim_id"] if "claim_id" in claims else "row-" + pd.Series(rows + 1).astype("str")
+    claims["claim_id"] = ids.where(~several, ids + claims["_hashtag"])
+    ordered = ["claim_id", "counts", "place", "as_of", "low", "value", "high", "unit", "source"]
+    first = [name for name in ordered if name in claims]
+    rest = [name for name in claims.columns if name not in first and not name.startswith("_")]
+    return claims[first + rest].set_axis(pd.Index(rows), axis=0)
+
+
+def _no_row_left_behind(frame: pd.DataFrame, rows: np.ndarray, origin: str | None) -> None:
+    """A row with something in it but no figure would vanish: say so instead."""
+    filled = frame.notna().any(axis=1).to_numpy()
+    empty = filled & ~np.isin(np.arange(len(frame)), rows)
+    if empty.any():
+        lost = np.flatnonzero(empty)[:10].tolist()
+        raise _hxl_problem(
+            origin,
+            f"{int(empty.sum())} rows hold no figure (rows {', '.join(map(str, lost))})",
+            "give each row a number under a figure hashtag such as #affected or #indicator+num, "
+            "or delete the row",
+            rows=lost,
+        )
+
+
+def _agree_with_hashtags(claims: pd.DataFrame, origin: str | None) -> None:
+    """A row's own unit or counts may not contradict what its figure's hashtag says."""
+    problems = []
+    if "unit" in claims:
+        given = claims["unit"].notna() & claims["_unit"].notna()
+        if given.any():
+            pairs = claims.loc[given, ["unit", "_unit"]].drop_duplicates()
+            clash = [(u, t) for u, t in zip(pairs["unit"], pairs["_unit"], strict=True) if _spelled(u) != t]
+            for unit, tagged in clash:
+                rows = claims.index[given & (claims["unit"] == unit) & (claims["_unit"] == tagged)].tolist()
+                problems.append(f"rows {rows}: #meta+unit is {unit!r} but the hashtag says {tagged!r}")
+    if "counts" in claims:
+        clash_counts = (
+            claims["counts"].notna() & claims["_counts"].notna() & (claims["counts"] != claims["_counts"])
+        )
+        if clash_counts.any():
+            rows = claims.index[clash_counts].tolist()
+            problems.append(f"rows {rows}: #indicator+name differs from what the figure's hashtag counts")
+    if problems:
+        raise _hxl_problem(
+            origin,
+            "rows contradict their hashtags",
+            "leave #meta+unit and #indicator+name empty where a hashtag says them, or make them agree",
+            details="  " + "\n  ".join(problems),
+        )
+
+
+def _spelled(unit: object) -> str | None:
+    try:
+        return canonical_unit(str(unit))
+    except ReconcileError:
+        return None
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+class Loaded(NamedTuple):
+    """A table read from a file: the frame, the file line its row 0 is on, and whether it was HXL.
+
+    The frame of an HXL file is indexed by the data row each claim came from (a row may give
+    several claims), so that errors can name the row and the line.
+
+    Examples:
+        >>> Loaded(pd.DataFrame({"a": [1]}), first_line=2).hxl
+        False
+
+    """
+
+    frame: pd.DataFrame
+    first_line: int
+    hxl: bool = False
+
+
+def format_of(path: Path, format: str | None, *, reading: bool = True) -> Format:
+    """The format to read or write ``path`` in: ``format`` if given, else from the extension.
+
+    Examples:
+        >>> format_of(Path("claims.XLSX"), None), format_of(Path("claims.csv"), "hxl")
+        ('xlsx', 'hxl')
+
+    """
+    if format is not None:
+        if format not in FORMATS:
+            raise ArgumentError(
+                f"unknown format {format!r}", hint=f"pass one of {', '.join(map(repr, FORMATS))}"
+            )
+        return format  # type: ignore[return-value]
+    found = _BY_EXTENSION.get(path.suffix.lower())
+    if found is None:
+        verb = "read" if reading else "write"
+        problem = f"cannot tell how to {verb} {str(path)!r} from its extension {path.suffix!r}"
+        hint = (
+            "name the file .csv, .json, .xlsx or .parquet, or pass format= ('hxl' for HXL in .csv or .xlsx)"
+        )
+        if reading:
+            raise ClaimsError(problem, hint=hint, failures=None, origin=str(path))
+        raise ArgumentError(problem, hint=hint)
+    return found
+
+
+def _container(path: Path) -> Literal["csv", "xlsx"]:
+    return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+
+
+def _excel_file(path: Path) -> Any:
+    try:
+        return pd.ExcelFile(path, engine="openpyxl")
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"reading {str(path)!r} needs openpyxl ({exc})",
+            hint="pip install 'reconcile[excel]'",
+            package="openpyxl",
+        ) from exc
+    except zipfile.BadZipFile as exc:
+        raise _unreadable(
+            path,
+            f"{str(path)!r} is not an Excel workbook ({exc})",
+            "save it from Excel as .xlsx, or name it for what it is",
+        ) from exc
+
+
+def _read_sheet(book: Any, sheet: str | None, **options: Any) -> pd.DataFrame:
+    return cast(pd.DataFrame, pd.read_excel(book, sheet_name=sheet, **options))  # one sheet: one frame
+
+
+def _sheet(path: Path, book: Any, sheet: str | None) -> str:
+    names = [str(name) for name in book.sheet_names]
+    if sheet is not None:
+        if sheet not in names:
+            raise _unreadable(path, f"{str(path)!r} has no sheet {sheet!r}", f"pass sheet= one of {names}")
+        return sheet
+    if len(names) > 1:
+        raise _unreadable(
+            path, f"{str(path)!r} has {len(names)} sheets and none was named", f"pass sheet= one of {names}"
+        )
+    return names[0]
+
+
+def _unreadable(path: Path, problem: str, hint: str) -> ClaimsError:
+    return ClaimsError(problem, hint=hint, failures=None, origin=str(path))
+
+
+def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list[list[str]]:
+    """The first rows of a CSV file or a sheet, as text, where a hashtag row may be."""
+    if book is not None:
+        head = _read_sheet(book, sheet, header=None, nrows=_HASHTAG_ROWS_SEARCHED, dtype=str)
+        return [
+            [("" if pd.isna(cell) else str(cell)) for cell in row] for row in head.itertuples(index=False)
+        ]
+    with path.open(encoding=encoding, newline="") as handle:
+        return list(itertools.islice(csv.reader(handle), _HASHTAG_ROWS_SEARCHED))
+
+
+def _hashtag_row(rows: list[list[str]]) -> int | None:
+    for number, cells in enumerate(rows):
+        if _parse_hashtags(cells) is not None:
+            return number
+    return None
+
+
+def read_table(
+    path: Path, *, format: str | None, sheet: str | None, encoding: str, text_columns: tuple[str, ...]
+) -> Loaded:
+    r"""Read ``path`` into a frame (an HXL file into claims rows); errors name the file and a hint.
+
+    Examples:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "notes.csv"
+        >>> _ = path.write_text("note\n'=1+1\n")
+        >>> read_table(path, format=None, sheet=None, encoding="utf-8", text_columns=("note",)).frame
+          note
+        0  =1+1
+
+    """
+    kind = format_of(path, format)
+    if sheet is not None and (_container(path) if kind == "hxl" else kind) != "xlsx":
+        raise ArgumentError(
+            f"sheet={sheet!r} was given for a {kind} file", hint="pass sheet= only for .xlsx files"
+        )
+    text = dict.fromkeys(text_columns, "str")
+    try:
+        if kind == "json":
+            return Loaded(pd.read_json(path, orient="records", dtype=text), 2)
+        if kind == "parquet":
+            return Loaded(pd.read_parquet(path), 2)
+        with contextlib.ExitStack() as stack:
+            container = _container(path) if kind == "hxl" else kind
+            book = stack.enter_context(_excel_file(path)) if container == "xlsx" else None
+            chosen = None if book is None else _sheet(path, book, sheet)
+            head = _first_rows(path, encoding, book, chosen)
+            hashtags = _hashtag_row(head)
+            if hashtags is None and kind == "hxl":
+                raise _unreadable(
+                    path,
+                    f"no row of HXL hashtags in the first {_HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
+                    "add a row of hashtags such as #meta+id, #affected+killed under the header row, "
+                    "or read the file without format='hxl'",
+                )
+            if hashtags is None:
+                return Loaded(restore_formulas(_plain_table(path, encoding, book, chosen, text)), 2)
+            return Loaded(_hxl_table(path, encoding, book, chosen, head, hashtags), hashtags + 2, hxl=True)
+    except ReconcileError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise _bad_encoding(path, encoding) from exc
+    except LookupError as exc:
+        raise ArgumentError(
+            f"unknown encoding {encoding!r}", hint="pass e.g. 'utf-8', 'cp1252' or 'latin-1'"
+        ) from exc
+    except OSError as exc:
+        raise _unreadable(
+            path,
+            f"cannot open {str(path)!r} ({exc.strerror or exc})",
+            "check the path (relative paths start from the working directory)",
+        ) from exc
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"reading {str(path)!r} needs pyarrow ({exc})", hint="pip install pyarrow", package="pyarrow"
+        ) from exc
+    except (ValueError, pd.errors.ParserError, zipfile.BadZipFile) as exc:
+        raise _unreadable(
+            path,
+            f"cannot read {str(path)!r} as a table: {exc}",
+            "save the file as UTF-8 with one claim per row and a header row",
+        ) from exc
+
+
+def _plain_table(
+    path: Path, encoding: str, book: Any, sheet: str | None, text: dict[str, str]
+) -> pd.DataFrame:
+    """A CSV file or a sheet with a header row; text columns read as text."""
+    if book is None:
+        return pd.read_csv(path, dtype=text, encoding=encoding)
+    frame = _read_sheet(book, sheet, dtype=text)
+    # A date typed into a cell comes back as a timestamp at midnight: keep the date.
+    dated = [column for column in text if column in frame.columns]
+    frame[dated] = frame[dated].replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
+    return frame
+
+
+def _hxl_table(
+    path: Path, encoding: str, book: Any, sheet: str | None, head: list[list[str]], hashtags: int
+) -> pd.DataFrame:
+    """The claims of an HXL file whose hashtag row is row ``hashtags`` of ``head``."""
+    if book is None:
+        try:
+            raw = pd.read_csv(
+                path, header=None, skiprows=hashtags + 1, dtype=str, encoding=encoding, keep_default_na=False
+            )
+        except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
+            raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
+    else:
+        raw = _read_sheet(book, sheet, header=None, skiprows=hashtags + 1, dtype=str)
+    tags = head[hashtags]
+    raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
+    raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])
+    return from_hxl(restore_formulas(raw.astype(object)), origin=str(path))
+
+
+def _bad_encoding(path: Path, encoding: str) -> ClaimsError:
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1]
+        named = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf-8", "utf8") else encoding
+        return ClaimsError(
+            f"{str(path)!r} is not {named} text: line {line} holds the byte {byte!r}",
+            hint="save the file as UTF-8, or pass its encoding, e.g. encoding='cp1252' or 'latin-1'",
+            failures=None,
+            origin=str(path),
+            line=line,
+        )
+    return _unreadable(path, f"cannot read {str(path)!r} as {encoding} text", "save the file as UTF-8")
+
+
+# ------------------------------------------------------------------------------------ writing
+
+
+@contextlib.contextmanager
+def _replacing(targets: list[Path]) -> Iterator[list[Path]]:
+    """Temporary paths beside ``targets``; moved onto them only when every write succeeded."""
+    temporary = [target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp") for target in targets]
+    try:
+        yield temporary
+        for source, target in zip(temporary, targets, strict=True):
+            os.replace(source, target)
+    finally:
+        for source in temporary:
+            with contextlib.suppress(FileNotFoundError):
+                source.unlink()
+
+
+def _json_records(frame: pd.DataFrame) -> str:
+    cells = _open_ends_as_text(frame).astype(object)
+    cells = cells.where(frame.notna().to_numpy(), None)
+    return json.dumps(
+        cells.to_dict(orient="records"), ensure_ascii=False, allow_nan=False, indent=1, default=str
+    )
+
+
+def _write_one(frame: pd.DataFrame, path: Path, kind: Format, container: str, sheet: str) -> None:
+    if kind == "json":
+        path.write_text(_json_records(frame) + "\n", encoding="utf-8")
+    elif kind == "parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        cells = _open_ends_as_text(to_hxl(frame) if kind == "hxl" else frame)
+        cells = neutralise_formulas(_excel_text(cells) if container == "xlsx" else cells)
+        if container == "xlsx":
+            with pd.ExcelWriter(path, engine="openpyxl") as book:
+                cells.to_excel(book, sheet_name=sheet, index=False, header=kind != "hxl")
+        else:
+            # CRLF ends rows (RFC 4180), so a cell holding a carriage return is quoted.
+            cells.to_csv(path, index=False, header=kind != "hxl", encoding="utf-8", lineterminator="\r\n")
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str], format: str | None = None
+) -> list[Path]:
+    """Write named tables: to one Excel workbook (a sheet each), or to one file each in a folder.
+
+    For ``.xlsx`` (or ``format="xlsx"``) ``path`` is the workbook; for any other format it
+    is a folder (made if missing) that gets ``<name>.csv``, ``<name>.json``,
+    ``<name>.parquet`` or, for ``hxl``, ``<name>.csv`` with a hashtag row. Either every file
+    is written or none is changed.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        ArgumentError: the format is unknown or a table cannot be written in it.
+
+    Examples:
+        >>> import tempfile, pandas as pd
+        >>> folder = tempfile.mkdtemp()
+        >>> tables = {"estimates": pd.DataFrame({"value": [5000.0]}),
+        ...           "notes": pd.DataFrame({"note": ["=1+1"]})}
+        >>> [path.name for path in write_tables(tables, folder, format="csv")]
+        ['estimates.csv', 'notes.csv']
+        >>> [path.name for path in write_tables(tables, f"{folder}/result.xlsx")]
+        ['result.xlsx']
+        >>> pd.read_excel(f"{folder}/result.xlsx", sheet_name="notes")["note"].tolist()
+        ["'=1+1"]
+
+    """
+    target = Path(path)
+    kind: Format
+    if format is None and target.suffix.lower() == ".xlsx":
+        kind = "xlsx"
+    elif format is None:
+        raise ArgumentError(
+            f"cannot tell the format of the folder {str(target)!r}",
+            hint="name a .xlsx workbook, or pass format= one of " + ", ".join(map(repr, FORMATS)),
+        )
+    else:
+        kind = format_of(target, format, reading=False)
+    try:
+        if kind == "xlsx":
+            with _replacing([target]) as (workbook,), pd.ExcelWriter(workbook, engine="openpyxl") as book:
+                for name, table in tables.items():
+                    cells = neutralise_formulas(_excel_text(_open_ends_as_text(table)))
+                    cells.to_excel(book, sheet_name=name, index=False)
+            return [target]
+        target.mkdir(parents=True, exist_ok=True)
+        extension = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "hxl": ".csv"}[kind]
+        files = [target / f"{name}{extension}" for name in tables]
+        with _replacing(files) as temporary:
+            for table, file in zip(tables.values(), temporary, strict=True):
+                _write_one(table, file, kind, "csv", "")
+        return files
+    except ReconcileError:
+        raise
+    except (OSError, ValueError, TypeError, ImportError) as exc:
+        raise ArgumentError(
+            f"cannot write {str(target)!r}: {exc}", hint="check the folder exists and is writable"
+        ) from exc
+
+
+def write_table(frame: pd.DataFrame, path: Path, format: str | None, *, sheet: str = "claims") -> None:
+    """Write one table to ``path`` atomically; ``sheet`` names its sheet in a workbook.
+
+    Examples:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "notes.csv"
+        >>> write_table(pd.DataFrame({"note": ["=1+1"]}), path, None)
+        >>> path.read_text().splitlines()
+        ['note', "'=1+1"]
+
+    """
+    kind = format_of(path, format, reading=False)
+    container = _container(path) if kind == "hxl" else kind
+    try:
+        with _replacing([path]) as (temporary,):
+            _write_one(frame, temporary, kind, container, sheet)
+    except ReconcileError:
+        raise
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"writing {str(path)!r} needs openpyxl ({exc})",
+            hint="pip install 'reconcile[excel]'",
+            package="openpyxl",
+        ) from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise ArgumentError(
+            f"cannot write {str(path)!r}: {exc}",
+            hint="check the folder exists and is writable, and that text cells hold no control characters",
+        ) from exc

@@ -1,0 +1,598 @@
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from typer.testing import CliRunner
+
+import reconcile as rc
+from reconcile import _progress, cli
+from reconcile.strategies import claims as claims_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+MOSUL = ROOT / "examples" / "data" / "mosul_2016_claims.csv"
+runner = CliRunner()
+
+AGREEING_CSV = """claim_id,counts,place,as_of,low,value,high,unit,source
+a,displaced,Mosul,2016-11,900,1000,1100,person,IOM
+b,displaced,Mosul,2016-11,950,1050,inf,person,UNHCR
+"""
+
+
+def _bad_rows_csv(n_bad: int) -> str:
+    rows = [f"r{i},displaced,Mosul,2016-11,{500 + i},{400 + i},600,person,IOM" for i in range(n_bad)]
+    return "claim_id,counts,place,as_of,low,value,high,unit,source\n" + "\n".join(rows) + "\n"
+
+
+def _installed_command() -> str:
+    command = Path(sys.executable).parent / "reconcile"
+    if not command.exists():
+        pytest.skip("the reconcile entry point is not installed (pip install -e .)")
+    return str(command)
+
+
+# -- the done-when case, through the installed command --------------------------------------
+
+
+def test_installed_command_reports_the_mosul_militant_conflict_and_exits_1() -> None:
+    done = subprocess.run(
+        [_installed_command(), "check", str(MOSUL)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == cli.EXIT_CONFLICTS, done.stderr
+    report = done.stdout
+    assert "Estimates" in report and "Conflicts" in report
+    assert "militants-backers (set aside)" in report
+    assert "U.S. officials via CNN: about 5,000 militants (4,500–5,500)" in report
+    assert "the ranges share no point: 1,500 militants apart" in report
+    assert report.rstrip().endswith("1 conflict among 7 claims about 6 quantities (policy consensus).")
+    # Piped output is plain: no colour codes, no spaces at line ends, one row per line.
+    assert "\x1b[" not in report
+    assert all(line == line.rstrip() for line in report.splitlines())
+    militants = [line for line in report.splitlines() if line.lstrip().startswith("militants, Mosul")]
+    assert militants[0].split()[3:] == ["5,000", "4,500–5,500", "person", "1", "of", "2", "conflict"]
+    assert done.stderr == ""
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reconcile", "check", str(MOSUL), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[0].startswith("counts,place,as_of,low,value,high")
+
+
+def test_an_internal_error_exits_3_not_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(rc, "reconcile", broken)
+    monkeypatch.setattr(sys, "argv", ["reconcile", "check", str(MOSUL)])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == cli.EXIT_INTERNAL
+    assert "RuntimeError: a bug" in capsys.readouterr().err
+
+
+# -- check: results and exit codes ------------------------------------------------------------
+
+
+def test_consistent_claims_exit_0(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(AGREEING_CSV)
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    assert "Consistent: no conflicts among 2 claims about 1 quantity (policy consensus)." in run.stdout
+    assert "Conflicts" not in run.stdout
+
+
+def test_policy_changes_the_estimate(tmp_path: Path) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--policy", "envelope", "--format", "csv"])
+    assert run.exit_code == 1
+    estimates = pd.read_csv(io.StringIO(run.stdout), dtype={"as_of": str})
+    militants = estimates.set_index("counts").loc["militants"]
+    assert (militants["low"], militants["high"]) == (4500.0, math.inf)
+
+
+def test_weights_let_the_priority_policy_follow_a_source() -> None:
+    run = runner.invoke(
+        cli.app,
+        ["check", str(MOSUL), "-p", "priority", "-w", "Islamic State backers=3", "-w", "CNN=1", "-f", "json"],
+    )
+    assert run.exit_code == 1, run.stderr
+    militants = json.loads(run.stdout)["estimates"][0]
+    assert (militants["counts"], militants["low"], militants["high"]) == ("militants", 7000.0, "inf")
+
+
+@pytest.mark.parametrize("weight", ["CNN", "=2", "CNN=many", "CNN=0"])
+def test_a_bad_weight_exits_2(weight: str) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-w", weight])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: ")
+
+
+def test_key_groups_claims_by_the_named_columns(tmp_path: Path) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--key", "counts", "--format", "json"])
+    assert run.exit_code == 1
+    report = json.loads(run.stdout)
+    assert report["key"] == ["counts"]
+    assert [row["counts"] for row in report["estimates"]][:2] == ["militants", "residents"]
+    assert "place" not in report["estimates"][0]
+
+
+def test_json_report_holds_every_table_and_reads_back(tmp_path: Path) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--format", "json"])
+    assert run.exit_code == 1
+    report = json.loads(run.stdout)
+    assert set(report) >= {"policy", "key", "consistent", "estimates", "conflicts", "claims"}
+    assert report["consistent"] is False
+    assert report["policy"] == "consensus"
+    backers = next(row for row in report["claims"] if row["claim_id"] == "militants-backers")
+    assert backers["high"] == "inf" and backers["kept"] is False and backers["conflict_id"] == "C1"
+    assert [row["claim_id"] for row in report["conflicts"]] == ["militants-us", "militants-backers"]
+    # The claims records are a claims file: rc.read_claims reads them back unchanged.
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps(report["claims"]))
+    original = rc.read_claims(MOSUL)
+    again = rc.read_claims(path)[list(original.columns)]
+    pd.testing.assert_frame_equal(again, original, check_dtype=False)
+
+
+def test_csv_report_is_one_row_per_quantity_with_its_conflicts() -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--format", "csv"])
+    assert run.exit_code == 1
+    estimates = pd.read_csv(io.StringIO(run.stdout), dtype={"as_of": str})
+    expected = rc.reconcile(rc.read_claims(MOSUL)).estimates
+    assert list(estimates.columns) == [*expected.columns, "conflict_ids", "conflicts"]
+    assert len(estimates) == len(expected)
+    pd.testing.assert_series_equal(estimates["high"], expected["high"])
+    militants = estimates.set_index("counts").loc["militants"]
+    assert militants["conflict_ids"] == "C1"
+    assert militants["conflicts"].endswith("the ranges share no point: 1,500 militants apart")
+    assert estimates["conflict_ids"].isna().sum() == len(estimates) - 1
+
+
+def test_csv_report_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(AGREEING_CSV.replace("Mosul", "=1+2").replace("displaced", "@SUM(A1)"))
+    run = runner.invoke(cli.app, ["check", str(path), "--format", "csv"])
+    assert run.exit_code == 0
+    row = pd.read_csv(io.StringIO(run.stdout)).iloc[0]
+    assert (row["counts"], row["place"]) == ("'@SUM(A1)", "'=1+2")
+
+
+# -- check: invalid input exits 2 and lists every problem --------------------------------------
+
+
+def test_every_bad_row_is_listed_even_past_the_librarys_shortened_list(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(_bad_rows_csv(150))
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(path)
+    assert "... and 50 more" in str(caught.value)  # the library shortens; the command must not
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == cli.EXIT_INVALID
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("error: 150 problems in the claims")
+    listed = [line for line in lines if line.startswith("  row ")]
+    assert len(listed) == 150
+    assert (
+        listed[149] == "  row 149 (line 151): low <= value <= high (got low=649.0, value=549.0, high=600.0)"
+    )
+    assert "... and" not in run.stderr
+    assert lines[-1].startswith("hint: fix these rows")
+
+
+def test_every_unreadable_phrase_is_listed(tmp_path: Path) -> None:
+    rows = [f"p{i},displaced,Mosul,2016-11,lots {i},person,IOM" for i in range(120)]
+    path = tmp_path / "phrases.csv"
+    path.write_text("claim_id,counts,place,as_of,phrase,unit,source\n" + "\n".join(rows) + "\n")
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == 2
+    listed = [line for line in run.stderr.splitlines() if line.startswith("  row ")]
+    assert len(listed) == 120
+    assert listed[119].startswith("  row 119 (line 121): 'lots' does not start a figure phrase")
+
+
+def test_every_bad_row_of_an_hxl_file_is_listed_with_its_file_line(tmp_path: Path) -> None:
+    path = tmp_path / "killed.csv"
+    header = (
+        "claim_id,place,killed,killed low,killed high,source\n"
+        "#meta+id,#loc,#affected+killed,#affected+killed+min,#affected+killed+max,#meta+source\n"
+    )
+    rows = [f"k{i},Mosul,{10 + i},{20 + i},{15 + i},OCHA" for i in range(130)]  # low above the value
+    path.write_text(header + "\n".join(rows) + "\n")
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == 2
+    listed = [line for line in run.stderr.splitlines() if line.startswith("  row ")]
+    assert len(listed) == 130
+    # Row 0 is on line 3, below the header and the hashtag row.
+    assert listed[0].startswith("  row 0 (line 3): ") and listed[129].startswith("  row 129 (line 132): ")
+
+
+def test_a_workbook_with_several_sheets_needs_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "claims.xlsx"
+    claims = rc.read_claims(MOSUL)
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        claims.to_excel(book, sheet_name="notes", index=False)
+        claims.to_excel(book, sheet_name="claims", index=False)
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == 2
+    assert "has 2 sheets and none was named" in run.stderr.splitlines()[0]
+    assert runner.invoke(cli.app, ["check", str(path), "--sheet", "claims"]).exit_code == 1
+
+
+def test_encoding_reads_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(AGREEING_CSV.replace("Mosul", "Mossoul-Ninive é").encode("cp1252"))
+    assert runner.invoke(cli.app, ["check", str(path)]).exit_code == 2
+    run = runner.invoke(cli.app, ["check", str(path), "--encoding", "cp1252", "-f", "json"])
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["estimates"][0]["place"] == "Mossoul-Ninive é"
+
+
+def test_a_few_bad_rows_are_listed_as_the_library_words_them(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(_bad_rows_csv(2).replace(",person,", ",persn,", 1))
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == 2
+    assert "  row 0 (line 2): known unit (got unit='persn')" in run.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["check", "no-such-file.csv"], "error: cannot open 'no-such-file.csv'"),
+        (["check", "."], "error: cannot tell how to read '.'"),
+        (["check", str(MOSUL), "--policy", "loudest"], "error: unknown policy 'loudest'"),
+        (["check", str(MOSUL), "--policy", "priority"], "error: the priority policy needs a ranking"),
+        (["check", str(MOSUL), "--key", " , "], "error: --key names no columns"),
+        (["check", str(MOSUL), "--key", "counts,region"], "error: the key names columns"),
+    ],
+)
+def test_invalid_input_exits_2_with_an_error_and_a_hint(arguments: list[str], message: str) -> None:
+    run = runner.invoke(cli.app, arguments)
+    assert run.exit_code == cli.EXIT_INVALID
+    assert run.stderr.startswith(message)
+    assert run.stderr.splitlines()[-1].startswith("hint: ")
+    assert run.stdout == ""
+
+
+def test_a_file_in_a_wrong_encoding_exits_2_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(AGREEING_CSV.replace("Mosul", "Mossoul é").encode("utf-16"))
+    run = runner.invoke(cli.app, ["check", str(path)])
+    assert run.exit_code == 2
+    assert "latin.csv" in run.stderr.splitlines()[0]
+
+
+def test_an_unknown_format_is_a_usage_error() -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--format", "xml"])
+    assert run.exit_code == 2
+
+
+# -- check --output: whole or nothing ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "csv"])
+def test_output_writes_the_report_to_a_file(tmp_path: Path, output_format: str) -> None:
+    target = tmp_path / f"report.{output_format}"
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", output_format, "-o", str(target)])
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    written = target.read_text(encoding="utf-8")
+    piped = runner.invoke(cli.app, ["check", str(MOSUL), "-f", output_format]).stdout
+    assert written == piped
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_output_file_is_readable_like_any_new_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    runner.invoke(cli.app, ["check", str(MOSUL), "-f", "csv", "-o", str(target)])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_invalid_input_leaves_an_existing_output_untouched(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(_bad_rows_csv(3))
+    target = tmp_path / "report.json"
+    target.write_text("the previous report")
+    run = runner.invoke(cli.app, ["check", str(bad), "-f", "json", "-o", str(target)])
+    assert run.exit_code == 2
+    assert target.read_text() == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "report.json"]
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("the previous report")
+
+    def broken_replace(source: str, destination: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("reconcile.cli.os.replace", broken_replace)
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "json", "-o", str(target)])
+    assert run.exit_code == 2
+    assert "error: cannot write" in run.stderr and "No space left on device" in run.stderr
+    assert target.read_text() == "the previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_output_into_a_missing_folder_exits_2(tmp_path: Path) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-o", str(tmp_path / "no" / "report.txt")])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: cannot write")
+    assert not (tmp_path / "no").exists()
+
+
+# -- check --relations -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_relations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rc.Relation, whether or not this version exports it yet."""
+    relations = pytest.importorskip("reconcile.relations")
+    monkeypatch.setattr(rc, "Relation", relations.Relation, raising=False)
+
+
+def test_relations_without_relation_support_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(rc, "Relation", raising=False)
+    relations = tmp_path / "relations.txt"
+    relations.write_text("troops/foreign = troops/us + troops/coalition\n")
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations)])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: relations are not available in this version")
+
+
+@pytest.mark.usefixtures("with_relations")
+def test_relations_file_skips_comments_and_blank_lines(tmp_path: Path) -> None:
+    relations = tmp_path / "relations.txt"
+    relations.write_text(
+        "# troops around Mosul\n\n"
+        "troops/us/all = troops/us + troops/us/added  # after the 600 sent that week\n"
+        "`troops #foreign` = troops/us + troops/coalition\n"
+    )
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations), "-f", "json"])
+    assert run.exit_code == 1, run.stderr
+    report = json.loads(run.stdout)
+    derived = {row["counts"]: (row["low"], row["high"]) for row in report["totals"]}
+    assert derived == {"troops/us/all": (5100.0, 6100.0), "troops #foreign": (7920.0, 9280.0)}
+    text = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations)])
+    assert "Derived totals" in text.stdout and "troops #foreign, Iraq, 2016-10-17" in text.stdout
+
+
+@pytest.mark.usefixtures("with_relations")
+def test_a_relation_typo_exits_2_naming_its_line(tmp_path: Path) -> None:
+    relations = tmp_path / "relations.txt"
+    relations.write_text(
+        "# Mosul\n\ntroops/us/all = troops/us + troops/us/added\n  troops/foreign = troops/us +\n"
+    )
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations)])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0] == f"error: 1 relation in {str(relations)!r} cannot be read"
+    assert lines[1].startswith("  line 4: expected a quantity")
+    assert lines[2] == "      troops/foreign = troops/us +"
+    assert lines[3] == "    " + " " * len("  troops/foreign = troops/us +") + "^"
+    assert lines[-1].startswith("hint: write a relation")
+
+
+@pytest.mark.usefixtures("with_relations")
+def test_a_misspelt_quantity_in_a_relation_exits_2_naming_its_line(tmp_path: Path) -> None:
+    relations = tmp_path / "relations.txt"
+    relations.write_text("# Mosul\ntroops/us/all = troops/us + troops/us/addd\n")
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations)])
+    assert run.exit_code == 2
+    lines = run.stderr.splitlines()
+    assert lines[0] == f"error: a relation in {str(relations)!r} cannot be used"
+    assert lines[1].startswith("  line 2: no claim gives 'troops/us/addd'")
+    assert "did you mean 'troops/us/added'" in lines[-1]
+
+
+PARTS_CSV = """claim_id,counts,place,as_of,low,value,high,unit,source
+all,troops,Mosul,2016-10,90,100,110,person,A
+us,troops/us,Mosul,2016-10,450,500,550,person,B
+"""
+
+
+def test_a_part_above_its_whole_is_a_conflict_unless_no_parts(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(PARTS_CSV)
+    checked = runner.invoke(cli.app, ["check", str(path)])
+    if "tightened" not in checked.stdout:
+        pytest.skip("this version does not check parts against their whole")
+    assert checked.exit_code == 1
+    assert "troops/us <= troops" in checked.stdout
+    tightened = [line.split()[5] for line in checked.stdout.splitlines() if ", Mosul, 2016-10 " in line]
+    assert tightened[:2] == ["none", "none"]
+    unchecked = runner.invoke(cli.app, ["check", str(path), "--no-parts"])
+    assert unchecked.exit_code == 0, unchecked.stdout
+
+
+def test_a_missing_relations_file_exits_2(tmp_path: Path) -> None:
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(tmp_path / "none.txt")])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: ")
+
+
+# -- parse -------------------------------------------------------------------------------------
+
+
+def test_parse_prints_each_phrase_range() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", "at least 7,000", "more than half"])
+    assert run.exit_code == 0
+    rows = [line.split() for line in run.stdout.splitlines() if line.strip()]
+    assert rows[2][:6] == ["about", "5,000", "4,500", "5,000", "5,500", "person"]
+    assert rows[3][:7] == ["at", "least", "7,000", "7,000", "7,000", "∞", "person"]
+
+
+def test_parse_json_matches_rc_parse() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", "7,619 families", "-f", "json"])
+    assert run.exit_code == 0
+    records = json.loads(run.stdout)
+    figure = rc.parse("7,619 families")
+    assert records[1] == {
+        "phrase": "7,619 families",
+        "low": figure.low,
+        "value": figure.value,
+        "high": figure.high,
+        "unit": "family",
+        "counts": None,
+        "hedge": None,
+    }
+
+
+def test_parse_unit_applies_where_the_phrase_names_none() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 1,200", "--unit", "household", "-f", "json"])
+    assert json.loads(run.stdout)[0]["unit"] == "household"
+
+
+def test_parse_lists_every_unreadable_phrase_with_a_caret() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", "about 5,000 xyz", "many"])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0] == "error: 2 phrases cannot be read"
+    caret = lines.index("    about 5,000 xyz") + 1
+    assert lines[caret] == "    " + " " * 12 + "^"
+    assert "    many" in lines
+    assert lines[-1].startswith("hint: ")
+
+
+def test_parse_with_an_unknown_unit_exits_2() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", "--unit", "persn"])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: ")
+
+
+# -- help --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["parse"]])
+def test_help_documents_every_option_with_an_example(command: list[str]) -> None:
+    run = runner.invoke(cli.app, [*command, "--help"], terminal_width=200)
+    assert run.exit_code == 0
+    group = typer.main.get_command(cli.app)
+    params = group.commands[command[0]].params if command else group.params  # type: ignore[attr-defined]
+    for param in params:
+        for name in [*param.opts, *param.secondary_opts]:
+            if name.startswith("-"):
+                assert name in run.stdout
+        assert param.param_type_name == "argument" or getattr(param, "help", None), param.name
+    assert "Examples:" in run.stdout
+    assert "reconcile " + (command[0] if command else "check") in run.stdout
+
+
+def test_no_arguments_shows_the_help() -> None:
+    run = runner.invoke(cli.app, [])
+    assert "Usage" in run.stdout + run.stderr
+    assert "check" in run.stdout + run.stderr
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+
+def test_no_progress_when_output_is_not_a_terminal() -> None:
+    # CliRunner's output, like a pipe, is not a terminal.
+    assert cli._status_console(True) is None
+    assert cli._status_console(False) is None
+
+
+def _terminal() -> tuple[Console, io.StringIO]:
+    screen = io.StringIO()
+    return Console(file=screen, force_terminal=True, width=100), screen
+
+
+def test_large_csv_is_read_with_a_bar_and_gives_the_same_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(MOSUL.read_text())
+    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    monkeypatch.setattr(_progress, "_CHUNK_ROWS", 3)
+    console, screen = _terminal()
+    table = cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(table, rc.read_claims(path))
+    assert "Reading" in screen.getvalue()
+
+
+def test_a_bad_large_csv_gets_the_library_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(_bad_rows_csv(4))
+    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    console, _ = _terminal()
+    with pytest.raises(rc.ClaimsError, match="line 5") as caught:
+        cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+    assert caught.value.origin == str(path)
+
+
+def test_chunked_reading_restores_neutralised_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    figures = [
+        rc.Figure.about(5000, counts="militants", source="=HYPERLINK(1)"),
+        rc.Figure.at_least(7000, counts="militants", source="-backers"),
+    ]
+    rc.write_claims(figures, path)
+    assert "'=HYPERLINK(1)" in path.read_text()
+    console, _ = _terminal()
+    chunked = rc.read_claims(_progress.read_csv(path, console, chunk_rows=1))
+    pd.testing.assert_frame_equal(chunked, rc.read_claims(path))
+    assert chunked["source"].tolist() == ["=HYPERLINK(1)", "-backers"]
+
+
+def test_an_hxl_file_is_left_to_the_library_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "killed.csv"
+    rc.write_claims([rc.Figure.between(10, 15, counts="affected/killed", source="OCHA")], path, format="hxl")
+    assert not _progress.is_plain_csv(path, "utf-8-sig")
+    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    console, _ = _terminal()
+    table = cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(table, rc.read_claims(path))
+
+
+@settings(max_examples=20)
+@given(table=claims_tables(max_quantities=5, max_claims=6, integers=False), chunk_rows=st.integers(1, 8))
+def test_chunked_reading_gives_the_table_read_claims_gives(table: pd.DataFrame, chunk_rows: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.csv"
+        table.to_csv(path, index=False)
+        console, _ = _terminal()
+        chunked = rc.read_claims(_progress.read_csv(path, console, chunk_rows=chunk_rows))
+        pd.testing.assert_frame_equal(chunked, rc.read_claims(path))
+
+
+@settings(max_examples=15)
+@given(table=claims_tables(max_quantities=4, max_claims=4))
+def test_exit_code_and_json_report_follow_the_reconciliation(table: pd.DataFrame) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.csv"
+        table.to_csv(path, index=False)
+        run = runner.invoke(cli.app, ["check", str(path), "--format", "json"])
+    result = rc.reconcile(table)
+    assert run.exit_code == (1 if len(result.conflicts) else 0)
+    report = json.loads(run.stdout)
+    assert report["consistent"] is result.conflicts.empty
+    assert len(report["estimates"]) == len(result.estimates)
+    assert len(report["claims"]) == len(table)
+    highs = [math.inf if row["high"] == "inf" else row["high"] for row in report["estimates"]]
+    assert highs == result.estimates["high"].tolist()

@@ -1,0 +1,440 @@
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reconcile as rc
+from reconcile import formats
+from reconcile.strategies import claims
+
+# Writing and reading a file costs about 0.2 s; the thorough profile runs the full count.
+FILE_EXAMPLES = settings().max_examples if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 10
+
+# (file name, format): HXL is a CSV or an Excel file with a hashtag row.
+FILES = [
+    ("claims.csv", None),
+    ("claims.json", None),
+    ("claims.xlsx", None),
+    ("claims.parquet", None),
+    ("claims.csv", "hxl"),
+    ("claims.xlsx", "hxl"),
+]
+FILE_IDS = ["csv", "json", "xlsx", "parquet", "hxl-csv", "hxl-xlsx"]
+
+# Text a spreadsheet could run, text that looks like our own quoting, and plain text.
+risky_text = st.none() | st.text(alphabet="=+-@'\t\r\n aZ,\"", max_size=8)
+counted = st.sampled_from(
+    [
+        "affected/killed",
+        "inneed",
+        "population/idps",
+        "affected/f/children",
+        "affected/children/f",
+        "militants",
+    ]
+)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pd.DataFrame:
+    """Claims tables with risky text, standard and other counts, and units HXL can and cannot tag."""
+    table = draw(claims(integers=False, weights=True))
+    size = len(table)
+    column = st.lists(risky_text, min_size=size, max_size=size).map(
+        lambda cells: pd.Series(cells, index=table.index, dtype=object)
+    )
+    return table.assign(
+        counts=draw(st.lists(counted, min_size=size, max_size=size)),
+        unit=draw(st.lists(st.sampled_from(["person", "household", "family"]), min_size=size, max_size=size)),
+        quote=draw(column),
+        hedge=draw(column),
+        via=draw(column),
+    )
+
+
+@pytest.mark.parametrize(("name", "format"), FILES, ids=FILE_IDS)
+@settings(max_examples=FILE_EXAMPLES)
+@given(table=tables())
+def test_claims_round_trip_through_every_format(name: str, format: str | None, table: pd.DataFrame) -> None:
+    expected = rc.read_claims(table)
+    if name.endswith(".xlsx"):  # Excel keeps no carriage return: it stores a line feed
+        expected = expected.replace(r"\r\n?", "\n", regex=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        rc.write_claims(table, path, format=format)
+        back = rc.read_claims(path, format=format)
+    pd.testing.assert_frame_equal(back, expected)
+
+
+@pytest.mark.parametrize(("name", "format"), FILES, ids=FILE_IDS)
+def test_an_empty_table_round_trips(tmp_path: Path, name: str, format: str | None) -> None:
+    empty = rc.to_claims([])
+    rc.write_claims(empty, tmp_path / name, format=format)
+    pd.testing.assert_frame_equal(rc.read_claims(tmp_path / name, format=format), empty)
+
+
+@given(st.text())
+def test_restoring_undoes_neutralising_and_nothing_risky_is_left(text: str) -> None:
+    column = pd.DataFrame({"cell": [text]}, dtype="str")
+    written = formats.neutralise_formulas(column)["cell"].iloc[0]
+    assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert formats.restore_formulas(formats.neutralise_formulas(column)).equals(column)
+
+
+ATTACKS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def _attack_table() -> pd.DataFrame:
+    figures = [rc.Figure.exact(n + 1, counts="militants", source="IOM") for n in range(len(ATTACKS))]
+    return rc.to_claims(figures).assign(quote=ATTACKS)
+
+
+@pytest.mark.parametrize("format", [None, "hxl"])
+def test_csv_cells_that_could_run_get_a_quote(tmp_path: Path, format: str | None) -> None:
+    path = tmp_path / "claims.csv"
+    rc.write_claims(_attack_table(), path, format=format)
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows for cell in row]
+    for attack in ATTACKS:  # read_claims strips the tab or return before the cell is written
+        assert "'" + attack.strip() in cells
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+    assert rc.read_claims(path)["quote"].tolist() == [attack.strip() for attack in ATTACKS]
+
+
+def test_excel_cells_that_could_run_are_text_with_a_quote(tmp_path: Path) -> None:
+    path = tmp_path / "claims.xlsx"
+    rc.write_claims(_attack_table(), path)
+    sheet = openpyxl.load_workbook(path)["claims"]
+    quotes = [row[0] for row in sheet.iter_rows(min_row=2, min_col=13, max_col=13)]
+    assert [cell.data_type for cell in quotes] == ["s"] * len(ATTACKS)
+    assert [cell.value for cell in quotes] == ["'" + attack.strip() for attack in ATTACKS]
+
+
+def test_json_and_parquet_keep_text_as_it_is(tmp_path: Path) -> None:
+    rc.write_claims(_attack_table(), tmp_path / "claims.json")
+    records = json.loads((tmp_path / "claims.json").read_text())
+    stripped = [attack.strip() for attack in ATTACKS]
+    assert [record["quote"] for record in records] == stripped
+    rc.write_claims(_attack_table(), tmp_path / "claims.parquet")
+    assert pd.read_parquet(tmp_path / "claims.parquet")["quote"].tolist() == stripped
+
+
+def test_an_open_lower_end_is_text_a_spreadsheet_will_not_run(tmp_path: Path) -> None:
+    change = rc.Figure.at_most(3.0, unit="dimensionless", counts="growth")
+    rc.write_claims([change], tmp_path / "change.csv")
+    assert ",'-inf," in (tmp_path / "change.csv").read_text()
+    assert rc.read_claims(tmp_path / "change.csv")["low"].tolist() == [-math.inf]
+    rc.write_claims([change], tmp_path / "change.json")
+    assert '"low": "-inf"' in (tmp_path / "change.json").read_text()
+
+
+# ------------------------------------------------------------------------------------- Excel
+
+
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for name, frame in sheets.items():
+            frame.to_excel(book, sheet_name=name, index=False)
+
+
+MOSUL = rc.to_claims(
+    [
+        rc.Figure.about(5000, counts="militants", place="Mosul", as_of="2016-10-17", source="U.S. officials"),
+        rc.Figure.at_least(7000, counts="militants", place="Mosul", as_of="2016-10-17", source="IS backers"),
+    ],
+    ids=["us", "backers"],
+)
+
+
+def test_a_workbook_with_several_sheets_needs_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    _workbook(path, {"notes": pd.DataFrame({"a": [1]}), "claims": MOSUL})
+    with pytest.raises(rc.ClaimsError, match="2 sheets and none was named") as caught:
+        rc.read_claims(path)
+    assert "['notes', 'claims']" in str(caught.value) and caught.value.origin == str(path)
+    pd.testing.assert_frame_equal(rc.read_claims(path, sheet="claims"), MOSUL)
+    with pytest.raises(rc.ClaimsError, match=r"no sheet 'claim'.*'notes', 'claims'"):
+        rc.read_claims(path, sheet="claim")
+
+
+def test_a_workbook_with_one_sheet_is_read_whatever_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    _workbook(path, {"Sheet1": MOSUL})
+    pd.testing.assert_frame_equal(rc.read_claims(path), MOSUL)
+
+
+def test_date_cells_in_a_workbook_are_read_as_dates(tmp_path: Path) -> None:
+    path = tmp_path / "dates.xlsx"
+    _workbook(path, {"claims": MOSUL.assign(as_of=dt.datetime(2016, 10, 17))})
+    assert rc.read_claims(path)["as_of"].tolist() == ["2016-10-17", "2016-10-17"]
+
+
+def test_a_sheet_is_only_for_workbooks(tmp_path: Path) -> None:
+    rc.write_claims(MOSUL, tmp_path / "claims.csv")
+    with pytest.raises(rc.ArgumentError, match=r"only for \.xlsx"):
+        rc.read_claims(tmp_path / "claims.csv", sheet="claims")
+    with pytest.raises(rc.ArgumentError, match="apply to files"):
+        rc.read_claims(MOSUL, sheet="claims")
+
+
+# --------------------------------------------------------------------------------------- HXL
+
+HDX = """Killed in Mosul, as reported,,,,,,,
+Country,Governorate,District code,Date,Source,Killed,Killed (low),Killed (high),IDP households,Notes
+#country+name,#adm1+name,#adm2+code,#date,#meta+source,#affected+killed,#affected+killed+min,#affected+killed+max,#affected+idps+hh,
+Iraq,Ninewa,IQG15Q01,2016-10,OCHA,12,10,15,,first week
+Iraq,Ninewa,IQG15Q01,2016-11,OCHA,40,,inf,7619,
+"""
+
+
+def test_an_hxl_file_is_found_by_its_hashtag_row(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX)
+    table = rc.read_claims(path)
+    assert table["claim_id"].tolist() == [
+        "row-1",
+        "row-2#affected+killed",
+        "row-2#affected+idps+hh",
+    ]
+    assert table["counts"].tolist() == ["affected/killed", "affected/killed", "affected/idps"]
+    assert table["place"].tolist() == ["Iraq/Ninewa"] * 3
+    assert table["unit"].tolist() == ["person", "person", "household"]
+    assert table[["low", "value", "high"]].to_numpy().tolist() == [
+        [10.0, 12.0, 15.0],
+        [40.0, 40.0, math.inf],
+        [7619.0, 7619.0, 7619.0],
+    ]
+    assert "Notes" not in table and "notes" not in table  # an untagged column is ignored
+
+
+def test_place_hashtags_are_joined_broadest_first() -> None:
+    frame = pd.DataFrame(
+        [["a", "5", "Mosul", "Iraq", "Ninewa", "2016", "IOM"], ["b", "6", None, "Iraq", None, "2016", "IOM"]],
+        columns=["#meta+id", "#affected", "#loc", "#country", "#adm1+name", "#date", "#meta+source"],
+    )
+    assert rc.read_claims(frame, format="hxl")["place"].tolist() == ["Iraq/Ninewa/Mosul", "Iraq"]
+
+
+def test_format_hxl_insists_on_hashtags(tmp_path: Path) -> None:
+    rc.write_claims(MOSUL, tmp_path / "plain.csv")
+    with pytest.raises(rc.ClaimsError, match="no row of HXL hashtags in the first 25 rows"):
+        rc.read_claims(tmp_path / "plain.csv", format="hxl")
+
+
+def test_an_unknown_hashtag_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX.replace("#meta+source", "#org+name"))
+    with pytest.raises(rc.ClaimsError, match=r"unknown HXL hashtag '#org\+name' \(column 4\)") as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert "#meta+source" in message and "#affected" in message and "remove the hashtag" in message
+    assert caught.value.origin == str(path) and vars(caught.value)["hashtag"] == "#org+name"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("#affected+killed+min", "#affected+killed", "stands over columns 5 and 6"),
+        ("#affected+killed,", "#affected+dead,", "'#affected\\+killed' has range columns but no value"),
+        ("#affected+killed+max", "#affected+killed+max+min", "has both \\+min and \\+max"),
+        ("#affected+idps+hh,", "#indicator+num+hh+foo,", "unknown HXL hashtag '#indicator\\+num\\+hh\\+foo'"),
+    ],
+)
+def test_hashtags_that_cannot_be_read_are_named(tmp_path: Path, old: str, new: str, words: str) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX.replace(old, new, 1))
+    with pytest.raises(rc.ClaimsError, match=words):
+        rc.read_claims(path)
+
+
+def test_a_row_without_a_figure_is_not_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX + "Iraq,Ninewa,,2016-12,OCHA,,,,,no number yet\n\n")
+    with pytest.raises(rc.ClaimsError, match=r"1 rows hold no figure \(rows 2\)"):
+        rc.read_claims(path)
+
+
+def test_a_unit_that_contradicts_the_hashtag_is_an_error() -> None:
+    frame = pd.DataFrame(
+        [["a", "7619", "person", "Mosul", "2016-10", "IOM"]],
+        columns=["#meta+id", "#affected+idps+hh", "#meta+unit", "#loc", "#date", "#meta+source"],
+    )
+    with pytest.raises(rc.ClaimsError, match="rows contradict their hashtags") as caught:
+        rc.read_claims(frame, format="hxl")
+    assert "#meta+unit is 'person' but the hashtag says 'household'" in str(caught.value)
+    agreeing = frame.assign(**{"#meta+unit": "households"})
+    assert rc.read_claims(agreeing, format="hxl")["unit"].tolist() == ["household"]
+
+
+def test_bad_rows_of_an_hxl_file_are_named_by_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX.replace("40,,inf", "40,50,inf").replace("2016-10,", "someday,"))
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert "row 0 (line 4): date or period (got as_of='someday')" in message
+    assert "row 1 (line 5): low <= value <= high" in message
+
+
+def test_an_hxl_frame_round_trips_through_to_hxl() -> None:
+    table = rc.read_claims(MOSUL.assign(counts=["affected/killed", "militants"]))
+    hxl = formats.to_hxl(table)
+    frame = hxl.iloc[2:].set_axis(hxl.iloc[1].tolist(), axis=1)
+    pd.testing.assert_frame_equal(rc.read_claims(frame, format="hxl"), table)
+
+
+def test_an_hxl_workbook_is_read_from_its_only_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.xlsx"
+    rows = list(csv.reader(io.StringIO(HDX)))
+    raw = pd.DataFrame([row + [""] * (10 - len(row)) for row in rows])
+    raw.to_excel(path, header=False, index=False)
+    pd.testing.assert_frame_equal(rc.read_claims(path), rc.read_claims(io_path(tmp_path, HDX)))
+
+
+def io_path(folder: Path, text: str) -> Path:
+    path = folder / "from-text.csv"
+    path.write_text(text)
+    return path
+
+
+def test_a_column_name_hxl_cannot_carry_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(rc.ArgumentError, match="'Analyst note' has no HXL hashtag"):
+        rc.write_claims(MOSUL.assign(**{"Analyst note": "x"}), tmp_path / "h.csv", format="hxl")
+    assert not (tmp_path / "h.csv").exists()
+    with pytest.raises(rc.ArgumentError, match="'claim_id' and 'id' would both be written as '#meta\\+id'"):
+        rc.write_claims(MOSUL.assign(id="x"), tmp_path / "h.csv", format="hxl")
+    rc.write_claims(MOSUL.assign(analyst_note="x"), tmp_path / "h.csv", format="hxl")
+    assert rc.read_claims(tmp_path / "h.csv")["analyst_note"].tolist() == ["x", "x"]
+
+
+# ----------------------------------------------------------------------------- broken files
+
+
+def test_a_file_in_another_encoding_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    rc.write_claims(MOSUL.assign(source=["U.S. officials", "Sécurité"]), path)
+    path.write_bytes(path.read_bytes().decode("utf-8").encode("latin-1"))
+    with pytest.raises(rc.ClaimsError, match=r"is not UTF-8 text: line 3 holds the byte b'\\xe9'") as caught:
+        rc.read_claims(path)
+    assert "encoding='cp1252'" in str(caught.value) and vars(caught.value)["line"] == 3
+    assert rc.read_claims(path, encoding="latin-1")["source"].tolist()[1] == "Sécurité"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("claims.xlsx", b"\x89PNG\r\n\x1a\n not a workbook", "is not an Excel workbook"),
+        ("claims.parquet", b"PAR1 nothing else", "as a table"),
+        ("claims.json", b'{"claim_id": "a"}', "as a table"),
+        ("claims.csv", b"", "as a table"),
+    ],
+)
+def test_a_file_that_is_not_a_table_is_a_claims_error(
+    tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(rc.ClaimsError, match=words) as caught:
+        rc.read_claims(path)
+    assert caught.value.origin == str(path)
+
+
+def test_an_unknown_extension_or_format_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(rc.ClaimsError, match=r"extension '\.docx'"):
+        rc.read_claims(tmp_path / "claims.docx")
+    with pytest.raises(rc.ArgumentError, match=r"extension '\.docx'"):
+        rc.write_claims(MOSUL, tmp_path / "claims.docx")
+    with pytest.raises(rc.ArgumentError, match="unknown format 'excel'"):
+        rc.write_claims(MOSUL, tmp_path / "claims.xlsx", format="excel")
+
+
+# ----------------------------------------------------------------------------------- writing
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_debris(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "claims.csv"
+    rc.write_claims(MOSUL, path)
+    before = path.read_bytes()
+
+    def half_then_fail(frame: pd.DataFrame, target: Path, *args: object) -> None:
+        target.write_text("claim_id,cou")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(formats, "_write_one", half_then_fail)
+    with pytest.raises(rc.ArgumentError, match="No space left"):
+        rc.write_claims(MOSUL, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv"]
+
+
+def test_an_invalid_table_is_not_written(tmp_path: Path) -> None:
+    with pytest.raises(rc.ClaimsError, match="known unit"):
+        rc.write_claims(MOSUL.assign(unit="persn"), tmp_path / "claims.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_can_be_written_directly(tmp_path: Path) -> None:
+    figures = rc.from_claims(MOSUL)
+    rc.write_claims(figures, tmp_path / "claims.parquet")
+    assert rc.from_claims(rc.read_claims(tmp_path / "claims.parquet")) == figures
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    rc.write_claims(MOSUL, tmp_path / "claims.csv")
+    reference = tmp_path / "reference"
+    reference.write_text("")
+    assert (tmp_path / "claims.csv").stat().st_mode == reference.stat().st_mode
+
+
+# ---------------------------------------------------------------------------------- results
+
+
+def test_a_result_goes_to_one_workbook_with_a_sheet_per_table(tmp_path: Path) -> None:
+    result = rc.reconcile(MOSUL)
+    assert result.write(tmp_path / "result.xlsx") == [tmp_path / "result.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "result.xlsx")
+    assert book.sheetnames == ["estimates", "conflicts", "claims"]
+    back = rc.read_claims(tmp_path / "result.xlsx", sheet="claims")
+    assert back["kept"].tolist() == result.claims["kept"].tolist()
+    estimates = pd.read_excel(tmp_path / "result.xlsx", sheet_name="estimates")
+    assert estimates["status"].tolist() == result.estimates["status"].tolist()
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "parquet", "hxl"])
+def test_a_result_goes_to_a_folder_with_a_file_per_table(tmp_path: Path, format: str) -> None:
+    result = rc.reconcile(MOSUL)
+    written = result.write(tmp_path / "out", format=format)
+    assert [path.stem for path in written] == ["estimates", "conflicts", "claims"]
+    assert all(path.exists() for path in written)
+    claims_back = rc.read_claims(written[2])
+    assert claims_back["claim_id"].tolist() == ["us", "backers"]
+    assert claims_back["high"].tolist() == [5500.0, math.inf]
+
+
+def test_a_result_needs_a_format_for_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(rc.ArgumentError, match="cannot tell the format of the folder"):
+        rc.reconcile(MOSUL).write(tmp_path / "out")
+
+
+def test_numbers_in_spreadsheets_stay_numbers(tmp_path: Path) -> None:
+    rc.write_claims(MOSUL, tmp_path / "claims.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "claims.xlsx")["claims"]
+    values = [row[0].value for row in sheet.iter_rows(min_row=2, min_col=5, max_col=7)]
+    assert values == [4500, 7000]
+    highs = [row[0].value for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7)]
+    assert highs == [5500, "inf"]
+    assert np.isinf(rc.read_claims(tmp_path / "claims.xlsx")["high"].iloc[1])

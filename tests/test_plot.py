@@ -1,0 +1,323 @@
+"""Range plots: what is drawn (bars, bands, arrows, labels), rendered with the Agg backend."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+import reconcile as rc
+from reconcile import plot
+from reconcile.strategies import claims as claims_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+MOSUL = ROOT / "examples" / "data" / "mosul_2016_claims.csv"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def mosul() -> rc.Reconciliation:
+    return rc.reconcile(rc.read_claims(MOSUL))
+
+
+def rendered(ax: Any) -> Any:
+    """Render to PNG (so drawing errors surface) and hand the Axes back."""
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png")
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    return ax
+
+
+def bars(ax: Any, label: str) -> list[Any]:
+    """The bars of the container with ``label`` (none if there is no such container)."""
+    found = [container for container in ax.containers if container.get_label().startswith(label)]
+    assert len(found) <= 1
+    return list(found[0]) if found else []
+
+
+def arrows(ax: Any) -> dict[str, int]:
+    """How many open-end arrow heads point each way."""
+    counts = {"<": 0, ">": 0}
+    for line in ax.lines:
+        if line.get_label().lstrip("_") == plot.OPEN_END_LABEL:
+            counts[line.get_marker()] += len(line.get_xdata())
+    return counts
+
+
+def tick_labels(ax: Any) -> list[str]:
+    return [label.get_text() for label in ax.get_yticklabels()]
+
+
+# -- ranges -------------------------------------------------------------------------------
+
+
+def test_militants_plot_draws_one_bar_per_claim_the_set_aside_claim_and_the_band(
+    mosul: rc.Reconciliation,
+) -> None:
+    ax = rendered(plot.ranges(mosul, quantities="militants"))
+    assert tick_labels(ax) == [
+        "militants, Mosul, 2016-10-17",
+        "U.S. officials via CNN",
+        "Islamic State backers via CNN",
+    ]
+    kept, set_aside = bars(ax, plot.CLAIMS_LABEL), bars(ax, plot.SET_ASIDE_LABEL)
+    assert len(kept) == 1 and len(set_aside) == 1
+    assert (kept[0].get_x(), kept[0].get_x() + kept[0].get_width()) == pytest.approx((4500, 5500))
+    assert set_aside[0].get_facecolor()[3] == 0, "a set-aside claim is a hollow bar"
+    # At least 7,000: an open end, so the bar runs to the right edge, with an arrow.
+    assert set_aside[0].get_x() + set_aside[0].get_width() == pytest.approx(ax.get_xlim()[1])
+    assert arrows(ax) == {"<": 0, ">": 1}
+    (band,) = bars(ax, plot.ESTIMATE_LABEL)
+    assert (band.get_x(), band.get_x() + band.get_width()) == pytest.approx((4500, 5500))
+    assert bars(ax, plot.ESTIMATE_LABEL + " (consensus)")
+    assert ax.get_xscale() == "linear"
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert plot.SET_ASIDE_LABEL in legend and plot.OPEN_END_LABEL in legend
+    margin = [text.get_text() for text in ax.texts]
+    assert margin == ["about 5,000", "at least 7,000"]
+
+
+def test_every_quantity_gets_a_heading_and_a_band(mosul: rc.Reconciliation) -> None:
+    ax = rendered(plot.ranges(mosul))
+    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 6
+    assert len(bars(ax, plot.CLAIMS_LABEL)) + len(bars(ax, plot.SET_ASIDE_LABEL)) == 7
+    bold = [tick.get_text() for tick in ax.get_yticklabels() if tick.get_fontweight() == "bold"]
+    assert bold == [
+        "militants, Mosul, 2016-10-17",
+        "residents, Mosul, 2016-10-17",
+        "troops, Mosul, 2016-10-17",
+        "troops/coalition, Iraq, 2016-10-17",
+        "troops/us, Iraq, 2016-10-17",
+        "troops/us/added, Iraq, 2016-10-17",
+    ]
+    # 600 to 1.1 million spans more than LOG_SPAN: a log axis, where "as many as 100,000"
+    # (0 to 100,000) runs off the left edge.
+    assert ax.get_xscale() == "log"
+    assert arrows(ax) == {"<": 1, ">": 1}
+
+
+def test_log_can_be_turned_off(mosul: rc.Reconciliation) -> None:
+    ax = rendered(plot.ranges(mosul, log=False))
+    assert ax.get_xscale() == "linear"
+    assert arrows(ax) == {"<": 0, ">": 1}
+    assert ax.get_xlim()[0] < 0 < ax.get_xlim()[1]
+
+
+def test_quantities_are_drawn_in_the_order_asked(mosul: rc.Reconciliation) -> None:
+    asked: list[str | tuple[Any, ...]] = [
+        "troops/us, Iraq, 2016-10-17",
+        ("troops/coalition", "Iraq", "2016-10-17"),
+    ]
+    ax = rendered(plot.ranges(mosul, quantities=asked))
+    assert tick_labels(ax) == [
+        "troops/us, Iraq, 2016-10-17",
+        "CNN",
+        "troops/coalition, Iraq, 2016-10-17",
+        "CNN",
+    ]
+
+
+def test_a_claims_table_or_figures_are_reconciled_first() -> None:
+    us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
+    backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers")
+    for given_claims in ([us, backers], rc.to_claims([us, backers])):
+        ax = rendered(plot.ranges(given_claims))
+        assert len(bars(ax, plot.CLAIMS_LABEL)) == 1
+        assert len(bars(ax, plot.SET_ASIDE_LABEL)) == 1
+
+
+def test_drawing_on_a_given_axes_returns_it() -> None:
+    _, ax = plt.subplots()
+    assert plot.ranges([rc.Figure.about(5000, counts="militants")], ax=ax) is ax
+
+
+def test_open_low_end_gets_a_left_arrow() -> None:
+    figures = [
+        rc.Figure.at_most(10, unit="USD", counts="x"),
+        rc.Figure.between(-5, 5, unit="USD", counts="x"),
+    ]
+    table = rc.to_claims(figures).assign(low=[-math.inf, -5.0])
+    ax = rendered(plot.ranges(table))
+    assert arrows(ax) == {"<": 1, ">": 0}
+
+
+def test_claims_in_another_unit_are_converted_and_unconvertible_ones_are_said() -> None:
+    road = [
+        rc.Figure.exact(2, unit="km", counts="road"),
+        rc.Figure.exact(1500, unit="m", counts="road"),
+        rc.Figure.exact(3, unit="USD", counts="road"),
+    ]
+    ax = rendered(plot.ranges(road))
+    drawn = bars(ax, plot.CLAIMS_LABEL) + bars(ax, plot.SET_ASIDE_LABEL)
+    assert sorted(bar.get_x() for bar in drawn) == pytest.approx([1.5, 2.0])
+    assert [text.get_text() for text in ax.texts] == [
+        "2",
+        "1,500 meter",
+        "3 USD",
+        "in USD, which cannot be shown in kilometer",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quantities", "message"),
+    [
+        ([], "no quantities to plot"),
+        ("troops/uk", r"no quantity 'troops/uk' in the result: .*'militants, Mosul, 2016-10-17'"),
+        (("militants", "Mosul"), "a quantity is named by a string or a tuple of its 3 key values"),
+        ([7], "a quantity is named by"),
+    ],
+)
+def test_bad_selections_are_refused_with_the_known_names(
+    mosul: rc.Reconciliation, quantities: Any, message: str
+) -> None:
+    with pytest.raises(rc.ArgumentError, match=message):
+        plot.ranges(mosul, quantities=quantities)
+
+
+def test_quantities_in_different_units_are_refused() -> None:
+    figures = [rc.Figure.exact(5, counts="aid", unit="USD"), rc.Figure.exact(5, counts="people")]
+    with pytest.raises(rc.ArgumentError, match="different units"):
+        plot.ranges(figures)
+
+
+def test_what_is_not_claims_is_refused() -> None:
+    with pytest.raises(rc.ArgumentError, match="cannot plot the ranges of"):
+        plot.ranges("claims.csv")  # type: ignore[arg-type]
+    with pytest.raises(rc.ArgumentError, match="cannot plot the ranges of"):
+        plot.ranges([])
+
+
+def test_too_many_claims_are_refused() -> None:
+    figures = [rc.Figure.exact(n, counts="x") for n in range(plot.MAX_CLAIMS + 1)]
+    with pytest.raises(rc.ArgumentError, match="too many claims to draw"):
+        plot.ranges(figures)
+
+
+def test_a_log_axis_needs_positive_numbers() -> None:
+    with pytest.raises(rc.ArgumentError, match="logarithmic axis needs numbers above 0"):
+        plot.ranges([rc.Figure.exact(0, counts="x")], log=True)
+
+
+# Each example reconciles and renders (a tenth of a second or more): a share of the profile's count.
+@settings(max_examples=max(10, settings().max_examples // 10))
+@given(table=claims_tables(max_quantities=2, max_claims=4))
+def test_every_claim_is_drawn_once_and_every_open_end_has_an_arrow(table: pd.DataFrame) -> None:
+    result = rc.reconcile(table)
+    try:
+        ax = plot.ranges(result, log=False)
+        kept = bars(ax, plot.CLAIMS_LABEL)
+        set_aside = bars(ax, plot.SET_ASIDE_LABEL)
+        assert len(kept) == int(result.claims["kept"].sum())
+        assert len(set_aside) == int((~result.claims["kept"]).sum())
+        assert len(bars(ax, plot.ESTIMATE_LABEL)) == len(result.estimates)
+        assert arrows(ax)[">"] == int(np.isinf(result.claims["high"]).sum())
+        left, right = ax.get_xlim()
+        for bar in kept + set_aside:
+            assert left - 1e-9 * abs(left) <= bar.get_x() <= right
+    finally:
+        plt.close("all")
+
+
+# -- totals -------------------------------------------------------------------------------
+
+
+def test_total_is_drawn_against_its_parts() -> None:
+    us = rc.Figure.about(5000, counts="troops/us", source="CNN")
+    coalition = rc.Figure.about(3600, counts="troops/coalition", source="CNN", hedge="approximately")
+    ax = rendered(plot.total(rc.total([us, coalition], counts="troops/foreign")))
+    assert tick_labels(ax) == ["troops/us (CNN)", "troops/coalition (CNN)", "total: troops/foreign"]
+    assert len(bars(ax, plot.PARTS_LABEL)) == 2
+    (whole,) = bars(ax, plot.TOTAL_LABEL)
+    assert (whole.get_x(), whole.get_x() + whole.get_width()) == pytest.approx((7920, 9280))
+    assert [text.get_text() for text in ax.texts] == ["4,500–5,500", "3,420–3,780", "7,920–9,280"]
+
+
+def test_total_with_an_open_part_has_an_arrow() -> None:
+    figure = rc.Figure.at_least(7000, counts="militants") + rc.Figure.about(5000, counts="militants")
+    ax = rendered(plot.total(figure))
+    assert arrows(ax) == {"<": 0, ">": 2}
+
+
+def test_a_difference_shows_the_whole_and_the_part() -> None:
+    after = rc.Figure.about(5000, counts="troops/us")
+    added = rc.Figure.exact(600, counts="troops/us/added")
+    ax = rendered(plot.total(rc.difference(after, added, counts="troops/us/before")))
+    assert tick_labels(ax) == ["troops/us", "troops/us/added", "difference: troops/us/before"]
+
+
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        (rc.Figure.exact(5), "is a reported figure, not a total"),
+        (rc.Figure.exact(5) * 2, "is a product, not a total"),
+        ("5", "total_figure must be a Figure"),
+    ],
+)
+def test_total_needs_a_derived_total(figure: Any, message: str) -> None:
+    with pytest.raises(rc.ArgumentError, match=message):
+        plot.total(figure)
+
+
+# -- without matplotlib -------------------------------------------------------------------
+
+WITHOUT_MATPLOTLIB = """
+import sys
+sys.modules["matplotlib"] = None  # as if it were not installed
+import reconcile as rc
+from reconcile import plot
+try:
+    plot.ranges([rc.Figure.exact(5)])
+except rc.MissingDependencyError as error:
+    print(type(error).__name__, error.package, "|", error)
+"""
+
+
+def test_reconcile_imports_without_matplotlib_and_plots_say_how_to_install_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_MATPLOTLIB], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == (
+        "MissingDependencyError matplotlib | reconcile.plot needs matplotlib, which is not installed: "
+        "install the plot extra: pip install 'reconcile[plot]'"
+    )
+
+
+def test_the_display_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI runs it in a kernel (pytest --nbmake); this runs its code cells here, from examples/.
+    notebook = json.loads((ROOT / "examples" / "display.ipynb").read_text(encoding="utf-8"))
+    monkeypatch.chdir(ROOT / "examples")
+    namespace: dict[str, Any] = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), namespace)
+    assert isinstance(namespace["result"], rc.Reconciliation)
+    assert "1,500 militants apart" in namespace["result"]._repr_html_()
+
+
+def test_estimates_narrowed_by_relations_are_outlined() -> None:
+    relations = ["troops/foreign = troops/us + troops/coalition", "troops/us + troops/coalition <= 8000"]
+    result = rc.reconcile(rc.read_claims(MOSUL), relations=relations)
+    ax = rendered(plot.ranges(result, quantities=["troops/us", "troops/coalition", "militants"]))
+    narrowed = bars(ax, plot.NARROWED_LABEL)
+    assert len(narrowed) == 2
+    assert (narrowed[0].get_x(), narrowed[0].get_x() + narrowed[0].get_width()) == pytest.approx((4500, 4580))
+    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 3
