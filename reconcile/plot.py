@@ -8,8 +8,9 @@ command, ``pip install 'reconcile[plot]'``.
 Both functions draw on ``ax`` (or on a new figure) and return the matplotlib Axes. What
 they draw can be found by label, for tests or for restyling: the claims' bars are the
 bar containers labelled :data:`CLAIMS_LABEL` and :data:`SET_ASIDE_LABEL`, the estimates'
-bands the one labelled :data:`ESTIMATE_LABEL`, and the arrows of open ends the lines
-labelled :data:`OPEN_END_LABEL`.
+bands the one labelled :data:`ESTIMATE_LABEL`, the arrows of open ends the lines
+labelled :data:`OPEN_END_LABEL`, and the break marks of ranges from 0 on a log axis the
+line labelled :data:`ZERO_END_LABEL`.
 
 Examples:
     >>> import matplotlib
@@ -54,6 +55,7 @@ __all__ = [
     "PARTS_LABEL",
     "SET_ASIDE_LABEL",
     "TOTAL_LABEL",
+    "ZERO_END_LABEL",
     "ranges",
     "total",
 ]
@@ -66,8 +68,11 @@ SET_ASIDE_LABEL = "claim set aside"
 ESTIMATE_LABEL = "estimate"
 #: Legend label of the outlines of estimates that relations across quantities narrowed.
 NARROWED_LABEL = "narrowed by relations"
-#: Legend label of the arrows drawn at open ends.
+#: Legend label of the arrows drawn at open ends (no low or no high end: ``-inf`` or ``inf``).
 OPEN_END_LABEL = "open end"
+#: Legend label of the break marks drawn where a range runs off a log axis at 0 or below: a
+#: real end, which a log axis cannot show, so not drawn as an open end.
+ZERO_END_LABEL = "runs to 0 or below (off the log axis)"
 #: Legend label of the bars of a derived figure's parts in :func:`total`.
 PARTS_LABEL = "part: range, dot at its value"
 #: Legend label of a derived figure's own bar in :func:`total`.
@@ -229,20 +234,25 @@ def _draw_bars(
     edges: tuple[float, float],
     log: bool,
 ) -> None:
-    """Bars from low to high (open or off-axis ends to the axis's edge, with an arrow), dots at values.
+    """Bars from low to high, dots at values; ends the axis cannot show run to its edge.
+
+    An open end (``-inf``, ``inf``) ends in an arrow at the edge; a real end at 0 or below on
+    a log axis ends in a break mark instead, so the two are not confused.
 
     ``rows`` has ``y``, ``low``, ``value``, ``high`` (in the axis's unit) and ``style``:
     ``kept``, ``set_aside``, ``part`` or ``total``.
     """
+    from matplotlib.path import Path
     from matplotlib.transforms import blended_transform_factory
 
     left, right = edges
     low, high = rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float)
-    # On a log axis a range that starts at 0 or below runs off the left edge, like an open end.
-    open_low = ~np.isfinite(low) | (low <= 0 if log else low < left)
+    open_low = np.isneginf(low)
+    # A finite low end the axis cannot show (0 or below on a log axis) is still an end.
+    off_axis = np.isfinite(low) & (low <= 0) & log
     open_high = ~np.isfinite(high) | (high > right)
-    start = np.where(open_low, left, low)
-    stop = np.where(open_high, right, high)
+    start = np.where(open_low | off_axis, left, low)
+    stop = np.where(open_high, right, np.maximum(high, start))  # a range wholly <= 0 on a log axis: none
     looks: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "kept": ({"color": "C0", "alpha": 0.85}, {"color": "C0"}, CLAIMS_LABEL),
         "set_aside": (
@@ -278,6 +288,23 @@ def _draw_bars(
                 zorder=3,
             )
             label = "_" + OPEN_END_LABEL  # one legend entry for both sides
+    if off_axis.any():
+        # The axis-break sign "//" across the bar, where an arrow would mean "no end".
+        strokes = Path(
+            [(-0.55, -1.0), (-0.05, 1.0), (0.05, -1.0), (0.55, 1.0)], [Path.MOVETO, Path.LINETO] * 2
+        )
+        ax.plot(
+            np.full(int(off_axis.sum()), 0.012),
+            y[off_axis],
+            linestyle="none",
+            marker=strokes,
+            markersize=_OPEN_END_SIZE + 3,
+            markeredgewidth=1.6,
+            color="0.2",
+            transform=edge_at,
+            label=ZERO_END_LABEL,
+            zorder=3,
+        )
 
 
 def _label_axis(ax: Axes, positions: np.ndarray, labels: list[str], headers: np.ndarray, n_rows: int) -> None:
@@ -300,6 +327,7 @@ def _legend(ax: Axes) -> None:
         ESTIMATE_LABEL,
         NARROWED_LABEL,
         OPEN_END_LABEL,
+        ZERO_END_LABEL,
     ]
     rank = [next((n for n, start in enumerate(order) if label.startswith(start)), 9) for label in labels]
     ranked = sorted(zip(rank, range(len(labels)), strict=True))
@@ -308,7 +336,7 @@ def _legend(ax: Axes) -> None:
         [labels[index] for _, index in ranked],
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=min(len(labels), 4),
+        ncols=len(labels) if len(labels) <= 4 else 3,  # two rows rather than one too wide
         fontsize=8,
         frameon=False,
     )
@@ -360,12 +388,13 @@ def ranges(
 
     Each quantity gets a bold heading row, then one row per claim, labelled with its source:
     a bar from the claim's low end to its high end and a dot at its value. An open end runs
-    to the edge of the axis and ends in an arrow. Claims set aside are hatched grey bars
-    with hollow dots. The estimate's range is shaded behind the quantity's claims, with a
-    line at its value; where relations across quantities narrowed it, the narrowed range
-    is outlined with dashes. The claim's words are written to the right. Claims are shown
-    in their quantity's unit; a claim whose unit cannot be converted gets a row without a
-    bar that says so.
+    to the edge of the axis and ends in an arrow; on a log axis, a low end at 0 or below
+    (a real end the axis cannot show) runs to the left edge and ends in a break mark. Claims
+    set aside are hatched grey bars with hollow dots. The estimate's range is shaded behind
+    the quantity's claims, with a line at its value; where relations across quantities
+    narrowed it, the narrowed range is outlined with dashes. The claim's words are written
+    to the right. Claims are shown in their quantity's unit; a claim whose unit cannot be
+    converted gets a row without a bar that says so.
 
     Args:
         claims_or_result: what :func:`reconcile.reconcile` returned, or a claims table or a
@@ -376,7 +405,8 @@ def ranges(
             None draws every quantity.
         ax: the matplotlib Axes to draw on; None draws on a new figure sized to the rows.
         log: a logarithmic x axis; None chooses one when the positive ends span more than
-            :data:`LOG_SPAN` times. On a log axis a range from 0 runs off the left edge.
+            :data:`LOG_SPAN` times. On a log axis a range from 0 runs off the left edge,
+            where a break mark (:data:`ZERO_END_LABEL`), not an arrow, ends it.
 
     Returns:
         The Axes drawn on.
@@ -509,7 +539,8 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
     For a total (``rc.total`` or ``+``) the parts are the figures added; for a difference,
     the whole and the part taken away. Each row is labelled with what the figure counts and
     its source; the derived figure's own row comes last, in another colour. Parts are shown
-    in the derived figure's unit; open ends run to the axis's edge and end in an arrow.
+    in the derived figure's unit; open ends run to the axis's edge and end in an arrow, and
+    on a log axis a low end at 0 or below ends in a break mark at the left edge.
 
     Args:
         total_figure: a figure made by ``rc.total``, ``+``, ``rc.difference`` or ``-``.

@@ -15,7 +15,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -61,6 +61,15 @@ def arrows(ax: Any) -> dict[str, int]:
         if line.get_label().lstrip("_") == plot.OPEN_END_LABEL:
             counts[line.get_marker()] += len(line.get_xdata())
     return counts
+
+
+def zero_ends(ax: Any) -> int:
+    """How many break marks show a real low end at 0 or below, off a log axis."""
+    return sum(len(line.get_xdata()) for line in ax.lines if line.get_label() == plot.ZERO_END_LABEL)
+
+
+def legend_labels(ax: Any) -> list[str]:
+    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def tick_labels(ax: Any) -> list[str]:
@@ -110,9 +119,53 @@ def test_every_quantity_gets_a_heading_and_a_band(mosul: rc.Reconciliation) -> N
         "troops/us/added, Iraq, 2016-10-17",
     ]
     # 600 to 1.1 million spans more than LOG_SPAN: a log axis, where "as many as 100,000"
-    # (0 to 100,000) runs off the left edge.
+    # (0 to 100,000) runs off the left edge. 0 is a real end: a break mark, not an open end.
     assert ax.get_xscale() == "log"
-    assert arrows(ax) == {"<": 1, ">": 1}
+    assert arrows(ax) == {"<": 0, ">": 1}
+    assert zero_ends(ax) == 1
+    (troops,) = [bar for bar in bars(ax, plot.CLAIMS_LABEL) if bar.get_x() + bar.get_width() == 100_000]
+    assert troops.get_x() == pytest.approx(ax.get_xlim()[0])
+    legend = legend_labels(ax)
+    assert legend.count(plot.OPEN_END_LABEL) == 1 and legend.count(plot.ZERO_END_LABEL) == 1
+
+
+def test_a_range_from_0_on_a_linear_axis_is_a_plain_bar_from_0(mosul: rc.Reconciliation) -> None:
+    ax = rendered(plot.ranges(mosul, quantities="troops"))
+    assert ax.get_xscale() == "linear"
+    (troops,) = bars(ax, plot.CLAIMS_LABEL)
+    assert (troops.get_x(), troops.get_x() + troops.get_width()) == pytest.approx((0, 100_000))
+    assert ax.get_xlim()[0] < 0
+    assert arrows(ax) == {"<": 0, ">": 0} and zero_ends(ax) == 0
+    assert plot.ZERO_END_LABEL not in legend_labels(ax) and plot.OPEN_END_LABEL not in legend_labels(ax)
+
+
+def test_on_a_log_axis_an_open_low_end_has_an_arrow_and_a_low_end_at_0_a_break() -> None:
+    figures = [
+        rc.Figure.at_most(10, unit="USD", counts="x"),
+        rc.Figure.between(0, 50_000, unit="USD", counts="x"),
+        rc.Figure.between(-5, 30, unit="USD", counts="x"),
+        rc.Figure.about(20, unit="USD", counts="x"),
+    ]
+    table = rc.to_claims(figures).assign(low=[-math.inf, 0.0, -5.0, 18.0])
+    ax = rendered(plot.ranges(table, log=True))
+    assert arrows(ax) == {"<": 1, ">": 0}
+    assert zero_ends(ax) == 2
+    left = ax.get_xlim()[0]
+    drawn = bars(ax, plot.CLAIMS_LABEL) + bars(ax, plot.SET_ASIDE_LABEL)
+    assert sum(bar.get_x() == pytest.approx(left) for bar in drawn) == 3
+    legend = legend_labels(ax)
+    assert legend.index(plot.OPEN_END_LABEL) < legend.index(plot.ZERO_END_LABEL)
+    # The same claims on a linear axis: every finite end is shown, so no break marks.
+    ax = rendered(plot.ranges(table, log=False))
+    assert arrows(ax) == {"<": 1, ">": 0} and zero_ends(ax) == 0
+
+
+def test_a_total_with_a_part_from_0_on_a_log_axis_has_a_break() -> None:
+    figure = rc.Figure.at_most(100_000, counts="troops") + rc.Figure.about(50, counts="troops")
+    ax = rendered(plot.total(figure, log=True))
+    assert arrows(ax) == {"<": 0, ">": 0}
+    (marks,) = [line for line in ax.lines if line.get_label() == plot.ZERO_END_LABEL]
+    assert list(marks.get_ydata()) == [0], "only the part from 0; the total starts at 45"
 
 
 def test_log_can_be_turned_off(mosul: rc.Reconciliation) -> None:
@@ -230,9 +283,28 @@ def test_every_claim_is_drawn_once_and_every_open_end_has_an_arrow(table: pd.Dat
         assert len(set_aside) == int((~result.claims["kept"]).sum())
         assert len(bars(ax, plot.ESTIMATE_LABEL)) == len(result.estimates)
         assert arrows(ax)[">"] == int(np.isinf(result.claims["high"]).sum())
+        assert arrows(ax)["<"] == int(np.isinf(result.claims["low"]).sum())
+        assert zero_ends(ax) == 0, "a linear axis shows every finite end"
         left, right = ax.get_xlim()
         for bar in kept + set_aside:
             assert left - 1e-9 * abs(left) <= bar.get_x() <= right
+    finally:
+        plt.close("all")
+
+
+@settings(max_examples=max(10, settings().max_examples // 10))
+@given(table=claims_tables(max_quantities=2, max_claims=4))
+def test_on_a_log_axis_every_low_end_at_0_has_a_break_and_only_open_ends_have_arrows(
+    table: pd.DataFrame,
+) -> None:
+    ends = table[["low", "value", "high"]].to_numpy(dtype=float)
+    assume(((ends > 0) & np.isfinite(ends)).any())  # a log axis needs a positive number
+    result = rc.reconcile(table)
+    try:
+        ax = plot.ranges(result, log=True)
+        low, high = result.claims["low"], result.claims["high"]
+        assert zero_ends(ax) == int((low <= 0).sum())
+        assert arrows(ax) == {"<": int(np.isneginf(low).sum()), ">": int(np.isposinf(high).sum())}
     finally:
         plt.close("all")
 

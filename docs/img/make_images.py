@@ -1,7 +1,8 @@
 """Draw the documentation's plots from the Mosul claims: run ``python docs/img/make_images.py``.
 
-Writes ``docs/img/mosul_ranges.png`` (the militants' claims, one set aside, and the consensus)
-and ``docs/img/mosul_troops_total.png`` (foreign troops against their parts). The claims are
+Writes ``docs/img/mosul_ranges.png`` (the militants' claims, one set aside, and the consensus),
+``docs/img/mosul_all_log.png`` (every quantity on a log axis, where a range from 0 ends in a
+break mark) and ``docs/img/mosul_troops_total.png`` (foreign troops against their parts). The claims are
 those of the CNN report of 17 October 2016 on the start of the offensive to retake Mosul.
 """
 
@@ -25,12 +26,16 @@ METADATA = {"Software": None}
 
 
 def main() -> None:
-    """Draw both plots from the claims and write them beside this script."""
+    """Draw the plots from the claims and write them beside this script."""
     result = rc.reconcile(rc.read_claims(CLAIMS))
     figure, ax = plt.subplots(figsize=(8.0, 2.7), layout="constrained")
     plot.ranges(result, quantities="militants", ax=ax)
     ax.set_title("Militants in Mosul, 17 October 2016 (CNN)", loc="left", fontsize=10, pad=24)
     figure.savefig(HERE / "mosul_ranges.png", dpi=120, metadata=METADATA)
+
+    figure, ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")
+    plot.ranges(result, ax=ax)
+    figure.savefig(HERE / "mosul_all_log.png", dpi=120, metadata=METADATA)
 
     iraq = rc.Source(name="CNN")
     us = rc.parse("about 5,000", counts="troops/us", place="Iraq", as_of="2016-10-17", source=iraq)
