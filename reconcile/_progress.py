@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import itertools
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,7 +80,8 @@ def read_csv(
     The text columns of a claims table are read as text, as :func:`reconcile.read_claims`
     reads them, and cells it neutralised against spreadsheet formulas are restored; any
     other column's type is pandas' guess, per chunk, joined by ``concat``. Check first that
-    the file :func:`is_plain_csv`. Errors (a bad encoding, a broken row) are pandas' own:
+    the file :func:`is_plain_csv`. Errors (a bad encoding, a broken row, a row with more
+    cells than the header) are pandas' own exceptions:
     the caller falls back to ``read_claims(path)``, whose messages name the file and say
     what to do.
 
@@ -101,18 +103,26 @@ def read_csv(
         DownloadColumn(),
         TimeRemainingColumn(),
     )
-    with (
-        Progress(*columns, console=console, transient=True) as progress,
-        path.open("rb") as handle,
-        pd.read_csv(handle, dtype=text, encoding=encoding, chunksize=chunk_rows) as chunks,
-    ):
-        task = progress.add_task(path.name, total=size)
-        pieces = []
-        for chunk in chunks:
-            pieces.append(chunk)
-            # The parser reads ahead of the rows it has returned, so this runs slightly early.
-            progress.update(task, completed=handle.tell())
-        progress.update(task, completed=size)
-    if not pieces:  # a header and no rows
-        pieces.append(pd.read_csv(path, dtype=text, encoding=encoding))
+    pieces = []
+    try:
+        with (
+            warnings.catch_warnings(),
+            Progress(*columns, console=console, transient=True) as progress,
+            path.open("rb") as handle,
+        ):
+            # With index_col=False pandas cuts off cells beyond the header's and only warns.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            with pd.read_csv(
+                handle, dtype=text, encoding=encoding, chunksize=chunk_rows, index_col=False
+            ) as chunks:
+                task = progress.add_task(path.name, total=size)
+                for chunk in chunks:
+                    pieces.append(chunk)
+                    # The parser reads ahead of the rows it has returned, so this runs slightly early.
+                    progress.update(task, completed=handle.tell())
+                progress.update(task, completed=size)
+            if not pieces:  # a header and no rows
+                pieces.append(pd.read_csv(path, dtype=text, encoding=encoding, index_col=False))
+    except pd.errors.ParserWarning as exc:
+        raise pd.errors.ParserError(f"a row holds more cells than the header names ({exc})") from exc
     return restore_formulas(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from reconcile.errors import ArgumentError, ClaimsError
+from reconcile.errors import ArgumentError, ClaimsError, ReconcileError
 from reconcile.figure import Figure, Source, _period
 from reconcile.formats import Loaded, from_hxl, read_table, write_table
-from reconcile.phrases import parse_many
+from reconcile.phrases import _PROBLEMS, parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
@@ -88,7 +88,13 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -> list[str]:
-    """One line per failing (row, rule): the row, the rule, and the failing values by column."""
+    """One line per failing (row, rule): the row, the rule, and the failing values by column.
+
+    A failure with a ``message`` (a phrase that cannot be read) is shown by its message.
+    """
+    said = failures["message"].notna().to_numpy() if "message" in failures else np.zeros(len(failures), bool)
+    phrased = failures[said]
+    failures = failures[~said]
     # A rule on the whole row reports every column; show only those the rule names.
     pairs = failures[["check", "column"]].drop_duplicates()
     named = [
@@ -97,7 +103,8 @@ def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -
     ]
     row_rule = failures["schema_context"] == "DataFrameSchema"
     cases = failures.merge(pairs.assign(named=named), on=["check", "column"], how="left")
-    cases = cases[~row_rule.to_numpy() | cases["named"].to_numpy() | failures["index"].isna().to_numpy()]
+    kept = cases["named"].to_numpy(dtype=bool) | failures["index"].isna().to_numpy(dtype=bool)
+    cases = cases[~row_rule.to_numpy(dtype=bool) | kept]
     cases = cases.assign(shown=cases["column"].astype(str) + "=" + cases["failure_case"].map(repr))
     whole_table = cases["index"].isna()
     lines = [
@@ -108,22 +115,43 @@ def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -
             cases.loc[whole_table, "check"], cases.loc[whole_table, "failure_case"], strict=True
         )
     ]
-    per_row = cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
+    per_rule = (
+        cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
+    )
+    per_row = pd.concat(
+        [
+            pd.DataFrame({"index": phrased["index"].to_numpy(), "said": phrased["message"].astype(str)})
+            if len(phrased)
+            else None,
+            per_rule.assign(said=per_rule["check"].astype(str) + " (got " + per_rule["shown"] + ")"),
+        ],
+        ignore_index=True,
+    )
+    per_row = per_row.sort_values("index", kind="stable") if len(phrased) and len(per_rule) else per_row
     # A file read here has rows numbered from 0; row 0 is on the file's line ``first_line``.
-    numbered = origin is not None and pd.api.types.is_integer_dtype(per_row["index"])
+    numbered = origin is not None and pd.api.types.infer_dtype(per_row["index"]) == "integer"
     where = per_row["index"].map(
         lambda row: f"row {row}" + (f" (line {row + first_line})" if numbered else "")
     )
-    lines += (where + ": " + per_row["check"].astype(str) + " (got " + per_row["shown"] + ")").tolist()
+    lines += (where + ": " + per_row["said"]).tolist()
     return lines
 
 
 def validate(
-    model: type[pa.DataFrameModel], frame: pd.DataFrame, origin: str | None = None, first_line: int = 2
+    model: type[pa.DataFrameModel],
+    frame: pd.DataFrame,
+    origin: str | None = None,
+    first_line: int = 2,
+    *,
+    found: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Check ``frame`` against ``model``, collecting every failure into one :class:`ClaimsError`.
 
     ``origin`` names the file the frame was read from; its row 0 is on line ``first_line``.
+    ``found`` holds failures found before the check (phrases that cannot be read, with
+    columns ``index``, ``column``, ``check``, ``failure_case``, ``message`` and ``hint``);
+    they are reported in the same error, row by row among the others, each distinct hint
+    once in the error's hint.
 
     Examples:
         >>> import pandas as pd
@@ -141,24 +169,32 @@ def validate(
           row 1: known unit (got unit='persn')
 
     """
+    checked: pd.DataFrame
     try:
-        return model.validate(frame, lazy=True)
+        checked = model.validate(frame, lazy=True)
+        failures = None
     except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-        lines = _describe(failures, origin, first_line)
-        shown = lines[:_SHOWN_FAILURES]
-        if len(lines) > len(shown):
-            shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
-        where = f" {origin!r}" if origin else " table"
-        raise ClaimsError(
-            f"{len(lines)} problems in the claims{where}",
-            details="  " + "\n  ".join(shown),
-            hint='fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), '
-            "units are pint units "
-            "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016",
-            failures=failures,
-            origin=origin,
-        ) from None
+        checked, failures = frame, exc.failure_cases
+    if found is not None and len(found):
+        failures = found if failures is None else pd.concat([found, failures], ignore_index=True)
+    if failures is None:
+        return checked
+    lines = _describe(failures, origin, first_line)
+    shown = lines[:_SHOWN_FAILURES]
+    if len(lines) > len(shown):
+        shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
+    where = f" {origin!r}" if origin else " table"
+    said = found["hint"].dropna() if found is not None and "hint" in found else ()
+    raise ClaimsError(
+        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{where}",
+        details="  " + "\n  ".join(shown),
+        hint="".join(f"{hint}; " for hint in dict.fromkeys(said))
+        + 'fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), '
+        "units are pint units "
+        "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016",
+        failures=failures,
+        origin=origin,
+    ) from None
 
 
 def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
@@ -175,54 +211,80 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _from_phrases(frame: pd.DataFrame, origin: str | None) -> pd.DataFrame:
+def _known(unit: object) -> bool:
+    try:
+        canonical_unit(str(unit))
+    except ReconcileError:
+        return False
+    return True
+
+
+# What to do about each kind of phrase that cannot be read, longest first.
+_PHRASE_HINTS = sorted({hint for _, hint in _PROBLEMS.values()}, key=len, reverse=True)
+
+
+def _split_hints(errors: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each phrase error (``problem: hint``) as its problem and its hint, so a hint is said once."""
+    message = errors.copy()
+    hint = pd.Series(None, index=errors.index, dtype=object)
+    for said in _PHRASE_HINTS:  # a score of known hints, each a column operation
+        ends = message.str.endswith(": " + said).to_numpy(dtype=bool) & hint.isna().to_numpy()
+        message = message.mask(ends, message.str.slice(0, -len(said) - 2))
+        hint = hint.mask(ends, said)
+    return message, hint
+
+
+def _from_phrases(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill ``low``, ``value`` and ``high`` (and what the phrases say) from a ``phrase`` column.
 
     The row's own ``unit`` is the unit where its phrase names none; the row's ``counts``,
     ``hedge`` and ``quote`` win over the phrase's, which fill them where they are empty.
+    Returns the filled frame and a table of the phrases that cannot be read (see
+    :func:`validate`'s ``found``). A row whose phrase cannot be read, or whose unit is unknown
+    (the schema's ``known unit`` rule reports that), is not read: its figure is a
+    placeholder ``0``, so the schema still checks the rest of the row and nothing is
+    reported twice.
     """
     if frame.empty:
-        return frame.assign(
-            low=pd.Series(dtype=float), value=pd.Series(dtype=float), high=pd.Series(dtype=float)
-        )
+        empty = pd.Series(dtype=float)
+        return frame.assign(low=empty, value=empty, high=empty), pd.DataFrame()
     positions = pd.RangeIndex(len(frame))
     phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)
     units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
     given_units = [None] if units is None else list(pd.unique(units))
     pieces = []
     for unit in given_units:  # one column read per distinct unit
+        if not pd.isna(unit) and not _known(unit):
+            continue  # left to the schema's "known unit" rule, which names every such row
         rows = positions if units is None else positions[(units.isna() if pd.isna(unit) else units == unit)]
         pieces.append(parse_many(phrases.iloc[rows], unit=None if pd.isna(unit) else str(unit)))
-    parsed = pd.concat(pieces).sort_index()
+    parsed = pd.concat(pieces).reindex(positions) if pieces else pd.DataFrame(index=positions)
+    parsed = parsed.reindex(columns=["text", "low", "value", "high", "unit", "counts", "hedge", "error"])
     bad = parsed["error"].notna().to_numpy()
-    if bad.any():
-        failures = pd.DataFrame(
-            {
-                "index": frame.index[bad],
-                "column": "phrase",
-                "check": "a figure phrase",
-                "failure_case": parsed.loc[bad, "text"].to_numpy(),
-                "message": parsed.loc[bad, "error"].to_numpy(),
-            }
-        )
-        where = [
-            f"row {row}" + (f" (line {position + 2})" if origin else "")
-            for row, position in zip(frame.index[bad], np.flatnonzero(bad).tolist(), strict=True)
-        ]
-        lines = [f"{at}: {message}" for at, message in zip(where, failures["message"], strict=True)]
-        raise ClaimsError(
-            f"{len(lines)} phrases in the claims{f' {origin!r}' if origin else ' table'} cannot be read",
-            hint="write each phrase as a number with its hedge, e.g. 'about 5,000' or 'at least 7,000'",
-            details="  " + "\n  ".join(lines[:_SHOWN_FAILURES]),
-            failures=failures,
-            origin=origin,
-        )
-    filled: dict[str, Any] = {column: parsed[column].to_numpy() for column in ("low", "value", "high")}
+    message, hint = _split_hints(parsed.loc[bad, "error"].astype(str))
+    found = pd.DataFrame(
+        {
+            "index": frame.index[bad],
+            "column": "phrase",
+            "check": "a figure phrase",
+            "failure_case": phrases[bad].to_numpy(),
+            "message": message.to_numpy(),
+            "hint": hint.to_numpy(),
+            "schema_context": "phrase",
+        }
+    )
+    unread = parsed["low"].isna().to_numpy()  # a bad phrase, or a row of an unknown unit
+    filled: dict[str, Any] = {
+        column: np.where(unread, 0.0, parsed[column].to_numpy(dtype=float))
+        for column in ("low", "value", "high")
+    }
+    parsed["text"] = parsed["text"].where(~unread, phrases)
+    parsed["unit"] = parsed["unit"].where(~unread, "person")
     said_by_phrase = {"unit": "unit", "counts": "counts", "hedge": "hedge", "quote": "text"}
     for column, from_phrase in said_by_phrase.items():
         said = pd.Series(parsed[from_phrase].to_numpy(dtype=object), index=frame.index, dtype="str")
         filled[column] = frame[column].fillna(said) if column in frame else said
-    return frame.assign(**filled)
+    return frame.assign(**filled), found
 
 
 def read_claims(
@@ -262,9 +324,10 @@ def read_claims(
         A new, validated claims DataFrame.
 
     Raises:
-        ClaimsError: the file cannot be read (not found, not a table, wrong encoding,
-            several sheets and none named, an unknown HXL hashtag), or rows break the
-            contract.
+        ClaimsError: the file cannot be read (not found, not a table, binary, wrong
+            encoding, a row with more cells than the header, several sheets and none named,
+            an unknown HXL hashtag), or rows break the contract (phrases that cannot be read
+            are listed in the same error as the other bad rows).
         ArgumentError: the arguments do not fit together.
 
     Examples:
@@ -287,9 +350,10 @@ def read_claims(
     """
     loaded, origin = _load(claims, format, sheet, encoding)
     frame = _blank_to_missing(loaded.frame)
+    found = None
     if "phrase" in frame and not {"low", "value", "high"} & set(frame.columns):
-        frame = _from_phrases(frame, origin)
-    checked = _normalise(validate(Claims, frame, origin, loaded.first_line))
+        frame, found = _from_phrases(frame)
+    checked = _normalise(validate(Claims, frame, origin, loaded.first_line, found=found))
     # HXL rows were numbered for the errors; the claims themselves are numbered afresh.
     return checked.reset_index(drop=True) if loaded.hxl else checked
 

@@ -79,7 +79,9 @@ _POLICY_HELP = "How to reach each quantity's estimate: " + "; ".join(
 )
 _CSV_COLUMNS_HELP = (
     "CSV: one row per quantity: the key columns, low, value, high, unit, n_claims, n_kept, "
-    "status, then conflict_ids and conflicts (each conflict's message, joined by ' | ')."
+    "status, then conflict_ids and conflicts (each conflict's message, joined by ' | '). "
+    "Totals derived through --relations follow as rows with status 'derived' and n_claims 0, "
+    "with the columns low_90, high_90, claim_ids and relations, which only they fill."
 )
 
 app = typer.Typer(
@@ -128,13 +130,56 @@ def _error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _key_option(found: re.Match[str]) -> str:
+    return "--key " + ",".join(name.strip(" '\"") for name in found[1].split(","))
+
+
+# The library's hints name its Python arguments; the command's user has options instead.
+_OPTION_HINTS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"pass sheet= one of "), "pass --sheet NAME, one of "),
+    (re.compile(r"pass sheet= only for "), "pass --sheet only for "),
+    (re.compile(r"encoding='([^']+)' or '([^']+)'"), r"--encoding \1 or --encoding \2"),
+    (re.compile(r"encoding='([^']+)'"), r"--encoding \1"),
+    (
+        re.compile(r"pass e\.g\. 'utf-8', 'cp1252' or 'latin-1'"),
+        "pass e.g. --encoding utf-8, cp1252 or latin-1",
+    ),
+    (
+        re.compile(r", or pass format= \('hxl' for HXL in \.csv or \.xlsx\)"),
+        " (a .csv or .xlsx file with a row of HXL hashtags is read as HXL)",
+    ),
+    (re.compile(r"weights=\{'source name': weight, \.\.\.\}"), "--weight 'NAME=W' for each source"),
+    (re.compile(r"weights=\{'([^']+)': ([0-9.]+), \.\.\.\}"), r"--weight '\1=\2'"),
+    (re.compile(r"key=\(([^)]*)\)"), _key_option),
+    (re.compile(r"implied_parts=False"), "--no-parts"),
+    (re.compile(r"relations=\[('[^']*')\]"), r"--relations FILE, one relation a line such as \1"),
+    (re.compile(r"leave out unit= "), "leave out --unit "),
+    (re.compile(r"unit='([^']+)'"), r"--unit '\1'"),
+)
+
+
+def _as_options(hint: str) -> str:
+    """The hint with the library's keyword arguments (``sheet=``, ``encoding='cp1252'``) as options.
+
+    Examples:
+        >>> _as_options("pass sheet= one of ['claims', 'notes']")
+        "pass --sheet NAME, one of ['claims', 'notes']"
+        >>> _as_options("name a quantity by columns of the table, e.g. key=('counts', 'place', 'as_of')")
+        'name a quantity by columns of the table, e.g. --key counts,place,as_of'
+
+    """
+    for pattern, option in _OPTION_HINTS:
+        hint = pattern.sub(option, hint)
+    return hint
+
+
 def _fail(problem: str, *, hint: str, details: Sequence[str] = ()) -> NoReturn:
-    """Print ``error: problem``, one indented line per detail, and the hint; exit 2."""
+    """Print ``error: problem``, one indented line per detail, and the hint (as options); exit 2."""
     console = _error_console()
     console.print(Text.assemble(("error: ", "bold red"), problem))
     for line in details:
         console.print(Text("  " + line))
-    console.print(Text.assemble(("hint: ", "bold"), hint))
+    console.print(Text.assemble(("hint: ", "bold"), _as_options(hint)))
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -148,12 +193,6 @@ def _every_problem(error: rc.ReconcileError) -> list[str]:
     numbered = next(filter(None, map(_ROW_AND_LINE.match, shown)), None)
     first_line = int(numbered[2]) - int(numbered[1]) if numbered else 2
     origin = getattr(error, "origin", None) if numbered else None
-    if "message" in failures:  # phrases that could not be read: one message per row
-        if len(shown) >= len(failures):
-            return shown
-        rows = failures["index"]
-        lines = " (line " + (rows + first_line).astype(str) + ")" if origin is not None else ""
-        return ("row " + rows.astype(str) + lines + ": " + failures["message"].astype(str)).tolist()
     if not shown[-1].startswith("... and "):
         return shown
     return _describe(failures, origin, first_line)
@@ -353,6 +392,12 @@ def _as_csv(result: rc.Reconciliation) -> str:
         .reset_index()
     )
     estimates = result.estimates.merge(per_quantity, on=key, how="left")
+    totals = getattr(result, "totals", None)
+    if isinstance(totals, pd.DataFrame) and not totals.empty:
+        # Quantities no claim gives: after the estimates, with the columns only they fill.
+        derived = totals.assign(status="derived", n_claims=0, n_kept=0)
+        extra = [column for column in derived.columns if column not in estimates.columns]
+        estimates = pd.concat([estimates, derived], ignore_index=True)[[*estimates.columns, *extra]]
     buffer = io.StringIO()
     neutralise_formulas(estimates).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
@@ -601,7 +646,8 @@ def check(
     claims: Annotated[
         Path,
         typer.Argument(
-            help="The claims file (.csv, .json or .parquet, and the formats rc.read_claims reads).",
+            help="The claims file: .csv, .json (a list of records), .xlsx (see --sheet) or .parquet; "
+            "a .csv or .xlsx file with a row of HXL hashtags is read as HXL.",
             metavar="CLAIMS",
             show_default=False,
         ),

@@ -103,17 +103,24 @@ class Reconciliation:
         )
 
     def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> list[Path]:
-        """Write the estimates, conflicts and claims: one workbook with a sheet each, or a file each.
+        """Write the estimates, conflicts, claims and totals: one workbook with a sheet each, or a file each.
 
-        A ``.xlsx`` path is one Excel workbook with the sheets ``estimates``, ``conflicts``
-        and ``claims``. With ``format`` set to ``csv``, ``json``, ``parquet`` or ``hxl``,
-        ``path`` is a folder (made if missing) that gets ``estimates.<ext>``,
-        ``conflicts.<ext>`` and ``claims.<ext>``. Files are written whole or not at all, and
-        spreadsheet formulas in text cells are neutralised as :func:`reconcile.write_claims`
-        does; read the claims back with ``rc.read_claims(path, sheet="claims")``.
+        A ``.xlsx`` path is one Excel workbook with the sheets ``estimates``, ``conflicts``,
+        ``claims`` and ``totals``. With ``format`` set to ``csv``, ``json``, ``parquet`` or
+        ``hxl``, ``path`` is a folder (made if missing, and not named like a file, such as
+        ``results.csv``) that gets ``estimates.<ext>``, ``conflicts.<ext>``, ``claims.<ext>``
+        and ``totals.<ext>``. ``totals`` (the quantities derived through relations) is
+        written even when it has no rows, so the same files always appear. Files are written
+        whole or not at all, and spreadsheet formulas in text cells are neutralised as
+        :func:`reconcile.write_claims` does; read the claims back with
+        ``rc.read_claims(path, sheet="claims")``.
 
         Returns:
             The paths written.
+
+        Raises:
+            ArgumentError: ``path`` is neither a ``.xlsx`` workbook nor a folder with
+                ``format``, a folder would be named like a file, or it cannot be written.
 
         Examples:
             >>> import tempfile
@@ -121,16 +128,25 @@ class Reconciliation:
             >>> result = rc.reconcile(rc.to_claims([rc.Figure.exact(5, source="IOM")]))
             >>> folder = tempfile.mkdtemp()
             >>> [path.name for path in result.write(folder, format="csv")]
-            ['estimates.csv', 'conflicts.csv', 'claims.csv']
+            ['estimates.csv', 'conflicts.csv', 'claims.csv', 'totals.csv']
             >>> [path.name for path in result.write(f"{folder}/result.xlsx")]
             ['result.xlsx']
             >>> rc.read_claims(f"{folder}/result.xlsx", sheet="claims")["kept"].tolist()
             [True]
+            >>> result.write(f"{folder}/result.csv")
+            Traceback (most recent call last):
+            ...
+            reconcile.errors.ArgumentError: cannot tell what to write at '.../result.csv': ...
 
         """
         from reconcile.formats import write_tables
 
-        tables = {"estimates": self.estimates, "conflicts": self.conflicts, "claims": self.claims}
+        tables = {
+            "estimates": self.estimates,
+            "conflicts": self.conflicts,
+            "claims": self.claims,
+            "totals": self.totals,
+        }
         return write_tables(tables, path, format)
 
     def __repr__(self) -> str:

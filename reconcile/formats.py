@@ -39,6 +39,7 @@ import json
 import os
 import re
 import secrets
+import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -66,6 +67,8 @@ __all__ = [
 FORMATS = ("csv", "json", "xlsx", "parquet", "hxl")
 Format = Literal["csv", "json", "xlsx", "parquet", "hxl"]
 _BY_EXTENSION: dict[str, Format] = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}
+# Names a folder of tables is refused, so that no folder looks like a file.
+_FILE_EXTENSIONS = {*_BY_EXTENSION, ".xls", ".tsv", ".txt", ".hxl", ".zip"}
 
 # A text cell a spreadsheet may run as a formula, possibly behind quotes we added before.
 _FORMULA = r"^'*[=+\-@\t\r]"
@@ -346,14 +349,17 @@ def _hxl_problem(origin: str | None, problem: str, hint: str, **facts: Any) -> C
 
 
 def _known_hashtags() -> str:
+    """The hashtags a claims file may use, each once, in the order they are documented."""
     return ", ".join(
-        [
-            *HXL_COLUMNS.values(),
-            *PLACE_HASHTAGS,
-            *(f"{tag}[+attributes][+min|+max]" for tag in FIGURE_HASHTAGS),
-            f"{_GENERIC_FIGURE}[+min|+max]",
-            "#meta+<column>",
-        ]
+        dict.fromkeys(
+            [
+                *HXL_COLUMNS.values(),
+                *PLACE_HASHTAGS,
+                *(f"{tag}[+attributes][+min|+max]" for tag in FIGURE_HASHTAGS),
+                f"{_GENERIC_FIGURE}[+min|+max]",
+                "#meta+<column>",
+            ]
+        )
     )
 
 
@@ -761,12 +767,49 @@ def _plain_table(
 ) -> pd.DataFrame:
     """A CSV file or a sheet with a header row; text columns read as text."""
     if book is None:
-        return pd.read_csv(path, dtype=text, encoding=encoding)
+        try:
+            with warnings.catch_warnings():
+                # With index_col=False pandas cuts off cells beyond the header's, and only warns.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(path, dtype=text, encoding=encoding, index_col=False)
+        except (pd.errors.ParserWarning, pd.errors.ParserError) as exc:
+            if isinstance(exc, pd.errors.ParserError) and "fields in line" not in str(exc):
+                raise
+            raise _extra_cells(path, encoding, exc) from None
     frame = _read_sheet(book, sheet, dtype=text)
     # A date typed into a cell comes back as a timestamp at midnight: keep the date.
     dated = [column for column in text if column in frame.columns]
     frame[dated] = frame[dated].replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     return frame
+
+
+def _extra_cells(path: Path, encoding: str, exc: Exception) -> ClaimsError:
+    """The error for a CSV file whose rows hold more cells than its header names, by line."""
+    # Only on the way to an error: find the rows the fast reader refused or would have cut.
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        width = len(next(reader, []))
+        lines = [(reader.line_num, len(row)) for row in reader if len(row) > width]
+    if not lines:  # the csv module reads the rows differently: say what pandas said
+        return _unreadable(
+            path,
+            f"cannot read {str(path)!r} as a table: {exc}",
+            "save the file as UTF-8 with one claim per row and a header row",
+        )
+    shown = [f"line {line}: {cells} cells" for line, cells in lines[:100]]
+    if len(lines) > len(shown):
+        shown.append(f"... and {len(lines) - len(shown)} more")
+    many = len(lines) != 1
+    return ClaimsError(
+        f"{len(lines)} row{'s' if many else ''} of {str(path)!r} hold{'' if many else 's'} more cells "
+        f"than the {width} columns its header names",
+        hint="remove the extra cells, put quotes around a cell that holds a comma, "
+        "or name every column in the header row",
+        details="  " + "\n  ".join(shown),
+        failures=None,
+        origin=str(path),
+        lines=[line for line, _ in lines],
+    )
 
 
 def _hxl_table(
@@ -788,8 +831,47 @@ def _hxl_table(
     return from_hxl(restore_formulas(raw.astype(object)), origin=str(path))
 
 
+#: The first bytes of files that are not text tables, and what they are.
+_SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one)",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.xls or .doc)",
+    b"PAR1": "a Parquet file",
+    b"\x1f\x8b": "a gzip archive",
+}
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that starts with ``head`` is, when it is plainly not text; else None."""
+    for signature, kind in _SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if b"\x00" in head and not head.startswith(_UTF16_MARKS):
+        return "a binary file"
+    return None
+
+
 def _bad_encoding(path: Path, encoding: str) -> ClaimsError:
     data = path.read_bytes()
+    kind = _binary_kind(data[:1024])
+    if kind is not None:
+        return _unreadable(
+            path,
+            f"{str(path)!r} looks like {kind}, not a text table",
+            "pass the claims file itself: CSV text, or a .xlsx, .json or .parquet file named for what it is",
+        )
+    if data.startswith(_UTF16_MARKS) and encoding.lower().replace("_", "-") not in ("utf-16", "utf16"):
+        return ClaimsError(
+            f"{str(path)!r} is UTF-16 text, not {encoding}",
+            hint="save the file as UTF-8, or pass encoding='utf-16'",
+            failures=None,
+            origin=str(path),
+            line=1,
+        )
     try:
         data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -882,11 +964,20 @@ def write_tables(
         kind = "xlsx"
     elif format is None:
         raise ArgumentError(
-            f"cannot tell the format of the folder {str(target)!r}",
-            hint="name a .xlsx workbook, or pass format= one of " + ", ".join(map(repr, FORMATS)),
+            f"cannot tell what to write at {str(target)!r}: the tables go to one .xlsx workbook, "
+            "or to a folder of files in the format given by format=",
+            hint="pass a .xlsx path, or a folder and format= one of "
+            + ", ".join(map(repr, FORMATS))
+            + " (e.g. write('results', format='csv'))",
         )
     else:
         kind = format_of(target, format, reading=False)
+    if kind != "xlsx" and target.suffix.lower() in _FILE_EXTENSIONS and not target.is_dir():
+        raise ArgumentError(
+            f"format={kind!r} writes a folder of files, and {str(target)!r} is named like a file",
+            hint=f"name a folder without an extension (e.g. {str(target.with_suffix(''))!r}), or pass a "
+            ".xlsx path for one workbook",
+        )
     try:
         if kind == "xlsx":
             with _replacing([target]) as (workbook,), pd.ExcelWriter(workbook, engine="openpyxl") as book:

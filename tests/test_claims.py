@@ -54,7 +54,7 @@ def test_a_phrase_column_is_read_into_ranges(tmp_path: Path) -> None:
 def test_unreadable_phrases_are_listed_in_one_error(tmp_path: Path) -> None:
     path = tmp_path / "phrases.csv"
     path.write_text(PHRASES_CSV.replace('"at least 7,000"', "many").replace(",,IOM", ",person,IOM"))
-    with pytest.raises(rc.ClaimsError, match="2 phrases") as caught:
+    with pytest.raises(rc.ClaimsError, match="2 problems") as caught:
         rc.read_claims(path)
     message = str(caught.value)
     assert "row 1 (line 3): 'many'" in message
@@ -192,3 +192,63 @@ def test_figures_round_trip_through_a_csv_file(original: list[rc.Figure]) -> Non
     rc.to_claims(original).to_csv(buffer, index=False)
     buffer.seek(0)
     assert rc.from_claims(pd.read_csv(buffer, dtype={"claim_id": "str"})) == original
+
+
+UNKNOWN_UNITS_CSV = """claim_id,counts,place,as_of,phrase,unit,source
+a,households,Mosul,2016-10,"about 6,000",personn,IOM
+b,households,Mosul,2016-10,"about 6,000",househlds,IOM
+c,households,Mosul,2016-10,"about 6,000",household,IOM
+"""
+
+
+def test_unknown_units_of_phrase_rows_are_all_listed_with_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    path.write_text(UNKNOWN_UNITS_CSV)
+    with pytest.raises(rc.ClaimsError, match=r"^2 problems in the claims") as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert "row 0 (line 2): known unit (got unit='personn')" in message
+    assert "row 1 (line 3): known unit (got unit='househlds')" in message
+    assert "row 2" not in message
+
+
+def test_bad_phrases_and_bad_cells_are_reported_together_once(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    path.write_text(
+        "claim_id,counts,place,as_of,phrase,unit,source\n"
+        "a,x,Mosul,2016,blah blah,person,IOM\n"
+        'b,x,Mosul,2016-13-45,"about 6,000",person,IOM\n'
+        "c,x,Mosul,2016-13-45,lots,person,IOM\n"
+    )
+    with pytest.raises(rc.ClaimsError, match=r"^4 problems in the claims") as caught:
+        rc.read_claims(path)
+    rows = [line.strip() for line in str(caught.value).splitlines()[1:]]
+    assert [row.split(":")[0] for row in rows] == [
+        "row 0 (line 2)",
+        "row 1 (line 3)",
+        "row 2 (line 4)",
+        "row 2 (line 4)",
+    ]
+    assert "'blah' does not start a figure phrase" in rows[0]
+    assert rows[1].endswith("date or period (got as_of='2016-13-45')")
+    assert {"phrase", "as_of"} <= set(caught.value.failures["column"])
+
+
+def test_one_problem_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    path.write_text(PHRASES_CSV.replace('"at least 7,000"', "many"))
+    with pytest.raises(rc.ClaimsError, match=r"^1 problem in the claims '.*': write a number"):
+        rc.read_claims(path)
+
+
+def test_each_phrase_hint_is_given_once_not_per_row(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.csv"
+    rows = [f"p{i},x,Mosul,2016,lots {i},person,IOM" for i in range(3)] + ["q,x,Mosul,2016,about,person,IOM"]
+    path.write_text("claim_id,counts,place,as_of,phrase,unit,source\n" + "\n".join(rows) + "\n")
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(path)
+    message = str(caught.value)
+    assert message.count("phrases in other languages are not read") == 1
+    assert message.count("write a number after the hedge") == 1
+    assert "  row 2 (line 4): 'lots' does not start a figure phrase (in 'lots 2')\n" in message
+    assert caught.value.failures["hint"].nunique() == 2

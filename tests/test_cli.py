@@ -596,3 +596,102 @@ def test_exit_code_and_json_report_follow_the_reconciliation(table: pd.DataFrame
     assert len(report["claims"]) == len(table)
     highs = [math.inf if row["high"] == "inf" else row["high"] for row in report["estimates"]]
     assert highs == result.estimates["high"].tolist()
+
+
+def test_a_large_csv_with_extra_cells_is_refused_naming_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "claims.csv"
+    lines = MOSUL.read_text().splitlines()
+    lines[1] += ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(pd.errors.ParserError, match="more cells than the header"):
+        _progress.read_csv(path, _terminal()[0], chunk_rows=2)
+    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    with pytest.raises(rc.ClaimsError, match=r"1 row of .* holds more cells") as caught:
+        cli._read_claims(path, _terminal()[0], sheet=None, encoding="utf-8-sig")
+    assert vars(caught.value)["lines"] == [2]
+
+
+@pytest.mark.usefixtures("with_relations")
+def test_the_csv_report_holds_the_derived_totals(tmp_path: Path) -> None:
+    relations = tmp_path / "relations.txt"
+    relations.write_text("troops/us/all = troops/us + troops/us/added\n")
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--relations", str(relations), "-f", "csv"])
+    assert run.exit_code == 1, run.stderr
+    report = pd.read_csv(io.StringIO(run.stdout))
+    derived = report[report["status"] == "derived"]
+    assert derived["counts"].tolist() == ["troops/us/all"]
+    assert derived[["low", "value", "high"]].to_numpy().tolist() == [[5100.0, 5600.0, 6100.0]]
+    assert derived["n_claims"].tolist() == [0]
+    assert derived["claim_ids"].tolist() == ["troops-us, troops-us-added"]
+    assert report.columns[-4:].tolist() == ["low_90", "high_90", "claim_ids", "relations"]
+    assert report.loc[report["status"] != "derived", "claim_ids"].isna().all()
+    plain = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "csv"])
+    assert "derived" not in plain.stdout and "claim_ids" not in plain.stdout
+
+
+@pytest.mark.parametrize(
+    ("library", "command"),
+    [
+        ("pass sheet= one of ['a', 'b']", "pass --sheet NAME, one of ['a', 'b']"),
+        (
+            "save the file as UTF-8, or pass its encoding, e.g. encoding='cp1252' or 'latin-1'",
+            "save the file as UTF-8, or pass its encoding, e.g. --encoding cp1252 or --encoding latin-1",
+        ),
+        (
+            "save the file as UTF-8, or pass encoding='utf-16'",
+            "save the file as UTF-8, or pass --encoding utf-16",
+        ),
+        (
+            "name the file .csv, .json, .xlsx or .parquet, or pass format= ('hxl' for HXL in .csv or .xlsx)",
+            "name the file .csv, .json, .xlsx or .parquet (a .csv or .xlsx file with a row of HXL hashtags "
+            "is read as HXL)",
+        ),
+        (
+            "pass weights={'source name': weight, ...} or give the table a weight column",
+            "pass --weight 'NAME=W' for each source or give the table a weight column",
+        ),
+        ("pass weights={'U.S. officials': 2, ...}", "pass --weight 'U.S. officials=2'"),
+        ("e.g. key=('counts', 'place', 'as_of')", "e.g. --key counts,place,as_of"),
+        ("pass implied_parts=False to leave out", "pass --no-parts to leave out"),
+        (
+            "name the unit, e.g. unit='person' or unit='km**2'",
+            "name the unit, e.g. --unit 'person' or --unit 'km**2'",
+        ),
+        (
+            "write a number after the hedge, e.g. 'about 5,000'",
+            "write a number after the hedge, e.g. 'about 5,000'",
+        ),
+    ],
+)
+def test_library_hints_are_shown_as_command_options(library: str, command: str) -> None:
+    assert cli._as_options(library) == command
+
+
+def test_errors_from_the_library_name_options_not_arguments(tmp_path: Path) -> None:
+    book = tmp_path / "claims.xlsx"
+    rc.formats.write_tables({"claims": pd.read_csv(MOSUL), "notes": pd.DataFrame({"n": [1]})}, book)
+    run = runner.invoke(cli.app, ["check", str(book)])
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[-1] == "hint: pass --sheet NAME, one of ['claims', 'notes']"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(MOSUL.read_text().replace("Mosul", "Mosûl").encode("cp1252"))
+    run = runner.invoke(cli.app, ["check", str(latin)])
+    assert "--encoding cp1252" in run.stderr and "encoding=" not in run.stderr
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "--policy", "priority"])
+    assert run.exit_code == 2
+    assert "--weight 'NAME=W'" in run.stderr and "weights=" not in run.stderr
+
+
+def test_each_distinct_parse_hint_is_shown_once() -> None:
+    run = runner.invoke(cli.app, ["parse", "lots", "many", "heaps", "about"])
+    assert run.exit_code == 2
+    hint = run.stderr.splitlines()[-1]
+    assert hint.count("write a number ('5,000'") == 1
+    assert hint.count("write a number after the hedge") == 1
+
+
+def test_the_help_names_every_claims_format() -> None:
+    run = runner.invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"})
+    assert ".xlsx" in run.stdout and "HXL" in run.stdout

@@ -407,7 +407,7 @@ def test_a_result_goes_to_one_workbook_with_a_sheet_per_table(tmp_path: Path) ->
     result = rc.reconcile(MOSUL)
     assert result.write(tmp_path / "result.xlsx") == [tmp_path / "result.xlsx"]
     book = openpyxl.load_workbook(tmp_path / "result.xlsx")
-    assert book.sheetnames == ["estimates", "conflicts", "claims"]
+    assert book.sheetnames == ["estimates", "conflicts", "claims", "totals"]
     back = rc.read_claims(tmp_path / "result.xlsx", sheet="claims")
     assert back["kept"].tolist() == result.claims["kept"].tolist()
     estimates = pd.read_excel(tmp_path / "result.xlsx", sheet_name="estimates")
@@ -418,7 +418,7 @@ def test_a_result_goes_to_one_workbook_with_a_sheet_per_table(tmp_path: Path) ->
 def test_a_result_goes_to_a_folder_with_a_file_per_table(tmp_path: Path, format: str) -> None:
     result = rc.reconcile(MOSUL)
     written = result.write(tmp_path / "out", format=format)
-    assert [path.stem for path in written] == ["estimates", "conflicts", "claims"]
+    assert [path.stem for path in written] == ["estimates", "conflicts", "claims", "totals"]
     assert all(path.exists() for path in written)
     claims_back = rc.read_claims(written[2])
     assert claims_back["claim_id"].tolist() == ["us", "backers"]
@@ -426,8 +426,49 @@ def test_a_result_goes_to_a_folder_with_a_file_per_table(tmp_path: Path, format:
 
 
 def test_a_result_needs_a_format_for_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(rc.ArgumentError, match="cannot tell the format of the folder"):
-        rc.reconcile(MOSUL).write(tmp_path / "out")
+    with pytest.raises(rc.ArgumentError, match=r"one .xlsx workbook, or to a folder") as caught:
+        rc.reconcile(MOSUL).write(tmp_path / "res.csv")
+    assert "format='csv'" in caught.value.hint
+    assert not (tmp_path / "res.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["res_hxl.csv", "out.json", "result.parquet"])
+def test_a_result_folder_is_not_named_like_a_file(tmp_path: Path, name: str) -> None:
+    with pytest.raises(rc.ArgumentError, match="named like a file") as caught:
+        rc.reconcile(MOSUL).write(tmp_path / name, format="hxl")
+    assert "without an extension" in caught.value.hint
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "parquet", "hxl", "xlsx"])
+def test_derived_totals_are_written_with_the_result(tmp_path: Path, format: str) -> None:
+    relation = rc.Relation.parse("militants/all = militants + militants/others")
+    others = rc.Figure.between(100, 200, counts="militants/others", place="Mosul", as_of="2016-10-17")
+    table = pd.concat([MOSUL.iloc[:1], rc.to_claims([others], ids=["o"])], ignore_index=True)
+    result = rc.reconcile(table, relations=[relation])
+    assert len(result.totals) == 1
+    target = tmp_path / ("result.xlsx" if format == "xlsx" else "out")
+    written = result.write(target, format=format)
+    if format == "xlsx":
+        totals = pd.read_excel(written[0], sheet_name="totals")
+    elif format == "csv":
+        totals = pd.read_csv(written[3])
+    elif format == "json":
+        totals = pd.read_json(written[3], orient="records")
+    elif format == "parquet":
+        totals = pd.read_parquet(written[3])
+    else:
+        totals = formats.from_hxl(pd.read_csv(written[3], header=1, dtype=str)).astype(
+            {"low": float, "high": float}
+        )
+    assert totals["low"].tolist() == [4600.0]
+    assert totals["high"].tolist() == [5700.0]
+
+
+def test_empty_totals_are_written_too_so_the_files_are_the_same(tmp_path: Path) -> None:
+    written = rc.reconcile(MOSUL).write(tmp_path / "out", format="csv")
+    totals = pd.read_csv(written[3])
+    assert totals.empty and {"counts", "low", "value", "high", "unit"} <= set(totals.columns)
 
 
 def test_numbers_in_spreadsheets_stay_numbers(tmp_path: Path) -> None:
@@ -438,3 +479,51 @@ def test_numbers_in_spreadsheets_stay_numbers(tmp_path: Path) -> None:
     highs = [row[0].value for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7)]
     assert highs == [5500, "inf"]
     assert np.isinf(rc.read_claims(tmp_path / "claims.xlsx")["high"].iloc[1])
+
+
+def test_a_row_with_more_cells_than_the_header_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("claim_id,counts,low,value,high,source\na,x,1,2,3,S,extra\nb,x,1,2,3,S\n")
+    with pytest.raises(rc.ClaimsError, match=r"1 row of .* holds more cells than the 6 columns") as caught:
+        rc.read_claims(path)
+    assert "line 2: 7 cells" in str(caught.value)
+    assert vars(caught.value)["lines"] == [2]
+
+
+def test_extra_cells_on_later_rows_are_all_listed(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("claim_id,counts\na,x\nb,x,1\nc,x\nd,x,1,2\n")
+    with pytest.raises(rc.ClaimsError, match="2 rows of") as caught:
+        rc.read_claims(path)
+    assert vars(caught.value)["lines"] == [3, 5]
+
+
+def test_the_hashtags_in_the_unknown_hashtag_hint_are_each_named_once() -> None:
+    with pytest.raises(rc.ClaimsError) as caught:
+        formats.from_hxl(pd.DataFrame([["1"]], columns=["#org+name"]))
+    hashtags = caught.value.hint.split("use one of ")[1].split("; ")[0].split(", ")
+    assert hashtags.count("#loc") == 1
+    assert len(hashtags) == len(set(hashtags))
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00", r"looks like a zip archive \(an .xlsx workbook is one\)"),
+        (b"abc\x00\xff\x00def", "looks like a binary file"),
+    ],
+)
+def test_a_binary_file_named_csv_is_called_binary(tmp_path: Path, head: bytes, said: str) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(head + bytes(range(256)))
+    with pytest.raises(rc.ClaimsError, match=said + ", not a text table"):
+        rc.read_claims(path)
+
+
+def test_utf16_text_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes("claim_id,counts\na,x\n".encode("utf-16"))
+    with pytest.raises(rc.ClaimsError, match="is UTF-16 text") as caught:
+        rc.read_claims(path)
+    assert "encoding='utf-16'" in caught.value.hint
