@@ -12,7 +12,8 @@ bounds only shrink to what the rows, links and other bounds allow, rounded outwa
 - :func:`lp_refine` takes the components with cycles or shared terms and finds their exact
   ranges with HiGHS (:func:`scipy.optimize.linprog`): one elastic feasibility solve for all
   of them, then one solve of a block-diagonal LP holding one copy of each component per
-  bound sought.
+  bound sought. HiGHS's word that a component has no solution is final; a component it
+  cannot settle keeps propagation's bounds and is reported as unsettled.
 """
 
 from __future__ import annotations
@@ -394,46 +395,88 @@ def _bound(values: Floats) -> npt.NDArray[np.object_]:
 
 def lp_refine(
     system: System, low: Floats, high: Floats, parts: Components, wanted: Bools
-) -> tuple[Floats, Floats, Bools]:
+) -> tuple[Floats, Floats, Bools, Bools]:
     """Exact bounds for the variables of components with cycles, by HiGHS.
 
     ``low``/``high`` are propagation's bounds. Returns refined bounds and, per component,
-    whether it is infeasible. ``wanted`` marks the variables whose bounds are reported
+    whether it is infeasible and whether HiGHS could not settle it (numerical trouble: it
+    keeps propagation's sound bounds, and is reported as feasible only when no solve said
+    otherwise). ``wanted`` marks the variables whose bounds are reported
     (others, such as auxiliary products, are not optimised).
 
     One block-diagonal LP holds a copy of each component per finite bound sought (and one
     copy of a component with none, to check it has a solution). When it has no solution,
     one elastic LP (a slack on every row) finds the components that have none, and the
     block LP runs again without them; so does it first when some component is too large
-    to copy.
+    to copy. When the block LP still has no solution, HiGHS decides each remaining
+    component on its own: an infeasible answer is always trusted.
     """
     low, high = low.copy(), high.copy()
     infeasible = np.zeros(parts.count, dtype=bool)
+    unsettled = np.zeros(parts.count, dtype=bool)
     infeasible[parts.of_var[low > high]] = True
     cyclic = ~parts.is_tree & ~infeasible
     keep = cyclic[parts.of_var]
     if not keep.any():
-        return low, high, infeasible
+        return low, high, infeasible, unsettled
     lp = _LP(system, keep, low, high)
     component = parts.of_var[lp.variables]
     size = np.bincount(component, minlength=parts.count)
     large = cyclic & (size > MAX_LP_COMPONENT)
+
+    def confirmed(suspects: Bools) -> Bools:
+        """The suspects HiGHS finds infeasible on their own (the others may be unsettled)."""
+        status = _component_status(system, low, high, parts, suspects)
+        unsettled[(status != -1) & (status != 0) & (status != 2)] = True
+        return np.asarray(status == 2, dtype=bool)
+
     if large.any():
-        infeasible |= _elastic(lp, component, parts.count) & cyclic
+        infeasible |= confirmed(_elastic(lp, component, parts.count) & cyclic)
     solvable = cyclic & ~infeasible & ~large
     done = _stacked(lp, component, size, solvable, wanted[lp.variables])
-    if done is not None and done[0] == 2 and not large.any():
-        infeasible |= _elastic(lp, component, parts.count) & cyclic
-        done = _stacked(lp, component, size, solvable & ~infeasible, wanted[lp.variables])
-    if done is None or done[0] != 0:  # numerical trouble: keep propagation's sound bounds
-        return low, high, infeasible
+    if done is not None and done[0] == 2:
+        if not large.any():
+            infeasible |= confirmed(_elastic(lp, component, parts.count) & cyclic)
+            done = _stacked(lp, component, size, solvable & ~infeasible, wanted[lp.variables])
+        if done is not None and done[0] == 2:
+            # The elastic LP's slack can be within tolerance of zero while HiGHS still finds
+            # no solution (a small gap between large numbers): ask it of each component.
+            infeasible |= confirmed(solvable & ~infeasible & ~unsettled)
+            done = _stacked(lp, component, size, solvable & ~infeasible & ~unsettled, wanted[lp.variables])
+    if done is None:
+        return low, high, infeasible, unsettled
+    if done[0] != 0:  # numerical trouble: keep propagation's sound bounds, and say so
+        unsettled |= solvable & ~infeasible
+        return low, high, infeasible, unsettled
     _, best, directions, signs = done
     margin = _LP_TOLERANCE * (1.0 + np.abs(best)) * 10
     original = lp.variables[directions]
     lower = signs > 0
     low[original[lower]] = np.maximum(low[original[lower]], best[lower] - margin[lower])
     high[original[~lower]] = np.minimum(high[original[~lower]], best[~lower] + margin[~lower])
-    return low, high, infeasible
+    return low, high, infeasible, unsettled
+
+
+def _component_status(system: System, low: Floats, high: Floats, parts: Components, which: Bools) -> Ints:
+    """HiGHS's status for each component in ``which`` alone (0 solved, 2 infeasible); -1 elsewhere.
+
+    One feasibility LP per component: used only when the block LP has no solution and the
+    elastic LP could not tell which component lacks one.
+    """
+    status = np.full(parts.count, -1, dtype=np.intp)
+    for c in np.flatnonzero(which).tolist():
+        lp = _LP(system, parts.of_var == c, low, high)
+        done = linprog(
+            np.zeros(lp.n),
+            A_ub=_matrix(lp.ub, lp.n),
+            b_ub=lp.ub[3] if len(lp.ub[3]) else None,
+            A_eq=_matrix(lp.eq, lp.n),
+            b_eq=lp.eq[3] if len(lp.eq[3]) else None,
+            bounds=np.column_stack([_bound(lp.low), _bound(lp.high)]),
+            method="highs",
+        )
+        status[c] = done.status
+    return status
 
 
 def _elastic(lp: _LP, component: Ints, n_components: int) -> Bools:
@@ -477,13 +520,17 @@ def _elastic(lp: _LP, component: Ints, n_components: int) -> Bools:
     if done.status != 0:
         return np.zeros(n_components, dtype=bool)
     owners = np.r_[ub_owner, eq_owner, eq_owner]
-    slack_by = np.bincount(component[owners], weights=done.x[lp.n :], minlength=n_components)
-    finite = np.where(np.isfinite(lp.low), np.abs(lp.low), 0.0) + np.where(
-        np.isfinite(lp.high), np.abs(lp.high), 0.0
+    # A row's slack counts against the row's own scale: the sizes of its terms at their
+    # bounds and of its right side (not the largest bound of its component).
+    size = np.maximum(
+        np.where(np.isfinite(lp.low), np.abs(lp.low), 0.0),
+        np.where(np.isfinite(lp.high), np.abs(lp.high), 0.0),
     )
-    scale = np.zeros(n_components)
-    np.maximum.at(scale, component, finite)
-    return np.asarray(slack_by > _LP_TOLERANCE * 10 * (1.0 + scale), dtype=bool)
+    ub_scale = np.abs(ub_rhs) + np.bincount(ub_row, weights=np.abs(ub_coef) * size[ub_col], minlength=n_ub)
+    eq_scale = np.abs(eq_rhs) + np.bincount(eq_row, weights=np.abs(eq_coef) * size[eq_col], minlength=n_eq)
+    row_scale = np.r_[ub_scale, eq_scale, eq_scale]
+    beyond = done.x[lp.n :] > _LP_TOLERANCE * (1.0 + row_scale)
+    return np.asarray(np.bincount(component[owners], weights=beyond, minlength=n_components) > 0, dtype=bool)
 
 
 def _stacked(

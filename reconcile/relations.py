@@ -25,6 +25,7 @@ import difflib
 import functools
 import math
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -535,38 +536,112 @@ def _instances(
 
     A relation holds in a group where one of its quantities is present: claimed there, or
     derived there by another relation that holds (so totals of totals are derived too),
-    within the relation's scope. Rounds of whole-table merges reach the fixed point.
+    within the relation's scope. Scoped relations are joined to the groups of their scope
+    once; rounds of whole-table merges then reach the fixed point.
+
+    Raises:
+        RelationError: a relation whose scope matches no group, or that holds in no group
+            (none of its quantities is claimed or derived anywhere in its scope).
+
     """
     present = claimed[["group", "counts"]].drop_duplicates()
     pairs = terms[["relation", "counts"]].drop_duplicates()
+    allowed = _scope_groups(relations, groups)
+    scoped = pairs["relation"].isin([r for r, relation in enumerate(relations) if relation.scope])
+    free_pairs, scoped_pairs = pairs[~scoped], allowed.merge(pairs[scoped], on="relation")
     instances = pd.DataFrame({"relation": pd.Series(dtype=np.intp), "group": pd.Series(dtype=np.intp)})
     for _ in range(len(relations) + 1):  # each round adds a level of derived totals
-        found = pairs.merge(present, on="counts")[["relation", "group"]].drop_duplicates()
-        found = _in_scope(found, relations, groups)
+        found = pd.concat(
+            [
+                free_pairs.merge(present, on="counts")[["relation", "group"]],
+                scoped_pairs.merge(present, on=["group", "counts"])[["relation", "group"]],
+            ],
+            ignore_index=True,
+        ).drop_duplicates()
         if len(found) == len(instances):
             break
         instances = found
         reached = instances.merge(pairs, on="relation")[["group", "counts"]]
         present = pd.concat([present, reached], ignore_index=True).drop_duplicates()
+    idle = np.setdiff1d(np.arange(len(relations)), instances["relation"].to_numpy(dtype=np.intp))
+    if len(idle):
+        relation = relations[int(idle[0])]
+        where = " within its scope" if relation.scope else ""
+        raise RelationError(
+            f"the relation {relation.text!r} holds nowhere: none of its quantities "
+            f"({', '.join(relation.quantities)}) is claimed{where}, "
+            "or derived from claims by another relation",
+            hint="a relation holds in the groups (place, date) where a claim gives one of its quantities; "
+            "check the names against the claims' counts paths, or leave the relation out",
+            details=_caret(relation.text, 0),
+            text=relation.text,
+            position=0,
+        )
     instances = instances.sort_values(["relation", "group"]).reset_index(drop=True)
     return instances.assign(row=np.arange(len(instances)))
 
 
-def _in_scope(instances: pd.DataFrame, relations: list[Relation], groups: pd.DataFrame) -> pd.DataFrame:
-    """The instances whose group lies in their relation's scope."""
-    keep = np.ones(len(instances), dtype=bool)
-    for r in [r for r, relation in enumerate(relations) if relation.scope]:  # scoped relations only
-        rows = (instances["relation"] == r).to_numpy()
-        for column, wanted in relations[r].scope:
-            if column not in groups.columns:
-                raise ArgumentError(
-                    f"the relation {relations[r].text!r} is scoped by {column!r}, which is not a key "
-                    f"column other than counts ({', '.join(map(str, groups.columns)) or 'none'})",
-                    hint="scope a relation by the key's place or date columns",
-                )
-            values = groups[column].to_numpy(dtype=object)[instances["group"].to_numpy()]
-            keep &= ~rows | (values == wanted)
-    return instances[keep].reset_index(drop=True)
+def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFrame:
+    """(relation, group) for each scoped relation and each group inside its scope: one join.
+
+    Raises:
+        ArgumentError: a scope column that is not a key column.
+        RelationError: a scope that matches no group (the nearest values are the hint).
+
+    """
+    scopes = pd.DataFrame.from_records(
+        [(r, column, value) for r, relation in enumerate(relations) for column, value in relation.scope],
+        columns=["relation", "column", "value"],
+    )
+    if scopes.empty:
+        return pd.DataFrame({"relation": pd.Series(dtype=np.intp), "group": pd.Series(dtype=np.intp)})
+    unknown = scopes[~scopes["column"].isin(groups.columns)]
+    if len(unknown):
+        relation = relations[int(unknown["relation"].iloc[0])]
+        raise ArgumentError(
+            f"the relation {relation.text!r} is scoped by {unknown['column'].iloc[0]!r}, which is not a key "
+            f"column other than counts ({', '.join(map(str, groups.columns)) or 'none'})",
+            hint="scope a relation by the key's place or date columns",
+        )
+    columns = scopes["column"].unique().tolist()
+    long = (
+        groups[columns]
+        .astype(object)
+        .assign(group=np.arange(len(groups)))
+        .melt(id_vars="group", var_name="column", value_name="value")
+    )
+    matched = scopes.merge(long, on=["column", "value"])
+    needed = scopes.groupby("relation").size()
+    hits = matched.groupby(["relation", "group"]).size().rename("hits").reset_index()
+    allowed = hits[hits["hits"].to_numpy() == needed.reindex(hits["relation"]).to_numpy()]
+    empty = np.setdiff1d(needed.index.to_numpy(), allowed["relation"].to_numpy())
+    if len(empty):
+        relation = relations[int(empty[0])]
+        shown = ", ".join(f"{column}={value!r}" for column, value in relation.scope)
+        known = {
+            column: groups[column].dropna().astype(str).unique().tolist() for column, _ in relation.scope
+        }
+        near = [
+            f"{column}={', '.join(map(repr, _nearest(value, known[column])))}"
+            for column, value in relation.scope
+            if value not in known[column]
+        ]
+        raise RelationError(
+            f"the relation {relation.text!r} is scoped to {shown}, which matches no group of the claims",
+            hint=("the nearest values are " + "; ".join(near) + ". " if near else "")
+            + "a scope names values exactly as the claims' key columns spell them, in one group",
+            details=_caret(relation.text, 0),
+            text=relation.text,
+            position=0,
+        )
+    return pd.DataFrame(allowed[["relation", "group"]]).reset_index(drop=True)
+
+
+def _nearest(value: str, known: list[str]) -> list[str]:
+    """Up to three of the known values nearest ``value``, ignoring case; the first few if none is."""
+    folded = {name.casefold(): name for name in known}
+    near = difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.3)
+    return [folded[name] for name in near] or sorted(known)[:3]
 
 
 def _build(
@@ -882,7 +957,22 @@ def _solve(built: _Built) -> tuple[np.ndarray, np.ndarray, np.ndarray, prop.Comp
     """Final bounds of every variable, and which components are infeasible."""
     parts = prop.components(built.system)
     low, high = prop.propagate(built.system, built.low, built.high, settle=parts.is_tree[parts.of_var])
-    low, high, infeasible = prop.lp_refine(built.system, low, high, parts, built.wanted)
+    low, high, infeasible, unsettled = prop.lp_refine(built.system, low, high, parts, built.wanted)
+    if unsettled.any():
+        texts = _joined(
+            parts.of_row,
+            np.array(built.relation_texts, dtype=object)[built.row_relation],
+            np.flatnonzero(unsettled),
+            "; ",
+        )
+        warnings.warn(
+            f"HiGHS could not settle {int(unsettled.sum())} group(s) of relations with cycles "
+            f"(first: {texts.iloc[0] if len(texts) else '?'}); their tightened ranges are what "
+            "propagation alone allows (sound, maybe wider than exact), and a contradiction among "
+            "them may go unreported",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     return low, high, infeasible, parts
 
 
@@ -937,7 +1027,7 @@ def apply_relations(
     lineage_claims, lineage_relations = _lineage(built, parts, kept, claim_estimate)
     totals = _totals(built, new_estimates, key, low, high, parts, lineage_claims, lineage_relations)
     conflicts = _relation_conflicts(
-        built, kept, claim_estimate, estimates, key, parts, infeasible, result.conflicts
+        built, kept, claim_estimate, estimates, key, parts, infeasible, result.conflicts, result.policy
     )
     if len(conflicts):
         conflicts = validate(Conflicts, pd.concat([result.conflicts, conflicts], ignore_index=True))
@@ -1048,14 +1138,15 @@ def _derived_values(built: _Built, estimates: pd.DataFrame) -> tuple[np.ndarray,
     if len(lead) and len(members):
         sums = defining_row[row[members]]
         scale = coef[lead][sums]
-        p_low, p_high = probable_sum(
-            est_low[var[members]],
-            value[var[members]],
-            est_high[var[members]],
-            -coef[members] / scale,
-            sums,
-            len(lead),
-        )
+        with np.errstate(over="ignore"):  # ranges past 1e154 square to inf: an open 90% interval
+            p_low, p_high = probable_sum(
+                est_low[var[members]],
+                value[var[members]],
+                est_high[var[members]],
+                -coef[members] / scale,
+                sums,
+                len(lead),
+            )
         shift = built.row_constant[row[lead]] / coef[lead]
         low_90[var[lead]] = p_low + shift
         high_90[var[lead]] = p_high + shift
@@ -1122,8 +1213,16 @@ def _relation_conflicts(
     parts: prop.Components,
     infeasible: np.ndarray,
     existing: pd.DataFrame,
+    policy: str,
 ) -> pd.DataFrame:
-    """One conflict per infeasible component, naming an irreducible set of claims."""
+    """One conflict per infeasible component, naming an irreducible set of claims.
+
+    Irreducible in the policy's terms: under ``consensus`` and ``conservative`` a quantity's
+    range is the meet of its claims, so each claim is a member; under ``envelope`` (the hull)
+    and ``priority`` (the top claim) each end of a quantity's range is a member, named by the
+    claim that sets it. Without any one member, the rest admit values that satisfy the
+    relations.
+    """
     bad = np.flatnonzero(infeasible)
     if not len(bad):
         return existing.iloc[:0]
@@ -1132,34 +1231,47 @@ def _relation_conflicts(
     # The claims that set each estimate's ends: the one whose low is nearest the estimate's
     # low, and the one whose high is nearest its high (the first of ties).
     order = np.arange(len(kept))
+    with np.errstate(invalid="ignore"):  # an open end beside an open end is 0 apart, set below
+        off_low = np.abs(claim_low - est_low[claim_estimate])
+        off_high = np.abs(claim_high - est_high[claim_estimate])
+    same_low = claim_low == est_low[claim_estimate]  # equal infinities too
+    same_high = claim_high == est_high[claim_estimate]
     frame = pd.DataFrame(
         {
             "estimate": claim_estimate,
             "order": order,
-            "off_low": np.abs(claim_low - est_low[claim_estimate]),
-            "off_high": np.abs(
-                np.where(
-                    np.isinf(claim_high) & np.isinf(est_high[claim_estimate]),
-                    0.0,
-                    claim_high - est_high[claim_estimate],
-                )
-            ),
+            "off_low": np.where(same_low, 0.0, off_low),
+            "off_high": np.where(same_high, 0.0, off_high),
         }
     )
     frame = frame.fillna({"off_low": 0.0, "off_high": 0.0})
-    setters = np.unique(
-        np.r_[
-            frame.sort_values(["estimate", "off_low", "order"])
-            .drop_duplicates("estimate")["order"]
-            .to_numpy(),
-            frame.sort_values(["estimate", "off_high", "order"])
-            .drop_duplicates("estimate")["order"]
-            .to_numpy(),
-        ]
+
+    def nearest(off: str) -> np.ndarray:
+        """Per estimate, the first claim of the smallest ``off``."""
+        return frame.sort_values(["estimate", off, "order"]).drop_duplicates("estimate")["order"].to_numpy()
+
+    low_setter, high_setter = nearest("off_low"), nearest("off_high")
+    if policy == "priority":  # the estimate is one claim's range: the claim nearest both ends
+        frame = frame.assign(off=frame["off_low"] + frame["off_high"])
+        low_setter = high_setter = nearest("off")
+    low_setter = low_setter[np.isin(parts.of_var[claim_estimate[low_setter]], bad)]
+    high_setter = high_setter[np.isin(parts.of_var[claim_estimate[high_setter]], bad)]
+    if policy in ("envelope", "priority"):
+        # A quantity's range is its estimate's (the hull of its claims, or the top claim's), not
+        # the meet of its claims: each end of the range is a member, named by the claim that
+        # sets it, and dropping it opens that end.
+        member_claim = np.r_[low_setter, high_setter]
+        member_estimate = claim_estimate[member_claim]
+        member_low = np.r_[est_low[claim_estimate[low_setter]], np.full(len(high_setter), -np.inf)]
+        member_high = np.r_[np.full(len(low_setter), np.inf), est_high[claim_estimate[high_setter]]]
+    else:  # the estimate is the meet of its claims: each claim that sets an end is a member
+        member_claim = np.unique(np.r_[low_setter, high_setter])
+        member_estimate = claim_estimate[member_claim]
+        member_low, member_high = claim_low[member_claim], claim_high[member_claim]
+    chosen = _irreducible(
+        built, parts, bad, np.arange(len(member_estimate)), member_estimate, member_low, member_high
     )
-    setter_component = parts.of_var[claim_estimate[setters]]
-    setters = setters[np.isin(setter_component, bad)]
-    members_of = _irreducible(built, parts, bad, setters, claim_estimate, claim_low, claim_high)
+    members_of = np.unique(member_claim[chosen])
     member_component = parts.of_var[claim_estimate[members_of]]
     empty = np.setdiff1d(bad, member_component)
     if len(empty):
@@ -1187,11 +1299,17 @@ def _relation_conflicts(
     )
     claims_said = _joined(member_component, said, bad, "; ")
     texts = _joined(parts.of_row, np.array(built.relation_texts, dtype=object)[built.row_relation], bad, "; ")
-    message = (
-        claims_said.reindex(member_component).to_numpy(dtype=object)
-        + "; no values in these ranges satisfy "
+    negative = _negative_counts(built, parts, bad)
+    reason = np.where(
+        negative.reindex(member_component).notna().to_numpy(),
+        "; by "
         + texts.reindex(member_component).to_numpy(dtype=object)
+        + ", "
+        + negative.reindex(member_component).fillna("").to_numpy(dtype=object)
+        + "; a count is never below 0",
+        "; no values in these ranges satisfy " + texts.reindex(member_component).to_numpy(dtype=object),
     )
+    message = claims_said.reindex(member_component).to_numpy(dtype=object) + reason
     rows = kept.iloc[members_of][["claim_id", *key]].reset_index(drop=True)
     return pd.concat(
         [
@@ -1201,6 +1319,35 @@ def _relation_conflicts(
         ],
         axis=1,
     )[["conflict_id", "kind", "claim_id", *key, "message"]]
+
+
+def _negative_counts(built: _Built, parts: prop.Components, bad: np.ndarray) -> pd.Series:
+    """Per infeasible component whose only failure is a derived count below 0: what it would be.
+
+    Such a component is satisfiable once its derived counts may be negative (a decrease
+    written as an increment, ``added = after - before`` with ``after < before``); the
+    message then names the derived count and its range, rather than the relation alone.
+    """
+    n_est, n_base = built.n_estimates, built.n_estimates + len(built.derived_counts)
+    derived = np.arange(n_est, n_base)
+    counting = derived[built.low[n_est:n_base] == 0.0]  # a derived count starts at 0
+    in_bad = np.isin(parts.of_var, bad)
+    if not len(counting) or not in_bad[counting].any():
+        return pd.Series(dtype=object)
+    low = built.low.copy()
+    low[counting] = -np.inf
+    low, high = prop.propagate(built.system, low, built.high.copy(), settle=parts.is_tree[parts.of_var])
+    empty = np.bincount(parts.of_var, weights=low > high, minlength=parts.count) > 0
+    below = counting[in_bad[counting] & (high[counting] < 0) & ~empty[parts.of_var[counting]]]
+    if not len(below):
+        return pd.Series(dtype=object)
+    shown_low = np.array(format_numbers(low[below], "down"), dtype=object)
+    shown_high = np.array(format_numbers(high[below], "up"), dtype=object)
+    shown = np.where(shown_low == shown_high, shown_high, shown_low + " to " + shown_high)
+    said = (
+        built.derived_counts[below - n_est].astype(str) + " would be negative (" + shown.astype(str) + ")"
+    ).astype(object)
+    return _joined(parts.of_var[below], said, bad, " and ")
 
 
 def _subsystem(built: _Built, parts: prop.Components, wanted: np.ndarray) -> tuple[prop.System, np.ndarray]:
