@@ -23,9 +23,9 @@ import reconcile as rc
 #: A warning from numpy or pandas reaching the user is a bug: every warning fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
 
-#: Each example reconciles a table (tens to hundreds of milliseconds): a twentieth of the
-#: profile's count (15 under ``ci``, 250 under ``thorough``), at least 10.
-EXAMPLES = max(10, settings().max_examples // 20)
+#: Each example reconciles a table (tens to hundreds of milliseconds): a fifth of the
+#: profile's count (60 under ``ci``, 1,000 under ``thorough``), at least 10.
+EXAMPLES = max(10, settings().max_examples // 5)
 #: The explain phase re-runs failing examples for minutes; the failure itself is enough.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 TOLERANCE = 2e-6  # HiGHS bounds are widened by 1e-6 of their size (its tolerance is ~1e-7)
