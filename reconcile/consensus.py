@@ -20,7 +20,7 @@ import pandas as pd
 from reconcile._text import format_numbers
 from reconcile.claims import read_claims, validate
 from reconcile.errors import ArgumentError, ConflictError
-from reconcile.schemas import Conflicts, Estimates, ReconciledClaims
+from reconcile.schemas import Conflicts, ReconciledClaims
 from reconcile.units import conversion_bounds, dimension, display_unit
 
 if TYPE_CHECKING:
@@ -595,7 +595,7 @@ def _reconcile(
         conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
     )
     return Reconciliation(
-        estimates=validate(Estimates, estimates),
+        estimates=estimates,  # checked once, with its tightened columns, by apply_relations
         conflicts=validate(Conflicts, conflicts),
         claims=validate(ReconciledClaims, result_claims),
         policy=policy,

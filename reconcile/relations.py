@@ -1006,7 +1006,9 @@ def apply_relations(
     if not given and (implied is None or implied.empty):
         return replace(
             result,
-            estimates=estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"]),
+            estimates=validate(
+                Estimates, estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
+            ),
             totals=_empty_totals(key),
         )
     _check_names(estimates, given)
