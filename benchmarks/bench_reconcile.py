@@ -9,18 +9,15 @@ ratio, and the peak memory that Python's allocator saw during ``rc.reconcile``.
 from __future__ import annotations
 
 import sys
-import time
 import tracemalloc
-from collections.abc import Callable
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from _timing import best_of  # benchmarks/ is on the path of a script run from it
 
 import reconcile as rc
 
 KEY = ["counts", "place", "as_of"]
-T = TypeVar("T")
 
 
 def make_claims(n_claims: int, n_quantities: int, seed: int = 2016) -> pd.DataFrame:
@@ -48,16 +45,6 @@ def make_claims(n_claims: int, n_quantities: int, seed: int = 2016) -> pd.DataFr
             "source": pd.Series(random.integers(0, 50, n_claims)).astype("str").radd("source-"),
         }
     )
-
-
-def best_of(times: int, run: Callable[[], T]) -> tuple[float, T]:
-    """The fastest of ``times`` runs, in seconds, and the last result."""
-    seconds = []
-    for _ in range(times):
-        start = time.perf_counter()
-        result = run()
-        seconds.append(time.perf_counter() - start)
-    return min(seconds), result
 
 
 def main(n_claims: int = 1_000_000, n_quantities: int = 100_000) -> None:

@@ -18,19 +18,17 @@ time of 2,000 places that each have their own scoped relation, beside one unscop
 from __future__ import annotations
 
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from _timing import best_of  # benchmarks/ is on the path of a script run from it
 from scipy import sparse
 from scipy.optimize import linprog
 
 import reconcile as rc
 
-T = TypeVar("T")
 FAMILIES = 40  # distinct names of families; each place uses two of them
 
 
@@ -95,16 +93,6 @@ def scoped_case(n_places: int) -> tuple[pd.DataFrame, list[rc.Relation]]:
     )
     relations = [rc.Relation.parse("a = b + c", scope={"place": f"p{k}"}) for k in range(n_places)]
     return claims, relations
-
-
-def best_of(times: int, run: Callable[[], T]) -> tuple[float, T]:
-    """The fastest of ``times`` runs, in seconds, and the last result."""
-    seconds = []
-    for _ in range(times):
-        start = time.perf_counter()
-        result = run()
-        seconds.append(time.perf_counter() - start)
-    return min(seconds), result
 
 
 def bare_lp(claims: pd.DataFrame, relations: list[str]) -> Callable[[], object]:

@@ -373,17 +373,7 @@ def feasible(system: System, low: Floats, high: Floats, *, tree: bool) -> bool:
         return False
     if tree:
         return True
-    lp = _LP(system, np.ones(system.n, dtype=bool), low, high)
-    done = linprog(
-        np.zeros(lp.n),
-        A_ub=_matrix(lp.ub, lp.n),
-        b_ub=lp.ub[3] if len(lp.ub[3]) else None,
-        A_eq=_matrix(lp.eq, lp.n),
-        b_eq=lp.eq[3] if len(lp.eq[3]) else None,
-        bounds=np.column_stack([_bound(lp.low), _bound(lp.high)]),
-        method="highs",
-    )
-    return bool(done.status != 2)
+    return _feasibility_status(_LP(system, np.ones(system.n, dtype=bool), low, high)) != 2
 
 
 def _bound(values: Floats) -> npt.NDArray[np.object_]:
@@ -465,17 +455,7 @@ def _component_status(system: System, low: Floats, high: Floats, parts: Componen
     """
     status = np.full(parts.count, -1, dtype=np.intp)
     for c in np.flatnonzero(which).tolist():
-        lp = _LP(system, parts.of_var == c, low, high)
-        done = linprog(
-            np.zeros(lp.n),
-            A_ub=_matrix(lp.ub, lp.n),
-            b_ub=lp.ub[3] if len(lp.ub[3]) else None,
-            A_eq=_matrix(lp.eq, lp.n),
-            b_eq=lp.eq[3] if len(lp.eq[3]) else None,
-            bounds=np.column_stack([_bound(lp.low), _bound(lp.high)]),
-            method="highs",
-        )
-        status[c] = done.status
+        status[c] = _feasibility_status(_LP(system, parts.of_var == c, low, high))
     return status
 
 
@@ -618,3 +598,17 @@ def _stacked(
     )
     best = done.x[goal] if done.status == 0 else np.zeros(len(goal))
     return int(done.status), best, directions, signs
+
+
+def _feasibility_status(lp: _LP) -> int:
+    """HiGHS's status for the LP with no objective: 0 when some values satisfy it, 2 when none do."""
+    done = linprog(
+        np.zeros(lp.n),
+        A_ub=_matrix(lp.ub, lp.n),
+        b_ub=lp.ub[3] if len(lp.ub[3]) else None,
+        A_eq=_matrix(lp.eq, lp.n),
+        b_eq=lp.eq[3] if len(lp.eq[3]) else None,
+        bounds=np.column_stack([_bound(lp.low), _bound(lp.high)]),
+        method="highs",
+    )
+    return int(done.status)
