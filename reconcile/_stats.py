@@ -359,8 +359,8 @@ def _term_moments(
     with np.errstate(over="ignore", invalid="ignore"):
         mean[lognormal] = np.exp(log_median + log_variance / 2)
         variance[lognormal] = np.expm1(log_variance) * np.exp(2 * log_median + log_variance)
-    mean[normal] = (low[normal] + high[normal]) / 2
-    variance[normal] = ((high[normal] - low[normal]) / (2 * z)) ** 2
+        mean[normal] = (low[normal] + high[normal]) / 2
+        variance[normal] = ((high[normal] - low[normal]) / (2 * z)) ** 2  # inf past 1e154: said below
     return mean, variance
 
 

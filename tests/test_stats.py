@@ -593,3 +593,14 @@ def test_no_relations_adjust_nothing() -> None:
     assert result.values[0] == 1.0
     assert math.isnan(result.values[1])
     assert (result.dof, result.chi2) == (0, 0.0)
+
+
+@pytest.mark.filterwarnings("error")
+def test_ranges_too_wide_for_moments_fall_back_to_the_sound_interval_quietly() -> None:
+    # Normal terms past 1e154 square to inf; lognormal ones past e**709 overflow exp.
+    low = np.array([-1e200, 1e200, 1e-300])
+    high = np.array([3e200, 3e200, 1e300])
+    one = np.ones(3)
+    for rows in ([0, 1], [2]):
+        p_low, p_high = probable_sum(low[rows], low[rows], high[rows], one[rows], np.zeros(len(rows), int), 1)
+        assert p_low[0] == pytest.approx(low[rows].sum()) and p_high[0] == pytest.approx(high[rows].sum())
