@@ -53,7 +53,8 @@ from reconcile import _progress
 from reconcile._text import format_numbers
 from reconcile.claims import _describe
 from reconcile.consensus import DEFAULT_KEY
-from reconcile.formats import neutralise_formulas
+from reconcile.display import quantity_labels
+from reconcile.formats import json_records, neutralise_formulas
 
 __all__ = ["EXIT_CONFLICTS", "EXIT_CONSISTENT", "EXIT_INTERNAL", "EXIT_INVALID", "app", "main"]
 
@@ -339,25 +340,6 @@ def _fail_on_relation(error: rc.ReconcileError, relations: Sequence[_RelationLin
 # -- reports -----------------------------------------------------------------------------------
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON objects: missing values are null, open ends the strings "inf" and "-inf".
-
-    ``"inf"`` is how :func:`reconcile.read_claims` reads an open end from JSON.
-    """
-    names = [str(column) for column in frame.columns]
-    columns = []
-    for column in frame.columns:  # a loop over columns, each converted whole
-        values = frame[column]
-        cells = np.array(values.astype(object).to_numpy(), dtype=object)
-        if pd.api.types.is_float_dtype(values):
-            numbers = values.to_numpy(dtype=float)
-            cells = np.where(np.isposinf(numbers), "inf", np.where(np.isneginf(numbers), "-inf", cells))
-        cells[pd.isna(values).to_numpy()] = None
-        columns.append(cells.tolist())
-    # Building the records is the serialisation itself, one object per row, as json.dumps needs.
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
 def _json_default(value: object) -> object:
     if isinstance(value, np.generic):
         return value.item()
@@ -379,7 +361,7 @@ def _as_json(result: rc.Reconciliation) -> str:
         "key": list(result.key),
         "consistent": result.conflicts.empty,
     }
-    report.update({name: _json_records(table) for name, table in _tables(result).items()})
+    report.update({name: json_records(table) for name, table in _tables(result).items()})
     return json.dumps(report, ensure_ascii=False, allow_nan=False, default=_json_default) + "\n"
 
 
@@ -414,8 +396,8 @@ def _texts(values: pd.Series) -> list[str]:
 
 def _quantities(frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
     """Each row's quantity, its key values joined by commas (missing values left out)."""
-    parts = [np.array(_texts(frame[column]), dtype=object) for column in key]
-    return [", ".join(value for value in row if value) for row in zip(*parts, strict=True)]
+    labels: list[str] = quantity_labels(frame, key).tolist()
+    return labels
 
 
 def _table(title: str, hidden: int, noun: str) -> Table:
@@ -881,7 +863,7 @@ def parse_phrases(
         )
     if output_format == "json":
         records = pd.DataFrame([_phrase_record(p, f) for p, f in zip(phrases, figures, strict=True)])
-        _emit(json.dumps(_json_records(records), ensure_ascii=False, allow_nan=False) + "\n")
+        _emit(json.dumps(json_records(records), ensure_ascii=False, allow_nan=False) + "\n")
         return
     table = Table(box=box.SIMPLE, header_style="bold")
     for column in ("phrase", "low", "value", "high", "unit", "counts", "hedge"):

@@ -57,6 +57,7 @@ __all__ = [
     "HXL_COLUMNS",
     "PLACE_HASHTAGS",
     "from_hxl",
+    "json_records",
     "neutralise_formulas",
     "restore_formulas",
     "to_hxl",
@@ -905,12 +906,25 @@ def _replacing(targets: list[Path]) -> Iterator[list[Path]]:
                 source.unlink()
 
 
-def _json_records(frame: pd.DataFrame) -> str:
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready objects: missing cells None, open ends the text ``inf``/``-inf``.
+
+    ``"inf"`` is how :func:`reconcile.read_claims` reads an open end from JSON; the
+    command's JSON report and :func:`reconcile.write_claims` both write records this way.
+
+    Examples:
+        >>> import pandas as pd
+        >>> json_records(pd.DataFrame({"low": [7000.0], "high": [float("inf")], "via": [None]}))
+        [{'low': 7000.0, 'high': 'inf', 'via': None}]
+
+    """
     cells = _open_ends_as_text(frame).astype(object)
-    cells = cells.where(frame.notna().to_numpy(), None)
-    return json.dumps(
-        cells.to_dict(orient="records"), ensure_ascii=False, allow_nan=False, indent=1, default=str
-    )
+    cells.columns = [str(column) for column in cells.columns]
+    return cast("list[dict[str, Any]]", cells.where(frame.notna().to_numpy(), None).to_dict(orient="records"))
+
+
+def _json_records(frame: pd.DataFrame) -> str:
+    return json.dumps(json_records(frame), ensure_ascii=False, allow_nan=False, indent=1, default=str)
 
 
 def _write_one(frame: pd.DataFrame, path: Path, kind: Format, container: str, sheet: str) -> None:
