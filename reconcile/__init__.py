@@ -12,7 +12,10 @@ Examples:
 
 """
 
-from reconcile import errors, formats, phrases, schemas, strategies, units
+import importlib
+from typing import Any
+
+from reconcile import errors, formats, phrases, schemas, units
 from reconcile.claims import from_claims, read_claims, to_claims, write_claims
 from reconcile.comparison import Comparison, agrees, compare
 from reconcile.consensus import POLICIES, Reconciliation, reconcile
@@ -35,6 +38,17 @@ from reconcile.phrases import Lexicon, parse, parse_many
 from reconcile.relations import Adjustment, Relation, adjust
 
 __version__ = "0.1.0"
+
+# Submodules that need a package `import reconcile` should not pay for: hypothesis for the
+# strategies. They load on first use, as `rc.strategies` or `import reconcile.strategies`.
+_ON_FIRST_USE = ("strategies",)
+
+
+def __getattr__(name: str) -> Any:
+    """Load :mod:`reconcile.strategies` (and its hypothesis import) on first use."""
+    if name in _ON_FIRST_USE:
+        return importlib.import_module(f"reconcile.{name}")
+    raise AttributeError(f"module 'reconcile' has no attribute {name!r}")
 
 __all__ = [
     "POLICIES",

@@ -19,13 +19,14 @@ bounds only shrink to what the rows, links and other bounds allow, rounded outwa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.optimize import linprog
-from scipy.sparse import csgraph
+
+# scipy is imported where a solve or a graph needs it, so `import reconcile` stays light.
+if TYPE_CHECKING:
+    from scipy import sparse
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
@@ -241,6 +242,9 @@ class Components:
 
 def components(system: System) -> Components:
     """Label the components; a component is a tree when its graph has no cycle."""
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
     n, m, k = system.n, system.n_rows, system.n_links
     nodes = n + m + k
     sources = np.concatenate([system.term_var, system.link_y, system.link_x])
@@ -360,6 +364,8 @@ class _LP:
 
 
 def _matrix(part: tuple[Ints, Ints, Floats, Floats, Ints], n: int) -> sparse.csr_matrix | None:
+    from scipy import sparse
+
     row, col, coef, rhs, _ = part
     if len(rhs) == 0:
         return None
@@ -461,6 +467,9 @@ def _component_status(system: System, low: Floats, high: Floats, parts: Componen
 
 def _elastic(lp: _LP, component: Ints, n_components: int) -> Bools:
     """Per component, whether it has no solution: one LP with a slack on every row."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
     ub_row, ub_col, ub_coef, ub_rhs, ub_owner = lp.ub
     eq_row, eq_col, eq_coef, eq_rhs, eq_owner = lp.eq
     n_ub, n_eq = len(ub_rhs), len(eq_rhs)
@@ -521,6 +530,9 @@ def _stacked(
     Returns the solver's status, the optimum of each bound sought, the (local) variable of
     each, and its sign (+1 a lower bound, -1 an upper bound); None when nothing is sought.
     """
+    from scipy import sparse
+    from scipy.optimize import linprog
+
     in_lp = solvable[component]
     target = np.flatnonzero(in_lp & wanted)
     finite_low, finite_high = np.isfinite(lp.low[target]), np.isfinite(lp.high[target])
@@ -602,6 +614,8 @@ def _stacked(
 
 def _feasibility_status(lp: _LP) -> int:
     """HiGHS's status for the LP with no objective: 0 when some values satisfy it, 2 when none do."""
+    from scipy.optimize import linprog
+
     done = linprog(
         np.zeros(lp.n),
         A_ub=_matrix(lp.ub, lp.n),

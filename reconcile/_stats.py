@@ -25,9 +25,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse, stats
-from scipy.sparse import csgraph
-from scipy.sparse import linalg as sparse_linalg
 
 from reconcile.errors import ArgumentError, RangeError
 
@@ -118,6 +115,8 @@ def _check_ranges(low: Floats, high: Floats) -> None:
 
 def _two_sided_z(level: float) -> float:
     """The ``z`` for which ``[-z, z]`` holds ``level`` of a standard normal."""
+    from scipy import stats
+
     return float(stats.norm.isf((1.0 - level) / 2.0))
 
 
@@ -405,6 +404,8 @@ class LinearAdjustment:
 
 def _sparse_rows(matrix: Any, n_variables: int, n_relations: int) -> Any:
     """``A`` as a float CSR matrix of the expected shape, or an :class:`ArgumentError`."""
+    from scipy import sparse
+
     try:
         rows = sparse.csr_matrix(matrix, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -541,6 +542,8 @@ def adjust_linear(
         array([False, False, False])
 
     """
+    from scipy import sparse
+
     if not 0.0 < alpha < 1.0:
         raise ArgumentError(
             f"alpha must lie strictly between 0 and 1 (got {alpha!r})",
@@ -615,6 +618,9 @@ def _solve_kkt(weighted: Any, unknown: Any, target: Floats) -> tuple[Floats, Flo
     The KKT matrix ``[[I, 0, Wᵀ], [0, ρI, Uᵀ], [W, U, -ρI]]`` is quasi-definite for any
     ``ρ > 0``; refinement against the unregularised matrix removes the bias from ``(d, y)``.
     """
+    from scipy import sparse
+    from scipy.sparse import linalg as sparse_linalg
+
     n_measured, n_free, m = weighted.shape[1], unknown.shape[1], weighted.shape[0]
     n_primal = n_measured + n_free
     rho = _REGULARISATION
@@ -650,6 +656,8 @@ def _inverse_diagonal(matrix: Any, solve: Callable[[Floats], Floats], count: int
     vectors from different components share one right-hand side: the number of solves is
     the size of the largest component, not the number of variables.
     """
+    from scipy.sparse import csgraph
+
     _, component = csgraph.connected_components(matrix, directed=False)
     wanted = component[:count]
     order = np.argsort(wanted, kind="stable")
@@ -678,6 +686,8 @@ def _tests(
     alpha: float,
 ) -> LinearAdjustment:
     """The global chi-square test and the measurement test from the scaled adjustments."""
+    from scipy import stats
+
     hat = np.clip(hat, 0.0, 1.0)
     testable = hat > 1e-9
     chi2 = float(step @ step)

@@ -31,7 +31,7 @@ from reconcile.errors import (
     ScopeMismatchError,
     UnitError,
 )
-from reconcile.units import canonical_unit, conversion_bounds, display_unit, is_count, registry
+from reconcile.units import canonical_unit, conversion_bounds, display_unit, is_count, pint_unit
 
 __all__ = ["AsOf", "Figure", "Scope", "Source", "difference", "total"]
 
@@ -475,7 +475,7 @@ class Figure:
             <Unit('person')>
 
         """
-        return registry.Unit(self.unit)
+        return pint_unit(self.unit)
 
     def replace(self, **changes: Any) -> Figure:
         """Return a copy with ``changes`` applied, validated again; the original is unchanged.

@@ -422,6 +422,15 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
     for position, label in enumerate(labels):
         parsed = _parse_hashtags([label]) if label else None
         tag = parsed[0] if parsed else None
+        if tag is None and label.startswith("#"):
+            raise _hxl_problem(
+                origin,
+                f"malformed HXL hashtag {label!r} (column {position})",
+                "write a hashtag as #tag+attribute+attribute, each a letter then letters, digits "
+                "or _ (e.g. #affected+killed); leave the cell empty to have the column ignored",
+                hashtag=label,
+                column=position,
+            )
         if tag is None:
             continue
         if tag in seen:
@@ -690,8 +699,22 @@ def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list
 
 
 def _hashtag_row(rows: list[list[str]]) -> int | None:
+    """The first of ``rows`` that is a row of HXL hashtags, or None; no libhxl needed.
+
+    A hashtag row has at least one cell and every non-empty cell starts with ``#``: a plain
+    table with ``#`` in a cell still has other text in that row. Whether each hashtag is
+    well formed is checked when the file is read as HXL.
+
+    Examples:
+        >>> _hashtag_row([["name", "killed"], ["", "#affected+killed"], ["Mosul", "12"]])
+        1
+        >>> _hashtag_row([["name", "rank"], ["Mosul", "#1"]]) is None
+        True
+
+    """
     for number, cells in enumerate(rows):
-        if _parse_hashtags(cells) is not None:
+        filled = [cell.strip() for cell in cells if cell and cell.strip()]
+        if filled and all(cell.startswith("#") for cell in filled):
             return number
     return None
 

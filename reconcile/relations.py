@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from reconcile import _propagate as prop
 from reconcile._stats import adjust_linear, probable_sum, sigma_from_range
@@ -1602,6 +1601,8 @@ def adjust(
 
 
 def _sparse(row: np.ndarray, col: np.ndarray, value: np.ndarray, n_rows: int, n_cols: int) -> Any:
+    from scipy import sparse
+
     return sparse.csr_matrix((value, (row, col)), shape=(n_rows, n_cols))
 
 

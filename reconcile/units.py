@@ -23,11 +23,17 @@ Examples:
 from __future__ import annotations
 
 import functools
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 import pint
 
 from reconcile.errors import UnitError
+
+if TYPE_CHECKING:
+    #: The library's one pint registry, built on first use (building it reads pint's whole
+    #: list of units, which would otherwise double the time ``import reconcile`` takes).
+    registry: pint.UnitRegistry[Any]
 
 __all__ = [
     "COUNT_DIMENSIONS",
@@ -37,15 +43,29 @@ __all__ = [
     "dimension",
     "display_unit",
     "is_count",
+    "pint_unit",
     "registry",
 ]
 
-#: The library's one pint registry.
-registry: pint.UnitRegistry[Any] = pint.UnitRegistry(on_redefinition="raise")
-registry.define("person = [population] = _ = people = persons")
-registry.define("household = [household] = hh = households")
-registry.define("family = [family] = _ = families")
-registry.define("USD = [currency] = US$ = usd = US_dollar")
+
+
+_built: list[pint.UnitRegistry[Any]] = []
+_building = threading.Lock()
+
+
+def _registry() -> pint.UnitRegistry[Any]:
+    """The registry, with this library's units; built once, on first use, by one thread."""
+    if not _built:
+        with _building:
+            if not _built:
+                built: pint.UnitRegistry[Any] = pint.UnitRegistry(on_redefinition="raise")
+                built.define("person = [population] = _ = people = persons")
+                built.define("household = [household] = hh = households")
+                built.define("family = [family] = _ = families")
+                built.define("USD = [currency] = US$ = usd = US_dollar")
+                _built.append(built)
+    return _built[0]
+
 
 #: The dimensions whose quantities are counts, and so can never be negative.
 COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]"})
@@ -85,7 +105,7 @@ def canonical_unit(unit: str) -> str:
 @functools.lru_cache(maxsize=512)
 def _canonical(unit: str) -> str:
     try:
-        parsed = registry.Unit(unit)
+        parsed = _registry().Unit(unit)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as exc:
         raise UnitError(
             f"unknown unit {unit!r}",
@@ -94,7 +114,7 @@ def _canonical(unit: str) -> str:
             unit=unit,
         ) from exc
     try:
-        registry.Quantity(1.0, parsed) * 2  # pint refuses to scale a point on an offset scale
+        _registry().Quantity(1.0, parsed) * 2  # pint refuses to scale a point on an offset scale
     except pint.errors.OffsetUnitCalculusError as exc:
         raise UnitError(
             f"{unit!r} is measured from an offset zero, which ranges cannot be added in",
@@ -126,7 +146,7 @@ def conversion_factor(source: str, target: str) -> float:
 @functools.lru_cache(maxsize=512)
 def _factor(source: str, target: str) -> float:
     try:
-        return float(registry.Quantity(1.0, source).to(target).magnitude)
+        return float(_registry().Quantity(1.0, source).to(target).magnitude)
     except pint.errors.DimensionalityError as exc:
         raise UnitError(
             f"cannot convert {source!r} to {target!r} ({exc.dim1} is not {exc.dim2})",
@@ -168,7 +188,7 @@ def dimension(unit: str) -> str:
         ('[population]', '[length] ** 2', 'dimensionless')
 
     """
-    return str(registry.Unit(canonical_unit(unit)).dimensionality)
+    return str(_registry().Unit(canonical_unit(unit)).dimensionality)
 
 
 def is_count(unit: str) -> bool:
@@ -179,7 +199,7 @@ def is_count(unit: str) -> bool:
         (True, True, False)
 
     """
-    dimensionality = registry.Unit(unit).dimensionality
+    dimensionality = _registry().Unit(unit).dimensionality
     return any(str(dimension) in COUNT_DIMENSIONS for dimension in dimensionality)
 
 
@@ -196,8 +216,21 @@ def display_unit(unit: str) -> str:
     return _PLURALS.get(unit, unit)
 
 
+def pint_unit(unit: str) -> pint.Unit:
+    """The pint ``Unit`` of :data:`registry` that ``unit`` names.
+
+    Examples:
+        >>> pint_unit("people").dimensionality
+        <UnitsContainer({'[population]': 1})>
+
+    """
+    return _registry().Unit(canonical_unit(unit))
+
+
 def __getattr__(name: str) -> Any:
     """Let the module stand for the registry: ``rc.units.Quantity``, ``rc.units.km``."""
     if name.startswith("__"):
         raise AttributeError(name)
-    return getattr(registry, name)
+    if name == "registry":
+        return _registry()
+    return getattr(_registry(), name)

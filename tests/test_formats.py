@@ -4,6 +4,8 @@ import io
 import json
 import math
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -527,3 +529,73 @@ def test_utf16_text_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(rc.ClaimsError, match="is UTF-16 text") as caught:
         rc.read_claims(path)
     assert "encoding='utf-16'" in caught.value.hint
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run in a fresh interpreter where importing an optional extra fails, as on a bare install.
+_WITHOUT_EXTRAS = """
+import sys
+for extra in ("hxl", "openpyxl", "matplotlib", "typer", "rich"):
+    sys.modules[extra] = None  # `import hxl` now raises ImportError
+import reconcile as rc
+"""
+
+
+def _run_without_extras(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS + script], cwd=tmp_path, capture_output=True, text=True
+    )
+
+
+def test_plain_files_read_and_write_without_any_extra(tmp_path: Path) -> None:
+    script = """
+import pandas as pd
+claims = rc.read_claims("mosul.csv")
+expected = rc.reconcile(claims).estimates
+for name in ("claims.csv", "claims.json", "claims.parquet"):
+    rc.write_claims(claims, name)
+    pd.testing.assert_frame_equal(rc.reconcile(rc.read_claims(name)).estimates, expected)
+print("read", len(claims), "claims from csv, json and parquet")
+"""
+    (tmp_path / "mosul.csv").write_text((ROOT / "examples" / "data" / "mosul_2016_claims.csv").read_text())
+    done = _run_without_extras(script, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "read 7 claims from csv, json and parquet" in done.stdout
+
+
+def test_an_hxl_file_without_libhxl_asks_for_the_hxl_extra(tmp_path: Path) -> None:
+    (tmp_path / "hdx.csv").write_text(HDX)
+    done = _run_without_extras(
+        """
+try:
+    rc.read_claims("hdx.csv")
+except rc.MissingDependencyError as exc:
+    print(exc.package, "|", exc.hint)
+""",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "libhxl | pip install 'reconcile[hxl]'"
+
+
+@pytest.mark.parametrize(
+    ("second_row", "is_hxl"),
+    [
+        ("#meta+id,,#affected+killed", True),  # empty cells do not count
+        (" #meta+id , #affected+killed", True),  # nor do spaces around a hashtag
+        ("#1,5000", False),  # a cell that starts with # beside a number is data
+        (",,", False),
+    ],
+)
+def test_a_hashtag_row_is_one_whose_filled_cells_all_start_with_a_hash(second_row: str, is_hxl: bool) -> None:
+    assert formats._hashtag_row([["id", "x", "killed"], second_row.split(",")]) == (1 if is_hxl else None)
+
+
+def test_a_malformed_hashtag_is_named_not_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "hdx.csv"
+    path.write_text(HDX.replace("#affected+killed+min", "#affected killed min", 1))
+    said = r"malformed HXL hashtag '#affected killed min' \(column 6\)"
+    with pytest.raises(rc.ClaimsError, match=said) as caught:
+        rc.read_claims(path)
+    assert vars(caught.value)["column"] == 6

@@ -50,3 +50,30 @@ def test_mosul_example_runs_as_a_script() -> None:
         [sys.executable, str(ROOT / "examples" / "mosul_2016.py")], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("Mosul, 17 October 2016")
+
+
+def test_import_loads_no_optional_or_heavy_package() -> None:
+    # pint itself imports the top-level scipy package to see whether it is there; the parts of
+    # scipy that relations solve with, and every optional extra, must wait until they are used.
+    probe = """
+import sys
+import pint
+before = set(sys.modules)
+import reconcile
+loaded = {name.split(".")[0] if not name.startswith("scipy.") else name for name in set(sys.modules) - before}
+print(" ".join(sorted(loaded)))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    unwanted = {"hypothesis", "matplotlib", "hxl", "openpyxl", "typer", "rich"}
+    assert not loaded & unwanted
+    assert not {name for name in loaded if name.startswith("scipy.")}
+
+
+def test_strategies_load_on_first_use() -> None:
+    probe = (
+        "import sys, reconcile as rc; assert 'hypothesis' not in sys.modules; "
+        "rc.strategies.figures(); print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 import reconcile as rc
@@ -45,3 +48,21 @@ def test_display_names_read_as_plurals() -> None:
         "families",
         "tonne",
     ]
+
+
+def test_the_registry_is_built_once_on_first_use_even_by_racing_threads() -> None:
+    probe = """
+import threading
+import reconcile.units as units
+assert not units._built, "the registry was built at import"
+seen = []
+threads = [threading.Thread(target=lambda: seen.append(units.registry)) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert len({id(registry) for registry in seen}) == 1 and len(units._built) == 1
+print("one registry")
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "one registry", done.stderr
