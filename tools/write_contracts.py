@@ -11,8 +11,9 @@ Checks written in Python (``known unit``, ``low <= value <= high``) cannot be ex
 either format: they are listed by name (in a YAML comment, and under ``x-checks`` and
 ``x-row-checks`` in JSON Schema), and only the model itself runs them.
 
-Run ``python -m reconcile.contracts`` to rewrite the files, ``python -m reconcile.contracts
---check`` to exit with status 1 when any differs from its model.
+Run ``python tools/write_contracts.py`` from the project root to rewrite the files, and
+``python tools/write_contracts.py --check`` to exit with status 1 when any differs from its
+model. The script writes into the repository, so it lives beside the package, not in it.
 
 Examples:
     >>> from reconcile.schemas import Estimates
@@ -45,10 +46,10 @@ from reconcile.errors import MissingDependencyError
 
 __all__ = ["SCHEMAS_FOLDER", "check", "contracts", "json_schema", "main", "models", "write", "yaml_contract"]
 
-#: Where the contracts live in a checkout of the repository.
+#: Where the contracts live: ``schemas/`` beside this script's folder.
 SCHEMAS_FOLDER = Path(__file__).resolve().parent.parent / "schemas"
 _JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_REGENERATE = "python -m reconcile.contracts"
+_REGENERATE = "python tools/write_contracts.py"
 
 
 def models() -> dict[str, type[pa.DataFrameModel]]:
@@ -83,7 +84,7 @@ def yaml_contract(model: type[pa.DataFrameModel]) -> str:
         >>> from reconcile.schemas import Claims
         >>> text = yaml_contract(Claims)
         >>> print(text.splitlines()[0])
-        # The contract of reconcile.schemas.Claims, written by `python -m reconcile.contracts`.
+        # The contract of reconcile.schemas.Claims, written by `python tools/write_contracts.py`.
         >>> "#   unit: known unit" in text and "  low:\n    dtype: float64\n    less_than: .inf" in text
         True
 
@@ -313,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     """
     parser = argparse.ArgumentParser(
-        prog="python -m reconcile.contracts",
+        prog="python tools/write_contracts.py",
         description="Write each table model of reconcile.schemas as YAML and JSON Schema.",
     )
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when a file differs")
