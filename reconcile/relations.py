@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from reconcile import _propagate as prop
-from reconcile._stats import adjust_linear, probable_sum, sigma_from_range
+from reconcile._adjustment import adjust_linear
+from reconcile._stats import probable_sum, sigma_from_range
 from reconcile._text import format_numbers
 from reconcile.claims import validate
 from reconcile.errors import ArgumentError, RelationError

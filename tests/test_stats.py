@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse, stats
 
-from reconcile._stats import LinearAdjustment, adjust_linear, probable_sum, sigma_from_range
+from reconcile._adjustment import LinearAdjustment, adjust_linear
+from reconcile._stats import probable_sum, sigma_from_range
 from reconcile.errors import ArgumentError, RangeError
 
 Floats = npt.NDArray[np.float64]
