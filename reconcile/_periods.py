@@ -1,0 +1,311 @@
+"""Dates and periods as claims tables write them: one reader, and one canonical spelling.
+
+A column of dates (``as_of``, ``reported_on``, an HXL ``#date``) is read in one pass over
+its distinct values. Each readable cell comes back in the spelling ``str(pandas.Period)``
+gives: a day ``2016-10-17``, a week ``2016-10-17/2016-10-23``, a month ``2016-10``, a
+quarter ``2016Q4`` or a year ``2016``. Every cell that cannot be read comes back missing,
+with a row in a table of failures that names the row, the value, the problem and a hint.
+
+Numbers written day, month, year (``17/10/2016``, ``03-04-2022``, ``17.10.2016``) are never
+read month-first by default. The order is settled for the whole column: a first number above
+12 makes it day-first, a second number above 12 makes it month-first, and a column with
+neither, where some date would read differently each way, is an error until the caller says
+``dayfirst=``. Two-digit years are refused: their century is a guess.
+
+Examples:
+    >>> import pandas as pd
+    >>> dates = pd.Series(["17/10/2016", "03/11/2016", "Oct 2016", None, "2016"], name="as_of")
+    >>> read, failures = read_dates(dates)
+    >>> read.tolist()
+    ['2016-10-17', '2016-11-03', '2016-10', nan, '2016']
+    >>> failures.empty
+    True
+    >>> read, failures = read_dates(pd.Series(["03/04/2022"], name="as_of"))
+    >>> print(failures.loc[0, "message"])
+    as_of='03/04/2022' reads as 2022-04-03 day-first or 2022-03-04 month-first,
+    and no date in as_of settles which
+    >>> read_dates(pd.Series(["03/04/2022"], name="as_of"), dayfirst=False)[0].tolist()
+    ['2022-03-04']
+
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from reconcile.errors import ArgumentError
+
+#: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``).
+FAILURE_COLUMNS = ("index", "column", "check", "failure_case", "message", "hint", "schema_context")
+#: Dates before this year are refused, as :mod:`reconcile.figure` refuses them: a year that
+#: low is a year left out ("17 October" reads as 17 October of the year 1).
+EARLIEST_YEAR = 1800
+
+_READABLE_HINT = (
+    "write a day as 2016-10-17, 17/10/2016 or 17 October 2016, a week as 2016-10-17/2016-10-23, "
+    "a month as 2016-10 or Oct 2016, a quarter as 2016Q4 or a year as 2016"
+)
+_DAY_HINT = (
+    "write the day the source reported the figure, such as 2016-10-17 or 17/10/2016; "
+    "leave the cell empty if the day is not known"
+)
+_YEAR_HINT = "write the year in full: 17/10/2016 or 17 October 2016, not 17/10/16"
+_ORDER_HINT = (
+    "pass dayfirst=True for dates written 17/10/2016 or dayfirst=False for 10/17/2016, "
+    "or write ISO dates such as 2016-10-17"
+)
+_MIXED_HINT = "write every date of a column in one order, or pass dayfirst= and correct the rows it refuses"
+_AGAINST_HINT = "correct the row, or leave dayfirst out to settle the order from the column"
+
+_PRECISION_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+_DAY_MONTH_YEAR = r"^(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})$"
+_SHORT_YEAR = r"^\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2}$"
+_YEAR_FIRST = r"^(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$"
+_YEAR_FIRST_BASIC = r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$"
+_YEAR_MONTH = r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})$"
+_YEAR = r"^(?P<year>\d{4})$"
+_WEEK = r"^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
+_LETTER = r"[^\W\d_]"
+_FULL_YEAR = r"(?<!\d)\d{4}(?!\d)"
+#: What is known of each distinct value: its canonical text and precision, or why it was refused.
+_VERDICT = ("read", "precision", "check", "message", "hint")
+
+
+def _verdicts(values: pd.Series) -> pd.DataFrame:
+    """A verdict per value, all missing: nothing read, nothing refused."""
+    return pd.DataFrame(None, index=values.index, columns=list(_VERDICT), dtype=object)
+
+
+def _refuse(verdict: pd.DataFrame, where: pd.Series, check: str, message: pd.Series, hint: str) -> None:
+    """Refuse the values ``where`` says and no earlier rule refused; what was read of them is dropped."""
+    refused = where.to_numpy(dtype=bool) & verdict["check"].isna().to_numpy()
+    verdict.loc[refused, ["read", "precision"]] = None
+    verdict.loc[refused, ["check", "hint"]] = [check, hint]
+    verdict.loc[refused, "message"] = message[refused]
+
+
+def _parts(values: pd.Series, pattern: str) -> pd.DataFrame:
+    """The named groups of ``pattern`` in each value, as text (missing where it does not match)."""
+    return values.str.extract(pattern).astype(object)
+
+
+def _shown(values: pd.Series, name: str) -> pd.Series:
+    """Each value as messages show it: ``as_of='17/10/2016'``."""
+    return pd.Series([f"{name}={value!r}" for value in values], index=values.index, dtype=object)
+
+
+def _days(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """``year-month-day`` as ISO text where it is a day of the calendar, else missing."""
+    iso = year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)
+    stamps = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    recent = pd.to_numeric(year) >= EARLIEST_YEAR
+    return iso.where(stamps.notna() & recent)
+
+
+def _week(text: str) -> str | None:
+    """A week as ``str(pandas.Period)`` writes one (first day/last day), if it is one."""
+    try:
+        first, last = (pd.Timestamp(part) for part in text.split("/"))
+    except ValueError:
+        return None
+    week = pd.Period(first, freq=f"W-{last.day_name()[:3].upper()}")
+    if week.start_time != first or (last - first).days != 6:
+        return None
+    return str(week)
+
+
+def _period(text: str) -> pd.Period | None:
+    """What pandas reads ``text`` as, if anything."""
+    try:
+        return pd.Period(text)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _iso(values: pd.Series) -> pd.DataFrame:
+    """Days, months and years written year first (``2016-10-17``, ``2016-10``, ``2016``), and weeks."""
+    verdict = _verdicts(values)
+    for pattern in (_YEAR_FIRST, _YEAR_FIRST_BASIC):
+        parts = _parts(values, pattern)
+        verdict["read"] = verdict["read"].fillna(_days(parts["year"], parts["month"], parts["day"]))
+    parts = _parts(values, _YEAR_MONTH)
+    month = pd.to_numeric(parts["month"]).between(1, 12) & (pd.to_numeric(parts["year"]) >= EARLIEST_YEAR)
+    verdict.loc[verdict["read"].notna(), "precision"] = "D"
+    verdict.loc[month, "read"] = parts["year"] + "-" + parts["month"].str.zfill(2)
+    verdict.loc[month, "precision"] = "M"
+    year = values.str.fullmatch(_YEAR) & (pd.to_numeric(values, errors="coerce") >= EARLIEST_YEAR)
+    verdict.loc[year, ["read", "precision"]] = values[year].to_frame("read").assign(precision="Y")
+    weeks = values.str.fullmatch(_WEEK).to_numpy(dtype=bool)
+    verdict.loc[weeks, "read"] = [_week(text) for text in values[weeks]]  # per distinct week
+    verdict.loc[weeks & verdict["read"].notna().to_numpy(), "precision"] = "W"
+    return verdict
+
+
+def _day_month_year(
+    values: pd.Series, codes: npt.NDArray[np.intp], rows: pd.Index, name: str, dayfirst: bool | None
+) -> pd.DataFrame:
+    """Numbers day, month, year (``17/10/2016``), all read in the one order of their column."""
+    verdict = _verdicts(values)
+    parts = _parts(values, _DAY_MONTH_YEAR)
+    readings = {
+        "day": _days(parts["year"], parts["second"], parts["first"]),
+        "month": _days(parts["year"], parts["first"], parts["second"]),
+    }
+    only = {
+        "day": readings["day"].notna() & readings["month"].isna(),
+        "month": readings["month"].notna() & readings["day"].isna(),
+    }
+    same = readings["day"].notna() & (readings["day"] == readings["month"])
+    ambiguous = readings["day"].notna() & readings["month"].notna() & ~same
+    seen = {way: bool(only[way].any()) for way in only}
+    order = dayfirst
+    if order is None and seen["day"] != seen["month"]:
+        order = seen["day"]
+    chosen = readings["day" if order else "month"]
+    verdict["read"] = readings["day"].where(same | only["day"], readings["month"])
+    if order is not None:
+        verdict["read"] = verdict["read"].where(~ambiguous, chosen)
+    verdict.loc[verdict["read"].notna(), "precision"] = "D"
+
+    shown = _shown(values, name)
+    way = pd.Series(np.where(only["day"], "day", "month"), index=values.index, dtype=object)
+    not_a_month = parts["first"].where(only["day"], parts["second"])
+    settled = shown + " can only be " + way + "-first (" + not_a_month + " is not a month)"
+    if dayfirst is not None:
+        against = only["month" if dayfirst else "day"]
+        _refuse(
+            verdict, against, "day-month order", settled + f", against dayfirst={dayfirst}", _AGAINST_HINT
+        )
+    elif seen["day"] and seen["month"]:
+        # Name, for each order, the first row that can only be read the other way.
+        first = {w: int(np.flatnonzero(np.isin(codes, np.flatnonzero(only[w].to_numpy())))[0]) for w in only}
+        counter = {
+            w: f"{name}={values[codes[first[other]]]!r} (row {rows[first[other]]}) can only be {other}-first"
+            for w, other in (("day", "month"), ("month", "day"))
+        }
+        mixed = settled + ", but " + way.map(counter)
+        _refuse(verdict, only["day"] | only["month"], "day-month order", mixed, _MIXED_HINT)
+    if order is None:
+        unsettled = f"{name} is written in both orders" if seen["day"] else f"no date in {name} settles which"
+        both = shown + " reads as " + readings["day"] + " day-first or " + readings["month"] + " month-first"
+        _refuse(verdict, ambiguous, "day-month order", both + ", and " + unsettled, _ORDER_HINT)
+    return verdict
+
+
+def _written(values: pd.Series, name: str) -> pd.DataFrame:
+    """Periods with words in them (``17 October 2016``, ``Oct 2016``, ``2016Q4``), read by pandas.
+
+    pandas reads ``17 October`` as a day of the year 1 and ``17 Oct 16`` as one of 2016: a
+    text it reads without a four-digit year in it is refused, not guessed.
+    """
+    verdict = _verdicts(values)
+    worded = values.str.contains(_LETTER).to_numpy(dtype=bool)
+    periods = pd.Series([_period(text) for text in values[worded]], index=values.index[worded], dtype=object)
+    precision = periods.map(lambda period: None if period is None else period.freqstr.split("-")[0])
+    known = precision.isin(list(_PRECISION_WORDS))
+    verdict.loc[known.index[known], "read"] = periods[known].map(str)
+    verdict.loc[known.index[known], "precision"] = precision[known]
+    no_year = verdict["read"].notna() & ~values.str.contains(_FULL_YEAR)
+    _refuse(verdict, no_year, "four-digit year", _shown(values, name) + " has no four-digit year", _YEAR_HINT)
+    before = verdict["read"].notna() & (verdict["read"].str.slice(0, 4) < str(EARLIEST_YEAR))
+    _refuse(
+        verdict, before, "date or period", _shown(values, name) + " is not a date or period", _READABLE_HINT
+    )
+    return verdict
+
+
+def read_dates(
+    texts: pd.Series,
+    *,
+    dayfirst: bool | None = None,
+    days_only: bool = False,
+    label: str | None = None,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Read a column of dates: the canonical text of each cell, and a table of those not read.
+
+    Each distinct value is read once. Accepted: ISO (``2016-10-17``, ``2016-10``, ``2016``,
+    also ``2016/10/17`` and ``20161017``), weeks and quarters as pandas writes them
+    (``2016-10-17/2016-10-23``, ``2016Q4``), numbers day, month, year separated by ``-``,
+    ``/`` or ``.`` (``17/10/2016``), and written months (``17 October 2016``,
+    ``October 17, 2016``, ``Oct 2016``). The day-month order of numbers is settled for the
+    whole column (see the module's docstring) unless ``dayfirst`` says it.
+
+    Args:
+        texts: the column; missing cells stay missing.
+        dayfirst: ``True`` for ``17/10/2016``, ``False`` for ``10/17/2016``; ``None`` to
+            settle the order from the column's own dates.
+        days_only: refuse weeks, months, quarters and years (a report date is a day).
+        label: the column's name in messages; by default ``texts.name``.
+
+    Returns:
+        The canonical text, with ``texts``'s index (a cell not read is missing), and one
+        row per (row, value) not read, with the columns of :data:`FAILURE_COLUMNS`
+        (``index`` is the row's label, ``check`` the reason: ``date or period``, ``day``,
+        ``four-digit year`` or ``day-month order``).
+
+    Raises:
+        ArgumentError: ``dayfirst`` is not ``True``, ``False`` or ``None``.
+
+    Examples:
+        >>> import pandas as pd
+        >>> read, failures = read_dates(pd.Series(["03-04-2022", "17.10.2016"], name="as_of"))
+        >>> read.tolist()
+        ['2022-04-03', '2016-10-17']
+        >>> read, failures = read_dates(pd.Series(["10/17/2016"], name="as_of"), dayfirst=True)
+        >>> failures[["index", "check", "failure_case"]]
+           index            check failure_case
+        0      0  day-month order   10/17/2016
+
+    """
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ArgumentError(
+            f"dayfirst must be True, False or None (got {dayfirst!r})",
+            hint="pass dayfirst=True for 17/10/2016, False for 10/17/2016, or leave it out",
+        )
+    name = str(texts.name) if label is None else label
+    codes, distinct = pd.factorize(texts)
+    values = pd.Series([str(value).strip() for value in distinct], dtype=object)
+    verdict = (
+        _iso(values)
+        .combine_first(_day_month_year(values, codes, texts.index, name, dayfirst))
+        .combine_first(_written(values, name))
+    )
+    shown = _shown(values, name)
+    short = values.str.fullmatch(_SHORT_YEAR)
+    _refuse(
+        verdict,
+        short,
+        "four-digit year",
+        shown + " has a two-digit year: its century is not known",
+        _YEAR_HINT,
+    )
+    if days_only:
+        coarse = verdict["read"].notna() & verdict["precision"].ne("D")
+        words = verdict["precision"].map(_PRECISION_WORDS).fillna("period")
+        _refuse(verdict, coarse, "day", shown + " is a " + words + ", not a day", _DAY_HINT)
+        _refuse(verdict, verdict["read"].isna(), "day", shown + " is not a day", _DAY_HINT)
+    else:
+        unread = verdict["read"].isna()
+        _refuse(verdict, unread, "date or period", shown + " is not a date or period", _READABLE_HINT)
+
+    # Spread the verdicts over the rows; code -1 (a missing cell) picks the appended last entry.
+    read = np.concatenate([verdict["read"].to_numpy(dtype=object), np.array([None], dtype=object)])
+    canonical = pd.Series(read[codes], index=texts.index, dtype="str")
+    failed = np.append(verdict["check"].notna().to_numpy(dtype=bool), False)[codes]
+    cases = verdict.iloc[codes[failed]]
+    failures = pd.DataFrame(
+        {
+            "index": texts.index[failed],
+            "column": str(texts.name),
+            "check": cases["check"].to_numpy(),
+            "failure_case": values.iloc[codes[failed]].to_numpy(),
+            "message": cases["message"].to_numpy(),
+            "hint": cases["hint"].to_numpy(),
+            "schema_context": "date",
+        },
+        columns=list(FAILURE_COLUMNS),
+    )
+    # A row of an HXL file may give several claims: say each of its problems once.
+    return canonical, failures.drop_duplicates(["index", "failure_case"], ignore_index=True)
