@@ -21,6 +21,7 @@ CLAIMS = Path(__file__).resolve().parent.parent / "examples" / "data" / "mosul_2
 
 
 def main() -> int:
+    """Check the install is bare, then round-trip and reconcile the claims in each plain format."""
     present = [name for name in EXTRAS if importlib.util.find_spec(name) is not None]
     if present:
         print(f"not a bare install: {', '.join(present)} installed", file=sys.stderr)

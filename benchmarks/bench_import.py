@@ -60,7 +60,9 @@ def _own_modules(count: int) -> list[tuple[int, str]]:
 
 def main(runs: int, before: str | None) -> None:
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    checkouts = {"import reconcile": here, **({f"import reconcile (from {before})": before} if before else {})}
+    checkouts = {"import reconcile": here}
+    if before:
+        checkouts[f"import reconcile (from {before})"] = before
     for where in checkouts.values():
         _seconds(LIBRARY, where)  # compile the package's bytecode before anything is timed
     times: dict[str, list[float]] = {BASELINE: [], **{name: [] for name in checkouts}}

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from reconcile._periods import read_dates
 from reconcile.errors import ArgumentError, ClaimsError, ReconcileError
 from reconcile.figure import Figure, Source, _period
-from reconcile.formats import Loaded, from_hxl, read_table, write_table
-from reconcile.phrases import _PROBLEMS, parse_many
+from reconcile.formats import HXL_COLUMNS, Loaded, from_hxl, read_table, write_table
+from reconcile.phrases import _PROBLEMS, Lexicon, parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
@@ -127,7 +128,7 @@ def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -
         ],
         ignore_index=True,
     )
-    per_row = per_row.sort_values("index", kind="stable") if len(phrased) and len(per_rule) else per_row
+    per_row = per_row.sort_values("index", kind="stable") if len(phrased) else per_row
     # A file read here has rows numbered from 0; row 0 is on the file's line ``first_line``.
     numbered = origin is not None and pd.api.types.infer_dtype(per_row["index"]) == "integer"
     where = per_row["index"].map(
@@ -205,10 +206,30 @@ def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Write units and dates in their canonical spelling."""
+    """Write units in their canonical spelling (dates were respelled as they were read)."""
     frame["unit"] = _respell(frame["unit"], canonical_unit)
-    frame["as_of"] = _respell(frame["as_of"], lambda date: str(_period(date)))
     return frame
+
+
+def _read_dates(
+    frame: pd.DataFrame, dayfirst: bool | None, *, hxl: bool
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``as_of`` and ``reported_on`` in their canonical spelling, and the cells that cannot be read.
+
+    A report date is a day: a source reports on a day, and :class:`~reconcile.figure.Source`
+    holds one. Messages name a column of an HXL file by its hashtag.
+    """
+    read: dict[str, pd.Series] = {}
+    found = []
+    for column, days_only in (("as_of", False), ("reported_on", True)):
+        if column in frame:
+            label = HXL_COLUMNS[column] if hxl else column
+            read[column], failures = read_dates(
+                frame[column], dayfirst=dayfirst, days_only=days_only, label=label
+            )
+            found.append(failures)
+    failed = [failures for failures in found if len(failures)]
+    return frame.assign(**read), pd.concat(failed, ignore_index=True) if failed else None
 
 
 def _known(unit: object) -> bool:
@@ -234,57 +255,133 @@ def _split_hints(errors: pd.Series) -> tuple[pd.Series, pd.Series]:
     return message, hint
 
 
-def _from_phrases(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+# Where a row's numbers and its phrase disagree, what to do about it.
+_DISAGREE_HINT = "where a row's numbers and its phrase disagree, clear the numbers or fix the phrase"
+
+
+def _blank(cells: pd.Series) -> np.ndarray:
+    """Where a cell holds nothing: missing, or text that is only whitespace."""
+    if pd.api.types.is_numeric_dtype(cells):
+        return cells.isna().to_numpy(dtype=bool)
+    return (cells.isna() | (cells.astype("str").str.strip() == "")).to_numpy(dtype=bool)
+
+
+def _same_number(given: np.ndarray, read: np.ndarray) -> np.ndarray:
+    """Where two numbers are equal up to a 10**-9 share of the larger; infinite ends exactly."""
+    finite = np.isfinite(given) & np.isfinite(read)
+    given_finite, read_finite = np.where(finite, given, 0.0), np.where(finite, read, 0.0)
+    close = np.abs(given_finite - read_finite) <= 1e-9 * np.maximum(np.abs(given_finite), np.abs(read_finite))
+    return np.asarray((given == read) | (finite & close), dtype=bool)
+
+
+def _exact_numbers(values: np.ndarray) -> np.ndarray:
+    """Numbers written in full (4500, 1636363.64, inf), so two that differ print apart."""
+    distinct, where = np.unique(values, return_inverse=True)
+    written = [np.format_float_positional(number, trim="-") for number in distinct]
+    return np.array(written, dtype=object)[where.reshape(-1)]
+
+
+def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill ``low``, ``value`` and ``high`` (and what the phrases say) from a ``phrase`` column.
 
+    Row by row: a row with a phrase and no numbers is read from its phrase; a row with
+    numbers and no phrase keeps its numbers; a row with both keeps the numbers it gives,
+    which must agree with its phrase's reading, and takes the ones it leaves blank from the
+    phrase. A row with neither is read from its (blank) phrase, which says it holds none.
     The row's own ``unit`` is the unit where its phrase names none; the row's ``counts``,
     ``hedge`` and ``quote`` win over the phrase's, which fill them where they are empty.
-    Returns the filled frame and a table of the phrases that cannot be read (see
-    :func:`validate`'s ``found``). A row whose phrase cannot be read, or whose unit is unknown
-    (the schema's ``known unit`` rule reports that), is not read: its figure is a
-    placeholder ``0``, so the schema still checks the rest of the row and nothing is
-    reported twice.
+
+    Returns the filled frame, without its ``phrase`` column, and a table of the rows whose
+    phrases cannot be read or disagree with their numbers (see :func:`validate`'s ``found``).
+    A row whose phrase cannot be read, or whose unit is unknown (the schema's ``known unit``
+    rule reports that), is not read: its figure is a placeholder ``0``, so the schema still
+    checks the rest of the row and nothing is reported twice. A number cell that is not a
+    number is left as it is, for the schema to report.
     """
     if frame.empty:
         empty = pd.Series(dtype=float)
-        return frame.assign(low=empty, value=empty, high=empty), pd.DataFrame()
+        frame = frame.assign(low=empty, value=empty, high=empty)
+        return frame.drop(columns="phrase"), pd.DataFrame()
     positions = pd.RangeIndex(len(frame))
     phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)
+    ends = ("low", "value", "high")
+    cells = {
+        column: pd.Series(frame[column].to_numpy(), index=positions)
+        if column in frame
+        else pd.Series(np.nan, index=positions)
+        for column in ends
+    }
+    given = {column: ~_blank(cells[column]) for column in ends}
+    numbers = {column: pd.to_numeric(cells[column], errors="coerce").to_numpy(dtype=float) for column in ends}
+    # Rows read from their phrase: those that give one, and those that give no number either.
+    read = ~_blank(phrases) | ~(given["low"] | given["value"] | given["high"])
     units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
-    given_units = [None] if units is None else list(pd.unique(units))
+    given_units = [None] if units is None else list(pd.unique(units[read]))
     pieces = []
     for unit in given_units:  # one column read per distinct unit
         if not pd.isna(unit) and not _known(unit):
             continue  # left to the schema's "known unit" rule, which names every such row
-        rows = positions if units is None else positions[(units.isna() if pd.isna(unit) else units == unit)]
-        pieces.append(parse_many(phrases.iloc[rows], unit=None if pd.isna(unit) else str(unit)))
+        rows = read if units is None else read & (units.isna() if pd.isna(unit) else units == unit).to_numpy()
+        pieces.append(parse_many(phrases[rows], unit=None if pd.isna(unit) else str(unit), lexicon=lexicon))
     parsed = pd.concat(pieces).reindex(positions) if pieces else pd.DataFrame(index=positions)
     parsed = parsed.reindex(columns=["text", "low", "value", "high", "unit", "counts", "hedge", "error"])
+    reading = {column: parsed[column].to_numpy(dtype=float) for column in ends}
     bad = parsed["error"].notna().to_numpy()
-    message, hint = _split_hints(parsed.loc[bad, "error"].astype(str))
+    unread = read & np.isnan(reading["low"])  # a bad phrase, or a row of an unknown unit
+    # A given number must be the phrase's; one that is not a number is the schema's to report.
+    checked = {column: read & ~unread & given[column] & ~np.isnan(numbers[column]) for column in ends}
+    disagree = np.zeros(len(frame), dtype=bool)
+    for column in ends:  # the three ends
+        disagree |= checked[column] & ~_same_number(numbers[column], reading[column])
+
+    message = np.full(len(frame), None, dtype=object)
+    hint = np.full(len(frame), None, dtype=object)
+    check = np.full(len(frame), "a figure phrase", dtype=object)
+    phrase_message, phrase_hint = _split_hints(parsed.loc[bad, "error"].astype(str))
+    message[bad], hint[bad] = phrase_message.to_numpy(), phrase_hint.to_numpy()
+    if disagree.any():
+        low, value, high = (_exact_numbers(reading[column][disagree]) for column in ends)
+        gives = np.full(int(disagree.sum()), "", dtype=object)
+        for column in ends:  # the three ends
+            shown = checked[column][disagree]
+            number = column + "=" + _exact_numbers(numbers[column][disagree])
+            gives = np.where(shown, gives + np.where(gives == "", "", ", ") + number, gives)
+        quoted = pd.Series(phrases[disagree].to_numpy(dtype=object)).map(repr).to_numpy(dtype=object)
+        message[disagree] = (
+            "the phrase " + quoted + " reads " + low + "–" + high + " (value " + value + ")"
+            ", but the row gives " + gives
+        )
+        hint[disagree] = _DISAGREE_HINT
+        check[disagree] = "numbers agree with the phrase"
+    failing = bad | disagree
     found = pd.DataFrame(
         {
-            "index": frame.index[bad],
+            "index": frame.index[failing],
             "column": "phrase",
-            "check": "a figure phrase",
-            "failure_case": phrases[bad].to_numpy(),
-            "message": message.to_numpy(),
-            "hint": hint.to_numpy(),
+            "check": check[failing],
+            "failure_case": phrases[failing].to_numpy(),
+            "message": message[failing],
+            "hint": hint[failing],
             "schema_context": "phrase",
         }
     )
-    unread = parsed["low"].isna().to_numpy()  # a bad phrase, or a row of an unknown unit
-    filled: dict[str, Any] = {
-        column: np.where(unread, 0.0, parsed[column].to_numpy(dtype=float))
-        for column in ("low", "value", "high")
-    }
+
+    filled: dict[str, Any] = {}
+    for column in ends:  # the three ends
+        keep = given[column] & (np.isnan(numbers[column]) | ~(unread | disagree))
+        from_phrase = np.where(unread, 0.0, reading[column])
+        # A column with text in it stays text beside the numbers read, for the schema to report.
+        numeric = pd.api.types.is_numeric_dtype(cells[column])
+        written = cells[column].to_numpy(dtype=float if numeric else object)
+        filled[column] = np.where(keep | ~read, written, from_phrase)
     parsed["text"] = parsed["text"].where(~unread, phrases)
     parsed["unit"] = parsed["unit"].where(~unread, "person")
     said_by_phrase = {"unit": "unit", "counts": "counts", "hedge": "hedge", "quote": "text"}
-    for column, from_phrase in said_by_phrase.items():
-        said = pd.Series(parsed[from_phrase].to_numpy(dtype=object), index=frame.index, dtype="str")
+    for column, from_phrase_column in said_by_phrase.items():
+        said = pd.Series(parsed[from_phrase_column].to_numpy(dtype=object), index=frame.index, dtype="str")
         filled[column] = frame[column].fillna(said) if column in frame else said
-    return frame.assign(**filled), found
+    # The phrases are now numbers (and quotes): reading the table again needs no lexicon.
+    return frame.assign(**filled).drop(columns="phrase"), found
 
 
 def read_claims(
@@ -293,6 +390,8 @@ def read_claims(
     format: str | None = None,
     sheet: str | None = None,
     encoding: str = "utf-8-sig",
+    dayfirst: bool | None = None,
+    lexicon: Lexicon | None = None,
 ) -> pd.DataFrame:
     """Read a claims table from a CSV, JSON, Excel, Parquet or HXL file, or check a DataFrame.
 
@@ -305,13 +404,30 @@ def read_claims(
     Every row is checked against :class:`reconcile.schemas.Claims` at once, so a broken
     file gets one :class:`~reconcile.errors.ClaimsError` that lists every bad row (row
     number, file line, rule, values), with the full table of failures in ``error.failures``.
-    Units and dates come back in their canonical spelling (``people`` -> ``person``). The
-    caller's DataFrame is never changed.
+    Units and dates come back in their canonical spelling (``people`` -> ``person``,
+    ``17/10/2016`` -> ``2016-10-17``). The caller's DataFrame is never changed.
+
+    Dates in ``as_of`` and ``reported_on`` (HXL ``#date`` and ``#date+reported``) may be
+    ISO (``2016-10-17``, ``2016-10``, ``2016``), numbers day, month, year separated by
+    ``-``, ``/`` or ``.`` (``17/10/2016``), or written (``17 October 2016``,
+    ``October 17, 2016``, ``Oct 2016``); ``as_of`` may also be a week or a quarter as
+    ``str(pandas.Period)`` writes it, and ``reported_on`` is always a day. Numbers are never
+    read month-first by default: each column is read in one order, day-first if one of its
+    dates starts above 12, month-first if one has its second number above 12, and
+    otherwise, where a date would read differently each way (``03/04/2022``), the rows are
+    errors until ``dayfirst`` says the order. Two-digit years are refused.
 
     A table may give its figures as a ``phrase`` column ("about 5,000", "at least 7,000")
     instead of ``low``, ``value`` and ``high``: the phrases are read with
-    :func:`reconcile.parse_many`, each row's ``unit`` applying where its phrase names none,
-    and the phrase kept as the claim's ``quote``.
+    :func:`reconcile.parse_many` (in the words of ``lexicon``), each row's ``unit`` applying
+    where its phrase names none, and the phrase kept as the claim's ``quote``. A table may
+    have both, row by row: a row with a phrase and blank numbers is read from its phrase, a
+    row with numbers and a blank phrase from its numbers. A row with both must agree with
+    itself: each number it gives must be the phrase's reading (up to a 10**-9 share; an
+    open end exactly), and the numbers it leaves blank are taken from the phrase. A row
+    whose numbers and phrase disagree is listed with the other bad rows. The table comes
+    back in numbers, without its ``phrase`` column (the phrase is the ``quote`` of a row that
+    gives none), so reading it again, as :func:`reconcile.reconcile` does, needs no lexicon.
 
     Args:
         claims: a path or a DataFrame.
@@ -319,6 +435,11 @@ def read_claims(
             the extension. For a DataFrame, ``hxl`` reads column labels as hashtags.
         sheet: the sheet of an Excel workbook; needed when it has several.
         encoding: the text encoding of a CSV file; a UTF-8 byte-order mark is skipped.
+        dayfirst: ``True`` if dates are written ``17/10/2016``, ``False`` if ``10/17/2016``;
+            by default the order is settled by each column's own dates. A date that can only
+            be read the other way is an error.
+        lexicon: the words a ``phrase`` column is read in (see :class:`reconcile.Lexicon`);
+            :meth:`reconcile.Lexicon.default` when None.
 
     Returns:
         A new, validated claims DataFrame.
@@ -326,9 +447,12 @@ def read_claims(
     Raises:
         ClaimsError: the file cannot be read (not found, not a table, binary, wrong
             encoding, a row with more cells than the header, several sheets and none named,
-            an unknown HXL hashtag), or rows break the contract (phrases that cannot be read
-            are listed in the same error as the other bad rows).
-        ArgumentError: the arguments do not fit together.
+            an unknown HXL hashtag), or rows break the contract (phrases that cannot be read,
+            or that disagree with the numbers of their row, are listed in the same error as
+            the other bad rows, and so are dates that cannot be read, or whose day-month
+            order is not settled or goes against ``dayfirst``).
+        ArgumentError: the arguments do not fit together, ``dayfirst`` is not a bool, or
+            ``lexicon`` is not a :class:`reconcile.Lexicon`.
 
     Examples:
         >>> import pandas as pd
@@ -346,13 +470,54 @@ def read_claims(
           claim_id     low    high     hedge           quote
         0       us  4500.0  5500.0     about     about 5,000
         1  backers  7000.0     inf  at least  at least 7,000
+        >>> dated = table.assign(as_of=["03/04/2022", "17/10/2016"])
+        >>> read_claims(dated)["as_of"].tolist()
+        ['2022-04-03', '2016-10-17']
+        >>> undecided = table.assign(as_of="03/04/2022")
+        >>> read_claims(undecided, dayfirst=False)["as_of"].tolist()
+        ['2022-03-04', '2022-03-04']
+        >>> read_claims(undecided)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: 2 problems in the claims table: pass dayfirst=True for dates ...
+          row 0: as_of='03/04/2022' reads as 2022-04-03 day-first or 2022-03-04 month-first, ...
+          row 1: as_of='03/04/2022' reads as 2022-04-03 day-first or 2022-03-04 month-first, ...
+
+        Words of your own, such as a noun that says what is counted, come in a lexicon;
+        a row may give a phrase, numbers, or both if they agree:
+
+        >>> from reconcile import Lexicon
+        >>> displaced = pd.DataFrame({"claim_id": ["iom", "ocha", "unhcr"], "counts": [None, "idps", None],
+        ...     "place": "Mosul", "as_of": "2016-11", "unit": "person", "source": ["IOM", "OCHA", "UNHCR"],
+        ...     "phrase": ["7,619 IDPs", None, "about 9,000 IDPs"], "low": [None, 7000, 8500],
+        ...     "value": [None, 7500, None], "high": [None, 8000, None]})
+        >>> lexicon = Lexicon.default().with_noun("IDPs", unit="person", counts="idps")
+        >>> read_claims(displaced, lexicon=lexicon)[["claim_id", "counts", "low", "value", "high"]]
+          claim_id counts     low   value    high
+        0      iom   idps  7619.0  7619.0  7619.0
+        1     ocha   idps  7000.0  7500.0  8000.0
+        2    unhcr   idps  8500.0  9000.0  9500.0
+        >>> read_claims(displaced.assign(low=[None, 7000, 8000]), lexicon=lexicon)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: 1 problem in the claims table: ... or fix the phrase; ...
+          row 2: the phrase 'about 9,000 IDPs' reads 8500–9500 (value 9000), but the row gives low=8000
 
     """
+    if lexicon is not None and not isinstance(lexicon, Lexicon):
+        raise ArgumentError(
+            f"lexicon must be a reconcile.Lexicon (got {type(lexicon).__name__})",
+            hint="pass Lexicon.default() or a lexicon built from it, e.g. with .with_noun(...)",
+        )
     loaded, origin = _load(claims, format, sheet, encoding)
     frame = _blank_to_missing(loaded.frame)
     found = None
-    if "phrase" in frame and not {"low", "value", "high"} & set(frame.columns):
-        frame, found = _from_phrases(frame)
+    if "phrase" in frame:
+        frame, found = _from_phrases(frame, lexicon)
+    frame, unread_dates = _read_dates(frame, dayfirst, hxl=loaded.hxl)
+    if unread_dates is not None:  # one table of what could not be read, phrases first
+        phrased = found is not None and len(found) > 0
+        found = pd.concat([found, unread_dates], ignore_index=True) if phrased else unread_dates
     checked = _normalise(validate(Claims, frame, origin, loaded.first_line, found=found))
     # HXL rows were numbered for the errors; the claims themselves are numbered afresh.
     return checked.reset_index(drop=True) if loaded.hxl else checked

@@ -8,6 +8,7 @@ allow it. Its maximum per quantity is the largest set of claims that can all be 
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ import pandas as pd
 
 from reconcile._text import format_numbers
 from reconcile.claims import read_claims, validate
-from reconcile.errors import ArgumentError, ConflictError
+from reconcile.errors import ArgumentError, ClaimsError, ConflictError
 from reconcile.schemas import Conflicts, ReconciledClaims
 from reconcile.units import conversion_bounds, dimension, display_unit
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from reconcile.relations import Relation
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
+
+# The most claims with a blank key cell an error lists; its ``failures`` holds them all.
+_SHOWN_BLANK_KEYS = 100
 
 #: The columns that name a quantity: what is counted, where, and when.
 DEFAULT_KEY = ("counts", "place", "as_of")
@@ -63,7 +67,7 @@ class Reconciliation:
         ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
         ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
         ... ])
-        >>> result = rc.reconcile(claims)
+        >>> result = rc.reconcile(claims, key=("counts",))
         >>> result
         Reconciliation(policy='consensus', quantities=1, conflicts=1, claims=2, set_aside=1)
         >>> result.raise_if_conflicts()
@@ -87,7 +91,8 @@ class Reconciliation:
 
         Examples:
             >>> import reconcile as rc
-            >>> rc.reconcile(rc.to_claims([rc.Figure.exact(5)])).raise_if_conflicts()
+            >>> claims = rc.to_claims([rc.Figure.exact(5, counts="killed")])
+            >>> rc.reconcile(claims, key=("counts",)).raise_if_conflicts()
 
         """
         if self.conflicts.empty:
@@ -125,7 +130,8 @@ class Reconciliation:
         Examples:
             >>> import tempfile
             >>> import reconcile as rc
-            >>> result = rc.reconcile(rc.to_claims([rc.Figure.exact(5, source="IOM")]))
+            >>> claims = rc.to_claims([rc.Figure.exact(5, counts="killed", source="IOM")])
+            >>> result = rc.reconcile(claims, key=("counts",))
             >>> folder = tempfile.mkdtemp()
             >>> [path.name for path in result.write(folder, format="csv")]
             ['estimates.csv', 'conflicts.csv', 'claims.csv', 'totals.csv']
@@ -206,6 +212,100 @@ def _convert(values: np.ndarray, least: np.ndarray, most: np.ndarray, rounding: 
         return np.where(least == most, product, np.nextafter(product, -np.inf))
     product = values * np.where(values >= 0, most, least)
     return np.where(least == most, product, np.nextafter(product, np.inf))
+
+
+def _reprs(values: pd.Series) -> np.ndarray:
+    """Each cell's ``repr`` (``'Mosul'``), each distinct value written once."""
+    codes, distinct = pd.factorize(values)
+    return np.array([repr(value) for value in distinct] + [""], dtype=object)[codes]
+
+
+def _refuse_blank_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
+    """Raise a :class:`ClaimsError` naming every claim that leaves a key column blank.
+
+    Claims with a blank key cell would all fall into one quantity, whatever they are about.
+    """
+    blank = np.column_stack(
+        [
+            frame[column].isna().to_numpy(dtype=bool)
+            if pd.api.types.is_numeric_dtype(frame[column])
+            else (frame[column].isna() | (frame[column].astype("str").str.strip() == "")).to_numpy(dtype=bool)
+            for column in key  # the key's columns, a handful
+        ]
+    ).reshape(len(frame), len(key))
+    rows = np.flatnonzero(blank.any(axis=1))
+    if not len(rows):
+        return
+    columns = tuple(column for number, column in enumerate(key) if blank[:, number].any())
+    # Per row: the blank key columns ("place, as_of") and the filled ones as written.
+    missing = np.full(len(rows), "", dtype=object)
+    said = np.full(len(rows), "", dtype=object)
+    given = np.full(len(rows), "", dtype=object)
+    for number, column in enumerate(key):  # the key's columns, a handful
+        empty = blank[rows, number]
+        missing = np.where(empty, missing + np.where(missing == "", "", ", ") + column, missing)
+        said = np.where(empty, said + np.where(said == "", "", " or ") + column, said)
+        written = column + "=" + _reprs(frame[column].iloc[rows])
+        given = np.where(empty, given, given + np.where(given == "", "", ", ") + written)
+    claim = "claim " + _reprs(frame["claim_id"].iloc[rows])
+    message = claim + np.where(given == "", "", " (" + given + ")") + " has no " + said
+    index = frame.index[rows]
+    failures = pd.DataFrame(
+        {
+            "index": index,
+            "claim_id": frame["claim_id"].iloc[rows].to_numpy(),
+            "column": missing,
+            "check": "key column filled in",
+            "failure_case": None,
+            "message": message,
+            "schema_context": "key",
+        }
+    )
+    lines = ("row " + pd.Series(index).astype("str") + ": " + pd.Series(message, dtype="str")).tolist()
+    shown = lines[:_SHOWN_BLANK_KEYS]
+    if len(lines) > len(shown):
+        shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
+    named = columns[0] if len(columns) == 1 else f"{', '.join(columns[:-1])} and {columns[-1]}"
+    rest = tuple(column for column in key if column not in columns)
+    count = len(rows)
+    hint = f"fill {named} in for {'these claims' if count > 1 else 'this claim'}"
+    if rest:
+        hint += f", or leave {'it' if len(columns) == 1 else 'them'} out of key= (e.g. key={rest!r}) "
+        hint += f"to pool claims whatever their {named}"
+    else:
+        hint += ", or name quantities by other columns with key="
+    raise ClaimsError(
+        f"{count} claim{'s' if count > 1 else ''} leave{'s' if count == 1 else ''} a key column blank "
+        f"({', '.join(columns)}), so no quantity can be named for "
+        f"{'them' if count > 1 else 'it'}",
+        hint=hint,
+        details="  " + "\n  ".join(shown),
+        failures=failures,
+        origin=None,
+        rows=index.tolist(),
+        columns=columns,
+    )
+
+
+def _refuse_unknown_sources(frame: pd.DataFrame, weights: Mapping[str, float]) -> None:
+    """Raise an :class:`ArgumentError` if ``weights`` names a source no claim has."""
+    sources = [str(source) for source in pd.unique(frame["source"].dropna())]
+    known = set(sources)
+    unknown = [name for name in weights if name not in known]  # the names given, a handful
+    if not unknown:
+        return
+    nearest = {name: difflib.get_close_matches(str(name), sources, n=3) for name in unknown}
+    said = [
+        f"{name!r} (nearest: {', '.join(map(repr, close))})" if close else f"{name!r} (no source is close)"
+        for name, close in nearest.items()
+    ]
+    raise ArgumentError(
+        f"weights name sources no claim has: {'; '.join(said)}",
+        hint="spell each name exactly as the claims' source column does, or leave it out of weights=",
+        names=unknown,
+        nearest=nearest,
+        column="source",
+    )
 
 
 def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.ndarray:
@@ -350,10 +450,16 @@ def reconcile(
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
-    A quantity is the claims that share ``key``. Within it, ranges are converted to the
-    unit of the quantity's first claim; a claim whose unit cannot be converted is a
-    conflict of kind ``unit``. Two claims whose ranges share no point are a conflict of
-    kind ``disjoint``, named by that pair. Policies decide the estimate (see ``POLICIES``):
+    A quantity is the claims that share ``key``. Every claim must fill in every ``key``
+    column: claims that leave one blank would all be pooled into one quantity, whatever
+    they are about, so they are refused (one :class:`~reconcile.errors.ClaimsError` lists
+    them all). To pool claims whatever a column says, leave it out of ``key``, e.g.
+    ``key=("counts",)`` for figures that give no place or date.
+
+    Within a quantity, ranges are converted to the unit of its first claim; a claim whose
+    unit cannot be converted is a conflict of kind ``unit``. Two claims whose ranges share
+    no point are a conflict of kind ``disjoint``, named by that pair. Policies decide the
+    estimate (see ``POLICIES``):
 
     - ``consensus``: the heaviest set of claims whose ranges share a point (weights from
       the ``weight`` column, else ``weights`` by source, else 1; ties go to the tighter
@@ -381,9 +487,10 @@ def reconcile(
 
     Args:
         claims: a claims table (checked with :func:`reconcile.read_claims`).
-        key: the columns that name a quantity.
+        key: the columns that name a quantity; every claim fills each one in.
         policy: one of ``POLICIES``.
-        weights: a weight (above 0) per source name.
+        weights: a weight (above 0) per source name, spelled exactly as the ``source``
+            column spells it.
         relations: relations across quantities, as text or :class:`reconcile.Relation`.
         implied_parts: check each counts path against its parent path.
 
@@ -391,8 +498,11 @@ def reconcile(
         A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
 
     Raises:
-        ClaimsError: the table breaks the claims contract.
-        ArgumentError: an unknown policy, a missing key column, or bad weights.
+        ClaimsError: the table breaks the claims contract, or claims leave a ``key``
+            column blank (``error.rows`` and ``error.columns`` say which).
+        ArgumentError: an unknown policy, a missing key column, bad weights, or weights
+            for a source no claim has (``error.names``, with the nearest names the table
+            has in ``error.nearest``).
         RelationError: a relation that cannot be read, names a quantity no claim gives and
             no relation defines, or adds terms in units that cannot be compared.
 
@@ -406,7 +516,7 @@ def reconcile(
         ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
         ...     rc.Figure.between(4000, 6000, counts="militants", source="a third source"),
         ... ])
-        >>> result = rc.reconcile(claims)
+        >>> result = rc.reconcile(claims, key=("counts",))
         >>> result.estimates[["counts", "low", "value", "high", "n_claims", "n_kept", "status"]]
               counts     low   value    high  n_claims  n_kept    status
         0  militants  4500.0  5000.0  5500.0         3       2  conflict
@@ -420,6 +530,24 @@ def reconcile(
         U.S. officials: about 5,000 militants (4,500–5,500)
         Islamic State backers: at least 7,000 militants (7,000–∞)
         the ranges share no point: 1,500 militants apart
+
+        These claims give no place or date, so the default key, which names them, refuses
+        them rather than pool them with every other claim that gives none:
+
+        >>> rc.reconcile(claims)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: 3 claims leave a key column blank (place, as_of), ...
+          row 0: claim 'c1' (counts='militants') has no place or as_of
+        ...
+
+        Weights name sources as the table writes them:
+
+        >>> try:
+        ...     rc.reconcile(claims, key=("counts",), weights={"US officials": 2})
+        ... except rc.ArgumentError as error:
+        ...     print(error.problem)
+        weights name sources no claim has: 'US officials' (nearest: 'U.S. officials')
 
     """
     if not isinstance(policy, str) or policy not in POLICIES:
@@ -440,6 +568,7 @@ def reconcile(
             f"the key names columns the claims table does not have ({', '.join(map(repr, missing))})",
             hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
         )
+    _refuse_blank_keys(frame, key)
     if weights is not None:
         if not isinstance(weights, Mapping):
             raise ArgumentError(
@@ -456,6 +585,7 @@ def reconcile(
                 f"weights must be above 0 and finite (got {bad!r})",
                 hint="give every source a positive weight; leave a source out to weigh it 1",
             )
+        _refuse_unknown_sources(frame, weights)
     if policy == "priority" and weights is None and "weight" not in frame:
         raise ArgumentError(
             "the priority policy needs a ranking of sources",

@@ -294,7 +294,7 @@ def reconciliation_text(result: Reconciliation, *, max_rows: int | None = MAX_RO
     Examples:
         >>> import reconcile as rc
         >>> claims = rc.to_claims([rc.Figure.about(5000, counts="militants", source="U.S. officials")])
-        >>> print(reconciliation_text(rc.reconcile(claims)))
+        >>> print(reconciliation_text(rc.reconcile(claims, key=("counts",))))
         consensus: 1 quantity from 1 claim; 0 conflicts; 0 claims set aside
         quantity   estimate  range        claims       status
         militants     5,000  4,500–5,500  1 of 1 kept  single

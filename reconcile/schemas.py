@@ -126,6 +126,12 @@ class Claims(pa.DataFrameModel):
     ``source``. Optional: ``via``, ``reported_on``, ``hedge``, ``quote``, ``url`` and ``weight``
     (above 0). Counts of people, households and families are never negative. Other
     columns are kept as they are.
+
+    Dates are held in one spelling: ``as_of`` as ``str(pandas.Period)`` writes it (a day
+    ``2016-10-17``, a week, a month ``2016-10``, a quarter ``2016Q4``, a year ``2016``), and
+    ``reported_on`` as an ISO day: a source reports on a day, and a month or a year there
+    would pass for its first day. :func:`reconcile.read_claims` reads other spellings
+    (``17/10/2016``, ``17 October 2016``) into these.
     """
 
     claim_id: Series[str] = pa.Field(unique=True)

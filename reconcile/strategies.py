@@ -145,7 +145,8 @@ def claims(
     """Claims tables: up to ``max_quantities`` quantities with 1 to ``max_claims`` claims each.
 
     The rows of different quantities are interleaved, and each quantity's key (``counts``,
-    ``place``, ``as_of``) is distinct, so a table tests grouping as well as reconciliation.
+    ``place``, ``as_of``) is distinct and filled in, so a table tests grouping as well as
+    reconciliation and :func:`reconcile.reconcile` takes it with its default key.
 
     Args:
         max_quantities: the most quantities in one table (at least 1).
@@ -172,7 +173,7 @@ def claims(
     keys = [
         (counts, place, as_of)
         for counts in ("militants", "troops/us", "residents")
-        for place in ("Mosul", None)
+        for place in ("Mosul", "Iraq/Ninewa")
         for as_of in ("2016-10-17", "2016")
     ]
 

@@ -33,6 +33,14 @@ def mosul_militants() -> pd.DataFrame:
     )
 
 
+def one_quantity(figures: list[rc.Figure]) -> pd.DataFrame:
+    """Claims about one quantity: killed in Mosul in October 2016, where a figure does not say."""
+    filled = [
+        figure.replace(counts=figure.counts or "killed", place="Mosul", as_of="2016-10") for figure in figures
+    ]
+    return rc.to_claims(filled)
+
+
 def test_mosul_militant_estimates_are_a_conflict_with_its_pair() -> None:
     result = rc.reconcile(mosul_militants())
     militants = result.estimates.set_index("counts").loc["militants"]
@@ -57,15 +65,15 @@ def test_every_claim_comes_back_in_input_order_with_its_fate() -> None:
 
 
 def test_ties_go_to_the_tighter_shared_range() -> None:
-    result = rc.reconcile(rc.to_claims([rc.Figure.between(0, 100), rc.Figure.between(200, 210)]))
+    result = rc.reconcile(one_quantity([rc.Figure.between(0, 100), rc.Figure.between(200, 210)]))
     assert (result.estimates["low"][0], result.estimates["high"][0]) == (200.0, 210.0)
 
 
 def test_ranges_a_float_apart_share_no_point_and_touching_ranges_do() -> None:
     below_one = math.nextafter(1.0, 0.0)
-    apart = rc.reconcile(rc.to_claims([rc.Figure.between(0, below_one), rc.Figure.between(1, 2)]))
+    apart = rc.reconcile(one_quantity([rc.Figure.between(0, below_one), rc.Figure.between(1, 2)]))
     assert apart.estimates["status"][0] == "conflict"
-    touching = rc.reconcile(rc.to_claims([rc.Figure.between(0, 1), rc.Figure.between(1, 2)]))
+    touching = rc.reconcile(one_quantity([rc.Figure.between(0, 1), rc.Figure.between(1, 2)]))
     assert touching.estimates["status"][0] == "agreed"
     assert (touching.estimates["low"][0], touching.estimates["high"][0]) == (1.0, 1.0)
 
@@ -80,7 +88,7 @@ def test_weights_choose_between_sources() -> None:
 
 
 def test_convertible_units_are_converted_to_the_first_claims_unit() -> None:
-    table = rc.to_claims([rc.Figure.exact(2, unit="km"), rc.Figure.between(1500, 2500, unit="m")])
+    table = one_quantity([rc.Figure.exact(2, unit="km"), rc.Figure.between(1500, 2500, unit="m")])
     result = rc.reconcile(table)
     assert result.estimates["unit"][0] == "kilometer"
     assert result.estimates["status"][0] == "agreed"
@@ -90,7 +98,7 @@ def test_convertible_units_are_converted_to_the_first_claims_unit() -> None:
 def test_the_heaviest_family_of_units_wins_whatever_the_row_order() -> None:
     figures = [rc.Figure.exact(2000, unit="household", counts="d")]
     figures += [rc.Figure.about(10_000, counts="d", source=name) for name in "BCD"]
-    table = rc.to_claims(figures)
+    table = one_quantity(figures)
     for order in ([0, 1, 2, 3], [1, 2, 3, 0]):
         result = rc.reconcile(table.iloc[order])
         assert result.estimates["unit"][0] == "person"
@@ -99,7 +107,7 @@ def test_the_heaviest_family_of_units_wins_whatever_the_row_order() -> None:
 
 
 def test_mixed_units_are_shown_in_the_quantitys_unit() -> None:
-    table = rc.to_claims(
+    table = one_quantity(
         [
             rc.Figure.exact(3, unit="tonne", counts="food"),
             rc.Figure.exact(5000, unit="kg", counts="food"),
@@ -113,7 +121,7 @@ def test_mixed_units_are_shown_in_the_quantitys_unit() -> None:
 
 @pytest.mark.parametrize("scale", [1e-10, 1.0, 1e12])
 def test_weights_of_any_scale_pick_the_heaviest_set(scale: float) -> None:
-    table = rc.to_claims(
+    table = one_quantity(
         [rc.Figure.between(0, 10), rc.Figure.between(0, 10), rc.Figure.between(20, 30)]
     ).assign(weight=[scale, scale, 3 * scale])
     result = rc.reconcile(table)
@@ -121,7 +129,7 @@ def test_weights_of_any_scale_pick_the_heaviest_set(scale: float) -> None:
 
 
 def test_a_slightly_heavier_source_wins() -> None:
-    table = rc.to_claims([rc.Figure.between(0, 10, source="A"), rc.Figure.exact(20, source="B")])
+    table = one_quantity([rc.Figure.between(0, 10, source="A"), rc.Figure.exact(20, source="B")])
     result = rc.reconcile(table, weights={"A": 1.0000000004})
     assert result.claims["kept"].tolist() == [True, False]
 
@@ -143,7 +151,7 @@ def test_odd_arguments_are_argument_errors(arguments: dict[str, object]) -> None
 
 
 def test_people_and_households_in_one_quantity_are_a_unit_conflict_not_a_crash() -> None:
-    table = rc.to_claims(
+    table = one_quantity(
         [
             rc.Figure.exact(7619, unit="family", counts="displaced", source="IOM"),
             rc.Figure.exact(45714, counts="displaced", source="OCHA"),
@@ -170,6 +178,76 @@ def test_the_key_is_configurable() -> None:
         rc.reconcile(table, key=["region"])
 
 
+def test_claims_with_a_blank_key_cell_are_refused_not_pooled() -> None:
+    # Pooled, the first and third claims would be one quantity, though neither names a place.
+    table = rc.to_claims(
+        [
+            rc.Figure.about(5000, counts="militants", as_of="2016-10-17", source="U.S. officials"),
+            rc.Figure.exact(9000, counts="militants", place="Mosul", as_of="2016-10-17", source="CNN"),
+            rc.Figure.at_least(7000, counts="militants", source="backers"),
+        ]
+    )
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.reconcile(table)
+    error = caught.value
+    assert (vars(error)["rows"], vars(error)["columns"]) == ([0, 2], ("place", "as_of"))
+    assert str(error).startswith("2 claims leave a key column blank (place, as_of)")
+    assert str(error).splitlines()[1:] == [
+        "  row 0: claim 'c1' (counts='militants', as_of='2016-10-17') has no place",
+        "  row 2: claim 'c3' (counts='militants') has no place or as_of",
+    ]
+    assert error.hint == (
+        "fill place and as_of in for these claims, or leave them out of key= "
+        "(e.g. key=('counts',)) to pool claims whatever their place and as_of"
+    )
+    assert error.failures["index"].tolist() == [0, 2]
+    assert error.failures["column"].tolist() == ["place", "place, as_of"]
+    # Left out of the key, the column no longer names quantities, and the claims pool.
+    assert rc.reconcile(table, key=("counts",)).estimates["n_claims"].tolist() == [3]
+
+
+def test_a_blank_cell_of_any_key_column_is_refused_and_named_by_the_tables_index() -> None:
+    region = np.array(["Nineveh", "  ", None], dtype=object)
+    table = mosul_militants().assign(region=region).set_index(pd.Index([10, 11, 12]))
+    with pytest.raises(rc.ClaimsError, match=r"^2 claims leave a key column blank \(region\)") as caught:
+        rc.reconcile(table, key=["counts", "region"])
+    assert vars(caught.value)["rows"] == [11, 12]
+    assert "  row 11: claim 'backers' (counts='militants') has no region" in str(caught.value)
+    assert caught.value.hint.endswith("(e.g. key=('counts',)) to pool claims whatever their region")
+    with pytest.raises(rc.ClaimsError, match="fill region in for these claims, or name quantities by other"):
+        rc.reconcile(table, key=["region"])
+
+
+def test_a_long_list_of_claims_with_blank_keys_is_cut_short_but_kept_whole() -> None:
+    table = rc.to_claims([rc.Figure.exact(number, counts="killed") for number in range(150)])
+    with pytest.raises(rc.ClaimsError, match=r"^150 claims leave a key column blank") as caught:
+        rc.reconcile(table)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 1 + 100 + 1
+    assert lines[-2] == "  row 99: claim 'c100' (counts='killed') has no place or as_of"
+    assert lines[-1] == "  ... and 50 more (see the error's .failures)"
+    assert len(caught.value.failures) == len(vars(caught.value)["rows"]) == 150
+
+
+def test_weights_for_a_source_no_claim_has_name_the_nearest_sources() -> None:
+    expected = r"^weights name sources no claim has: 'US officials' \(nearest: 'U.S. officials'\); 'BBC' \("
+    with pytest.raises(rc.ArgumentError, match=expected) as caught:
+        rc.reconcile(mosul_militants(), weights={"US officials": 2, "CNN": 1, "BBC": 3})
+    facts = vars(caught.value)
+    assert facts["names"] == ["US officials", "BBC"]
+    assert facts["nearest"] == {"US officials": ["U.S. officials"], "BBC": []}
+    assert facts["column"] == "source"
+    assert str(caught.value).endswith("or leave it out of weights=")
+
+
+def test_weights_name_sources_exactly_as_the_table_writes_them_once_stripped() -> None:
+    with pytest.raises(rc.ArgumentError, match=r"'u\.s\. officials' \(nearest: 'U\.S\. officials'\)"):
+        rc.reconcile(mosul_militants(), weights={"u.s. officials": 2})
+    padded = mosul_militants().assign(source=["U.S. officials", "  the group's backers ", "CNN"])
+    result = rc.reconcile(padded, weights={"the group's backers": 3})
+    assert result.claims["kept"].tolist() == [False, True, True]
+
+
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
@@ -190,7 +268,7 @@ def test_an_empty_table_gives_empty_results() -> None:
 
 
 def test_policies_follow_their_practice() -> None:
-    table = rc.to_claims(
+    table = one_quantity(
         [rc.Figure.between(4000, 6000), rc.Figure.about(5000), rc.Figure.exact(9000, source="outlier")]
     )
     consensus = rc.reconcile(table).estimates.iloc[0]
@@ -200,7 +278,7 @@ def test_policies_follow_their_practice() -> None:
     assert envelope["status"] == "conflict"
     priority = rc.reconcile(table, policy="priority", weights={"outlier": 2}).estimates.iloc[0]
     assert (priority["low"], priority["value"], priority["n_kept"]) == (9000.0, 9000.0, 1)
-    low_first = rc.to_claims([rc.Figure.between(4000, 6000, value=4200), rc.Figure.about(5000)])
+    low_first = one_quantity([rc.Figure.between(4000, 6000, value=4200), rc.Figure.about(5000)])
     conservative = rc.reconcile(low_first, policy="conservative").estimates.iloc[0]
     assert conservative["value"] == 4500.0  # the lowest kept value, moved into the shared range
 
@@ -232,7 +310,9 @@ def test_shuffled_rows_give_the_same_estimates(table: pd.DataFrame, random: obje
 @tables
 @given(claims(weights=True), st.sampled_from(sorted(rc.POLICIES)))
 def test_nothing_is_lost(table: pd.DataFrame, policy: str) -> None:
-    result = rc.reconcile(table, policy=policy, weights={"CNN": 2.0})
+    named = table["source"].dropna()
+    weights = {named.iloc[0]: 2.0} if len(named) else None
+    result = rc.reconcile(table, policy=policy, weights=weights)
     assert len(result.claims) == len(table)
     assert result.claims["claim_id"].tolist() == table["claim_id"].tolist()
     assert result.estimates["n_claims"].sum() == len(table)
@@ -279,7 +359,7 @@ def test_claims_that_share_a_point_never_conflict(anchor: rc.Figure, data: st.Da
     point = anchor.value
     around = figures(max_value=1e6, counts="troops").filter(lambda f: f.low <= point <= f.high)
     others = data.draw(st.lists(around, max_size=5))
-    result = rc.reconcile(rc.to_claims([anchor, *others]))
+    result = rc.reconcile(rc.to_claims([anchor, *others]), key=("counts",))
     assert result.conflicts.empty
     assert result.claims["kept"].all()
 
@@ -312,7 +392,7 @@ def test_policy_invariants(table: pd.DataFrame) -> None:
 @given(figures(max_value=1e6, counts="troops"), figures(max_value=1e6, counts="troops"))
 def test_the_table_and_compare_agree_on_pairs(a: rc.Figure, b: rc.Figure) -> None:
     comparison = rc.compare(a, b)
-    result = rc.reconcile(rc.to_claims([a, b]))
+    result = rc.reconcile(rc.to_claims([a, b]), key=("counts",))
     assert (not result.conflicts.empty) == comparison.contradicts
     if comparison.contradicts and a.source is not None and b.source is not None:
         # The table words a conflict as compare does, the kept claim first.

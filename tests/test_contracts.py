@@ -147,7 +147,7 @@ def test_result_tables_satisfy_their_json_schemas(tmp_path: Path) -> None:
             rc.Figure.about(5000, counts="militants", source="U.S. officials"),
             rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
         ]
-    )
+    ).assign(place="Mosul", as_of="2016-10-17")
     result = rc.reconcile(table)
     result.write(tmp_path, format="json")
     for stem, name in (

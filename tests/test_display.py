@@ -166,7 +166,7 @@ def test_reconciliation_repr_is_unchanged(mosul: rc.Reconciliation) -> None:
 
 def test_reconciliation_html_escapes_claims_text() -> None:
     table = rc.to_claims(militants(source=HOSTILE)).assign(place=HOSTILE)
-    tags = parsed(display.reconciliation_html(rc.reconcile(table)))
+    tags = parsed(display.reconciliation_html(rc.reconcile(table, key=("counts", "place"))))
     assert set(tags.tags) <= OUR_TAGS
     assert any(HOSTILE in text for text in tags.text)
 
@@ -181,7 +181,7 @@ def many_quantities(n: int, conflicts_every: int = 7) -> pd.DataFrame:
 
 
 def test_a_large_result_shows_the_first_rows_and_says_what_is_left_out() -> None:
-    result = rc.reconcile(many_quantities(120))
+    result = rc.reconcile(many_quantities(120), key=("counts",))
     page = display.reconciliation_html(result)
     assert body_rows(page) == display.MAX_ROWS
     # Quantities 50..119 are left out; those with a number divisible by 7 have a conflict.
@@ -193,7 +193,7 @@ def test_a_large_result_shows_the_first_rows_and_says_what_is_left_out() -> None
 def test_a_quantity_with_many_conflicts_lists_the_first_few() -> None:
     figures = [rc.Figure.about(5000, counts="militants", source=f"agreeing {n}") for n in range(3)]
     figures += [rc.Figure.exact(100 * n, counts="militants", source=f"low {n}") for n in range(1, 6)]
-    result = rc.reconcile(rc.to_claims(figures))
+    result = rc.reconcile(rc.to_claims(figures), key=("counts",))
     page = display.reconciliation_html(result)
     row = page.split("<tr>")[2]
     assert row.count("(disjoint)") == display.MAX_CONFLICTS_PER_QUANTITY
@@ -227,7 +227,7 @@ def test_print_shows_the_text_report(mosul: rc.Reconciliation) -> None:
 
 
 def test_text_report_cuts_long_lists_of_quantities_and_conflicts() -> None:
-    result = rc.reconcile(many_quantities(120, conflicts_every=2))
+    result = rc.reconcile(many_quantities(120, conflicts_every=2), key=("counts",))
     text = display.reconciliation_text(result, max_rows=10)
     assert "… and 110 more quantities (55 with conflicts): see result.estimates" in text
     assert text.count("(disjoint)") == 10
@@ -235,7 +235,7 @@ def test_text_report_cuts_long_lists_of_quantities_and_conflicts() -> None:
 
 
 def test_text_report_names_the_unit_when_it_is_not_people() -> None:
-    result = rc.reconcile(rc.to_claims([rc.Figure.exact(120, unit="USD", counts="aid")]))
+    result = rc.reconcile(rc.to_claims([rc.Figure.exact(120, unit="USD", counts="aid")]), key=("counts",))
     assert "120 USD" in display.reconciliation_text(result) or " USD" in display.reconciliation_text(result)
 
 
@@ -287,6 +287,6 @@ def test_a_relation_conflict_names_each_of_its_quantities_once() -> None:
         rc.Figure.about(5000, counts="a/x", source="s"),
         rc.Figure.exact(100, counts="a", source="t"),
     ]
-    text = display.reconciliation_text(rc.reconcile(rc.to_claims(whole_and_part)))
+    text = display.reconciliation_text(rc.reconcile(rc.to_claims(whole_and_part), key=("counts",)))
     assert "C1 (relation) a/x; a" in text
     assert text.count("none fits") == 2

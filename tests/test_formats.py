@@ -286,7 +286,7 @@ def test_bad_rows_of_an_hxl_file_are_named_by_their_line(tmp_path: Path) -> None
     with pytest.raises(rc.ClaimsError) as caught:
         rc.read_claims(path)
     message = str(caught.value)
-    assert "row 0 (line 4): date or period (got as_of='someday')" in message
+    assert "row 0 (line 4): #date='someday' is not a date or period" in message
     assert "row 1 (line 5): low <= value <= high" in message
 
 

@@ -1,10 +1,11 @@
 import math
 
+import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 import reconcile as rc
-from reconcile.strategies import figures, sources, values_in
+from reconcile.strategies import claims, figures, sources, values_in
 
 
 @given(figures(min_value=10, max_value=20, counts="troops", place="Mosul", as_of="2016"))
@@ -43,3 +44,10 @@ def test_bad_bounds_are_refused_when_the_strategy_is_built(bounds: dict[str, flo
 def test_values_in_stay_in_the_range(pair: tuple[rc.Figure, float]) -> None:
     figure, x = pair
     assert figure.low <= x <= figure.high
+
+
+@settings(max_examples=30)
+@given(claims())
+def test_claims_tables_fill_every_key_column_so_reconcile_takes_them(table: pd.DataFrame) -> None:
+    assert table[["counts", "place", "as_of"]].notna().all().all()
+    assert rc.reconcile(table).estimates["n_claims"].sum() == len(table)
