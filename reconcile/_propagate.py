@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from reconcile._interval import EPS, minus, next_above, next_below, product_bounds, times
+
 # scipy is imported where a solve or a graph needs it, so `import reconcile` stays light.
 if TYPE_CHECKING:
     from scipy import sparse
@@ -32,7 +34,6 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
 Bools = npt.NDArray[np.bool_]
 
-_EPS = float(np.finfo(float).eps)
 #: A bound that moves by less than this share of its size no longer counts as moving.
 _SETTLED = 1e-12
 #: Propagation stops after this many rounds even if bounds still creep (only in cycles,
@@ -69,46 +70,6 @@ class System:
         return len(self.link_y)
 
 
-def _down(values: Floats) -> Floats:
-    return np.where(np.isfinite(values), np.nextafter(values, -np.inf), values)
-
-
-def _up(values: Floats) -> Floats:
-    return np.where(np.isfinite(values), np.nextafter(values, np.inf), values)
-
-
-def _product(a: Floats, b: Floats) -> tuple[Floats, Floats]:
-    """``a·b`` rounded down and up: equal where the float product is exact.
-
-    Dekker's error-free product (with Veltkamp's split) gives the rounding error of each
-    product, so only the inexact ones are moved a float outward.
-    """
-    with np.errstate(invalid="ignore", over="ignore"):
-        product = a * b
-        split = 134217729.0  # 2**27 + 1
-        a_big, b_big = split * a, split * b
-        a_high = a_big - (a_big - a)
-        b_high = b_big - (b_big - b)
-        a_low, b_low = a - a_high, b - b_high
-        error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-    error = np.where(np.isfinite(error), error, 0.0)
-    down = np.where(error < 0, np.nextafter(product, -np.inf), product)
-    up = np.where(error > 0, np.nextafter(product, np.inf), product)
-    # Products near the overflow threshold have no reliable error term: widen them.
-    huge = np.abs(product) > 1e300
-    return np.where(huge, _down(product), down), np.where(huge, _up(product), up)
-
-
-def _times(a_low: Floats, a_high: Floats, b_low: Floats, b_high: Floats) -> tuple[Floats, Floats]:
-    """Interval product, with 0·∞ read as 0 (the hull of the finite products), rounded outward."""
-    pairs = [(a_low, b_low), (a_low, b_high), (a_high, b_low), (a_high, b_high)]
-    downs, ups = zip(*(_product(np.asarray(x, float), np.asarray(y, float)) for x, y in pairs), strict=True)
-    down, up = np.stack(downs), np.stack(ups)
-    down = np.where(np.isnan(down), 0.0, down)
-    up = np.where(np.isnan(up), 0.0, up)
-    return down.min(axis=0), up.max(axis=0)
-
-
 def _whole(values: Floats) -> Bools:
     """Finite whole numbers, or infinities (which do not round)."""
     finite = np.isfinite(values)
@@ -129,21 +90,6 @@ def _sum_but_one(values: Floats, row: Ints, n_rows: int, infinity: float) -> tup
     others = total[row] - finite_part
     others = np.where(infinite[row] - ~finite > 0, infinity, others)
     return np.asarray(others, dtype=float), np.asarray(size[row], dtype=float)
-
-
-def _minus(a: Floats, b: Floats, rounding: float) -> Floats:
-    """``a - b`` rounded toward ``rounding`` (-inf or inf), exact where the float result is.
-
-    Knuth's error-free sum gives the rounding error; an undefined ``inf - inf`` is open.
-    """
-    with np.errstate(invalid="ignore"):
-        total = a - b
-        back = total - a
-        error = (a - (total - back)) + (-b - back)
-    error = np.where(np.isfinite(error), error, 0.0)
-    against = error < 0 if rounding < 0 else error > 0  # the true difference lies beyond the float
-    moved = np.where(against, np.nextafter(total, rounding), total)
-    return np.where(np.isnan(moved), rounding, moved)
 
 
 def propagate(
@@ -178,41 +124,41 @@ def propagate(
         if len(row):
             low_side = np.where(positive, low[var], high[var])
             high_side = np.where(positive, high[var], low[var])
-            term_low, term_high = _product(coef, low_side)[0], _product(coef, high_side)[1]
+            term_low, term_high = product_bounds(coef, low_side)[0], product_bounds(coef, high_side)[1]
             term_low = np.where(power_of_two, coef * low_side, term_low)
             term_high = np.where(power_of_two, coef * high_side, term_high)
             others_low, size_low = _sum_but_one(term_low, row, system.n_rows, -np.inf)
             others_high, size_high = _sum_but_one(term_high, row, system.n_rows, np.inf)
             # A float sum of k terms is off by at most k·eps times the sum of their sizes; a
             # sum of whole numbers below 2**52 is exact, and so is a single other term.
-            slack = (count + 2.0) * _EPS * (size_low + size_high)
+            slack = (count + 2.0) * EPS * (size_low + size_high)
             whole = _whole(term_low) & _whole(term_high)
             fractional = np.bincount(row, weights=~whole, minlength=system.n_rows)[row]
             slack = np.where((fractional == 0) & (size_low + size_high < 2.0**52), 0.0, slack)
             others_low = np.where(pair, term_low[other], others_low)
             others_high = np.where(pair, term_high[other], others_high)
             slack = np.where(pair | (count == 1), 0.0, slack)
-            allowed_low = _minus(system.row_low[row], others_high, -np.inf)
-            allowed_high = _minus(system.row_high[row], others_low, np.inf)
-            allowed_low = np.where(slack > 0, _down(allowed_low - slack), allowed_low)
-            allowed_high = np.where(slack > 0, _up(allowed_high + slack), allowed_high)
+            allowed_low = minus(system.row_low[row], others_high, -np.inf)
+            allowed_high = minus(system.row_high[row], others_low, np.inf)
+            allowed_low = np.where(slack > 0, next_below(allowed_low - slack), allowed_low)
+            allowed_high = np.where(slack > 0, next_above(allowed_high + slack), allowed_high)
             new_low = np.where(positive, allowed_low / coef, allowed_high / coef)
             new_high = np.where(positive, allowed_high / coef, allowed_low / coef)
-            new_low = np.where(power_of_two, new_low, _down(new_low))  # exact division needs no rounding
-            new_high = np.where(power_of_two, new_high, _up(new_high))
+            new_low = np.where(power_of_two, new_low, next_below(new_low))  # exact division needs no rounding
+            new_high = np.where(power_of_two, new_high, next_above(new_high))
             np.maximum.at(low, var, new_low)
             np.minimum.at(high, var, new_high)
         if system.n_links:
             y, x = system.link_y, system.link_x
             c_low, c_high = system.link_low, system.link_high
-            y_low, y_high = _times(c_low, c_high, low[x], high[x])
+            y_low, y_high = times(c_low, c_high, low[x], high[x])
             np.maximum.at(low, y, y_low)
             np.minimum.at(high, y, y_high)
             invertible = (c_low > 0) | (c_high < 0)
             if invertible.any():
                 inverse_low = np.where(invertible, 1.0 / np.where(invertible, c_high, 1.0), 0.0)
                 inverse_high = np.where(invertible, 1.0 / np.where(invertible, c_low, 1.0), 0.0)
-                x_low, x_high = _times(_down(inverse_low), _up(inverse_high), low[y], high[y])
+                x_low, x_high = times(next_below(inverse_low), next_above(inverse_high), low[y], high[y])
                 np.maximum.at(low, x[invertible], x_low[invertible])
                 np.minimum.at(high, x[invertible], x_high[invertible])
         scale = np.maximum(

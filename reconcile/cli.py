@@ -132,7 +132,8 @@ def _error_console() -> Console:
 
 
 def _key_option(found: re.Match[str]) -> str:
-    return "--key " + ",".join(name.strip(" '\"") for name in found[1].split(","))
+    names = (name.strip(" '\"") for name in found[1].split(","))
+    return "--key " + ",".join(name for name in names if name)
 
 
 # The library's hints name its Python arguments; the command's user has options instead.
@@ -153,8 +154,21 @@ _OPTION_HINTS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"weights=\{'([^']+)': ([0-9.]+), \.\.\.\}"), r"--weight '\1=\2'"),
     (re.compile(r"key=\(([^)]*)\)"), _key_option),
     (re.compile(r"implied_parts=False"), "--no-parts"),
+    (
+        re.compile(r"dayfirst=True for dates written 17/10/2016 or dayfirst=False for"),
+        "--dayfirst for dates written 17/10/2016 or --monthfirst for",
+    ),
+    (re.compile(r"dayfirst=True"), "--dayfirst"),
+    (re.compile(r"dayfirst=False"), "--monthfirst"),
+    (re.compile(r"pass dayfirst= "), "pass --dayfirst or --monthfirst "),
+    (re.compile(r"leave dayfirst out"), "leave out --dayfirst and --monthfirst"),
+    (re.compile(r"out of key= "), "out of --key "),
     (re.compile(r"relations=\[('[^']*')\]"), r"--relations FILE, one relation a line such as \1"),
     (re.compile(r"leave out unit= "), "leave out --unit "),
+    (
+        re.compile(r"add nouns with Lexicon\.with_noun"),
+        "add nouns to the [nouns] table of a copy of reconcile/lexicon.toml and pass it with --lexicon FILE",
+    ),
     (re.compile(r"unit='([^']+)'"), r"--unit '\1'"),
 )
 
@@ -230,7 +244,15 @@ def _status_console(enabled: bool) -> Console | None:
     return console if console.is_terminal else None
 
 
-def _read_claims(path: Path, status: Console | None, *, sheet: str | None, encoding: str) -> pd.DataFrame:
+def _read_claims(
+    path: Path,
+    status: Console | None,
+    *,
+    sheet: str | None,
+    encoding: str,
+    lexicon: rc.Lexicon | None = None,
+    dayfirst: bool | None = None,
+) -> pd.DataFrame:
     """Read and check the claims file, drawing progress on ``status`` when it is large."""
     size = path.stat().st_size if path.is_file() else 0
     if size < _progress.LARGE_FILE_BYTES:
@@ -239,11 +261,27 @@ def _read_claims(path: Path, status: Console | None, *, sheet: str | None, encod
         try:
             frame = _progress.read_csv(path, status, encoding=encoding)
             with _progress.stage(status, f"Checking {len(frame):,} claims"):
-                return rc.read_claims(frame)
+                return rc.read_claims(frame, lexicon=lexicon, dayfirst=dayfirst)
         except (rc.ReconcileError, OSError, ValueError, pd.errors.ParserError):
             pass  # read it again below, so the error names the file and its lines
     with _progress.stage(status, f"Reading {path.name}"):
-        return rc.read_claims(path, sheet=sheet, encoding=encoding)
+        return rc.read_claims(path, sheet=sheet, encoding=encoding, lexicon=lexicon, dayfirst=dayfirst)
+
+
+def _read_lexicon(path: Path | None) -> rc.Lexicon | None:
+    """The lexicon in the file ``--lexicon`` names (None without the option); exit 2 if it is bad."""
+    if path is None:
+        return None
+    try:
+        return rc.Lexicon.load(path)
+    except rc.ReconcileError as error:
+        _fail(f"cannot read the lexicon file {str(path)!r}", hint=error.hint, details=[error.problem])
+
+
+_LEXICON_HELP = (
+    "A lexicon file to read phrases with: a copy of the lexicon.toml shipped in the reconcile "
+    "package, with words of your own (a noun such as 'IDPs', a hedge, a quantity word) added."
+)
 
 
 def _weights(given: Sequence[str]) -> dict[str, float]:
@@ -285,8 +323,13 @@ class _RelationLine(NamedTuple):
     relation: Any
 
 
-def _read_relations(path: Path) -> list[_RelationLine]:
-    """One relation per line; blank lines and ``#`` comments are skipped. Every bad line is listed."""
+def _read_relations(path: Path, names: Sequence[str]) -> list[_RelationLine]:
+    """One relation per line; blank lines and ``#`` comments are skipped. Every bad line is listed.
+
+    Names the claims give (``names``) and names the relations define are read whole, as
+    :func:`reconcile.reconcile` reads them; a relation can define a name another uses, so
+    the lines are read again while that adds names.
+    """
     relation = _relation_type()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -295,21 +338,29 @@ def _read_relations(path: Path) -> list[_RelationLine]:
             f"cannot read the relations file {str(path)!r} ({getattr(exc, 'strerror', None) or exc})",
             hint="check the path; the file is UTF-8 text with one relation per line",
         )
-    relations: list[_RelationLine] = []
-    problems: list[str] = []
-    hints: list[str] = []
+    written: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):  # a handful of lines, written by hand
         before_comment = _UNCOMMENTED.match(line)
         # A backtick left open is the parser's to report, so the line is kept whole.
         opened = before_comment is None or line[before_comment.end() : before_comment.end() + 1] == "`"
         text = (line if opened or before_comment is None else before_comment[0]).rstrip()
-        if not text.strip():
-            continue
-        try:
-            relations.append(_RelationLine(number, text, relation.parse(text.strip())))
-        except rc.ReconcileError as error:
-            problems += _relation_problem(number, text, error)
-            hints.append(error.hint)
+        if text.strip():
+            written.append((number, text))
+    known = set(names)
+    while True:
+        relations: list[_RelationLine] = []
+        problems: list[str] = []
+        hints: list[str] = []
+        for number, text in written:
+            try:
+                relations.append(_RelationLine(number, text, relation.parse(text.strip(), names=known)))
+            except rc.ReconcileError as error:
+                problems += _relation_problem(number, text, error)
+                hints.append(error.hint)
+        defined = {name for line in relations for name in line.relation.defines} - known
+        if not defined:
+            break
+        known |= defined
     if problems:
         count = len(hints)
         _fail(
@@ -621,7 +672,8 @@ def _write(text: str, output: Path) -> None:
         "Examples:\n"
         "  reconcile check examples/data/mosul_2016_claims.csv\n"
         "  reconcile check claims.csv --policy envelope --format csv --output estimates.csv\n"
-        "  reconcile check claims.csv --relations relations.txt --format json\n\n" + _CSV_COLUMNS_HELP
+        "  reconcile check claims.csv --relations relations.txt --format json\n"
+        "  reconcile check claims.csv --lexicon my_lexicon.toml\n\n" + _CSV_COLUMNS_HELP
     ),
 )
 def check(
@@ -674,6 +726,15 @@ def check(
         str,
         typer.Option("--encoding", help="The text encoding of a CSV file (cp1252, latin-1 ...)."),
     ] = "utf-8-sig",
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="How dates such as 03/04/2022 are written: day first (17/10/2016) or month first "
+            "(10/17/2016). By default each date column settles it from its own dates.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         Literal["text", "json", "csv"],
         typer.Option(
@@ -702,6 +763,12 @@ def check(
             "csv and json always hold every row.",
         ),
     ] = 100,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option(
+            "--lexicon", help=_LEXICON_HELP + " It reads the claims' phrase column.", show_default=False
+        ),
+    ] = None,
     implied_parts: Annotated[
         bool,
         typer.Option(
@@ -741,17 +808,23 @@ def check(
             f"--key names no columns (got {key!r})",
             hint=f"name them with commas, e.g. {','.join(DEFAULT_KEY)}",
         )
-    relation_lines = _read_relations(relations) if relations is not None else []
+    if relations is not None and not relations.is_file():
+        _read_relations(relations, [])  # a missing file is the first error, before reading the claims
+    words = _read_lexicon(lexicon)
     more: dict[str, Any] = {}
     if weight:
         more["weights"] = _weights(weight)
-    if relations is not None:
-        more["relations"] = [line.relation for line in relation_lines]
     if not implied_parts:
         more["implied_parts"] = False
     status = _status_console(progress)
+    relation_lines: list[_RelationLine] = []
     try:
-        table = _read_claims(claims, status, sheet=sheet, encoding=encoding)
+        table = _read_claims(claims, status, sheet=sheet, encoding=encoding, lexicon=words, dayfirst=dayfirst)
+        if relations is not None:
+            # Read once the claims are known: a name they give is read whole, '-' and all.
+            names = table["counts"].dropna().astype(str).unique().tolist() if "counts" in table else []
+            relation_lines = _read_relations(relations, names)
+            more["relations"] = [line.relation for line in relation_lines]
         busy = status if len(table) > _progress.MANY_CLAIMS else None
         with _progress.stage(busy, f"Reconciling {len(table):,} claims"):
             result = rc.reconcile(table, key=columns, policy=policy, **more)
@@ -777,6 +850,10 @@ def check(
     raise typer.Exit(EXIT_CONSISTENT if result.conflicts.empty else EXIT_CONFLICTS)
 
 
+# The columns of the phrases ``parse`` prints, in the table and in each JSON record.
+_PHRASE_COLUMNS = ("phrase", "low", "value", "high", "unit", "counts", "hedge")
+
+
 def _phrase_record(phrase: str, figure: rc.Figure) -> dict[str, Any]:
     return {
         "phrase": phrase,
@@ -792,13 +869,14 @@ def _phrase_record(phrase: str, figure: rc.Figure) -> dict[str, Any]:
 @app.command(
     "parse",
     help="Read figure phrases and print each one's range, value, unit and hedge.\n\n"
-    "Exits 0 when every phrase is read, 2 when one cannot be (each such phrase is listed on "
-    "stderr, with a caret where reading stopped).",
+    "Exits 0 when every phrase is read, 2 when one cannot be: the phrases read are printed, and "
+    "each one that cannot be is listed on stderr, with a caret where reading stopped and a hint.",
     epilog=(
         "Examples:\n"
         "  reconcile parse 'about 5,000' 'at least 7,000' 'more than half'\n"
         "  reconcile parse '7,619 families' --format json\n"
-        "  reconcile parse 'about 1,200' --unit household\n\n"
+        "  reconcile parse 'about 1,200' --unit household\n"
+        "  reconcile parse '7,619 IDPs' --lexicon my_lexicon.toml\n\n"
         "Exit codes: 0 every phrase read, 2 a phrase cannot be read (listed on stderr)."
     ),
 )
@@ -824,49 +902,74 @@ def parse_phrases(
         Literal["text", "json"],
         typer.Option("--format", "-f", help='text: a table; json: a list of records (open ends as "inf").'),
     ] = "text",
+    lexicon: Annotated[
+        Path | None,
+        typer.Option("--lexicon", help=_LEXICON_HELP, show_default=False),
+    ] = None,
 ) -> None:
     """Read figure phrases and print each one's range, value, unit and hedge.
 
-    Every phrase that cannot be read is listed on stderr with a caret under the place reading
-    stopped, and the command exits 2.
+    The phrases read are printed (a table, or JSON records); every phrase that cannot be
+    read is listed on stderr with a caret under the place reading stopped and its own hint,
+    and the command exits 2.
 
     Examples:
         >>> from typer.testing import CliRunner
-        >>> run = CliRunner().invoke(app, ["parse", "about 5,000 xyz"])
+        >>> run = CliRunner().invoke(app, ["parse", "about 5,000", "about 5,000 xyz", "-f", "json"])
         >>> run.exit_code
         2
+        >>> print(run.stdout)
+        [{"phrase": "about 5,000", "low": 4500.0, "value": 5000.0, "high": 5500.0, "unit": "person",
+          "counts": null, "hedge": "about"}]
         >>> print(run.stderr)
-        error: 1 phrase cannot be read
+        error: 1 of 2 phrases cannot be read
           cannot read 'xyz' at character 12 of 'about 5,000 xyz'
             about 5,000 xyz
                         ^
-        hint: a phrase ends after its number, ...
+            hint: a phrase ends after its number, ...
+        hint: fix the phrases listed, or leave them out; the others were read, and are printed on stdout
 
     """
-    figures: list[rc.Figure] = []
+    words = _read_lexicon(lexicon)
+    read: list[tuple[str, rc.Figure]] = []
     problems: list[str] = []
-    hints: list[str] = []
     for phrase in phrases:  # the phrases given on the command line, a handful
         try:
-            figures.append(rc.parse(phrase, unit=unit))
+            read.append((phrase, rc.parse(phrase, unit=unit, lexicon=words)))
         except rc.ParseError as error:
-            problems += [error.problem, *("  " + line for line in _caret(error.text, error.position))]
-            hints.append(error.hint)
+            caret = _caret(error.text, error.position)
+            problems += [
+                error.problem,
+                *("  " + line for line in caret),
+                "  hint: " + _as_options(error.hint),
+            ]
         except rc.ReconcileError as error:
             _fail_with(error)
+    if output_format == "json" or read:
+        _print_phrases(read, output_format)
     if problems:
-        count = len(hints)
+        failed = len(phrases) - len(read)
         _fail(
-            f"{count} phrase{'s' if count > 1 else ''} cannot be read",
-            hint="; ".join(dict.fromkeys(hints)),
+            f"{failed} of {len(phrases)} phrase{'s' if len(phrases) > 1 else ''} cannot be read",
+            hint="fix the phrases listed, or leave them out"
+            + ("; the others were read, and are printed on stdout" if read else ""),
             details=problems,
         )
+
+
+def _print_phrases(read: Sequence[tuple[str, rc.Figure]], output_format: str) -> None:
+    """The phrases read, as a table or as a list of JSON records (empty when none was read)."""
     if output_format == "json":
-        records = pd.DataFrame([_phrase_record(p, f) for p, f in zip(phrases, figures, strict=True)])
+        records = pd.DataFrame(
+            [_phrase_record(phrase, figure) for phrase, figure in read],
+            columns=list(_PHRASE_COLUMNS),
+        )
         _emit(json.dumps(json_records(records), ensure_ascii=False, allow_nan=False) + "\n")
         return
+    phrases = [phrase for phrase, _ in read]
+    figures = [figure for _, figure in read]
     table = Table(box=box.SIMPLE, header_style="bold")
-    for column in ("phrase", "low", "value", "high", "unit", "counts", "hedge"):
+    for column in _PHRASE_COLUMNS:
         table.add_column(column, justify="right" if column in ("low", "value", "high") else "left")
     lows = _numbers([f.low for f in figures], "down")
     values = _numbers([f.value for f in figures])

@@ -637,6 +637,7 @@ class _Grammar:
             | {sep for seps in lexicon.openers.values() for sep in seps}
         )
         self.full, self.diagnose = _patterns(lexicon)
+        self.number_run = _number_run(lexicon)
 
 
 def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -696,9 +697,22 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{noun}(?P<trail>{w}*)\Z"
     diagnose = (
         rf"\A(?:(?P<head>{w}*(?:(?:{hedges}){w}+)?{body}{noun})|{w}*(?P<hedge>{hedges}){_GUARD}|)"
-        rf"{w}*(?P<rest>.*)\Z"
+        rf"(?P<gap>{w}*)(?P<rest>.*)\Z"
     )
     return re.compile(full, _FLAGS), re.compile(diagnose, _FLAGS | re.DOTALL)
+
+
+def _number_run(lexicon: Lexicon) -> re.Pattern[str]:
+    """Number words, "hundred" and magnitudes in a row ("six hundred and forty-five thousand").
+
+    Where reading stops at such a run right after a number in words, the phrase spells a
+    number the grammar cannot combine ("two thousand six hundred"), not an unknown noun.
+    """
+    w = _W
+    words = _alternation([*lexicon.number_words, lexicon.connectives["hundred"], *lexicon.magnitudes])
+    and_ = _alternation([lexicon.connectives["and"]])
+    part = rf"(?:(?:{and_}){w}+)?(?:{words}){_GUARD}"
+    return re.compile(rf"\A({part}(?:[{_SPACE_CLASS}\-]+{part})*)", _FLAGS)
 
 
 def _lexicon(lexicon: Lexicon | None) -> Lexicon:
@@ -727,6 +741,11 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "cannot read '{word}' at character {position} of '{shown}'",
         "a phrase ends after its number, range, share or quantity word and an optional noun; "
         "add nouns with Lexicon.with_noun",
+    ),
+    "number_words": (
+        "cannot combine the number words '{words}' at character {position} of '{shown}'",
+        "write the number in digits, e.g. '2,645'; words are read up to one magnitude, as in "
+        "'two hundred and fifty thousand'",
     ),
     "hedge_alone": (
         "no number after '{hedge}' at character {position} of '{shown}'",
@@ -802,6 +821,13 @@ def _diagnosis(grammar: _Grammar, text: str) -> ParseError:
     first_word = _FIRST_WORD.match(rest)
     word = first_word[1] if first_word else ""
     if found["head"] is not None:
+        spelled: str = found["words"] or ""
+        suffix: str = found["suf1"] or ""
+        if not spelled and suffix and found["rsep"] is None and _key(suffix) in grammar.lexicon.magnitudes:
+            spelled = found["n1"] + suffix  # "2 thousand six hundred"
+        run = grammar.number_run.match(rest) if spelled and found["noun"] is None else None
+        if run is not None:
+            return _error("number_words", text, position, words=spelled + found["gap"] + run[1])
         return _error("unread", text, position, word=word)
     if found["hedge"] is not None:
         return _error("hedge_alone", text, position, hedge=_key(found["hedge"]))
@@ -1309,6 +1335,25 @@ def _objects(items: npt.NDArray[Any]) -> Column:
     return pd.Series(items, dtype=object)
 
 
+def _number_words_cut(grammar: _Grammar, found: _Groups, rest: Objects) -> tuple[Objects, Objects]:
+    """Where reading stopped after a number in words at more number words: both parts, as written.
+
+    The column form of the check in :func:`_diagnosis`; ``""`` on the rows it does not fit.
+    """
+    rows = np.arange(found.rows)
+    magnitude = pd.Series(found.keys("suf1"), dtype=object).isin(list(grammar.lexicon.magnitudes)).to_numpy()
+    in_digits = found.present["n1"] & magnitude & ~found.present["rsep"]
+    spelled = np.where(
+        found.present["words"],
+        found.strings("words", rows),
+        np.where(in_digits, found.strings("n1", rows) + found.strings("suf1", rows), ""),
+    )
+    fits = found.present["head"] & ~found.present["noun"] & (spelled != "")
+    run = pd.Series(rest, dtype=object).str.extract(grammar.number_run)[0].fillna("").to_numpy(dtype=object)
+    run = np.where(fits, run, "")
+    return np.where(run != "", spelled, ""), run
+
+
 def _read_column(grammar: _Grammar, text: Column, given: str | None) -> pd.DataFrame:
     """:func:`_read` for a column of distinct strings: the same readings, as columns."""
     rows = len(text)
@@ -1447,14 +1492,18 @@ def _read_column(grammar: _Grammar, text: Column, given: str | None) -> pd.DataF
     position = np.where(too_long, MAX_LENGTH, 0)
     unread = readable & ~matched
     rest = np.full(rows, "", dtype=object)
+    number_words = np.full(rows, "", dtype=object)
     stopped_at_hedge = np.full(rows, None, dtype=object)
     if unread.any():
         found = _Groups(text[unread].str.extract(grammar.diagnose), grammar.known)
         rest[unread] = found.strings("rest", np.arange(int(unread.sum())))
         stopped_at_hedge[unread] = found.keys("hedge")
+        spelled, run = _number_words_cut(grammar, found, rest[unread])
+        gap = found.strings("gap", np.arange(len(run)))
+        number_words[unread] = np.where(run != "", spelled + gap + run, "")
         code[unread] = np.select(
-            [found.present["head"], found.present["hedge"]],
-            [_CODES.index("unread"), _CODES.index("hedge_alone")],
+            [found.present["head"] & (run != ""), found.present["head"], found.present["hedge"]],
+            [_CODES.index("number_words"), _CODES.index("unread"), _CODES.index("hedge_alone")],
             _CODES.index("not_figure"),
         )
         position[unread] = length[unread] - pd.Series(rest[unread], dtype=object).str.len().to_numpy(np.int64)
@@ -1504,6 +1553,7 @@ def _read_column(grammar: _Grammar, text: Column, given: str | None) -> pd.DataF
             .fillna("")
             .to_numpy(dtype=object),
             "hedge": np.where(has_hedge[bad], hedge[bad], stopped_at_hedge[bad]),
+            "words": number_words[bad],
             "number": np.where(
                 is_words[bad], g.strings("words", bad), np.where(second_end, n2_text, n1_text)
             ),

@@ -50,6 +50,7 @@ __all__ = [
     "ESTIMATE_LABEL",
     "LOG_SPAN",
     "MAX_CLAIMS",
+    "MAX_LABEL",
     "NARROWED_LABEL",
     "OPEN_END_LABEL",
     "PARTS_LABEL",
@@ -79,6 +80,9 @@ PARTS_LABEL = "part: range, dot at its value"
 TOTAL_LABEL = "derived figure"
 #: The most claims one plot draws; more would not be readable.
 MAX_CLAIMS = 200
+#: The most characters of a row's label or words: a longer source or quote is cut, ending in
+#: "…", so the labels leave the bars room on a figure of any width.
+MAX_LABEL = 40
 #: With ``log=None``, the x axis is logarithmic when the largest positive end is more than
 #: this many times the smallest.
 LOG_SPAN = 1000.0
@@ -184,6 +188,17 @@ def _who(claims: pd.DataFrame) -> pd.Series:
         return source.astype(str)
     via = claims["via"]
     return source.where(via.isna(), source + " via " + via.astype(object)).astype(str)
+
+
+def _cut(texts: pd.Series) -> pd.Series:
+    """Each text at most :data:`MAX_LABEL` characters long: a longer one is cut and ends in "…".
+
+    The cut falls between words, unless that would leave less than half the text shown.
+    """
+    head = texts.str.slice(0, MAX_LABEL)
+    whole_words = head.str.replace(r"\s+\S*\Z", "", regex=True)
+    kept = whole_words.where(whole_words.str.len() >= MAX_LABEL // 2, head.str.slice(0, MAX_LABEL - 1))
+    return texts.where(texts.str.len() <= MAX_LABEL, kept.str.rstrip(" ,;:") + "…")
 
 
 def _limits(ends: np.ndarray, log: bool | None) -> tuple[float, float, bool]:
@@ -420,15 +435,16 @@ def ranges(
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import reconcile as rc
-        >>> us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
-        >>> backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers")
+        >>> in_mosul = {"place": "Mosul", "as_of": "2016-10-17"}
+        >>> us = rc.Figure.about(5000, counts="militants", source="U.S. officials", **in_mosul)
+        >>> backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers", **in_mosul)
         >>> ax = ranges([us, backers])
         >>> [bars.get_label() for bars in ax.containers]
         ['estimate (consensus)', 'claim: range, dot at its value', 'claim set aside']
         >>> ranges([us, backers], quantities="troops")
         Traceback (most recent call last):
         ...
-        reconcile.errors.ArgumentError: no quantity 'troops' in the result: ... 'militants'
+        reconcile.errors.ArgumentError: no quantity 'troops' in the result: ... 'militants, Mosul, 2016-10-17'
 
     """
     _pyplot()  # before any other matplotlib import, for the error that says how to install it
@@ -517,14 +533,14 @@ def ranges(
     kept = claims["kept"].to_numpy(dtype=bool)
     rows = pd.DataFrame({"y": y, **ends, "style": np.where(kept, "kept", "set_aside")})[drawable]
     _draw_bars(ax, rows, (left, right), is_log)
-    _annotate_right(ax, y, _words(claims, unit).tolist())
+    _annotate_right(ax, y, _cut(_words(claims, unit)).tolist())
     in_axes = blended_transform_factory(ax.transAxes, ax.transData)
     for row_y, claim_unit in zip(y[~drawable].tolist(), claims["unit"][~drawable].tolist(), strict=True):
         note = f"in {display_unit(claim_unit)}, which cannot be shown in {display_unit(unit)}"
         ax.text(0.01, row_y, note, va="center", fontsize=8, transform=in_axes)
 
     positions = np.concatenate([heading_y, y])
-    labels = quantity_labels(estimates, key).tolist() + _who(claims).tolist()
+    labels = quantity_labels(estimates, key).tolist() + _cut(_who(claims)).tolist()
     headers = np.r_[np.ones(len(heading_y), dtype=bool), np.zeros(len(y), dtype=bool)]
     order = np.argsort(positions)
     _label_axis(ax, positions[order], [labels[i] for i in order.tolist()], headers[order], n_rows)
@@ -607,6 +623,7 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
         for part in total_figure.lineage
     ]
     labels.append(f"{total_figure.operation}: {total_figure.counts or total_figure.noun()}")
+    labels = _cut(pd.Series(labels, dtype=object)).tolist()
     headers = np.zeros(len(figures), dtype=bool)
     headers[-1] = True
     _label_axis(ax, rows["y"].to_numpy(), labels, headers, len(figures))

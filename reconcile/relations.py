@@ -35,6 +35,7 @@ import pandas as pd
 
 from reconcile import _propagate as prop
 from reconcile._adjustment import adjust_linear
+from reconcile._interval import EPS, times
 from reconcile._stats import probable_sum, sigma_from_range
 from reconcile._text import format_numbers
 from reconcile.claims import validate
@@ -49,11 +50,17 @@ if TYPE_CHECKING:
 __all__ = ["Adjustment", "Relation", "Term", "adjust"]
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+# A name as written without backticks: a path of words (letters, digits, '_', '.', apostrophes)
+# separated by '/', a word of a part separated from the next by spaces (no operator is a
+# space, so "troops/us army" is one name). It starts with a letter or '_', so that a number
+# is never a name. A '-' is a minus unless a known name holds it (see _known_names).
+_WORDS = r"[\w.'’]+(?:[ \t]+[\w.'’]+)*"
+_NAME = rf"[^\W\d][\w.'’]*(?:[ \t]+[\w.'’]+)*(?:/{_WORDS})*"
 _TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<space>\s+)
-  | (?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?)
-  | (?P<name>[A-Za-z_][\w.]*(?:/[\w.]+)*)
+  | (?P<number>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?)
+  | (?P<name>{_NAME})
   | (?P<quoted>`[^`]*`)
   | (?P<operator><=|>=|==|=|≤|≥)
   | (?P<sign>[+\-−])
@@ -61,6 +68,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_READ_WHOLE = re.compile(rf"{_NAME}\Z")
+# Where a known name may end: before a space, an operator, a sign, a '*' or a backtick.
+_NAME_END = r"(?=[\s`+\-−=<>≤≥*×·]|\Z)"
 _BARE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:/[\w.]+)*\Z")
 _HINT = (
     "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
@@ -150,21 +160,33 @@ class Relation:
         *,
         figures: Mapping[str, Figure] | None = None,
         scope: Mapping[str, str] | None = None,
+        names: Iterable[str] | None = None,
     ) -> Relation:
         """Read a relation: sums of terms on both sides of ``=``, ``<=`` or ``>=``.
 
         A term is a quantity's ``counts`` path, a number, or a product of them with ``*``;
         a term may be multiplied by a **figure** named in ``figures``, whose range is the
         coefficient's range (a share, a household size). A term without a quantity is a
-        constant. Names are paths of letters, digits, ``_`` and ``.`` separated by ``/``;
-        put any other name in backticks. ``/`` is part of a name, never a division: write
-        a ratio as a figure (``half * residents/2014``) or a number (``0.5 * ...``).
+        constant. ``/`` is part of a name, never a division: write a ratio as a figure
+        (``half * residents/2014``) or a number (``0.5 * ...``).
+
+        A name is read whole when it is a path of words (letters, digits, ``_``, ``.``,
+        apostrophes; words of a part separated by spaces: ``troops/us army``) that starts
+        with a letter, or when it is one of ``names``, whatever its characters
+        (``deaths/civilians/pro-government``); the longest known name is read first, and
+        only where it ends before a space, an operator or the end. Otherwise ``-`` is a
+        minus. Put any other name in backticks. :func:`reconcile.reconcile` and
+        :func:`adjust` read each relation again where it meets the claims, with the names
+        the claims give and the relations define, so a relation given to them as text needs
+        no ``names``.
 
         Args:
             text: the relation, e.g. ``"residents/2016 = share * residents/2014"``.
             figures: figures by the names the text uses for them.
             scope: key columns and values that limit where the relation holds, e.g.
                 ``{"place": "Mosul"}``.
+            names: quantity names to read whole, such as the ``counts`` paths of a claims
+                table.
 
         Returns:
             The relation.
@@ -172,7 +194,8 @@ class Relation:
         Raises:
             RelationError: the text cannot be read; ``.position`` is the character, and the
                 message shows it with a caret.
-            ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text.
+            ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
+                or ``names`` is not a list of names.
 
         Examples:
             The share of residents who remained is a figure ("half", read as a range):
@@ -185,6 +208,10 @@ class Relation:
             Term(coefficient=-1.0, figures=('share',), quantity='residents/2014', position=17, side='right')
             >>> rc.Relation.parse("troops/us <= troops").operator
             '<='
+            >>> by_party = "deaths/civilians/pro-government + deaths/civilians/anti-government"
+            >>> rc.Relation.parse(f"deaths/civilians = {by_party}",
+            ...                   names=by_party.split(" + ")).quantities
+            ('deaths/civilians', 'deaths/civilians/pro-government', 'deaths/civilians/anti-government')
             >>> rc.Relation.parse("troops/foreign = troops/us +")
             Traceback (most recent call last):
             ...
@@ -198,16 +225,10 @@ class Relation:
                 f"a relation is text (got {type(text).__name__})",
                 hint="write e.g. Relation.parse('troops/foreign = troops/us + troops/coalition')",
             )
-        bound = _check_figures(figures)
-        where = _check_scope(scope)
-        operator, terms = _read(text, bound)
-        return cls(
-            text=text.strip(),
-            operator=operator,
-            terms=terms,
-            figures=tuple(sorted(bound.items())),
-            scope=where,
-        )
+        known = _known_names(_check_names_argument(names))
+        relation = _reading(text, _check_figures(figures), _check_scope(scope), known)
+        _check_each_once(relation, known)
+        return relation
 
     @classmethod
     def total(cls, total: str, parts: Sequence[str], *, scope: Mapping[str, str] | None = None) -> Relation:
@@ -315,18 +336,130 @@ def _check_scope(scope: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]
     return tuple(sorted(scope.items()))
 
 
-def _tokens(text: str) -> list[tuple[str, str, int]]:
+def _check_names_argument(names: Iterable[str] | None) -> set[str]:
+    if names is None:
+        return set()
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ArgumentError(
+            f"names must be a list of quantity names (got {names!r:.60})",
+            hint="pass e.g. names=['troops/us', 'troops/coalition'], or names=claims['counts']",
+        )
+    return {name for name in names if isinstance(name, str) and name.strip()}
+
+
+def _known_names(names: Iterable[str]) -> re.Pattern[str] | None:
+    """The names the plain reading would not read whole, longest first, as one pattern.
+
+    A name the plain reading reads whole ("troops/us army") needs no pattern: where it is
+    written, that reading takes it, or a longer name it is the start of.
+    """
+    unusual = sorted(
+        {name for name in names if not _READ_WHOLE.match(name)}, key=lambda name: (-len(name), name)
+    )
+    if not unusual:
+        return None
+    return re.compile(f"(?:{'|'.join(map(re.escape, unusual))}){_NAME_END}")
+
+
+def _reading(
+    text: str,
+    figures: dict[str, Figure],
+    scope: tuple[tuple[str, str], ...],
+    known: re.Pattern[str] | None,
+) -> Relation:
+    """The relation ``text`` says, with ``known`` names read whole; each name is not yet checked once."""
+    text = text.strip()
+    operator, terms = _read(text, figures, known)
+    return Relation(
+        text=text, operator=operator, terms=terms, figures=tuple(sorted(figures.items())), scope=scope
+    )
+
+
+def _tokens(text: str, known: re.Pattern[str] | None = None) -> list[tuple[str, str, int]]:
     tokens = []
     position = 0
     while position < len(text):
         found = _TOKEN.match(text, position)
-        if found is None or found.lastgroup is None:
+        whole = known.match(text, position) if known is not None else None
+        if whole is not None and (
+            found is None or (found.lastgroup in ("name", "number") and whole.end() > found.end())
+        ):
+            found = whole  # a known name, read whole before '-' (or any other sign) is an operator
+            tokens.append(("name", found.group(), position))
+        elif found is None or found.lastgroup is None:
             raise _error(f"cannot read {text[position]!r}", text, position)
-        if found.lastgroup != "space":
+        elif found.lastgroup != "space":
             tokens.append((found.lastgroup, found.group(), position))
         position = found.end()
     tokens.append(("end", "", len(text)))
     return tokens
+
+
+def _as_written(
+    text: str, known: re.Pattern[str] | None, quantity: str, start: int
+) -> tuple[str, str] | None:
+    """How the name ``quantity`` (in the term at ``start``) was cut from the word written.
+
+    A word written without spaces ("deaths/civilians/pro-government") that was read as
+    several tokens gives the word and the reading ("'deaths/civilians/pro' - 'government'");
+    a name read as written gives None.
+    """
+    tokens = _tokens(text, known)
+    at = next(
+        (
+            n
+            for n, (kind, token, where) in enumerate(tokens)
+            if kind == "name" and where >= start and token == quantity
+        ),
+        None,
+    )
+    if at is None:
+        return None
+
+    def touching(a: int, b: int) -> bool:
+        joined = tokens[a][2] + len(tokens[a][1]) == tokens[b][2]
+        return joined and {tokens[a][0], tokens[b][0]} <= {"name", "number", "sign"}
+
+    first = last = at
+    while first > 0 and touching(first - 1, first):
+        first -= 1
+    while touching(last, last + 1):
+        last += 1
+    if first == last:
+        return None
+    pieces = tokens[first : last + 1]
+    word = text[pieces[0][2] : pieces[-1][2] + len(pieces[-1][1])]
+    said = " ".join(repr(token) if kind == "name" else token for kind, token, _ in pieces)
+    return word, said
+
+
+def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
+    """A quantity named twice is an error; where a split word caused it, the error says so."""
+    seen: set[str] = set()
+    for term in relation.terms:
+        if term.quantity is None:
+            continue
+        if term.quantity not in seen:
+            seen.add(term.quantity)
+            continue
+        split = _as_written(relation.text, known, term.quantity, term.position)
+        if split is None:
+            raise _error(
+                f"{term.quantity!r} appears twice",
+                relation.text,
+                term.position,
+                hint="name each quantity once: move its terms to one side and add their numbers",
+            )
+        raise RelationError(
+            f"{term.quantity!r} appears twice at character {term.position} of {relation.text!r}, "
+            f"where {split[0]!r} was read as {split[1]}",
+            hint="a name with '-' in it is read whole only when it is known: pass the claims' names "
+            "to Relation.parse (names=claims['counts']), pass the relation as text in "
+            "relations=[...], which reads it with the claims' names, or put the name in backticks",
+            details=_caret(relation.text, term.position),
+            text=relation.text,
+            position=term.position,
+        )
 
 
 def _number(token: str) -> float:
@@ -335,9 +468,11 @@ def _number(token: str) -> float:
     return number / 100 if share else number
 
 
-def _read(text: str, figures: Mapping[str, Figure]) -> tuple[str, tuple[Term, ...]]:
-    """The relation's operator and terms (the right side's negated)."""
-    tokens = _tokens(text)
+def _read(
+    text: str, figures: Mapping[str, Figure], known: re.Pattern[str] | None = None
+) -> tuple[str, tuple[Term, ...]]:
+    """The relation's operator and terms (the right side's negated), ``known`` names read whole."""
+    tokens = _tokens(text, known)
     terms: list[Term] = []
     operator: str | None = None
     side = 1.0
@@ -380,17 +515,6 @@ def _read(text: str, figures: Mapping[str, Figure]) -> tuple[str, tuple[Term, ..
     quantities = [term for term in terms if term.quantity is not None]
     if not quantities:
         raise _error("a relation names at least one quantity", text, 0)
-    seen: dict[str, int] = {}
-    for term in quantities:
-        assert term.quantity is not None
-        if term.quantity in seen:
-            raise _error(
-                f"{term.quantity!r} appears twice",
-                text,
-                term.position,
-                hint="name each quantity once: move its terms to one side and add their numbers",
-            )
-        seen[term.quantity] = term.position
     return operator, tuple(terms)
 
 
@@ -442,21 +566,52 @@ def _term(
 # -- building the system of one reconciliation ----------------------------------------------
 
 
-def _as_relation(relation: object, index: int) -> Relation:
+def _as_relation(relation: object, index: int, known: re.Pattern[str] | None) -> Relation:
+    """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole."""
     if isinstance(relation, Relation):
-        return relation
+        return _reading(relation.text, dict(relation.figures), relation.scope, known)
     if isinstance(relation, str):
-        return Relation.parse(relation)
+        return _reading(relation, {}, (), known)
     raise ArgumentError(
         f"relations[{index}] is a {type(relation).__name__}, not a relation",
         hint="pass relations as text or as rc.Relation objects",
     )
 
 
+def _read_with_names(
+    relations: Sequence[object], claimed: Iterable[str]
+) -> tuple[list[Relation], re.Pattern[str] | None]:
+    """The relations read where they meet the claims, and the names known there.
+
+    One reader, :func:`_read`, reads a relation before the claims are known and again
+    here, where the names the claims give and the names the relations define are known
+    and are read whole. A relation can define a name another uses, so the names grow in
+    rounds until no relation defines a new one (each round adds names from the relations'
+    own texts, so the rounds end). A relation that cannot be read with every name known
+    is the error.
+    """
+    names = set(claimed)
+    while True:
+        known = _known_names(names)
+        read: list[Relation] = []
+        failure: RelationError | None = None
+        for index, relation in enumerate(relations):  # the relations given, a handful
+            try:
+                read.append(_as_relation(relation, index, known))
+            except RelationError as error:
+                failure = error if failure is None else failure
+        defined = {name for relation in read for name in relation.defines} - names
+        if not defined:
+            if failure is not None:
+                raise failure
+            return read, known
+        names |= defined
+
+
 def _interval_product(factors: Iterable[tuple[float, float]]) -> tuple[float, float]:
     low, high = np.array([1.0]), np.array([1.0])
     for f_low, f_high in factors:
-        low, high = prop._times(low, high, np.array([f_low]), np.array([f_high]))
+        low, high = times(low, high, np.array([f_low]), np.array([f_high]))
     return float(low[0]), float(high[0])
 
 
@@ -711,7 +866,7 @@ def _build(
 
     # Coefficients: exact ones are linear terms; a coefficient with a range (a figure, or an
     # inexact unit factor) makes an auxiliary product y = c·x, whose y is the linear term.
-    coef_low, coef_high = prop._times(
+    coef_low, coef_high = times(
         full["c_low"].to_numpy(float), full["c_high"].to_numpy(float), factor_low, factor_high
     )
     exact = coef_low == coef_high
@@ -845,12 +1000,12 @@ def _constants(
             )
         least, factor, most = conversion_bounds(source, into)
         n_at = int(at.sum())
-        k_low[at], k_high[at] = prop._times(k_low[at], k_high[at], np.full(n_at, least), np.full(n_at, most))
+        k_low[at], k_high[at] = times(k_low[at], k_high[at], np.full(n_at, least), np.full(n_at, most))
         k_value[at] *= factor
     sum_low = np.bincount(at_row, weights=k_low, minlength=n_rows)
     sum_high = np.bincount(at_row, weights=k_high, minlength=n_rows)
     count = np.bincount(at_row, minlength=n_rows)
-    margin = np.where(count > 1, (count + 1) * prop._EPS * (np.abs(sum_low) + np.abs(sum_high)), 0.0)
+    margin = np.where(count > 1, (count + 1) * EPS * (np.abs(sum_low) + np.abs(sum_high)), 0.0)
     with np.errstate(invalid="ignore"):
         row_low[:] = row_low - sum_high - margin
         row_high[:] = row_high - sum_low + margin
@@ -880,27 +1035,49 @@ def _raise_unit_mismatch(
     )
 
 
-def _check_names(estimates: pd.DataFrame, relations: list[Relation]) -> None:
-    """Every quantity a relation names is claimed somewhere or defined by a relation."""
-    known = set(estimates["counts"].dropna().astype(str).unique().tolist())
+def _check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pattern[str] | None) -> None:
+    """Every quantity a relation names is claimed somewhere or defined by a relation, and named once.
+
+    ``known`` is the pattern of names the relations were read with; where a name no claim
+    gives was cut from a longer word ("deaths/civilians/pro-government" read as
+    ``deaths/civilians/pro - government``), the error says how, and looks for the nearest
+    known names to the whole word.
+    """
+    claimed = set(estimates["counts"].dropna().astype(str).unique().tolist())
     defined = {name for relation in relations for name in relation.defines}
     for relation in relations:
         for term in relation.terms:
-            if term.quantity is None or term.quantity in known or term.quantity in defined:
+            if term.quantity is None or term.quantity in claimed or term.quantity in defined:
                 continue
-            names = sorted(known | defined)
-            near = difflib.get_close_matches(term.quantity, names, n=3, cutoff=0.5)
+            names = sorted(claimed | defined)
+            split = _as_written(relation.text, known, term.quantity, term.position)
+            near = difflib.get_close_matches(split[0] if split else term.quantity, names, n=3, cutoff=0.5)
             suggestion = f"did you mean {', '.join(map(repr, near))}?" if near else "no known name is close."
+            how = ""
+            rule = (
+                " A quantity no claim gives must stand alone on one side of an equality that defines "
+                "it, e.g. 'displaced/returned = displaced/fled - displaced/current'"
+            )
+            if split:
+                how = f"; {split[0]!r} was read as {split[1]}"
+                rule = (
+                    " A name with '-' or another sign in it is read whole only when a claim gives it "
+                    "or a relation defines it: check its spelling, or put it in backticks; "
+                    "put spaces around a '-' that subtracts."
+                )
+            elif re.search(r"\s", term.quantity):
+                rule = " Words separated by spaces are one name: put '+' or '-' between quantities." + rule
             raise RelationError(
-                f"no claim gives {term.quantity!r} and no relation defines it (in {relation.text!r})",
-                hint=f"{suggestion} A quantity no claim gives must stand alone on one side of an "
-                "equality that defines it, e.g. 'displaced/returned = displaced/fled - displaced/current'",
+                f"no claim gives {term.quantity!r} and no relation defines it (in {relation.text!r}){how}",
+                hint=suggestion + rule,
                 details=_caret(relation.text, term.position),
                 text=relation.text,
                 position=term.position,
                 quantity=term.quantity,
                 nearest=tuple(near),
             )
+    for relation in relations:
+        _check_each_once(relation, known)
 
 
 def _implied_parts(estimates: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
@@ -994,9 +1171,10 @@ def apply_relations(
             f"implied_parts must be True or False (got {implied_parts!r})",
             hint="pass implied_parts=False to leave out the part-of checks",
         )
-    given = [_as_relation(relation, index) for index, relation in enumerate(relations or ())]
     key = result.key
     estimates = result.estimates
+    claimed = estimates["counts"].dropna().unique().tolist() if "counts" in key else []
+    given, known = _read_with_names(relations or (), claimed)
     if given and "counts" not in key:
         raise ArgumentError(
             f"relations name quantities by their counts path, but the key {key!r} has no 'counts'",
@@ -1011,7 +1189,7 @@ def apply_relations(
             ),
             totals=_empty_totals(key),
         )
-    _check_names(estimates, given)
+    _check_names(estimates, given, known)
     built = _build(estimates, key, given, implied)
     low, high, infeasible, parts = _solve(built)
     n_est = built.n_estimates
@@ -1202,7 +1380,7 @@ def _claim_ranges(
             continue
         at = (unit == source) & (into == target)
         least, _, most = conversion_bounds(source, target)
-        low[at], high[at] = prop._times(low[at], high[at], np.full(at.sum(), least), np.full(at.sum(), most))
+        low[at], high[at] = times(low[at], high[at], np.full(at.sum(), least), np.full(at.sum(), most))
     return low, high
 
 
@@ -1456,7 +1634,7 @@ class Adjustment:
     Examples:
         >>> import reconcile as rc
         >>> claims = rc.to_claims([rc.Figure.exact(3, counts="a"), rc.Figure.between(0, 10, counts="b")])
-        >>> rc.adjust(claims, ["b = a"]).quantities["adjusted"].tolist()
+        >>> rc.adjust(claims, ["b = a"], key=("counts",)).quantities["adjusted"].tolist()
         [3.0, 3.0]
 
     """
@@ -1526,7 +1704,7 @@ def adjust(
         ...     rc.Figure.about(5000, counts="troops/us", source="U.S. officials"),
         ...     rc.Figure.about(3600, counts="troops/coalition", source="CNN"),
         ... ])
-        >>> result = rc.adjust(claims, ["troops/foreign = troops/us + troops/coalition"])
+        >>> result = rc.adjust(claims, ["troops/foreign = troops/us + troops/coalition"], key=("counts",))
         >>> result.quantities[["counts", "value", "adjusted", "flagged"]].round(0)
                      counts   value  adjusted  flagged
         0  troops/coalition  3600.0    3623.0    False
@@ -1538,27 +1716,23 @@ def adjust(
     """
     from reconcile.consensus import reconcile as run
 
-    given = (
-        [_as_relation(relation, index) for index, relation in enumerate(relations)]
-        if isinstance(relations, Sequence) and not isinstance(relations, str)
-        else None
-    )
-    if given is None or not given:
+    if not isinstance(relations, Sequence) or isinstance(relations, str) or not relations:
         raise ArgumentError(
             f"relations must be a non-empty list of relations (got {relations!r})",
             hint="pass e.g. ['troops/foreign = troops/us + troops/coalition']",
         )
+    result = run(claims, key=key, policy=policy, weights=weights, implied_parts=False)
+    estimates = result.estimates
+    if "counts" not in result.key:
+        raise ArgumentError("relations need 'counts' in the key", hint="keep 'counts' in the key")
+    given, known = _read_with_names(relations, estimates["counts"].dropna().unique().tolist())
     unequal = [relation.text for relation in given if relation.operator != "="]
     if unequal:
         raise ArgumentError(
             f"adjust uses equalities only (got {unequal[0]!r})",
             hint="leave inequalities out of adjust; rc.reconcile(claims, relations=...) checks them",
         )
-    result = run(claims, key=key, policy=policy, weights=weights, implied_parts=False)
-    estimates = result.estimates
-    if "counts" not in result.key:
-        raise ArgumentError("relations need 'counts' in the key", hint="keep 'counts' in the key")
-    _check_names(estimates, given)
+    _check_names(estimates, given, known)
     built = _build(estimates, result.key, given)
     n_est = built.n_estimates
     n_base = n_est + len(built.derived_counts)

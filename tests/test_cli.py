@@ -378,6 +378,38 @@ def test_relations_file_skips_comments_and_blank_lines(tmp_path: Path) -> None:
     assert "Derived totals" in text.stdout and "troops #foreign, Iraq, 2016-10-17" in text.stdout
 
 
+UNAMA_CSV = """claim_id,counts,place,as_of,phrase,unit,source
+pro,deaths/civilians/pro-government,Afghanistan,2019,"about 1,000",person,UNAMA
+anti,deaths/civilians/anti-government,Afghanistan,2019,"about 2,000",person,UNAMA
+"""
+
+
+@pytest.mark.usefixtures("with_relations")
+def test_a_relations_file_reads_the_names_the_claims_give_whole(tmp_path: Path) -> None:
+    claims, relations = tmp_path / "deaths.csv", tmp_path / "relations.txt"
+    claims.write_text(UNAMA_CSV)
+    relations.write_text(
+        "deaths/civilians = deaths/civilians/pro-government + deaths/civilians/anti-government\n"
+        "deaths/civilians/anti-government <= deaths/civilians/all-parties\n"
+        "# a name no claim gives is read whole with '-' once a relation defines it in backticks\n"
+        "`deaths/civilians/all-parties` = deaths/civilians\n"
+    )
+    run = runner.invoke(cli.app, ["check", str(claims), "--relations", str(relations), "-f", "json"])
+    assert run.exit_code == 0, run.stderr
+    derived = {row["counts"]: (row["low"], row["high"]) for row in json.loads(run.stdout)["totals"]}
+    assert derived == {
+        "deaths/civilians": (2700.0, 3300.0),
+        "deaths/civilians/all-parties": (2700.0, 3300.0),
+    }
+    relations.write_text("deaths/civilians = deaths/civilians/pro-govt + deaths/civilians/anti-government\n")
+    run = runner.invoke(cli.app, ["check", str(claims), "--relations", str(relations)])
+    assert run.exit_code == 2
+    lines = run.stderr.splitlines()
+    assert lines[0] == f"error: a relation in {str(relations)!r} cannot be used"
+    assert "'deaths/civilians/pro-govt' was read as 'deaths/civilians/pro' - 'govt'" in lines[1]
+    assert lines[-1].startswith("hint: did you mean 'deaths/civilians/pro-government'")
+
+
 @pytest.mark.usefixtures("with_relations")
 def test_a_relation_typo_exits_2_naming_its_line(tmp_path: Path) -> None:
     relations = tmp_path / "relations.txt"
@@ -433,6 +465,71 @@ def test_a_missing_relations_file_exits_2(tmp_path: Path) -> None:
     assert run.stderr.startswith("error: ")
 
 
+# -- --lexicon ---------------------------------------------------------------------------------
+
+IDPS_CSV = """claim_id,counts,place,as_of,phrase,unit,source
+iom,displaced,Mosul,2016-11,"about 7,600 IDPs",person,IOM
+unhcr,displaced,Mosul,2016-11,"7,619 IDPs",person,UNHCR
+"""
+
+
+def _lexicon_with_idps(tmp_path: Path) -> Path:
+    """A copy of the shipped lexicon with the noun 'IDPs'."""
+    shipped = (ROOT / "reconcile" / "lexicon.toml").read_text(encoding="utf-8")
+    path = tmp_path / "lexicon.toml"
+    path.write_text(shipped.replace("[nouns]\n", '[nouns]\n"idps" = { unit = "person", counts = "idps" }\n'))
+    return path
+
+
+def test_check_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> None:
+    claims = tmp_path / "idps.csv"
+    claims.write_text(IDPS_CSV)
+    without = runner.invoke(cli.app, ["check", str(claims)])
+    assert without.exit_code == 2
+    assert "cannot read 'IDPs'" in without.stderr
+    # The library's hint names Lexicon.with_noun; the command's names the option that follows it.
+    assert "--lexicon FILE" in without.stderr and "with_noun" not in without.stderr
+    run = runner.invoke(cli.app, ["check", str(claims), "--lexicon", str(_lexicon_with_idps(tmp_path))])
+    assert run.exit_code == 0, run.stderr
+    assert "Consistent" in run.stdout
+
+
+def test_parse_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> None:
+    run = runner.invoke(
+        cli.app, ["parse", "7,619 IDPs", "--lexicon", str(_lexicon_with_idps(tmp_path)), "-f", "json"]
+    )
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)[0]["counts"] == "idps"
+    without = runner.invoke(cli.app, ["parse", "7,619 IDPs"])
+    assert without.exit_code == 2 and "--lexicon FILE" in without.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "parse"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "cannot open the lexicon"),
+        ("[hedges\n", "TOMLDecodeError"),
+        ("version = 1\n", "KeyError: 'numbers'"),
+    ],
+    ids=["missing", "not TOML", "no tables"],
+)
+def test_a_bad_lexicon_file_exits_2_naming_it(
+    tmp_path: Path, command: str, content: str | None, problem: str
+) -> None:
+    lexicon = tmp_path / "words.toml"
+    if content is not None:
+        lexicon.write_text(content)
+    target = str(MOSUL) if command == "check" else "about 5,000"
+    run = runner.invoke(cli.app, [command, target, "--lexicon", str(lexicon)])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0] == f"error: cannot read the lexicon file {str(lexicon)!r}"
+    assert problem in lines[1]
+    assert lines[-1].startswith("hint: ") and "lexicon.toml" in lines[-1]
+
+
 # -- parse -------------------------------------------------------------------------------------
 
 
@@ -468,13 +565,50 @@ def test_parse_unit_applies_where_the_phrase_names_none() -> None:
 def test_parse_lists_every_unreadable_phrase_with_a_caret() -> None:
     run = runner.invoke(cli.app, ["parse", "about 5,000", "about 5,000 xyz", "many"])
     assert run.exit_code == 2
-    assert run.stdout == ""
     lines = run.stderr.splitlines()
-    assert lines[0] == "error: 2 phrases cannot be read"
+    assert lines[0] == "error: 2 of 3 phrases cannot be read"
     caret = lines.index("    about 5,000 xyz") + 1
     assert lines[caret] == "    " + " " * 12 + "^"
     assert "    many" in lines
     assert lines[-1].startswith("hint: ")
+
+
+UNREADABLE = ["about 5,000 xyz", "two thousand six hundred forty five"]
+
+
+def test_parse_prints_the_phrases_it_read_and_lists_the_others_with_their_hints() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", UNREADABLE[0], "at least 7,000", UNREADABLE[1]])
+    assert run.exit_code == 2
+    rows = [line.split() for line in run.stdout.splitlines() if line.strip()]
+    assert [row[:2] for row in rows[2:]] == [["about", "5,000"], ["at", "least"]]
+    assert "xyz" not in run.stdout and "thousand" not in run.stdout
+    lines = run.stderr.splitlines()
+    assert lines[0] == "error: 2 of 4 phrases cannot be read"
+    cats = lines.index("  cannot read 'xyz' at character 12 of 'about 5,000 xyz'")
+    assert lines[cats + 3].startswith("    hint: a phrase ends after its number")
+    words = next(n for n, line in enumerate(lines) if line.startswith("  cannot combine the number words"))
+    assert lines[words + 3] == (
+        "    hint: write the number in digits, e.g. '2,645'; words are read up to one magnitude, "
+        "as in 'two hundred and fifty thousand'"
+    )
+    assert lines[-1].startswith("hint: ")
+
+
+def test_parse_json_holds_the_phrases_it_read_and_stderr_the_others() -> None:
+    run = runner.invoke(cli.app, ["parse", "about 5,000", *UNREADABLE, "7,619 families", "-f", "json"])
+    assert run.exit_code == 2
+    records = json.loads(run.stdout)
+    assert [record["phrase"] for record in records] == ["about 5,000", "7,619 families"]
+    assert records[1]["unit"] == "family"
+    assert run.stderr.startswith("error: 2 of 4 phrases cannot be read")
+    assert run.stderr.count("    hint: ") == 2
+
+
+def test_parse_json_of_no_readable_phrase_is_an_empty_list() -> None:
+    run = runner.invoke(cli.app, ["parse", *UNREADABLE, "-f", "json"])
+    assert run.exit_code == 2
+    assert json.loads(run.stdout) == []
+    assert run.stderr.startswith("error: 2 of 2 phrases cannot be read")
 
 
 def test_parse_with_an_unknown_unit_exits_2() -> None:
@@ -663,6 +797,11 @@ def test_the_csv_report_holds_the_derived_totals(tmp_path: Path) -> None:
             "write a number after the hedge, e.g. 'about 5,000'",
             "write a number after the hedge, e.g. 'about 5,000'",
         ),
+        (
+            "an optional noun; add nouns with Lexicon.with_noun",
+            "an optional noun; add nouns to the [nouns] table of a copy of reconcile/lexicon.toml "
+            "and pass it with --lexicon FILE",
+        ),
     ],
 )
 def test_library_hints_are_shown_as_command_options(library: str, command: str) -> None:
@@ -684,14 +823,33 @@ def test_errors_from_the_library_name_options_not_arguments(tmp_path: Path) -> N
     assert "--weight 'NAME=W'" in run.stderr and "weights=" not in run.stderr
 
 
-def test_each_distinct_parse_hint_is_shown_once() -> None:
+def test_each_unreadable_phrase_is_listed_with_its_own_hint() -> None:
     run = runner.invoke(cli.app, ["parse", "lots", "many", "heaps", "about"])
     assert run.exit_code == 2
-    hint = run.stderr.splitlines()[-1]
-    assert hint.count("write a number ('5,000'") == 1
-    assert hint.count("write a number after the hedge") == 1
+    hints = [line for line in run.stderr.splitlines() if line.startswith("    hint: ")]
+    assert len(hints) == 4
+    assert sum("write a number ('5,000'" in hint for hint in hints) == 3
+    assert hints[-1] == "    hint: write a number after the hedge, e.g. 'about 5,000'"
 
 
 def test_the_help_names_every_claims_format() -> None:
     run = runner.invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"})
     assert ".xlsx" in run.stdout and "HXL" in run.stdout
+
+
+DAY_FIRST_CSV = """claim_id,counts,place,as_of,phrase,source
+a,displaced,Mosul,03/04/2017,"about 5,000",IOM
+b,displaced,Mosul,04/03/2017,"about 6,000",IOM
+"""
+
+
+def test_check_asks_for_the_day_month_order_as_its_own_option(tmp_path: Path) -> None:
+    claims = tmp_path / "dates.csv"
+    claims.write_text(DAY_FIRST_CSV)
+    unsettled = runner.invoke(cli.app, ["check", str(claims)])
+    assert unsettled.exit_code == 2
+    assert "--dayfirst" in unsettled.stderr and "--monthfirst" in unsettled.stderr
+    assert "dayfirst=" not in unsettled.stderr
+    run = runner.invoke(cli.app, ["check", str(claims), "--dayfirst", "-f", "json"])
+    assert run.exit_code == 0, run.stderr
+    assert sorted(row["as_of"] for row in json.loads(run.stdout)["estimates"]) == ["2017-03-04", "2017-04-03"]

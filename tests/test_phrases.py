@@ -500,6 +500,35 @@ def test_bad_input_is_a_parse_error_with_text_position_and_hint(
     assert str(error).endswith(error.hint)
 
 
+NUMBER_WORDS = [
+    ("two thousand six hundred forty five", 13, "'two thousand six hundred forty five'"),
+    ("about two thousand and six people", 19, "'two thousand and six'"),
+    ("twenty five thirty", 12, "'twenty five thirty'"),
+    ("a million two hundred thousand", 10, "'a million two hundred thousand'"),
+    ("2 thousand six hundred", 11, "'2 thousand six hundred'"),
+]
+
+
+@pytest.mark.parametrize(("text", "position", "words"), NUMBER_WORDS)
+def test_number_words_that_cannot_be_combined_say_so_and_hint_at_digits(
+    text: str, position: int, words: str
+) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    error = caught.value
+    assert error.position == position
+    assert error.problem.startswith(f"cannot combine the number words {words}")
+    assert "digits" in error.hint
+    assert "noun" not in str(error)
+    (row,) = parse_many([text])["error"]
+    assert row == str(error)
+
+
+def test_an_unknown_word_after_a_number_still_hints_at_nouns() -> None:
+    with pytest.raises(ParseError, match=r"add nouns with Lexicon\.with_noun"):
+        parse("five thousand cats")
+
+
 def test_a_parse_error_survives_pickling() -> None:
     with pytest.raises(ParseError) as caught:
         parse("5,000 cats")
@@ -664,6 +693,9 @@ FIXED = [
     "0.999999999999999 dozen",
     "ninety-nine hundred trillion",
     "é中文",
+    "two thousand six hundred forty five",
+    "about five thousand and six people",
+    "2 thousand six hundred",
 ]
 
 

@@ -39,6 +39,11 @@ def mosul() -> rc.Reconciliation:
     return rc.reconcile(rc.read_claims(MOSUL))
 
 
+def in_mosul(figures: list[rc.Figure]) -> list[rc.Figure]:
+    """The figures, about Mosul in October 2016 (a claim without a place or date is not reconciled)."""
+    return [figure.replace(place="Mosul", as_of="2016-10") for figure in figures]
+
+
 def rendered(ax: Any) -> Any:
     """Render to PNG (so drawing errors surface) and hand the Axes back."""
     buffer = io.BytesIO()
@@ -146,7 +151,7 @@ def test_on_a_log_axis_an_open_low_end_has_an_arrow_and_a_low_end_at_0_a_break()
         rc.Figure.between(-5, 30, unit="USD", counts="x"),
         rc.Figure.about(20, unit="USD", counts="x"),
     ]
-    table = rc.to_claims(figures).assign(low=[-math.inf, 0.0, -5.0, 18.0])
+    table = rc.to_claims(in_mosul(figures)).assign(low=[-math.inf, 0.0, -5.0, 18.0])
     ax = rendered(plot.ranges(table, log=True))
     assert arrows(ax) == {"<": 1, ">": 0}
     assert zero_ends(ax) == 2
@@ -192,7 +197,7 @@ def test_quantities_are_drawn_in_the_order_asked(mosul: rc.Reconciliation) -> No
 def test_a_claims_table_or_figures_are_reconciled_first() -> None:
     us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
     backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers")
-    for given_claims in ([us, backers], rc.to_claims([us, backers])):
+    for given_claims in (in_mosul([us, backers]), rc.to_claims(in_mosul([us, backers]))):
         ax = rendered(plot.ranges(given_claims))
         assert len(bars(ax, plot.CLAIMS_LABEL)) == 1
         assert len(bars(ax, plot.SET_ASIDE_LABEL)) == 1
@@ -200,7 +205,7 @@ def test_a_claims_table_or_figures_are_reconciled_first() -> None:
 
 def test_drawing_on_a_given_axes_returns_it() -> None:
     _, ax = plt.subplots()
-    assert plot.ranges([rc.Figure.about(5000, counts="militants")], ax=ax) is ax
+    assert plot.ranges(in_mosul([rc.Figure.about(5000, counts="militants")]), ax=ax) is ax
 
 
 def test_open_low_end_gets_a_left_arrow() -> None:
@@ -208,7 +213,7 @@ def test_open_low_end_gets_a_left_arrow() -> None:
         rc.Figure.at_most(10, unit="USD", counts="x"),
         rc.Figure.between(-5, 5, unit="USD", counts="x"),
     ]
-    table = rc.to_claims(figures).assign(low=[-math.inf, -5.0])
+    table = rc.to_claims(in_mosul(figures)).assign(low=[-math.inf, -5.0])
     ax = rendered(plot.ranges(table))
     assert arrows(ax) == {"<": 1, ">": 0}
 
@@ -219,7 +224,7 @@ def test_claims_in_another_unit_are_converted_and_unconvertible_ones_are_said() 
         rc.Figure.exact(1500, unit="m", counts="road"),
         rc.Figure.exact(3, unit="USD", counts="road"),
     ]
-    ax = rendered(plot.ranges(road))
+    ax = rendered(plot.ranges(in_mosul(road)))
     drawn = bars(ax, plot.CLAIMS_LABEL) + bars(ax, plot.SET_ASIDE_LABEL)
     assert sorted(bar.get_x() for bar in drawn) == pytest.approx([1.5, 2.0])
     assert [text.get_text() for text in ax.texts] == [
@@ -228,6 +233,35 @@ def test_claims_in_another_unit_are_converted_and_unconvertible_ones_are_said() 
         "3 USD",
         "in USD, which cannot be shown in kilometer",
     ]
+
+
+LONG_SOURCE = "U.S. Department of Defense officials speaking on background"
+LONG_QUOTE = "“We believe there are about 5,000 militants still inside the city,” a U.S. official said"
+
+
+@pytest.mark.filterwarnings("error")
+def test_long_sources_and_quotes_are_cut_and_drawn_without_a_warning() -> None:
+    source = rc.Source(name=LONG_SOURCE, via="CNN", quote=LONG_QUOTE)
+    figures = [
+        rc.Figure.about(5000, counts="militants", place="Mosul", as_of="2016-10-17", source=source),
+        rc.parse("at least 7,000", counts="militants", place="Mosul", as_of="2016-10-17", source="backers"),
+    ]
+    ax = rendered(plot.ranges(figures))
+    assert tick_labels(ax)[1:] == ["U.S. Department of Defense officials…", "backers"]
+    assert [text.get_text() for text in ax.texts] == [
+        "“We believe there are about 5,000…",
+        "at least 7,000",
+    ]
+    assert all(len(label) <= plot.MAX_LABEL for label in tick_labels(ax) + [t.get_text() for t in ax.texts])
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_total_cuts_long_labels_too() -> None:
+    source = rc.Source(name=LONG_SOURCE, via="CNN")
+    us = rc.Figure.about(5000, counts="troops/us", source=source)
+    coalition = rc.Figure.about(3600, counts="troops/coalition", source="CNN")
+    ax = rendered(plot.total(rc.total([us, coalition], counts="troops/foreign")))
+    assert tick_labels(ax)[0] == "troops/us (U.S. Department of Defense…"
 
 
 @pytest.mark.parametrize(
@@ -249,7 +283,7 @@ def test_bad_selections_are_refused_with_the_known_names(
 def test_quantities_in_different_units_are_refused() -> None:
     figures = [rc.Figure.exact(5, counts="aid", unit="USD"), rc.Figure.exact(5, counts="people")]
     with pytest.raises(rc.ArgumentError, match="different units"):
-        plot.ranges(figures)
+        plot.ranges(in_mosul(figures))
 
 
 def test_what_is_not_claims_is_refused() -> None:
@@ -262,12 +296,12 @@ def test_what_is_not_claims_is_refused() -> None:
 def test_too_many_claims_are_refused() -> None:
     figures = [rc.Figure.exact(n, counts="x") for n in range(plot.MAX_CLAIMS + 1)]
     with pytest.raises(rc.ArgumentError, match="too many claims to draw"):
-        plot.ranges(figures)
+        plot.ranges(in_mosul(figures))
 
 
 def test_a_log_axis_needs_positive_numbers() -> None:
     with pytest.raises(rc.ArgumentError, match="logarithmic axis needs numbers above 0"):
-        plot.ranges([rc.Figure.exact(0, counts="x")], log=True)
+        plot.ranges(in_mosul([rc.Figure.exact(0, counts="x")]), log=True)
 
 
 # Each example reconciles and renders (a tenth of a second or more): a share of the profile's count.

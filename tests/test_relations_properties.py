@@ -31,6 +31,11 @@ PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrin
 TOLERANCE = 2e-6  # HiGHS bounds are widened by 1e-6 of their size (its tolerance is ~1e-7)
 
 
+def in_one_place(figures: list[rc.Figure]) -> pd.DataFrame:
+    """The figures as claims about one place and date, so every key column is filled in."""
+    return rc.to_claims(figures).assign(place="Mosul", as_of="2016-10-17")
+
+
 @dataclass(frozen=True)
 class Case:
     """Relations as coefficient rows, their texts, true values and claims."""
@@ -93,7 +98,7 @@ def cases(draw: st.DrawFn, *, cycles: bool = False, shift: bool = False, second:
             offset, width = draw(st.integers(-400, 400)), draw(st.integers(0, 300))
             low = max(0, truth[i] + offset)
             figures.append(rc.Figure.between(low, low + width, value=low, counts=f"q{i}", source=f"t{i}"))
-    return Case(n, rows, truth, rc.to_claims(figures), tree)
+    return Case(n, rows, truth, in_one_place(figures), tree)
 
 
 def lp_bounds(case: Case, bounds: list[tuple[float, float | None]]) -> list[tuple[float, float]]:
@@ -280,7 +285,7 @@ HULL_CASE = Case(
     n=2,
     rows=[({1: 1, 0: -1}, "<=", 0)],
     truth=[25, 25],
-    claims=rc.to_claims(
+    claims=in_one_place(
         [
             rc.Figure.between(100, 200, counts="q1", source="s1"),
             rc.Figure.between(0, 10, counts="q0", source="s0"),
@@ -298,7 +303,8 @@ HULL_CASE = Case(
 def test_the_conflict_set_is_irreducible_under_every_policy(policy: str, case: Case) -> None:
     # Under consensus a quantity's range is the meet of its claims, so each claim is a member;
     # under envelope (the hull) and priority (the top claim) a quantity's named claims are one.
-    weights = {f"s{i}": 2.0 for i in range(case.n)}  # priority ranks the s sources first
+    # Priority ranks the s sources first (weights name only sources the claims have).
+    weights = {source: 2.0 for source in case.claims["source"] if source.startswith("s")}
     result = rc.reconcile(case.claims, relations=case.texts, policy=policy, weights=weights)
     conflicts = result.conflicts[result.conflicts["kind"] == "relation"]
     event(f"{policy}: relation conflicts: {min(conflicts['conflict_id'].nunique(), 2)}")
@@ -360,7 +366,7 @@ def test_derived_totals_hold_the_true_value(seed: int) -> None:
         for k, p in enumerate(parts)
     ]
     total = " + ".join(f"part/{k}" for k in range(5))
-    result = rc.reconcile(rc.to_claims(figures), relations=[f"whole = {total}"])
+    result = rc.reconcile(in_one_place(figures), relations=[f"whole = {total}"])
     row = result.totals.iloc[0]
     assert row["low"] <= parts.sum() <= row["high"]
     assert row["low"] <= row["low_90"] <= row["high_90"] <= row["high"]
@@ -392,9 +398,9 @@ def test_a_figure_coefficient_is_sound_and_exact(
     ]
     share_figure = rc.Figure.between(s_low, s_high, unit="dimensionless")
     relation = rc.Relation.parse("q0 = s * q1 + q2", figures={"s": share_figure})
-    result = rc.reconcile(rc.to_claims(figures), relations=[relation])
+    result = rc.reconcile(in_one_place(figures), relations=[relation])
     assert result.conflicts.empty
-    got = tight_ranges(Case(3, [], [], rc.to_claims(figures), True), result)
+    got = tight_ranges(Case(3, [], [], in_one_place(figures), True), result)
     for name, value in (("q0", q0), ("q1", q1), ("q2", q2)):
         assert got[name][0] <= value <= got[name][1]
     # The exact ranges: an LP over (q0, q1, q2, y) with s_low·q1 <= y <= s_high·q1, q0 = y + q2.
