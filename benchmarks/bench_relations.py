@@ -97,10 +97,11 @@ def scoped_case(n_places: int) -> tuple[pd.DataFrame, list[rc.Relation]]:
 
 def bare_lp(claims: pd.DataFrame, relations: list[str]) -> Callable[[], object]:
     """One feasibility LP of the whole system: bounds from the estimates, rows from the relations."""
-    from reconcile.relations import Relation, _build
+    from reconcile.relations import Relation
+    from reconcile.relations.system import build
 
     estimates = rc.reconcile(claims, implied_parts=False).estimates
-    built = _build(estimates, ("counts", "place", "as_of"), [Relation.parse(text) for text in relations])
+    built = build(estimates, ("counts", "place", "as_of"), [Relation.parse(text) for text in relations])
     system = built.system
     equal = system.row_low == system.row_high
     eq_index = np.full(system.n_rows, -1)

@@ -18,7 +18,6 @@ from typing import Any
 from reconcile import errors, formats, phrases, schemas, units
 from reconcile.claims import from_claims, read_claims, to_claims, write_claims
 from reconcile.comparison import Comparison, agrees, compare
-from reconcile.consensus import POLICIES, Reconciliation, reconcile
 from reconcile.errors import (
     ArgumentError,
     ClaimsError,
@@ -33,8 +32,9 @@ from reconcile.errors import (
     ScopeMismatchError,
     UnitError,
 )
-from reconcile.figure import Figure, Scope, Source, difference, total
+from reconcile.figure import AsOf, Figure, Scope, Source, difference, total
 from reconcile.phrases import Lexicon, parse, parse_many
+from reconcile.pipeline import DEFAULT_KEY, POLICIES, Reconciliation, reconcile
 from reconcile.relations import Adjustment, Relation, adjust
 
 __version__ = "0.1.0"
@@ -51,9 +51,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'reconcile' has no attribute {name!r}")
 
 __all__ = [
+    "DEFAULT_KEY",
     "POLICIES",
     "Adjustment",
     "ArgumentError",
+    "AsOf",
     "ClaimsError",
     "Comparison",
     "ConflictError",

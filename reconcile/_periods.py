@@ -31,11 +31,18 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from reconcile.errors import ArgumentError
+from reconcile.errors import ArgumentError, ParseError
+
+#: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"),
+#: or a pandas Period, whose frequency keeps the precision (day, month, year).
+AsOf = pd.Period | dt.date | str | None
 
 #: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``).
 FAILURE_COLUMNS = ("index", "column", "check", "failure_case", "message", "hint", "schema_context")
@@ -71,6 +78,89 @@ _LETTER = r"[^\W\d_]"
 _FULL_YEAR = r"(?<!\d)\d{4}(?!\d)"
 #: What is known of each distinct value: its canonical text and precision, or why it was refused.
 _VERDICT = ("read", "precision", "check", "message", "hint")
+
+
+_PERIOD_HINT = (
+    "write a day '2016-10-17', a week '2016-10-17/2016-10-23', a month '2016-10', "
+    "a quarter '2016Q4' or a year '2016'"
+)
+_ONE_DATE_ORDER_HINT = "write the date as ISO, year-month-day, such as 2016-10-17"
+#: The precisions ``as_of`` may have: day, week, month, quarter, year.
+_PRECISIONS = ("D", "W", "M", "Q", "Y")
+# ISO days, months and years and pandas' quarters are read as they are, without the reader.
+_PLAIN = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?|Q[1-4])?")
+
+
+def _precise_enough(read: object, as_of: object, what: str) -> pd.Period:
+    if isinstance(read, pd.Period) and read.start_time.year < EARLIEST_YEAR:
+        raise ParseError(
+            f"{what}={as_of!r} reads as the year {read.start_time.year}: is its year missing?",
+            hint=_PERIOD_HINT,
+            text=str(as_of),
+            position=0,
+        )
+    if not isinstance(read, pd.Period) or read.freqstr.split("-")[0] not in _PRECISIONS:
+        raise ParseError(
+            f"{what}={as_of!r} is not a day, week, month, quarter or year",
+            hint=_PERIOD_HINT,
+            text=str(as_of),
+            position=0,
+        )
+    return read
+
+
+def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
+    """One date or period as a pandas Period whose frequency is its precision (day ... year).
+
+    Text is read as a table's date column is read (:func:`read_dates`), one cell alone: a
+    date whose day-month order only the rest of a column could settle is an error here.
+
+    Raises:
+        ParseError: the text is not a date or period, or its day-month order is unsettled.
+        ArgumentError: ``as_of`` is neither a date, a Period nor text.
+
+    Examples:
+        >>> period("17/10/2016"), period("2016-10"), period("Oct 2016") == period("2016-10")
+        (Period('2016-10-17', 'D'), Period('2016-10', 'M'), True)
+        >>> period("03/04/2022")
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ParseError: as_of='03/04/2022' reads as 2022-04-03 day-first or ...
+
+    """
+    if as_of is None:
+        return None
+    if isinstance(as_of, pd.Period):
+        return _precise_enough(as_of, as_of, what)
+    if isinstance(as_of, dt.date):  # datetime and pd.Timestamp are dates too
+        return pd.Period(as_of, freq="D")
+    if not isinstance(as_of, str):
+        raise ArgumentError(
+            f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
+            hint=_PERIOD_HINT,
+        )
+    text = as_of.strip()
+    if not _PLAIN.fullmatch(text):
+        read, failures = read_dates(pd.Series([text], name=what))
+        if len(failures):
+            failure = failures.iloc[0]
+            # One date alone has no column to settle its order, and no dayfirst= to pass.
+            hint = _ONE_DATE_ORDER_HINT if failure["check"] == "day-month order" else str(failure["hint"])
+            raise ParseError(str(failure["message"]).replace("\n", " "), hint=hint, text=as_of, position=0)
+        text = str(read.iloc[0])
+    week = _week(text) if "/" in text else None
+    try:
+        found = pd.Period(text) if week is None else _week_period(text)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ParseError(
+            f"cannot read {what}={as_of!r} as a date or period", hint=_PERIOD_HINT, text=as_of, position=0
+        ) from exc
+    return _precise_enough(found, as_of, what)
+
+
+def _week_period(text: str) -> pd.Period:
+    first, last = (pd.Timestamp(part) for part in text.split("/"))
+    return pd.Period(first, freq=f"W-{last.day_name()[:3].upper()}")
 
 
 def _verdicts(values: pd.Series) -> pd.DataFrame:

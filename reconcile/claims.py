@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from reconcile._periods import read_dates
+from reconcile._periods import period, read_dates
 from reconcile.errors import ArgumentError, ClaimsError, ReconcileError
-from reconcile.figure import Figure, Source, _period
+from reconcile.figure import Figure, Source
 from reconcile.formats import HXL_COLUMNS, Loaded, from_hxl, read_table, write_table
-from reconcile.phrases import _PROBLEMS, Lexicon, parse_many
+from reconcile.phrases import Lexicon, parse_many
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
@@ -88,7 +88,7 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{column: values.mask(values == "") for column, values in stripped.items()})
 
 
-def _describe(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -> list[str]:
+def describe_failures(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -> list[str]:
     """One line per failing (row, rule): the row, the rule, and the failing values by column.
 
     A failure with a ``message`` (a phrase that cannot be read) is shown by its message.
@@ -180,7 +180,7 @@ def validate(
         failures = found if failures is None else pd.concat([found, failures], ignore_index=True)
     if failures is None:
         return checked
-    lines = _describe(failures, origin, first_line)
+    lines = describe_failures(failures, origin, first_line)
     shown = lines[:_SHOWN_FAILURES]
     if len(lines) > len(shown):
         shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
@@ -238,21 +238,6 @@ def _known(unit: object) -> bool:
     except ReconcileError:
         return False
     return True
-
-
-# What to do about each kind of phrase that cannot be read, longest first.
-_PHRASE_HINTS = sorted({hint for _, hint in _PROBLEMS.values()}, key=len, reverse=True)
-
-
-def _split_hints(errors: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Each phrase error (``problem: hint``) as its problem and its hint, so a hint is said once."""
-    message = errors.copy()
-    hint = pd.Series(None, index=errors.index, dtype=object)
-    for said in _PHRASE_HINTS:  # a score of known hints, each a column operation
-        ends = message.str.endswith(": " + said).to_numpy(dtype=bool) & hint.isna().to_numpy()
-        message = message.mask(ends, message.str.slice(0, -len(said) - 2))
-        hint = hint.mask(ends, said)
-    return message, hint
 
 
 # Where a row's numbers and its phrase disagree, what to do about it.
@@ -324,7 +309,9 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
         rows = read if units is None else read & (units.isna() if pd.isna(unit) else units == unit).to_numpy()
         pieces.append(parse_many(phrases[rows], unit=None if pd.isna(unit) else str(unit), lexicon=lexicon))
     parsed = pd.concat(pieces).reindex(positions) if pieces else pd.DataFrame(index=positions)
-    parsed = parsed.reindex(columns=["text", "low", "value", "high", "unit", "counts", "hedge", "error"])
+    parsed = parsed.reindex(
+        columns=["text", "low", "value", "high", "unit", "counts", "hedge", "error", "problem", "hint"]
+    )
     reading = {column: parsed[column].to_numpy(dtype=float) for column in ends}
     bad = parsed["error"].notna().to_numpy()
     unread = read & np.isnan(reading["low"])  # a bad phrase, or a row of an unknown unit
@@ -337,8 +324,9 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
     message = np.full(len(frame), None, dtype=object)
     hint = np.full(len(frame), None, dtype=object)
     check = np.full(len(frame), "a figure phrase", dtype=object)
-    phrase_message, phrase_hint = _split_hints(parsed.loc[bad, "error"].astype(str))
-    message[bad], hint[bad] = phrase_message.to_numpy(), phrase_hint.to_numpy()
+    # parse_many gives each failure's problem and hint apart, so a hint is said once.
+    message[bad] = parsed.loc[bad, "problem"].to_numpy(dtype=object)
+    hint[bad] = parsed.loc[bad, "hint"].to_numpy(dtype=object)
     if disagree.any():
         low, value, high = (_exact_numbers(reading[column][disagree]) for column in ends)
         gives = np.full(int(disagree.sum()), "", dtype=object)
@@ -659,7 +647,7 @@ def from_claims(claims: pd.DataFrame) -> list[Figure]:
                 unit=text["unit"] or "person",
                 counts=text["counts"],
                 place=text["place"],
-                as_of=_period(text["as_of"]),
+                as_of=period(text["as_of"]),
                 source=source,
                 hedge=text["hedge"],
             )

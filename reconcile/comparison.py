@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconcile._text import format_number as _fmt
+from reconcile.display import comparison_html
 from reconcile.errors import ArgumentError, CountsMismatchError, ScopeMismatchError
 from reconcile.figure import Figure
 
@@ -48,29 +49,37 @@ class Comparison:
     def explanation(self) -> str:
         """One line a person can read: who says what, and whether they can both be right."""
         said = "; ".join(_said(figure) for figure in (self.a, self.b))
-        amount = f"{_fmt(self.gap, 'down')} {self.a.noun()}".rstrip()
+        return f"{said}; {self._verdict()}"
+
+    def _verdict(self) -> str:
         if self.contradicts:
-            return f"{said}; the ranges share no point: {amount} apart"
+            return f"the ranges share no point: {_fmt(self.gap, 'down')} {self.a.noun()}".rstrip() + " apart"
         assert self.overlap is not None
         low, high = self.overlap
-        return f"{said}; the ranges agree on {_fmt(low, 'down')}–{_fmt(high, 'up')}"
+        return f"the ranges agree on {_fmt(low, 'down')}–{_fmt(high, 'up')}"
 
     def __str__(self) -> str:
         return self.explanation
 
     def _repr_html_(self) -> str:
-        from reconcile.display import comparison_html
+        figures = (self.a, self.b)
+        return comparison_html(
+            ("contradiction: " if self.contradicts else "agreement: ") + self._verdict(),
+            [_who(figure) for figure in figures],
+            [figure.phrase() for figure in figures],
+            [figure.range_text() for figure in figures],
+        )
 
-        return comparison_html(self)
+
+def _who(figure: Figure) -> str:
+    if figure.source is not None:
+        return str(figure.source)
+    return "a derived figure" if figure.lineage else "a figure"
 
 
 def _said(figure: Figure) -> str:
-    if figure.source is not None:
-        who = str(figure.source)
-    else:
-        who = "a derived figure" if figure.lineage else "a figure"
     shown = figure.phrase() if figure.is_exact else f"{figure.phrase()} ({figure.range_text()})"
-    return f"{who}: {shown}"
+    return f"{_who(figure)}: {shown}"
 
 
 def compare(a: Figure, b: Figure) -> Comparison:

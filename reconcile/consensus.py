@@ -12,25 +12,18 @@ import difflib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from reconcile._text import format_numbers
 from reconcile.claims import read_claims, validate
-from reconcile.errors import ArgumentError, ClaimsError, ConflictError
+from reconcile.errors import ArgumentError, ClaimsError
 from reconcile.schemas import Conflicts, ReconciledClaims
 from reconcile.units import conversion_bounds, dimension, display_unit
 
-if TYPE_CHECKING:
-    import os
-    from pathlib import Path
-
-    from reconcile.relations import Relation
-
-__all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
+__all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
 
 # The most claims with a blank key cell an error lists; its ``failures`` holds them all.
 _SHOWN_BLANK_KEYS = 100
@@ -45,133 +38,6 @@ POLICIES = {
     "envelope": "from the lowest low to the highest high of all claims (as IBC reports a min-max)",
     "priority": "the claim of the highest-ranked source; the others checked against it",
 }
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Reconciliation:
-    """What :func:`reconcile` found: three validated tables, and the policy that made them.
-
-    Attributes:
-        estimates: one row per quantity (:class:`reconcile.schemas.Estimates`).
-        conflicts: one row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`).
-        claims: every input claim in input order with ``kept``, ``reason`` and
-            ``conflict_id`` (:class:`reconcile.schemas.ReconciledClaims`).
-        policy: the policy's name.
-        key: the columns that name a quantity.
-        totals: one row per quantity no claim gives that relations derive
-            (:class:`reconcile.schemas.Totals`); empty without relations.
-
-    Examples:
-        >>> import reconcile as rc
-        >>> claims = rc.to_claims([
-        ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
-        ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
-        ... ])
-        >>> result = rc.reconcile(claims, key=("counts",))
-        >>> result
-        Reconciliation(policy='consensus', quantities=1, conflicts=1, claims=2, set_aside=1)
-        >>> result.raise_if_conflicts()
-        Traceback (most recent call last):
-        ...
-        reconcile.errors.ConflictError: 1 conflict among the claims: ...
-
-    """
-
-    estimates: pd.DataFrame
-    conflicts: pd.DataFrame
-    claims: pd.DataFrame
-    policy: str
-    key: tuple[str, ...]
-    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def raise_if_conflicts(self) -> None:
-        """Raise :class:`~reconcile.errors.ConflictError` listing every conflict, if there is one.
-
-        For pipelines that must stop on a contradiction; otherwise conflicts are results.
-
-        Examples:
-            >>> import reconcile as rc
-            >>> claims = rc.to_claims([rc.Figure.exact(5, counts="killed")])
-            >>> rc.reconcile(claims, key=("counts",)).raise_if_conflicts()
-
-        """
-        if self.conflicts.empty:
-            return
-        messages = self.conflicts.drop_duplicates("conflict_id")
-        count = len(messages)
-        lines = (messages["conflict_id"] + ": " + messages["message"]).tolist()
-        raise ConflictError(
-            f"{count} conflict{'s' if count > 1 else ''} among the claims",
-            hint="read result.conflicts, set the claims aside or correct them, or choose another policy",
-            details="  " + "\n  ".join(lines),
-            conflicts=self.conflicts,
-        )
-
-    def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> list[Path]:
-        """Write the estimates, conflicts, claims and totals: one workbook with a sheet each, or a file each.
-
-        A ``.xlsx`` path is one Excel workbook with the sheets ``estimates``, ``conflicts``,
-        ``claims`` and ``totals``. With ``format`` set to ``csv``, ``json``, ``parquet`` or
-        ``hxl``, ``path`` is a folder (made if missing, and not named like a file, such as
-        ``results.csv``) that gets ``estimates.<ext>``, ``conflicts.<ext>``, ``claims.<ext>``
-        and ``totals.<ext>``. ``totals`` (the quantities derived through relations) is
-        written even when it has no rows, so the same files always appear. Files are written
-        whole or not at all, and spreadsheet formulas in text cells are neutralised as
-        :func:`reconcile.write_claims` does; read the claims back with
-        ``rc.read_claims(path, sheet="claims")``.
-
-        Returns:
-            The paths written.
-
-        Raises:
-            ArgumentError: ``path`` is neither a ``.xlsx`` workbook nor a folder with
-                ``format``, a folder would be named like a file, or it cannot be written.
-
-        Examples:
-            >>> import tempfile
-            >>> import reconcile as rc
-            >>> claims = rc.to_claims([rc.Figure.exact(5, counts="killed", source="IOM")])
-            >>> result = rc.reconcile(claims, key=("counts",))
-            >>> folder = tempfile.mkdtemp()
-            >>> [path.name for path in result.write(folder, format="csv")]
-            ['estimates.csv', 'conflicts.csv', 'claims.csv', 'totals.csv']
-            >>> [path.name for path in result.write(f"{folder}/result.xlsx")]
-            ['result.xlsx']
-            >>> rc.read_claims(f"{folder}/result.xlsx", sheet="claims")["kept"].tolist()
-            [True]
-            >>> result.write(f"{folder}/result.csv")
-            Traceback (most recent call last):
-            ...
-            reconcile.errors.ArgumentError: cannot tell what to write at '.../result.csv': ...
-
-        """
-        from reconcile.formats import write_tables
-
-        tables = {
-            "estimates": self.estimates,
-            "conflicts": self.conflicts,
-            "claims": self.claims,
-            "totals": self.totals,
-        }
-        return write_tables(tables, path, format)
-
-    def __repr__(self) -> str:
-        n_conflicts = self.conflicts["conflict_id"].nunique()
-        set_aside = int((~self.claims["kept"]).sum())
-        return (
-            f"Reconciliation(policy={self.policy!r}, quantities={len(self.estimates)}, "
-            f"conflicts={n_conflicts}, claims={len(self.claims)}, set_aside={set_aside})"
-        )
-
-    def __str__(self) -> str:  # print(result): the report of reconcile.display.reconciliation_text
-        from reconcile.display import reconciliation_text
-
-        return reconciliation_text(self)
-
-    def _repr_html_(self) -> str:
-        from reconcile.display import reconciliation_html
-
-        return reconciliation_html(self)
 
 
 class _UnitFamilies(NamedTuple):
@@ -439,115 +305,54 @@ def _said(
     )
 
 
-def reconcile(
+class Consensus(NamedTuple):
+    """What the claims say of each quantity on their own, before any relation between quantities.
+
+    Attributes:
+        estimates: one row per quantity: the key, ``low``, ``value``, ``high``, ``unit``,
+            ``n_claims``, ``n_kept`` and ``status`` (checked as
+            :class:`reconcile.schemas.Estimates` once relations add their columns).
+        conflicts: one row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`).
+        claims: every claim in input order with ``kept``, ``reason`` and ``conflict_id``
+            (:class:`reconcile.schemas.ReconciledClaims`).
+        policy: the policy that chose each estimate.
+        key: the columns that name a quantity.
+
+    """
+
+    estimates: pd.DataFrame
+    conflicts: pd.DataFrame
+    claims: pd.DataFrame
+    policy: str
+    key: tuple[str, ...]
+
+
+def estimate(
     claims: pd.DataFrame,
     *,
     key: Sequence[str] = DEFAULT_KEY,
     policy: str = "consensus",
     weights: Mapping[str, float] | None = None,
-    relations: Sequence[Relation | str] | None = None,
-    implied_parts: bool = True,
-) -> Reconciliation:
-    """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
+) -> Consensus:
+    """Check the claims and the arguments, then find each quantity's estimate and conflicts.
 
-    A quantity is the claims that share ``key``. Every claim must fill in every ``key``
-    column: claims that leave one blank would all be pooled into one quantity, whatever
-    they are about, so they are refused (one :class:`~reconcile.errors.ClaimsError` lists
-    them all). To pool claims whatever a column says, leave it out of ``key``, e.g.
-    ``key=("counts",)`` for figures that give no place or date.
-
-    Within a quantity, ranges are converted to the unit of its first claim; a claim whose
-    unit cannot be converted is a conflict of kind ``unit``. Two claims whose ranges share
-    no point are a conflict of kind ``disjoint``, named by that pair. Policies decide the
-    estimate (see ``POLICIES``):
-
-    - ``consensus``: the heaviest set of claims whose ranges share a point (weights from
-      the ``weight`` column, else ``weights`` by source, else 1; ties go to the tighter
-      shared range). The estimate is their shared range, its value the median of their
-      values moved into that range. *Invariant*: every kept claim contains the estimate's
-      range and no set-aside claim meets it.
-    - ``conservative``: the same kept claims and range; the value is the lowest kept value
-      moved into the range. *Invariant*: its value is at most the consensus value.
-    - ``envelope``: every claim kept; the range runs from the lowest low to the highest
-      high, the value is the median value. *Invariant*: every claim's range lies inside it.
-    - ``priority``: the claim with the highest weight (ties: the narrower range, then the
-      first row) is the estimate; claims that meet it are kept, the others set aside.
-      *Invariant*: the estimate is that claim's range and value. Needs weights.
-
-    Conflicts are found the same way under every policy; they are results, not errors
-    (see :meth:`Reconciliation.raise_if_conflicts`).
-
-    Then relations across quantities apply (see ``reconcile.relations``): each
-    estimate's range is tightened to what every relation and every range allow (the
-    ``low_tight`` and ``high_tight`` columns), quantities no claim gives are derived into
-    ``totals``, and relations that no values inside the ranges satisfy become conflicts
-    of kind ``relation``, each naming an irreducible set of claims. With
-    ``implied_parts`` a ``counts`` path is checked to be at most its parent
-    (``troops/us <= troops``) wherever both are claimed.
-
-    Args:
-        claims: a claims table (checked with :func:`reconcile.read_claims`).
-        key: the columns that name a quantity; every claim fills each one in.
-        policy: one of ``POLICIES``.
-        weights: a weight (above 0) per source name, spelled exactly as the ``source``
-            column spells it.
-        relations: relations across quantities, as text or :class:`reconcile.Relation`.
-        implied_parts: check each counts path against its parent path.
-
-    Returns:
-        A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
+    This is the per-quantity step of :func:`reconcile.reconcile`, which documents the
+    policies, the key and the weights; relations between quantities come after it.
 
     Raises:
         ClaimsError: the table breaks the claims contract, or claims leave a ``key``
-            column blank (``error.rows`` and ``error.columns`` say which).
+            column blank.
         ArgumentError: an unknown policy, a missing key column, bad weights, or weights
-            for a source no claim has (``error.names``, with the nearest names the table
-            has in ``error.nearest``).
-        RelationError: a relation that cannot be read, names a quantity no claim gives and
-            no relation defines, or adds terms in units that cannot be compared.
+            for a source no claim has.
 
     Examples:
-        The first two claims are from a CNN report of 17 October 2016 on Mosul; the third
-        source is invented for the example.
-
         >>> import reconcile as rc
-        >>> claims = rc.to_claims([
-        ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
-        ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
-        ...     rc.Figure.between(4000, 6000, counts="militants", source="a third source"),
-        ... ])
-        >>> result = rc.reconcile(claims, key=("counts",))
-        >>> result.estimates[["counts", "low", "value", "high", "n_claims", "n_kept", "status"]]
-              counts     low   value    high  n_claims  n_kept    status
-        0  militants  4500.0  5000.0  5500.0         3       2  conflict
-        >>> result.claims[["claim_id", "kept", "conflict_id"]]
-          claim_id   kept conflict_id
-        0       c1   True         NaN
-        1       c2  False          C1
-        2       c3   True         NaN
-        >>> for part in result.conflicts["message"][0].split("; "):
-        ...     print(part)
-        U.S. officials: about 5,000 militants (4,500–5,500)
-        Islamic State backers: at least 7,000 militants (7,000–∞)
-        the ranges share no point: 1,500 militants apart
-
-        These claims give no place or date, so the default key, which names them, refuses
-        them rather than pool them with every other claim that gives none:
-
-        >>> rc.reconcile(claims)
-        Traceback (most recent call last):
-        ...
-        reconcile.errors.ClaimsError: 3 claims leave a key column blank (place, as_of), ...
-          row 0: claim 'c1' (counts='militants') has no place or as_of
-        ...
-
-        Weights name sources as the table writes them:
-
-        >>> try:
-        ...     rc.reconcile(claims, key=("counts",), weights={"US officials": 2})
-        ... except rc.ArgumentError as error:
-        ...     print(error.problem)
-        weights name sources no claim has: 'US officials' (nearest: 'U.S. officials')
+        >>> claims = rc.to_claims([rc.Figure.about(5000, counts="militants", source="U.S. officials"),
+        ...                        rc.Figure.at_least(7000, counts="militants", source="backers")])
+        >>> found = estimate(claims, key=("counts",))
+        >>> found.estimates[["counts", "low", "high", "status"]]
+              counts     low    high    status
+        0  militants  4500.0  5500.0  conflict
 
     """
     if not isinstance(policy, str) or policy not in POLICIES:
@@ -591,14 +396,14 @@ def reconcile(
             "the priority policy needs a ranking of sources",
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
         )
-    from reconcile.relations import apply_relations
-
-    return apply_relations(_reconcile(frame, key, policy, weights), relations, implied_parts)
+    return _per_quantity(frame, key, policy, weights)
 
 
-def _reconcile(
+
+
+def _per_quantity(
     frame: pd.DataFrame, key: tuple[str, ...], policy: str, weights: Mapping[str, float] | None
-) -> Reconciliation:
+) -> Consensus:
     n = len(frame)
     try:
         group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
@@ -724,8 +529,8 @@ def _reconcile(
         reason=pd.Series(reason, index=frame.index, dtype="str"),
         conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
     )
-    return Reconciliation(
-        estimates=estimates,  # checked once, with its tightened columns, by apply_relations
+    return Consensus(
+        estimates=estimates,  # checked once, with its tightened columns, by the relations step
         conflicts=validate(Conflicts, conflicts),
         claims=validate(ReconciledClaims, result_claims),
         policy=policy,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,10 +37,25 @@ from reconcile._text import format_numbers
 from reconcile.errors import ArgumentError
 from reconcile.units import display_unit
 
-if TYPE_CHECKING:
-    from reconcile.comparison import Comparison
-    from reconcile.consensus import Reconciliation
-    from reconcile.figure import Figure
+
+class Reconciliation(Protocol):
+    """What a reconciliation report shows: the result's tables, its key and its policy.
+
+    :class:`reconcile.Reconciliation` has these; this module needs nothing else of it.
+    """
+
+    @property
+    def estimates(self) -> pd.DataFrame: ...
+    @property
+    def conflicts(self) -> pd.DataFrame: ...
+    @property
+    def claims(self) -> pd.DataFrame: ...
+    @property
+    def totals(self) -> pd.DataFrame: ...
+    @property
+    def key(self) -> tuple[str, ...]: ...
+    @property
+    def policy(self) -> str: ...
 
 __all__ = [
     "MAX_CONFLICTS_PER_QUANTITY",
@@ -332,93 +347,64 @@ def reconciliation_text(result: Reconciliation, *, max_rows: int | None = MAX_RO
     return "\n".join(out)
 
 
-def _figure_rows(figure: Figure) -> list[tuple[str, str]]:
-    """(label, text) pairs for the facts a figure has; none for the ones it lacks."""
-    facts: list[tuple[str, str | None]] = [
-        ("range", f"{figure.range_text()} {display_unit(figure.unit)}"),
-        ("counts", figure.counts),
-        ("place", figure.place),
-        ("as of", None if figure.as_of is None else str(figure.as_of)),
-        ("source", None if figure.source is None else str(figure.source)),
-        (
-            "reported",
-            None if figure.source is None or figure.source.date is None else str(figure.source.date),
-        ),
-        (
-            "quote",
-            None if figure.source is None or figure.source.quote is None else f"“{figure.source.quote}”",
-        ),
-    ]
-    return [(label, text) for label, text in facts if text]
+def figure_html(
+    phrase: str,
+    facts: Sequence[tuple[str, str]],
+    *,
+    url: str | None = None,
+    made: str | None = None,
+    parts: Sequence[str] = (),
+) -> str:
+    """A figure as a notebook shows it: its words, then its facts, its link and its parts.
 
-
-def figure_html(figure: Figure) -> str:
-    """A figure as a notebook shows it: its words, then its range, scope, source and parts.
-
-    A derived figure lists the figures it was made from. A source's link is a link only
-    when it starts with ``http://`` or ``https://``.
+    ``facts`` are (label, text) rows (range, counts, place ...); ``made`` says how a derived
+    figure was made ("total of 2 figures") and ``parts`` lists what it was made from. The
+    link is a link only when it starts with ``http://`` or ``https://``. Every text is
+    escaped. :class:`reconcile.Figure` shows itself with this function.
 
     Examples:
-        >>> import reconcile as rc
-        >>> us = rc.Figure.about(5000, counts="militants", source=rc.Source(name="<script>"))
-        >>> page = figure_html(us)
+        >>> page = figure_html("about 5,000 militants", [("source", "<script>")])
         >>> "<script>" in page, "&lt;script&gt;" in page
         (False, True)
-        >>> "<li>" in figure_html(us + rc.Figure.exact(600, counts="militants"))
+        >>> "<li>" in figure_html("5,600 militants", [], made="total of 2 figures", parts=["a", "b"])
         True
 
     """
     cells = "".join(
-        f"<tr><th>{html.escape(label)}</th><td>{html.escape(text)}</td></tr>"
-        for label, text in _figure_rows(figure)
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(text)}</td></tr>" for label, text in facts
     )
-    url = figure.source.url if figure.source is not None else None
     if url is not None:
         shown = html.escape(url)
         if url.lower().startswith(("http://", "https://")):
             shown = f'<a href="{shown}" target="_blank" rel="noopener noreferrer">{shown}</a>'
         cells += f"<tr><th>link</th><td>{shown}</td></tr>"
-    if figure.lineage:
-        parts = "".join(f"<li>{html.escape(str(part))}</li>" for part in figure.lineage)
-        made = f"{figure.operation or 'derived'} of {len(figure.lineage)} figures"
-        cells += f"<tr><th>{html.escape(made)}</th><td><ul>{parts}</ul></td></tr>"
+    if parts:
+        items = "".join(f"<li>{html.escape(part)}</li>" for part in parts)
+        cells += f"<tr><th>{html.escape(made or 'derived')}</th><td><ul>{items}</ul></td></tr>"
     return (
         f'<div class="reconcile-figure"><style>{_CSS}</style>'
-        f"<p><strong>{html.escape(figure.phrase())}</strong></p>"
+        f"<p><strong>{html.escape(phrase)}</strong></p>"
         f'<table class="reconcile-table">{cells}</table></div>'
     )
 
 
-def comparison_html(comparison: Comparison) -> str:
+def comparison_html(heading: str, who: Sequence[str], phrases: Sequence[str], ranges: Sequence[str]) -> str:
     """A comparison as a notebook shows it: the verdict, then who said what.
 
+    :class:`reconcile.Comparison` shows itself with this function.
+
     Examples:
-        >>> import reconcile as rc
-        >>> us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
-        >>> backers = rc.Figure.at_least(7000, counts="militants", source="the group's backers")
-        >>> page = comparison_html(rc.compare(us, backers))
-        >>> "contradiction" in page, "1,500 militants apart" in page, "the group&#x27;s backers" in page
-        (True, True, True)
+        >>> page = comparison_html(
+        ...     "contradiction: 1,500 militants apart",
+        ...     ["U.S. officials", "the group's backers"],
+        ...     ["about 5,000 militants", "at least 7,000 militants"],
+        ...     ["4,500–5,500", "7,000–∞"],
+        ... )
+        >>> "contradiction" in page, "the group&#x27;s backers" in page
+        (True, True)
 
     """
-    verdict = comparison.explanation.rsplit("; ", 1)[-1]
-    heading = ("contradiction: " if comparison.contradicts else "agreement: ") + verdict
-    figures = (comparison.a, comparison.b)
-    who = [
-        str(figure.source)
-        if figure.source is not None
-        else "a derived figure"
-        if figure.lineage
-        else "a figure"
-        for figure in figures
-    ]
-    rows = pd.DataFrame(
-        {
-            "source": who,
-            "figure": [figure.phrase() for figure in figures],
-            "range": [figure.range_text() for figure in figures],
-        }
-    )
+    rows = pd.DataFrame({"source": list(who), "figure": list(phrases), "range": list(ranges)})
     table = rows.apply(_escaped).to_html(index=False, escape=False, border=0, classes="reconcile-table")
     table = table.replace(_RIGHT_ALIGNED_ROW, "<tr>")
     return (

@@ -10,121 +10,44 @@ the result's range. A derived figure remembers the figures it came from (``linea
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 import pandas as pd
 
 from reconcile import _interval
+from reconcile._periods import AsOf, period
+from reconcile._ranges import derived_range
 from reconcile._text import format_number as _fmt
+from reconcile.display import figure_html
 from reconcile.errors import (
     ArgumentError,
     CountsMismatchError,
     DivisionByRangeError,
-    ParseError,
     RangeError,
-    ScopeMismatchError,
     UnitError,
+)
+from reconcile.source import (
+    Scope,
+    Source,
+    as_source,
+    counts_path,
+    merge_scope,
+    scope_fields,
+    text_field,
 )
 from reconcile.units import canonical_unit, conversion_bounds, display_unit, is_count, pint_unit
 
 __all__ = ["AsOf", "Figure", "Scope", "Source", "difference", "total"]
 
-#: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"),
-#: or a pandas Period, whose frequency keeps the precision (day, month, year).
-AsOf = pd.Period | dt.date | str | None
-
 #: Closeness hedges ("about 5,000") widen by at least this share of the number ...
 ABOUT_MIN_SHARE = 0.05
 #: ... and by at most this share, however round the number is.
 ABOUT_MAX_SHARE = 0.10
-
-
-_PERIOD_HINT = (
-    "write a day '2016-10-17', a week '2016-10-17/2016-10-23', a month '2016-10', "
-    "a quarter '2016Q4' or a year '2016'"
-)
-#: Dates before this year are refused: pandas reads "17 October" as 17 October of year 1.
-_EARLIEST_YEAR = 1800
-#: The precisions ``as_of`` may have: day, week, month, quarter, year.
-_PRECISIONS = ("D", "W", "M", "Q", "Y")
-
-
-def _precise_enough(period: object, as_of: object, what: str) -> pd.Period:
-    if isinstance(period, pd.Period) and period.start_time.year < _EARLIEST_YEAR:
-        raise ParseError(
-            f"{what}={as_of!r} reads as the year {period.start_time.year}: is its year missing?",
-            hint=_PERIOD_HINT,
-            text=str(as_of),
-            position=0,
-        )
-    if not isinstance(period, pd.Period) or period.freqstr.split("-")[0] not in _PRECISIONS:
-        raise ParseError(
-            f"{what}={as_of!r} is not a day, week, month, quarter or year",
-            hint=_PERIOD_HINT,
-            text=str(as_of),
-            position=0,
-        )
-    return period
-
-
-def _period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
-    """``as_of`` as a pandas Period whose frequency is its precision (day ... year)."""
-    if as_of is None:
-        return None
-    if isinstance(as_of, pd.Period):
-        return _precise_enough(as_of, as_of, what)
-    try:
-        if isinstance(as_of, dt.date):  # datetime and pd.Timestamp are dates too
-            return pd.Period(as_of, freq="D")
-        if isinstance(as_of, str):
-            text = as_of.strip()
-            if "/" in text:  # a week, as str(pd.Period) writes one: first day/last day
-                first, last = (pd.Timestamp(part) for part in text.split("/"))
-                week = pd.Period(first, freq=f"W-{last.day_name()[:3].upper()}")
-                if week.start_time != first or (last - first).days != 6:
-                    raise ValueError(text)
-                return week
-            period = pd.Period(text)
-    except (ValueError, TypeError) as exc:
-        raise ParseError(
-            f"cannot read {what}={as_of!r} as a date or period",
-            hint=_PERIOD_HINT,
-            text=str(as_of),
-            position=0,
-        ) from exc
-    if not isinstance(as_of, str):
-        raise ArgumentError(
-            f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
-            hint=_PERIOD_HINT,
-        )
-    return _precise_enough(period, as_of, what)
-
-
-def _text(name: str, text: object) -> str | None:
-    if text is None:
-        return None
-    if not isinstance(text, str) or not text.strip():
-        raise ArgumentError(
-            f"{name} must be a non-empty string or None (got {text!r})",
-            hint=f"leave {name} out when it is unknown",
-        )
-    return text.strip()
-
-
-def _counts_path(counts: object) -> str | None:
-    path = _text("counts", counts)
-    if path is not None and any(not part.strip() for part in path.split("/")):
-        raise ArgumentError(
-            f"counts must be a path of non-empty names separated by '/' (got {path!r})",
-            hint="write what is counted as e.g. 'troops' or 'troops/us'",
-        )
-    return path
 
 
 def _number(name: str, number: object, rounding: str = "nearest") -> float:
@@ -149,94 +72,6 @@ def _number(name: str, number: object, rounding: str = "nearest") -> float:
             high=math.nan,
         ) from exc
     return as_float + 0.0  # -0.0 becomes 0.0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """Who gave a figure: ``name``, through whom (``via``), when (``date``), ``url``, ``quote``.
-
-    Examples:
-        >>> cnn = Source(name="U.S. officials", via="CNN", date="2016-10-17")
-        >>> str(cnn)
-        'U.S. officials via CNN'
-        >>> cnn.date
-        datetime.date(2016, 10, 17)
-        >>> cnn.replace(quote="about 5,000").quote
-        'about 5,000'
-
-    """
-
-    name: str | None = None
-    via: str | None = None
-    date: dt.date | None = None
-    url: str | None = None
-    quote: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("name", "via", "url", "quote"):
-            object.__setattr__(self, name, _text(name, getattr(self, name)))
-        reported = self.date
-        if isinstance(reported, str):
-            period = _period(reported, what="date")
-            assert period is not None
-            reported = period.start_time.date()
-        elif isinstance(reported, dt.datetime):
-            reported = reported.date()
-        elif reported is not None and not isinstance(reported, dt.date):
-            raise ArgumentError(
-                f"date must be a date or an ISO string (got {reported!r})",
-                hint="write the day the source reported the figure, e.g. '2016-10-17'",
-            )
-        object.__setattr__(self, "date", reported)
-
-    def replace(self, **changes: Any) -> Source:
-        """Return a copy with ``changes`` applied (the original is unchanged)."""
-        return dataclasses.replace(self, **changes)
-
-    def __str__(self) -> str:
-        name = self.name or "unnamed source"
-        return f"{name} via {self.via}" if self.via else name
-
-    def __repr__(self) -> str:
-        given = [
-            f"{name}={getattr(self, name)!r}"
-            for name in ("name", "via", "date", "url", "quote")
-            if getattr(self, name) is not None
-        ]
-        return f"Source({', '.join(given)})"
-
-
-class Scope(TypedDict, total=False):
-    """Keyword arguments the named constructors share: unit and what, where, when, who."""
-
-    unit: str
-    counts: str | None
-    place: str | None
-    as_of: AsOf
-    source: Source | str | None
-
-
-def _source(source: object) -> Source | None:
-    if isinstance(source, Source) and source == Source():
-        return None  # a source that names nothing is no source
-    if source is None or isinstance(source, Source):
-        return source
-    if isinstance(source, str):
-        return Source(name=source)
-    raise ArgumentError(
-        f"source must be a Source or a name (got {type(source).__name__})",
-        hint="pass source='U.S. officials' or source=Source(name=..., via=...)",
-    )
-
-
-def _fields(scope: Scope) -> dict[str, Any]:
-    """The named constructors' keyword arguments as Figure fields."""
-    fields: dict[str, Any] = dict(scope)
-    if "as_of" in fields:
-        fields["as_of"] = _period(fields["as_of"])
-    if "source" in fields:
-        fields["source"] = _source(fields["source"])
-    return fields
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -333,13 +168,13 @@ class Figure:
         set_(self, "low", low)
         set_(self, "high", high)
         set_(self, "unit", unit)
-        set_(self, "counts", _counts_path(self.counts))
-        set_(self, "place", _text("place", self.place))
-        set_(self, "as_of", _period(self.as_of))
-        set_(self, "source", _source(self.source))
-        set_(self, "hedge", _text("hedge", self.hedge))
+        set_(self, "counts", counts_path(self.counts))
+        set_(self, "place", text_field("place", self.place))
+        set_(self, "as_of", period(self.as_of))
+        set_(self, "source", as_source(self.source))
+        set_(self, "hedge", text_field("hedge", self.hedge))
         set_(self, "lineage", lineage)
-        set_(self, "operation", _text("operation", self.operation))
+        set_(self, "operation", text_field("operation", self.operation))
 
     # -- named constructors -------------------------------------------------------------
 
@@ -352,7 +187,7 @@ class Figure:
             600.0
 
         """
-        return cls(value=value, low=value, high=value, hedge=hedge, **_fields(scope))
+        return cls(value=value, low=value, high=value, hedge=hedge, **scope_fields(scope))
 
     @classmethod
     def between(
@@ -379,7 +214,7 @@ class Figure:
                     hint="pass value= as stated, or use Figure.at_least / Figure.at_most",
                 )
             value = low_f + (high_f - low_f) / 2
-        return cls(value=value, low=low, high=high, hedge=hedge, **_fields(scope))
+        return cls(value=value, low=low, high=high, hedge=hedge, **scope_fields(scope))
 
     @classmethod
     def at_least(cls, value: float, *, hedge: str | None = "at least", **scope: Unpack[Scope]) -> Figure:
@@ -390,7 +225,7 @@ class Figure:
             inf
 
         """
-        return cls(value=value, low=value, high=math.inf, hedge=hedge, **_fields(scope))
+        return cls(value=value, low=value, high=math.inf, hedge=hedge, **scope_fields(scope))
 
     @classmethod
     def at_most(cls, value: float, *, hedge: str | None = "at most", **scope: Unpack[Scope]) -> Figure:
@@ -405,7 +240,7 @@ class Figure:
         """
         unit = canonical_unit(scope.get("unit", "person"))
         low = 0.0 if is_count(unit) else -math.inf
-        return cls(value=value, low=low, high=value, hedge=hedge, **_fields(scope))
+        return cls(value=value, low=low, high=value, hedge=hedge, **scope_fields(scope))
 
     @classmethod
     def about(
@@ -451,7 +286,7 @@ class Figure:
         high = _interval.round_up(Fraction(number) + half)
         if is_count(canonical_unit(scope.get("unit", "person"))):
             low = max(low, 0.0)
-        return cls(value=number, low=low, high=high, hedge=hedge, **_fields(scope))
+        return cls(value=number, low=low, high=high, hedge=hedge, **scope_fields(scope))
 
     # -- views --------------------------------------------------------------------------
 
@@ -581,9 +416,23 @@ class Figure:
         return f"Figure({', '.join(shown)})"
 
     def _repr_html_(self) -> str:
-        from reconcile.display import figure_html  # display imports nothing from here at run time
-
-        return figure_html(self)
+        source = self.source
+        facts = [
+            ("range", f"{self.range_text()} {display_unit(self.unit)}"),
+            ("counts", self.counts),
+            ("place", self.place),
+            ("as of", None if self.as_of is None else str(self.as_of)),
+            ("source", None if source is None else str(source)),
+            ("reported", None if source is None or source.date is None else str(source.date)),
+            ("quote", None if source is None or source.quote is None else f"“{source.quote}”"),
+        ]
+        return figure_html(
+            self.phrase(),
+            [(label, text) for label, text in facts if text],
+            url=None if source is None else source.url,
+            made=f"{self.operation or 'derived'} of {len(self.lineage)} figures" if self.lineage else None,
+            parts=[str(part) for part in self.lineage],
+        )
 
     # -- arithmetic ---------------------------------------------------------------------
 
@@ -627,67 +476,6 @@ def _ratio(number: object) -> Figure:
     if isinstance(number, Figure):
         return number
     return Figure.exact(_number("operand", number), unit="dimensionless")
-
-
-def _merge_scope(name: str, figures: list[Figure], given: object, operation: str = "total") -> Any:
-    """The one place or date the figures share (unknown ones aside), or the caller's word."""
-    if given is not None:
-        return _period(given) if name == "as_of" else _text(name, given)
-    known = {getattr(f, name) for f in figures} - {None}
-    if len(known) > 1:
-        shown = tuple(sorted(str(value) for value in known))
-        raise ScopeMismatchError(
-            f"the figures have different {name} values ({', '.join(map(repr, shown))})",
-            hint=(
-                f"pass {name}= to say what the result covers, e.g. rc.{operation}(..., {name}=...)"
-                if operation in ("total", "difference")
-                else f"set the same {name} on both figures with .replace({name}=...)"
-            ),
-            field=name,
-            values=shown,
-        )
-    return known.pop() if known else None
-
-
-def _derived_range(
-    low: float, value: float, high: float, unit: str, inputs: list[Figure], operation: str
-) -> tuple[float, float, float]:
-    """Check a derived range: finite value; for a count, no negative values.
-
-    A difference of counts is a count too (what is left), so its range is cut at 0, and a
-    range wholly below 0 means the part is larger than the whole. A product or quotient
-    whose range reaches below 0 is not a count at all, so it is refused.
-    """
-    described = "; ".join(str(f) for f in inputs)
-    if not math.isfinite(value):
-        raise RangeError(
-            f"the {operation} is too large for a float (from {described})",
-            hint="give the figures in a larger unit",
-            low=low,
-            value=value,
-            high=high,
-        )
-    if is_count(unit) and low < 0:
-        if operation != "difference":
-            raise RangeError(
-                f"the {operation} could be a negative count of {display_unit(unit)} "
-                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
-                hint="a count can only be multiplied or divided by figures that are never negative",
-                low=low,
-                value=value,
-                high=high,
-            )
-        if high < 0:
-            raise RangeError(
-                f"the result would be a negative count of {display_unit(unit)} "
-                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
-                hint="the part is larger than the whole: check the figures with rc.compare",
-                low=low,
-                value=value,
-                high=high,
-            )
-        low = 0.0
-    return low, min(max(value, low), high), high
 
 
 def _check_no_part_with_whole(figures: list[Figure]) -> None:
@@ -772,15 +560,15 @@ def total(
         value = math.fsum(f.value for f in converted)
     except OverflowError:
         value = math.inf
-    low, value, high = _derived_range(low, value, high, target, inputs, "total")
+    low, value, high = derived_range(low, value, high, target, "; ".join(str(f) for f in inputs), "total")
     return Figure(
         value=value,
         low=low,
         high=high,
         unit=target,
-        counts=_counts_path(counts) if counts is not None else inputs[0].counts,
-        place=_merge_scope("place", inputs, place),
-        as_of=_merge_scope("as_of", inputs, as_of),
+        counts=counts_path(counts) if counts is not None else inputs[0].counts,
+        place=merge_scope("place", [f.place for f in inputs], place),
+        as_of=merge_scope("as_of", [f.as_of for f in inputs], as_of),
         lineage=tuple(inputs),
         operation="total",
     )
@@ -827,17 +615,17 @@ def difference(
     converted = _convert(part, whole.unit, 1)
     low, high = _interval.subtract((whole.low, whole.high), (converted.low, converted.high))
     inputs = [whole, part]
-    low, value, high = _derived_range(
-        low, whole.value - converted.value, high, whole.unit, inputs, "difference"
+    low, value, high = derived_range(
+        low, whole.value - converted.value, high, whole.unit, "; ".join(str(f) for f in inputs), "difference"
     )
     return Figure(
         value=value,
         low=low,
         high=high,
         unit=whole.unit,
-        counts=_counts_path(counts) if counts is not None else whole.counts,
-        place=_merge_scope("place", inputs, place, "difference"),
-        as_of=_merge_scope("as_of", inputs, as_of, "difference"),
+        counts=counts_path(counts) if counts is not None else whole.counts,
+        place=merge_scope("place", [f.place for f in inputs], place, "difference"),
+        as_of=merge_scope("as_of", [f.as_of for f in inputs], as_of, "difference"),
         lineage=(whole, part),
         operation="difference",
     )
@@ -873,7 +661,7 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
         value = a.value * b.value
         unit = canonical_unit(str(a.pint_unit * b.pint_unit))
     inputs = [a, b]
-    low, value, high = _derived_range(low, value, high, unit, inputs, operation)
+    low, value, high = derived_range(low, value, high, unit, "; ".join(str(f) for f in inputs), operation)
     kinds = {a.counts, b.counts} - {None}
     return Figure(
         value=value,
@@ -881,8 +669,8 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
         high=high,
         unit=unit,
         counts=kinds.pop() if len(kinds) == 1 else None,
-        place=_merge_scope("place", inputs, None, operation),
-        as_of=_merge_scope("as_of", inputs, None, operation),
+        place=merge_scope("place", [f.place for f in inputs], None, operation),
+        as_of=merge_scope("as_of", [f.as_of for f in inputs], None, operation),
         lineage=(a, b),
         operation=operation,
     )

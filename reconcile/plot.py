@@ -36,10 +36,10 @@ import pandas as pd
 
 from reconcile._text import format_number, format_numbers
 from reconcile.claims import to_claims
-from reconcile.consensus import Reconciliation, reconcile
 from reconcile.display import quantity_labels
 from reconcile.errors import ArgumentError, MissingDependencyError, UnitError
 from reconcile.figure import Figure
+from reconcile.pipeline import Reconciliation, reconcile
 from reconcile.units import conversion_factor, display_unit
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from reconcile._periods import period
 from reconcile.errors import ReconcileError
-from reconcile.figure import _period
 from reconcile.units import canonical_unit, is_count
 
 __all__ = [
@@ -74,7 +74,7 @@ def _reads(read: Callable[[str], object], *errors: type[Exception]) -> Callable[
 
 
 _known_unit = _reads(canonical_unit, ReconcileError)
-_period_text = _reads(_period, ReconcileError)
+_period_text = _reads(period, ReconcileError)
 _iso_date = _reads(dt.date.fromisoformat, ValueError)
 
 

@@ -21,9 +21,10 @@ import math
 import pandas as pd
 from hypothesis import strategies as st
 
+from reconcile._periods import AsOf, period
 from reconcile.claims import to_claims
 from reconcile.errors import ArgumentError
-from reconcile.figure import AsOf, Figure, Source, _period
+from reconcile.figure import Figure, Source
 from reconcile.units import canonical_unit, is_count
 
 __all__ = ["claims", "figures", "sources", "values_in"]
@@ -93,7 +94,7 @@ def figures(
     else:
         numbers = st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
     counts_strategy = counts if isinstance(counts, st.SearchStrategy) else st.just(counts)
-    period = _period(as_of)
+    when = period(as_of)
     may_open_low = open_ends and not is_count(canonical) and min_value < 0
 
     @st.composite
@@ -110,7 +111,7 @@ def figures(
             unit=canonical,
             counts=draw(counts_strategy),
             place=place,
-            as_of=period,
+            as_of=when,
             source=draw(st.none() | sources()),
         )
 

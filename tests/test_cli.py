@@ -16,7 +16,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import reconcile as rc
-from reconcile import _progress, cli
+from reconcile import cli
+from reconcile.cli import hints, inputs, progress
 from reconcile.strategies import claims as claims_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,7 +328,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
     def broken_replace(source: str, destination: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("reconcile.cli.os.replace", broken_replace)
+    monkeypatch.setattr("reconcile.cli.output.os.replace", broken_replace)
     run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "json", "-o", str(target)])
     assert run.exit_code == 2
     assert "error: cannot write" in run.stderr and "No space left on device" in run.stderr
@@ -646,8 +647,8 @@ def test_no_arguments_shows_the_help() -> None:
 
 def test_no_progress_when_output_is_not_a_terminal() -> None:
     # CliRunner's output, like a pipe, is not a terminal.
-    assert cli._status_console(True) is None
-    assert cli._status_console(False) is None
+    assert progress.status_console(True) is None
+    assert progress.status_console(False) is None
 
 
 def _terminal() -> tuple[Console, io.StringIO]:
@@ -660,10 +661,10 @@ def test_large_csv_is_read_with_a_bar_and_gives_the_same_table(
 ) -> None:
     path = tmp_path / "claims.csv"
     path.write_text(MOSUL.read_text())
-    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
-    monkeypatch.setattr(_progress, "_CHUNK_ROWS", 3)
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
+    monkeypatch.setattr(progress, "_CHUNK_ROWS", 3)
     console, screen = _terminal()
-    table = cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+    table = inputs.read_claims(path, console, sheet=None, encoding="utf-8-sig")
     pd.testing.assert_frame_equal(table, rc.read_claims(path))
     assert "Reading" in screen.getvalue()
 
@@ -673,10 +674,10 @@ def test_a_bad_large_csv_gets_the_library_error_naming_the_file(
 ) -> None:
     path = tmp_path / "claims.csv"
     path.write_text(_bad_rows_csv(4))
-    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
     console, _ = _terminal()
     with pytest.raises(rc.ClaimsError, match="line 5") as caught:
-        cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+        inputs.read_claims(path, console, sheet=None, encoding="utf-8-sig")
     assert caught.value.origin == str(path)
 
 
@@ -689,7 +690,7 @@ def test_chunked_reading_restores_neutralised_formulas(tmp_path: Path) -> None:
     rc.write_claims(figures, path)
     assert "'=HYPERLINK(1)" in path.read_text()
     console, _ = _terminal()
-    chunked = rc.read_claims(_progress.read_csv(path, console, chunk_rows=1))
+    chunked = rc.read_claims(progress.read_csv(path, console, text_columns=inputs.TEXT_COLUMNS, chunk_rows=1))
     pd.testing.assert_frame_equal(chunked, rc.read_claims(path))
     assert chunked["source"].tolist() == ["=HYPERLINK(1)", "-backers"]
 
@@ -697,10 +698,10 @@ def test_chunked_reading_restores_neutralised_formulas(tmp_path: Path) -> None:
 def test_an_hxl_file_is_left_to_the_library_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "killed.csv"
     rc.write_claims([rc.Figure.between(10, 15, counts="affected/killed", source="OCHA")], path, format="hxl")
-    assert not _progress.is_plain_csv(path, "utf-8-sig")
-    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+    assert not progress.is_plain_csv(path, "utf-8-sig")
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
     console, _ = _terminal()
-    table = cli._read_claims(path, console, sheet=None, encoding="utf-8-sig")
+    table = inputs.read_claims(path, console, sheet=None, encoding="utf-8-sig")
     pd.testing.assert_frame_equal(table, rc.read_claims(path))
 
 
@@ -711,7 +712,9 @@ def test_chunked_reading_gives_the_table_read_claims_gives(table: pd.DataFrame, 
         path = Path(folder) / "claims.csv"
         table.to_csv(path, index=False)
         console, _ = _terminal()
-        chunked = rc.read_claims(_progress.read_csv(path, console, chunk_rows=chunk_rows))
+        chunked = rc.read_claims(
+            progress.read_csv(path, console, text_columns=inputs.TEXT_COLUMNS, chunk_rows=chunk_rows)
+        )
         pd.testing.assert_frame_equal(chunked, rc.read_claims(path))
 
 
@@ -740,10 +743,10 @@ def test_a_large_csv_with_extra_cells_is_refused_naming_the_line(
     lines[1] += ",extra"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(pd.errors.ParserError, match="more cells than the header"):
-        _progress.read_csv(path, _terminal()[0], chunk_rows=2)
-    monkeypatch.setattr(_progress, "LARGE_FILE_BYTES", 0)
+        progress.read_csv(path, _terminal()[0], text_columns=inputs.TEXT_COLUMNS, chunk_rows=2)
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
     with pytest.raises(rc.ClaimsError, match=r"1 row of .* holds more cells") as caught:
-        cli._read_claims(path, _terminal()[0], sheet=None, encoding="utf-8-sig")
+        inputs.read_claims(path, _terminal()[0], sheet=None, encoding="utf-8-sig")
     assert vars(caught.value)["lines"] == [2]
 
 
@@ -805,7 +808,7 @@ def test_the_csv_report_holds_the_derived_totals(tmp_path: Path) -> None:
     ],
 )
 def test_library_hints_are_shown_as_command_options(library: str, command: str) -> None:
-    assert cli._as_options(library) == command
+    assert hints.as_options(library) == command
 
 
 def test_errors_from_the_library_name_options_not_arguments(tmp_path: Path) -> None:

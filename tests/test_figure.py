@@ -258,12 +258,27 @@ def test_weeks_are_periods_and_hours_are_not() -> None:
     week = rc.Figure.exact(1, as_of="2016-10-17/2016-10-23").as_of
     assert week == pd.Period("2016-10-17", freq="W-SUN")
     assert rc.Figure.exact(1, as_of=week).as_of == week
-    with pytest.raises(rc.ParseError, match="not a day, week"):
+    with pytest.raises(rc.ParseError, match="not a date or period"):
         rc.Figure.exact(1, as_of="2016-10-17 20:16")
+    with pytest.raises(rc.ParseError, match="not a day, week"):
+        rc.Figure.exact(1, as_of=pd.Period("2016-10-17 20:16", freq="min"))
+
+
+def test_a_date_alone_is_never_read_month_first_when_it_could_be_either() -> None:
+    with pytest.raises(rc.ParseError, match=r"day-first or .* month-first") as caught:
+        rc.Figure.exact(1, as_of="03-04-2022")
+    assert "ISO" in caught.value.hint
+    assert str(rc.Figure.exact(1, as_of="17/10/2016").as_of) == "2016-10-17"
+    assert str(rc.parse("about 5,000", as_of="17 October 2016").as_of) == "2016-10-17"
+
+
+def test_a_date_without_its_year_is_refused() -> None:
     with pytest.raises(rc.ParseError):
         rc.Figure.exact(1, as_of="")
-    with pytest.raises(rc.ParseError, match="year missing"):
+    with pytest.raises(rc.ParseError, match="no four-digit year"):
         rc.Figure.exact(1, as_of="17 October")
+    with pytest.raises(rc.ParseError, match="year missing"):
+        rc.Figure.exact(1, as_of=pd.Period("0017-10", freq="M"))
 
 
 def test_a_count_left_over_is_cut_at_zero_and_an_impossible_one_is_an_error() -> None:

@@ -12,15 +12,16 @@ import contextlib
 import csv
 import itertools
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from reconcile.claims import CLAIM_COLUMNS
 from reconcile.formats import restore_formulas
+
+__all__ = ["LARGE_FILE_BYTES", "MANY_CLAIMS", "is_plain_csv", "read_csv", "stage", "status_console"]
 
 #: A CSV file at least this large is read in chunks, with a bar (about 100,000 claims).
 LARGE_FILE_BYTES = 8 * 2**20
@@ -29,6 +30,20 @@ MANY_CLAIMS = 100_000
 _CHUNK_ROWS = 100_000
 # reconcile.formats looks this many rows down for a row of HXL hashtags.
 _HXL_ROWS = 25
+
+
+def status_console(enabled: bool) -> Console | None:
+    """The console progress is drawn on (stderr), or None when output does not go to a terminal.
+
+    Examples:
+        >>> status_console(False) is None
+        True
+
+    """
+    if not enabled or not Console().is_terminal:
+        return None
+    console = Console(stderr=True)
+    return console if console.is_terminal else None
 
 
 @contextlib.contextmanager
@@ -73,13 +88,18 @@ def is_plain_csv(path: Path, encoding: str) -> bool:
 
 
 def read_csv(
-    path: Path, console: Console, *, encoding: str = "utf-8-sig", chunk_rows: int = _CHUNK_ROWS
+    path: Path,
+    console: Console,
+    *,
+    text_columns: Sequence[str],
+    encoding: str = "utf-8-sig",
+    chunk_rows: int = _CHUNK_ROWS,
 ) -> pd.DataFrame:
     r"""Read a claims CSV in chunks of rows, with a bar on ``console`` that follows the bytes read.
 
-    The text columns of a claims table are read as text, as :func:`reconcile.read_claims`
-    reads them, and cells it neutralised against spreadsheet formulas are restored; any
-    other column's type is pandas' guess, per chunk, joined by ``concat``. Check first that
+    The ``text_columns`` (those of a claims table that :func:`reconcile.read_claims` reads
+    as text) are read as text, and cells it neutralised against spreadsheet formulas are
+    restored; any other column's type is pandas' guess, per chunk, joined by ``concat``. Check first that
     the file :func:`is_plain_csv`. Errors (a bad encoding, a broken row, a row with more
     cells than the header) are pandas' own exceptions:
     the caller falls back to ``read_claims(path)``, whose messages name the file and say
@@ -90,12 +110,13 @@ def read_csv(
         >>> from pathlib import Path
         >>> path = Path(tempfile.mkdtemp()) / "claims.csv"
         >>> _ = path.write_text("claim_id,counts,low,value,high\n1,militants,4500,5000,5500\n")
-        >>> table = read_csv(path, Console(file=io.StringIO()), chunk_rows=1)
+        >>> screen = Console(file=io.StringIO())
+        >>> table = read_csv(path, screen, text_columns=["claim_id", "counts"], chunk_rows=1)
         >>> table[["claim_id", "counts", "high"]].to_dict(orient="records")
         [{'claim_id': '1', 'counts': 'militants', 'high': 5500}]
 
     """
-    text = {column: "str" for column in CLAIM_COLUMNS if column not in ("low", "value", "high")}
+    text = dict.fromkeys(text_columns, "str")
     size = path.stat().st_size
     columns = (
         TextColumn("Reading {task.description}"),

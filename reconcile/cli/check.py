@@ -1,0 +1,232 @@
+"""The ``check`` command: reconcile a claims file and report the estimates and every conflict.
+
+:func:`check` reads the claims (:mod:`reconcile.cli.inputs`), reconciles them with
+:func:`reconcile.reconcile` and writes the report (:mod:`reconcile.cli.output`); the
+package (:mod:`reconcile.cli`) makes it the command ``reconcile check`` with :data:`HELP`
+and :data:`EPILOG`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+
+import reconcile as rc
+from reconcile.cli.inputs import (
+    LEXICON_HELP,
+    RelationLine,
+    fail_on_relation,
+    read_claims,
+    read_lexicon,
+    read_relations,
+    read_weights,
+)
+from reconcile.cli.output import as_csv, as_json, emit, plain, print_report, write_report
+from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, fail, fail_with
+from reconcile.cli.progress import MANY_CLAIMS, stage, status_console
+
+__all__ = ["EPILOG", "HELP", "check"]
+
+_POLICY_HELP = "How to reach each quantity's estimate: " + "; ".join(
+    f"'{name}': {practice}" for name, practice in rc.POLICIES.items()
+)
+_CSV_COLUMNS_HELP = (
+    "CSV: one row per quantity: the key columns, low, value, high, unit, n_claims, n_kept, "
+    "status, then conflict_ids and conflicts (each conflict's message, joined by ' | '). "
+    "Totals derived through --relations follow as rows with status 'derived' and n_claims 0, "
+    "with the columns low_90, high_90, claim_ids and relations, which only they fill."
+)
+
+
+#: The command's help, above its options.
+HELP = (
+    "Reconcile a claims file: print each quantity's estimate and every conflict.\n\n"
+    "Exits 0 when the claims are consistent, 1 when some contradict each other, 2 when the "
+    "input is invalid (a missing file, an unknown policy, bad rows: every one is listed on stderr)."
+)
+#: The command's help, below its options: examples, and the columns of the CSV report.
+EPILOG = (
+    "Examples:\n"
+    "  reconcile check examples/data/mosul_2016_claims.csv\n"
+    "  reconcile check claims.csv --policy envelope --format csv --output estimates.csv\n"
+    "  reconcile check claims.csv --relations relations.txt --format json\n"
+    "  reconcile check claims.csv --lexicon my_lexicon.toml\n\n" + _CSV_COLUMNS_HELP
+)
+
+
+def check(
+    claims: Annotated[
+        Path,
+        typer.Argument(
+            help="The claims file: .csv, .json (a list of records), .xlsx (see --sheet) or .parquet; "
+            "a .csv or .xlsx file with a row of HXL hashtags is read as HXL.",
+            metavar="CLAIMS",
+            show_default=False,
+        ),
+    ],
+    relations: Annotated[
+        Path | None,
+        typer.Option(
+            "--relations",
+            "-r",
+            help="A text file of relations between quantities, one per line "
+            "(such as 'troops/foreign = troops/us + troops/coalition'); "
+            "blank lines and lines or line ends after '#' are skipped.",
+            show_default=False,
+        ),
+    ] = None,
+    policy: Annotated[str, typer.Option("--policy", "-p", help=_POLICY_HELP)] = "consensus",
+    key: Annotated[
+        str,
+        typer.Option(
+            "--key",
+            "-k",
+            help="The columns that name a quantity, separated by commas.",
+        ),
+    ] = ",".join(rc.DEFAULT_KEY),
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight",
+            "-w",
+            help="A source's weight, as NAME=WEIGHT (above 0; 1 when not given); repeat it for "
+            "several sources. The priority policy follows the highest.",
+            show_default=False,
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="The sheet to read from an Excel workbook that has several.", show_default=False
+        ),
+    ] = None,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="The text encoding of a CSV file (cp1252, latin-1 ...)."),
+    ] = "utf-8-sig",
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="How dates such as 03/04/2022 are written: day first (17/10/2016) or month first "
+            "(10/17/2016). By default each date column settles it from its own dates.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        Literal["text", "json", "csv"],
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: tables for a reader; json: one object with the estimates, conflicts "
+            'and claims as lists of records (open ends as "inf"); csv: one row per quantity '
+            "(see below).",
+        ),
+    ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of the screen; it is written whole or not at all.",
+            show_default=False,
+        ),
+    ] = None,
+    rows: Annotated[
+        int,
+        typer.Option(
+            "--rows",
+            min=0,
+            help="Show at most this many rows of each table in the text report (0: every row); "
+            "csv and json always hold every row.",
+        ),
+    ] = 100,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option(
+            "--lexicon", help=LEXICON_HELP + " It reads the claims' phrase column.", show_default=False
+        ),
+    ] = None,
+    implied_parts: Annotated[
+        bool,
+        typer.Option(
+            "--parts/--no-parts",
+            help="Check that a part is at most its whole wherever both are claimed "
+            "(troops/us <= troops), besides the --relations; --no-parts skips that check.",
+        ),
+    ] = True,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show a progress bar for a large file and a spinner for a large table "
+            "(only ever when the output goes to a terminal).",
+        ),
+    ] = True,
+) -> None:
+    """Reconcile a claims file: print each quantity's estimate and every conflict.
+
+    Exits 0 when the claims are consistent, 1 when some contradict each other, 2 when the
+    input is invalid (each bad row is listed on stderr).
+
+    Examples:
+        >>> from typer.testing import CliRunner
+        >>> from reconcile.cli import app
+        >>> run = CliRunner().invoke(app, ["check", "examples/data/mosul_2016_claims.csv"])
+        >>> run.exit_code
+        1
+        >>> print(run.stdout.splitlines()[-1])
+        1 conflict among 7 claims about 6 quantities (policy consensus).
+
+    """
+    if policy not in rc.POLICIES:
+        fail(f"unknown policy {policy!r}", hint=f"choose one of {', '.join(map(repr, rc.POLICIES))}")
+    columns = [column.strip() for column in key.split(",") if column.strip()]
+    if not columns:
+        fail(
+            f"--key names no columns (got {key!r})",
+            hint=f"name them with commas, e.g. {','.join(rc.DEFAULT_KEY)}",
+        )
+    if relations is not None and not relations.is_file():
+        read_relations(relations, [])  # a missing file is the first error, before reading the claims
+    words = read_lexicon(lexicon)
+    more: dict[str, Any] = {}
+    if weight:
+        more["weights"] = read_weights(weight)
+    if not implied_parts:
+        more["implied_parts"] = False
+    status = status_console(progress)
+    relation_lines: list[RelationLine] = []
+    try:
+        table = read_claims(claims, status, sheet=sheet, encoding=encoding, lexicon=words, dayfirst=dayfirst)
+        if relations is not None:
+            # Read once the claims are known: a name they give is read whole, '-' and all.
+            names = table["counts"].dropna().astype(str).unique().tolist() if "counts" in table else []
+            relation_lines = read_relations(relations, names)
+            more["relations"] = [line.relation for line in relation_lines]
+        busy = status if len(table) > MANY_CLAIMS else None
+        with stage(busy, f"Reconciling {len(table):,} claims"):
+            result = rc.reconcile(table, key=columns, policy=policy, **more)
+    except rc.ReconcileError as error:
+        if relations is not None:
+            fail_on_relation(error, relation_lines, relations)
+        fail_with(error)
+
+    if output_format != "text":
+        with stage(busy, f"Writing the {output_format} report"):
+            report = as_json(result) if output_format == "json" else as_csv(result)
+    else:
+        screen = Console(highlight=False)
+        if output is None and screen.is_terminal:
+            print_report(result, screen, rows)
+            report = None
+        else:
+            report = plain(lambda console: print_report(result, console, rows))
+    if report is not None and output is not None:
+        write_report(report, output)
+    elif report is not None:
+        emit(report)
+    raise typer.Exit(EXIT_CONSISTENT if result.conflicts.empty else EXIT_CONFLICTS)

@@ -1,0 +1,181 @@
+"""What the ``reconcile`` command reads besides its arguments: claims, relations, a lexicon, weights.
+
+Each reader exits 2 with every problem it finds listed (see :mod:`reconcile.cli.problems`):
+a relations file's bad lines with a caret where reading stopped, every malformed
+``--weight``. A large claims CSV is read with a progress bar (:mod:`reconcile.cli.progress`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+from rich.console import Console
+
+import reconcile as rc
+from reconcile.claims import CLAIM_COLUMNS
+from reconcile.cli import progress
+from reconcile.cli.problems import caret, fail
+
+__all__ = [
+    "LEXICON_HELP",
+    "TEXT_COLUMNS",
+    "RelationLine",
+    "fail_on_relation",
+    "read_claims",
+    "read_lexicon",
+    "read_relations",
+    "read_weights",
+]
+
+#: The columns of a claims table read as text (a large CSV is read in chunks with these).
+TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
+# A relations file's comment starts at a '#' outside `backticks` (which quote a name).
+_UNCOMMENTED = re.compile(r"(?:[^#`]|`[^`]*`)*")
+
+#: What ``--lexicon`` reads; each command adds what the lexicon reads there.
+LEXICON_HELP = (
+    "A lexicon file to read phrases with: a copy of the lexicon.toml shipped in the reconcile "
+    "package, with words of your own (a noun such as 'IDPs', a hedge, a quantity word) added."
+)
+
+
+def read_claims(
+    path: Path,
+    status: Console | None,
+    *,
+    sheet: str | None,
+    encoding: str,
+    lexicon: rc.Lexicon | None = None,
+    dayfirst: bool | None = None,
+) -> pd.DataFrame:
+    """Read and check the claims file, drawing progress on ``status`` when it is large."""
+    size = path.stat().st_size if path.is_file() else 0
+    if size < progress.LARGE_FILE_BYTES:
+        status = None
+    if status is not None and sheet is None and progress.is_plain_csv(path, encoding):
+        try:
+            frame = progress.read_csv(path, status, text_columns=TEXT_COLUMNS, encoding=encoding)
+            with progress.stage(status, f"Checking {len(frame):,} claims"):
+                return rc.read_claims(frame, lexicon=lexicon, dayfirst=dayfirst)
+        except (rc.ReconcileError, OSError, ValueError, pd.errors.ParserError):
+            pass  # read it again below, so the error names the file and its lines
+    with progress.stage(status, f"Reading {path.name}"):
+        return rc.read_claims(path, sheet=sheet, encoding=encoding, lexicon=lexicon, dayfirst=dayfirst)
+
+
+def read_lexicon(path: Path | None) -> rc.Lexicon | None:
+    """The lexicon in the file ``--lexicon`` names (None without the option); exit 2 if it is bad."""
+    if path is None:
+        return None
+    try:
+        return rc.Lexicon.load(path)
+    except rc.ReconcileError as error:
+        fail(f"cannot read the lexicon file {str(path)!r}", hint=error.hint, details=[error.problem])
+
+
+def read_weights(given: Sequence[str]) -> dict[str, float]:
+    """``NAME=WEIGHT`` options as a mapping; every malformed one is listed."""
+    weights: dict[str, float] = {}
+    problems: list[str] = []
+    for option in given:  # the options given, a handful
+        name, equals, number = option.rpartition("=")
+        try:
+            if not equals or not name.strip():
+                raise ValueError(option)
+            weights[name.strip()] = float(number)
+        except ValueError:
+            problems.append(f"--weight {option!r}")
+    if problems:
+        fail(
+            f"{len(problems)} --weight option{'s' if len(problems) > 1 else ''} cannot be read",
+            hint="write a source's name, '=' and a number, e.g. --weight 'U.S. officials=2'",
+            details=problems,
+        )
+    return weights
+
+
+def _relation_type() -> Any:
+    relation = getattr(rc, "Relation", None)
+    if relation is None:
+        fail(
+            "relations are not available in this version of reconcile",
+            hint="leave out --relations, or upgrade reconcile to a version with rc.Relation",
+        )
+    return relation
+
+
+class RelationLine(NamedTuple):
+    """A relation read from a line of the relations file."""
+
+    number: int
+    text: str  # the line without its comment
+    relation: Any
+
+
+def read_relations(path: Path, names: Sequence[str]) -> list[RelationLine]:
+    """One relation per line; blank lines and ``#`` comments are skipped. Every bad line is listed.
+
+    Names the claims give (``names``) and names the relations define are read whole, as
+    :func:`reconcile.reconcile` reads them; a relation can define a name another uses, so
+    the lines are read again while that adds names.
+    """
+    relation = _relation_type()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(
+            f"cannot read the relations file {str(path)!r} ({getattr(exc, 'strerror', None) or exc})",
+            hint="check the path; the file is UTF-8 text with one relation per line",
+        )
+    written: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):  # a handful of lines, written by hand
+        before_comment = _UNCOMMENTED.match(line)
+        # A backtick left open is the parser's to report, so the line is kept whole.
+        opened = before_comment is None or line[before_comment.end() : before_comment.end() + 1] == "`"
+        text = (line if opened or before_comment is None else before_comment[0]).rstrip()
+        if text.strip():
+            written.append((number, text))
+    known = set(names)
+    while True:
+        relations: list[RelationLine] = []
+        problems: list[str] = []
+        hints: list[str] = []
+        for number, text in written:
+            try:
+                relations.append(RelationLine(number, text, relation.parse(text.strip(), names=known)))
+            except rc.ReconcileError as error:
+                problems += _relation_problem(number, text, error)
+                hints.append(error.hint)
+        defined = {name for line in relations for name in line.relation.defines} - known
+        if not defined:
+            break
+        known |= defined
+    if problems:
+        count = len(hints)
+        fail(
+            f"{count} relation{'s' if count > 1 else ''} in {str(path)!r} cannot be read",
+            hint="; ".join(dict.fromkeys(hints)),
+            details=problems,
+        )
+    return relations
+
+
+def _relation_problem(number: int, text: str, error: rc.ReconcileError) -> list[str]:
+    """``line N: problem``, then the line with a caret under the character the error names."""
+    position = getattr(error, "position", None)
+    if not isinstance(position, int):
+        return [f"line {number}: {error.problem}"]
+    indent = len(text) - len(text.lstrip())
+    return [f"line {number}: {error.problem}", *("  " + shown for shown in caret(text, indent + position))]
+
+
+def fail_on_relation(error: rc.ReconcileError, relations: Sequence[RelationLine], path: Path) -> None:
+    """Exit 2 naming the file and line of the relation ``error`` is about, if it is one of ours."""
+    lines = [line for line in relations if str(line.relation) == getattr(error, "text", None)]
+    if lines:
+        details = _relation_problem(lines[0].number, lines[0].text, error)
+        fail(f"a relation in {str(path)!r} cannot be used", hint=error.hint, details=details)

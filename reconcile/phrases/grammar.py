@@ -1,0 +1,238 @@
+"""A lexicon compiled: the phrase patterns and the lookups both readers share.
+
+:func:`grammar_for` compiles a :class:`~reconcile.phrases.lexicon.Lexicon` once and keeps
+its :class:`Grammar` for as long as the lexicon lives. The patterns never backtrack through
+nested repetitions, so reading time grows linearly with the text.
+
+Examples:
+    >>> from reconcile.phrases.lexicon import Lexicon
+    >>> grammar = grammar_for(Lexicon.default())
+    >>> grammar is grammar_for(Lexicon.default())
+    True
+    >>> grammar.full.match("about 5,000")["hpart"]
+    'about '
+
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+
+from reconcile import _interval
+from reconcile.errors import ArgumentError
+from reconcile.phrases.lexicon import RULES, Lexicon
+from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS
+from reconcile.units import canonical_unit
+
+
+class Suffix(NamedTuple):
+    """What may follow a number: a magnitude (``mult * 10**exp``) or a percent sign."""
+
+    mult: int
+    exp: int
+    rounds: bool
+    percent: bool
+
+
+NO_SUFFIX = Suffix(1, 0, False, False)
+
+
+def _alternation(keys: Iterable[str]) -> str:
+    """Lexicon keys as one regex alternation, longest first; a space matches a run of spaces."""
+    ordered = sorted(set(keys), key=lambda key: (-len(key), key))
+    return "|".join(f"{SPACE}+".join(re.escape(part) for part in key.split(" ")) for key in ordered) or "(?!)"
+
+
+class Grammar:
+    """A lexicon compiled: the phrase patterns and the lookups both readers share."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        # What the one-phrase reader takes from the lexicon; the grammar keeps no reference to
+        # the lexicon itself, so the lexicon can go (and take its grammar with it).
+        self.hedges = lexicon.hedges
+        self.magnitudes = frozenset(lexicon.magnitudes)
+        self.magnitude_shares = lexicon.magnitude_shares
+        self.fraction_shares = lexicon.fraction_shares
+        magnitudes: dict[str, Suffix] = {}
+        for word, magnitude in lexicon.magnitudes.items():
+            mult, exp = magnitude.factor, 0
+            while mult % 10 == 0:
+                mult, exp = mult // 10, exp + 1
+            magnitudes[word] = Suffix(mult, exp, magnitude.rounds, False)
+        suffixes = dict(magnitudes)
+        for abbreviation, word in lexicon.abbreviations.items():  # each names a magnitude
+            suffixes[abbreviation] = magnitudes[word]
+        for word in lexicon.percent:
+            suffixes[word] = Suffix(1, 0, False, True)
+        self.suffixes: dict[str, Suffix] = suffixes
+        # Row 0 stands for "no suffix" in the column reader.
+        self.suffix_index = {word: row for row, word in enumerate(suffixes, start=1)}
+        rows = [NO_SUFFIX, *suffixes.values()]
+        self.suffix_mult = np.array([row.mult for row in rows], np.int64)
+        self.suffix_exp = np.array([row.exp for row in rows], np.int64)
+        self.suffix_rounds = np.array([row.rounds for row in rows], np.bool_)
+        self.suffix_percent = np.array([row.percent for row in rows], np.bool_)
+
+        hedges = list(lexicon.hedges.values())
+        self.hedge_index = {word: row for row, word in enumerate(lexicon.hedges, start=1)}
+        self.hedge_rule = np.array([-1, *(RULES.index(hedge.rule) for hedge in hedges)], np.int64)
+        self.hedge_min = np.array([0, *(round(hedge.min_share * 100) for hedge in hedges)], np.int64)
+        self.hedge_max = np.array([0, *(round(hedge.max_share * 100) for hedge in hedges)], np.int64)
+
+        small = {word: value for word, value in lexicon.number_words.items() if 0 <= value < 20}
+        tens = {word: value for word, value in lexicon.number_words.items() if value in range(20, 100, 10)}
+        ones = {word: value for word, value in small.items() if 1 <= value <= 9}
+        numbers: dict[str, int] = {**small, **tens, **dict.fromkeys(lexicon.articles, 1)}
+        for ten_word, ten in tens.items():
+            for one_word, one in ones.items():
+                numbers[f"{ten_word} {one_word}"] = ten + one
+        self.numbers = numbers
+
+        self.fraction_value = {word: num / den for word, (num, den) in lexicon.fractions.items()}
+        self.fraction_unit = {
+            word: _interval.rounding_unit(share) for word, share in self.fraction_value.items()
+        }
+
+        # Every quantity word with every magnitude it may take, as "tens of thousands".
+        of = lexicon.connectives["of"]
+        self.quantities: dict[str, tuple[float, float, float]] = {}
+        for word, entry in lexicon.quantities.items():
+            ends = (entry.low, entry.value, entry.high)
+            self.quantities[word] = ends
+            for name, magnitude in lexicon.magnitudes.items():
+                scale = magnitude.plural if entry.takes == "of" else name
+                if scale is not None:
+                    phrase = f"{word} {of} {scale}" if entry.takes == "of" else f"{word} {scale}"
+                    low, value, high = (float(Fraction(repr(end)) * magnitude.factor) for end in ends)
+                    self.quantities[phrase] = (low, value, high)
+
+        self.currency_units = {sign: canonical_unit(unit) for sign, unit in lexicon.currencies.items()}
+        self.noun_units = {word: noun.unit for word, noun in lexicon.nouns.items()}
+        self.noun_counts = {word: noun.counts for word, noun in lexicon.nouns.items()}
+        self.pairs = frozenset(
+            {f"|{sep}" for sep in lexicon.separators}
+            | {f"{opener}|{sep}" for opener, seps in lexicon.openers.items() for sep in seps}
+        )
+        # Every word the lexicon knows, as a key.
+        self.known = frozenset(
+            {*self.suffix_index, *self.hedge_index, *self.numbers, *self.fraction_value, *self.quantities}
+            | {*self.noun_units, *self.currency_units, *lexicon.openers, *lexicon.separators}
+            | {sep for seps in lexicon.openers.values() for sep in seps}
+        )
+        self.full, self.diagnose = _patterns(lexicon)
+        self.number_run = _number_run(lexicon)
+
+
+def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The phrase pattern, and the pattern that finds where an unreadable phrase stops.
+
+    Each repetition is of one character class, and the alternatives that follow one
+    another start differently, so the engine never backtracks through nested repetitions:
+    matching time grows linearly with the text.
+    """
+    w = SPACE
+    mags = _alternation(lexicon.magnitudes)
+    percent = _alternation(lexicon.percent)
+    seps = set(lexicon.separators) | {sep for seps in lexicon.openers.values() for sep in seps}
+    word_seps = _alternation(sep for sep in seps if sep[0].isalnum())
+    symbol_seps = _alternation(sep for sep in seps if not sep[0].isalnum())
+    values = lexicon.number_words
+    small = _alternation(word for word, value in values.items() if 0 <= value < 20)
+    tens = _alternation(word for word, value in values.items() if value in range(20, 100, 10))
+    ones = _alternation(word for word, value in values.items() if 1 <= value <= 9)
+    hundred, and_, of = (_alternation([lexicon.connectives[name]]) for name in ("hundred", "and", "of"))
+    plurals = _alternation(magnitude.plural for magnitude in lexicon.magnitudes.values() if magnitude.plural)
+    of_words = _alternation(word for word, entry in lexicon.quantities.items() if entry.takes == "of")
+    scale_words = _alternation(word for word, entry in lexicon.quantities.items() if entry.takes == "scale")
+
+    def numeral(i: int) -> str:
+        """Digits, grouped by commas in threes or not at all, then decimals after a point."""
+        return rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?![0-9])(?:\.(?P<d{i}>[0-9]+))?(?![0-9])"
+
+    suffix = (
+        rf"(?:{_alternation(lexicon.abbreviations)}){GUARD}|{w}+(?:{mags}){GUARD}|{w}*(?:{percent}){GUARD}"
+    )
+    currency = rf"(?:{_alternation(lexicon.currencies)}){w}*"
+
+    def end(i: int) -> str:
+        return rf"(?P<cur{i}>{currency})?(?P<n{i}>{numeral(i)})(?P<suf{i}>{suffix})?"
+
+    separator = rf"(?P<rsep>{w}*(?:{symbol_seps}){w}*|{w}+(?:{word_seps}){w}+)"
+    # With an opener ("between") the second end is required; without one it is optional.
+    range_ = (
+        rf"(?P<ropart>(?:{_alternation(lexicon.openers)}){w}+)?{end(1)}"
+        rf"(?:{separator}{end(2)})?(?(ropart)(?(rsep)|(?!)))"
+    )
+    fraction = rf"(?P<frac>{_alternation(lexicon.fractions)}){GUARD}"
+    under_hundred = rf"(?:{tens})(?:[{SPACE_CLASS}\-]+(?:{ones}))?|(?:{small})"
+    articles = _alternation(lexicon.articles)
+    first = rf"(?P<w1>(?:{under_hundred}){GUARD}|(?:{articles})(?={w}+(?:{hundred}|{mags}){GUARD}))"
+    tail = rf"(?:(?:{w}+(?:{and_}))?{w}+(?P<w2>(?:{under_hundred}){GUARD}))?"
+    hundreds = rf"(?:{w}+(?P<hund>{hundred}){GUARD}{tail})?"
+    words = rf"(?P<words>{first}{hundreds}(?P<wsuf>{w}+(?:{mags}){GUARD}|{w}*(?:{percent}){GUARD})?)"
+    quantity = (
+        rf"(?P<quantity>(?:{of_words})(?:{w}+(?:{of}){w}+(?:{plurals}))?"
+        rf"|(?:{scale_words})(?:{w}+(?:{mags}))?){GUARD}"
+    )
+    body = rf"(?:{range_}|{fraction}|{words}|{quantity})"
+    noun = rf"(?:{w}+(?:(?:{of}){w}+)?(?P<noun>{_alternation(lexicon.nouns)}){GUARD})?"
+    hedges = _alternation(lexicon.hedges)
+    full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{noun}(?P<trail>{w}*)\Z"
+    diagnose = (
+        rf"\A(?:(?P<head>{w}*(?:(?:{hedges}){w}+)?{body}{noun})|{w}*(?P<hedge>{hedges}){GUARD}|)"
+        rf"(?P<gap>{w}*)(?P<rest>.*)\Z"
+    )
+    return re.compile(full, FLAGS), re.compile(diagnose, FLAGS | re.DOTALL)
+
+
+def _number_run(lexicon: Lexicon) -> re.Pattern[str]:
+    """Number words, "hundred" and magnitudes in a row ("six hundred and forty-five thousand").
+
+    Where reading stops at such a run right after a number in words, the phrase spells a
+    number the grammar cannot combine ("two thousand six hundred"), not an unknown noun.
+    """
+    w = SPACE
+    words = _alternation([*lexicon.number_words, lexicon.connectives["hundred"], *lexicon.magnitudes])
+    and_ = _alternation([lexicon.connectives["and"]])
+    part = rf"(?:(?:{and_}){w}+)?(?:{words}){GUARD}"
+    return re.compile(rf"\A({part}(?:[{SPACE_CLASS}\-]+{part})*)", FLAGS)
+
+
+# id(lexicon) -> its grammar. A Lexicon is immutable, so its grammar never goes stale; the
+# entry goes when the lexicon does (the grammar keeps no reference to it).
+_COMPILED: dict[int, Grammar] = {}
+
+
+def grammar_for(lexicon: Lexicon | None) -> Grammar:
+    """The compiled grammar of ``lexicon`` (:meth:`Lexicon.default` when None), built once.
+
+    Raises:
+        ArgumentError: ``lexicon`` is not a :class:`Lexicon`.
+
+    Examples:
+        >>> grammar_for(None).numbers["twenty five"]
+        25
+        >>> grammar_for("default")
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ArgumentError: lexicon must be a Lexicon (got str): ...
+
+    """
+    if lexicon is None:
+        lexicon = Lexicon.default()
+    elif not isinstance(lexicon, Lexicon):
+        raise ArgumentError(
+            f"lexicon must be a Lexicon (got {type(lexicon).__name__})",
+            hint="pass Lexicon.default(), Lexicon.conservative() or one built from them",
+        )
+    grammar = _COMPILED.get(id(lexicon))
+    if grammar is None:
+        grammar = _COMPILED[id(lexicon)] = Grammar(lexicon)
+        weakref.finalize(lexicon, _COMPILED.pop, id(lexicon), None)
+    return grammar

@@ -1,0 +1,463 @@
+"""The words read in figure phrases and the range each sets: :class:`Lexicon` and its entries.
+
+The shipped words live in data, ``reconcile/lexicon.toml``, loaded once per reading
+(:meth:`Lexicon.default`, :meth:`Lexicon.conservative`); callers load their own file with
+:meth:`Lexicon.load` or extend a lexicon with its ``with_*`` methods. A lexicon is checked
+whole when it is built, so a bad entry is refused there, not at the first phrase read.
+
+Examples:
+    >>> Lexicon.default().hedges["about"].rule
+    'around'
+
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from reconcile.errors import ArgumentError, ReconcileError
+from reconcile.figure import ABOUT_MAX_SHARE, ABOUT_MIN_SHARE
+from reconcile.phrases.text import key
+from reconcile.units import canonical_unit
+
+HedgeRule = Literal["around", "below", "above", "floor", "ceiling"]
+#: The hedge rules, in the order the readers number them.
+RULES: tuple[str, ...] = ("around", "below", "above", "floor", "ceiling")
+#: The rules that set a range from the number's rounding.
+CLOSENESS = frozenset({"around", "below", "above"})
+
+
+def _hundredths(name: str, share: object) -> float:
+    """A share of a number, in [0, 1] and in whole hundredths (read as the decimal written)."""
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise ArgumentError(f"{name} must be a number (got {share!r})", hint="write e.g. 0.05 for 5%")
+    exact = Fraction(repr(float(share)))
+    if not 0 <= exact <= 1 or (exact * 100).denominator != 1:
+        raise ArgumentError(
+            f"{name} must lie in [0, 1] in whole hundredths (got {share!r})",
+            hint="write shares such as 0.05 or 0.10",
+        )
+    return float(share)
+
+
+def _word(kind: str, word: object) -> str:
+    if not isinstance(word, str) or not key(word):
+        raise ArgumentError(
+            f"a {kind} must be a non-empty string (got {word!r})", hint="write the word as text"
+        )
+    return key(word)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hedge:
+    """How one hedge word sets a figure's range.
+
+    Attributes:
+        rule: ``"around"``, ``"below"`` or ``"above"`` (closeness: the range follows the
+            number's rounding, as :meth:`Figure.about`, on both sides, below or above it);
+            ``"floor"`` (the number is the low end, the high end is open) or ``"ceiling"``
+            (the number is the high end, the low end is 0).
+        min_share: for closeness, the least half-width, as a share of the number.
+        max_share: for closeness, the greatest half-width, as a share of the number.
+        example: a phrase with the hedge, shown in the docs.
+
+    Examples:
+        >>> Lexicon.default().hedges["nearly"]
+        Hedge(rule='below', min_share=0.05, max_share=0.1, example='nearly 1 million')
+
+    """
+
+    rule: HedgeRule
+    min_share: float = 0.0
+    max_share: float = 0.0
+    example: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ArgumentError(
+                f"unknown hedge rule {self.rule!r}", hint=f"use one of {', '.join(map(repr, RULES))}"
+            )
+        low, high = _hundredths("min_share", self.min_share), _hundredths("max_share", self.max_share)
+        if self.rule in CLOSENESS and low > high:
+            raise ArgumentError(
+                f"need min_share <= max_share (got {low}, {high})", hint="e.g. min_share=0.05, max_share=0.10"
+            )
+        if self.rule not in CLOSENESS and (low or high):
+            raise ArgumentError(
+                f"a {self.rule} hedge has no shares (got min_share={low}, max_share={high})",
+                hint="the number itself is the end of the range; leave the shares out",
+            )
+        if self.example is not None and not isinstance(self.example, str):
+            raise ArgumentError(f"example must be a phrase (got {self.example!r})", hint="e.g. 'about 5,000'")
+        object.__setattr__(self, "min_share", low)
+        object.__setattr__(self, "max_share", high)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Magnitude:
+    """A word that multiplies the number before it: "thousand", "million", "dozen".
+
+    Attributes:
+        factor: what it multiplies by: at most three significant digits times a power of
+            ten (12, 1,000, 10**6).
+        rounds: whether a number with this word allows its rounding ("1 million" is
+            0.9–1.1 million) or stays exact ("a dozen" is 12).
+        plural: the plural read after "of", as in "tens of thousands".
+
+    Examples:
+        >>> Lexicon.default().magnitudes["million"]
+        Magnitude(factor=1000000, rounds=True, plural='millions')
+
+    """
+
+    factor: int
+    rounds: bool
+    plural: str | None = None
+
+    def __post_init__(self) -> None:
+        factor = self.factor
+        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
+            raise ArgumentError(f"factor must be a whole number >= 1 (got {factor!r})", hint="e.g. 1000")
+        while factor % 10 == 0:
+            factor //= 10
+        if factor >= 1000:
+            raise ArgumentError(
+                f"factor must have at most three significant digits (got {self.factor})",
+                hint="write it as a small number times a power of ten, e.g. 12 or 1000000",
+            )
+        if self.plural is not None:
+            object.__setattr__(self, "plural", _word("plural", self.plural))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantityWord:
+    """A word for a quantity without a number ("dozens", "several") and the range it reads as.
+
+    Attributes:
+        low: the lowest value the word allows.
+        value: a representative value.
+        high: the highest value the word allows.
+        takes: ``"of"`` if the word may be followed by "of" and a plural magnitude, which
+            multiplies it ("tens of thousands"); ``"scale"`` if by a magnitude
+            ("several thousand").
+
+    Examples:
+        >>> Lexicon.conservative().quantities["dozens"]
+        QuantityWord(low=12.0, value=12.0, high=100.0, takes='of')
+
+    """
+
+    low: float
+    value: float
+    high: float
+    takes: Literal["of", "scale"] = "of"
+
+    def __post_init__(self) -> None:
+        ends = (self.low, self.value, self.high)
+        if not all(isinstance(end, (int, float)) and not isinstance(end, bool) for end in ends) or not (
+            0 <= self.low <= self.value <= self.high < math.inf
+        ):
+            raise ArgumentError(
+                f"need finite 0 <= low <= value <= high (got {ends})", hint="e.g. low=20, value=40, high=100"
+            )
+        if self.takes not in ("of", "scale"):
+            raise ArgumentError(f"takes must be 'of' or 'scale' (got {self.takes!r})", hint="e.g. takes='of'")
+        for name, end in zip(("low", "value", "high"), ends, strict=True):
+            object.__setattr__(self, name, float(end))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Noun:
+    """What a noun after the number says: the unit, and what is counted.
+
+    Examples:
+        >>> Lexicon.default().nouns["militants"]
+        Noun(unit='person', counts='militants')
+
+    """
+
+    unit: str
+    counts: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit", canonical_unit(self.unit))
+        if self.counts is not None and (not isinstance(self.counts, str) or not self.counts.strip()):
+            raise ArgumentError(
+                f"counts must be a name or None (got {self.counts!r})", hint="e.g. 'militants'"
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
+class Lexicon:
+    """The words read in figure phrases and the range each sets: the data behind :func:`parse`.
+
+    Load the shipped lexicon with :meth:`default`, or :meth:`conservative` (quantity words
+    read as ACLED codes them), a file of your own with :meth:`load`, and extend one with
+    :meth:`with_hedge`, :meth:`with_noun` and :meth:`with_quantity`, which return a new
+    lexicon. Keys are lower case with single spaces; a space matches any run of whitespace.
+
+    Attributes:
+        hedges: hedge word -> :class:`Hedge`.
+        quantities: quantity word ("dozens", "several") -> :class:`QuantityWord`.
+        nouns: noun -> :class:`Noun` (unit and what is counted).
+        fractions: fraction word ("half", "two-thirds") -> (numerator, denominator).
+        magnitudes: magnitude word -> :class:`Magnitude`.
+        abbreviations: suffix written on the digits ("k", "m", "bn") -> magnitude word.
+        number_words: "zero" .. "ninety" -> value.
+        articles: words that count as one before a magnitude ("a million").
+        percent: words that make a number a percentage ("%", "percent").
+        currencies: sign before a number ("$") -> unit.
+        separators: words that join two numbers into a range ("to", "-").
+        openers: words that open a range ("between") -> the separators they allow.
+        connectives: the grammar's small words, under the keys ``hundred``, ``and``, ``of``.
+        magnitude_shares: (min_share, max_share) for a number with a rounding magnitude.
+        fraction_shares: (min_share, max_share) for a fraction word alone.
+
+    Examples:
+        >>> from reconcile.phrases import parse
+        >>> lexicon = Lexicon.default().with_hedge("circa", "around")
+        >>> parse("circa 5,000", lexicon=lexicon).range_text()
+        '4,500–5,500'
+        >>> parse("several thousand", lexicon=Lexicon.conservative()).value
+        3000.0
+
+    """
+
+    hedges: Mapping[str, Hedge]
+    quantities: Mapping[str, QuantityWord]
+    nouns: Mapping[str, Noun]
+    fractions: Mapping[str, tuple[int, int]]
+    magnitudes: Mapping[str, Magnitude]
+    abbreviations: Mapping[str, str]
+    number_words: Mapping[str, int]
+    articles: tuple[str, ...]
+    percent: tuple[str, ...]
+    currencies: Mapping[str, str]
+    separators: tuple[str, ...]
+    openers: Mapping[str, tuple[str, ...]]
+    connectives: Mapping[str, str]
+    magnitude_shares: tuple[float, float]
+    fraction_shares: tuple[float, float]
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "hedges", _table("hedge", self.hedges, Hedge))
+        set_(self, "quantities", _table("quantity word", self.quantities, QuantityWord))
+        set_(self, "nouns", _table("noun", self.nouns, Noun))
+        set_(self, "magnitudes", _table("magnitude", self.magnitudes, Magnitude))
+        set_(self, "fractions", _table("fraction", self.fractions, tuple))
+        set_(self, "abbreviations", _table("abbreviation", self.abbreviations, str))
+        set_(self, "number_words", _table("number word", self.number_words, int))
+        set_(self, "currencies", _table("currency sign", self.currencies, str))
+        set_(self, "connectives", _table("connective", self.connectives, str))
+        openers = {
+            word: tuple(_word("separator", sep) for sep in seps) for word, seps in self.openers.items()
+        }
+        set_(self, "openers", _table("range opener", openers, tuple))
+        for name in ("articles", "percent", "separators"):
+            set_(self, name, tuple(_word(name, word) for word in getattr(self, name)))
+        for name in ("magnitude_shares", "fraction_shares"):
+            low, high = getattr(self, name)
+            if _hundredths(name, low) > _hundredths(name, high):
+                raise ArgumentError(
+                    f"{name} must be (min_share, max_share) with min <= max", hint="e.g. (0.0, 0.10)"
+                )
+            set_(self, name, (float(low), float(high)))
+        for abbreviation, word in self.abbreviations.items():
+            if word not in self.magnitudes:
+                raise ArgumentError(
+                    f"the abbreviation {abbreviation!r} names {word!r}, which is not a magnitude",
+                    hint="map abbreviations to words of the magnitudes table",
+                )
+        for word, (num, den) in self.fractions.items():
+            if not 0 <= num <= den or den == 0:
+                raise ArgumentError(
+                    f"the fraction {word!r} must lie in [0, 1] (got {num}/{den})", hint="e.g. [1, 2]"
+                )
+        for unit in self.currencies.values():
+            canonical_unit(unit)  # raises UnitError for a unit pint does not know
+
+    # -- constructors ---------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The shipped lexicon, with quantity words read as the range they allow.
+
+        Examples:
+            >>> Lexicon.default().quantities["hundreds"]
+            QuantityWord(low=200.0, value=400.0, high=1000.0, takes='of')
+
+        """
+        return _shipped("default")
+
+    @classmethod
+    def conservative(cls) -> Lexicon:
+        """The shipped lexicon with quantity words read at their lowest, as ACLED codes them.
+
+        "tens" is 10, "dozens" 12, "hundreds" 100 (the value and the low end); the high ends
+        stay those of :meth:`default`, so the ranges still hold what the words allow.
+
+        Examples:
+            >>> from reconcile.phrases import parse
+            >>> parse("tens of thousands", lexicon=Lexicon.conservative()).range_text()
+            '10,000–100,000'
+
+        """
+        return _shipped("conservative")
+
+    @classmethod
+    def load(cls, path: str | Path, *, reading: Literal["default", "conservative"] = "default") -> Lexicon:
+        """A lexicon from a TOML file laid out as the shipped ``reconcile/lexicon.toml``.
+
+        Raises:
+            ArgumentError: the file cannot be opened, is not valid TOML, or misses a table or
+                an entry.
+
+        Examples:
+            >>> from importlib import resources
+            >>> shipped = resources.files("reconcile") / "lexicon.toml"
+            >>> Lexicon.load(str(shipped)) == Lexicon.default()
+            True
+
+        """
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ArgumentError(
+                f"cannot open the lexicon {str(path)!r} ({exc})",
+                hint="pass the path of a UTF-8 TOML file laid out as reconcile/lexicon.toml",
+            ) from exc
+        return _from_toml(text, reading)
+
+    # -- extension ------------------------------------------------------------------------
+
+    def with_hedge(
+        self,
+        word: str,
+        rule: HedgeRule,
+        *,
+        min_share: float | None = None,
+        max_share: float | None = None,
+        example: str | None = None,
+    ) -> Lexicon:
+        """A copy that reads ``word`` as a hedge with ``rule``, replacing any hedge of that name.
+
+        Closeness rules take ``min_share`` and ``max_share`` (by default those of "about",
+        0.05 and 0.10); ``"floor"`` and ``"ceiling"`` take none.
+
+        Examples:
+            >>> from reconcile.phrases import parse
+            >>> lexicon = Lexicon.default().with_hedge("well over", "floor")
+            >>> parse("well over 1,000", lexicon=lexicon).range_text()
+            '1,000–∞'
+
+        """
+        closeness = rule in CLOSENESS
+        hedge = Hedge(
+            rule=rule,
+            min_share=(ABOUT_MIN_SHARE if closeness else 0.0) if min_share is None else min_share,
+            max_share=(ABOUT_MAX_SHARE if closeness else 0.0) if max_share is None else max_share,
+            example=example,
+        )
+        return dataclasses.replace(self, hedges={**self.hedges, _word("hedge", word): hedge})
+
+    def with_noun(self, word: str, *, unit: str, counts: str | None = None) -> Lexicon:
+        """A copy that reads ``word`` after a number as a noun with ``unit`` and ``counts``.
+
+        Examples:
+            >>> from reconcile.phrases import parse
+            >>> lexicon = Lexicon.default().with_noun("IDPs", unit="person", counts="idps")
+            >>> parse("7,619 IDPs", lexicon=lexicon).counts
+            'idps'
+
+        """
+        return dataclasses.replace(
+            self, nouns={**self.nouns, _word("noun", word): Noun(unit=unit, counts=counts)}
+        )
+
+    def with_quantity(
+        self, word: str, *, low: float, value: float, high: float, takes: Literal["of", "scale"] = "of"
+    ) -> Lexicon:
+        """A copy that reads ``word`` as a quantity word with the range ``low``–``high``.
+
+        Examples:
+            >>> from reconcile.phrases import parse
+            >>> lexicon = Lexicon.default().with_quantity("scores", low=40, value=60, high=100)
+            >>> parse("scores of people", lexicon=lexicon).range_text()
+            '40–100'
+
+        """
+        entry = QuantityWord(low=low, value=value, high=high, takes=takes)
+        return dataclasses.replace(self, quantities={**self.quantities, _word("quantity word", word): entry})
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(
+            f"{len(getattr(self, name))} {name}" for name in ("hedges", "quantities", "fractions", "nouns")
+        )
+        return f"Lexicon({sizes})"
+
+
+def _table(kind: str, entries: object, of: type) -> Mapping[str, Any]:
+    if not isinstance(entries, Mapping):
+        raise ArgumentError(
+            f"the {kind} table must be a mapping (got {type(entries).__name__})", hint="see lexicon.toml"
+        )
+    table: dict[str, Any] = {}
+    for word, entry in entries.items():
+        if not isinstance(entry, of):
+            raise ArgumentError(
+                f"the {kind} {word!r} must map to a {of.__name__} (got {entry!r})", hint="see lexicon.toml"
+            )
+        table[_word(kind, word)] = entry
+    return MappingProxyType(table)
+
+
+def _from_toml(text: str, reading: str) -> Lexicon:
+    try:
+        data = tomllib.loads(text)
+        numbers, plain, ranges = data["numbers"], data["plain"], data["ranges"]
+        return Lexicon(
+            hedges={word: Hedge(**entry) for word, entry in data["hedges"].items()},
+            quantities={
+                word: QuantityWord(
+                    **dict(zip(("low", "value", "high"), entry[reading], strict=True)), takes=entry["takes"]
+                )
+                for word, entry in data["quantities"].items()
+            },
+            nouns={word: Noun(**entry) for word, entry in data["nouns"].items()},
+            fractions={word: (int(pair[0]), int(pair[1])) for word, pair in data["fractions"].items()},
+            magnitudes={word: Magnitude(**entry) for word, entry in data["magnitudes"].items()},
+            abbreviations=data["abbreviations"],
+            number_words=numbers["words"],
+            articles=tuple(numbers["articles"]),
+            percent=tuple(data["percent"]["words"]),
+            currencies=data["currencies"],
+            separators=tuple(ranges["separators"]),
+            openers={word: tuple(seps) for word, seps in ranges["openers"].items()},
+            connectives={"hundred": numbers["hundred"], "and": numbers["and"], "of": data["grammar"]["of"]},
+            magnitude_shares=(plain["magnitude_min_share"], plain["magnitude_max_share"]),
+            fraction_shares=(plain["fraction_min_share"], plain["fraction_max_share"]),
+        )
+    except ReconcileError:
+        raise  # already says which entry is wrong
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ArgumentError(
+            f"cannot read the lexicon ({type(exc).__name__}: {exc})",
+            hint=f"lay the file out as reconcile/lexicon.toml, with a {reading!r} reading of each quantity",
+        ) from exc
+
+
+@functools.cache
+def _shipped(reading: str) -> Lexicon:
+    text = resources.files("reconcile").joinpath("lexicon.toml").read_text(encoding="utf-8")
+    return _from_toml(text, reading)

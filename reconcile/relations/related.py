@@ -1,0 +1,189 @@
+"""The relations step of :func:`reconcile.reconcile`: tighten the estimates, derive totals, find conflicts.
+
+:func:`apply` takes what the claims say of each quantity on their own
+(:class:`reconcile.consensus.Consensus`) and the relations between quantities, and returns
+the estimates with their tightened ranges, the conflicts with those of kind ``relation``
+added, and the totals the relations derive (:class:`Related`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from reconcile import _propagate as prop
+from reconcile.claims import validate
+from reconcile.consensus import Consensus
+from reconcile.errors import ArgumentError
+from reconcile.relations.conflicts import relation_conflicts
+from reconcile.relations.system import Built, build, joined, part_of_checks
+from reconcile.relations.text import Relation, check_names, read_with_names
+from reconcile.relations.totals import derived_totals, empty_totals, lineage
+from reconcile.schemas import Conflicts, Estimates
+
+__all__ = ["Related", "apply"]
+
+
+class Related(NamedTuple):
+    """What relations across quantities make of the per-quantity estimates.
+
+    Attributes:
+        estimates: one row per quantity, with ``low_tight`` and ``high_tight``
+            (:class:`reconcile.schemas.Estimates`).
+        conflicts: the per-quantity conflicts, then those of kind ``relation``
+            (:class:`reconcile.schemas.Conflicts`).
+        totals: one row per quantity no claim gives that the relations derive
+            (:class:`reconcile.schemas.Totals`); empty without relations.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations import apply
+        >>> claims = rc.to_claims([rc.Figure.exact(3, counts="a"), rc.Figure.exact(4, counts="b")])
+        >>> related = apply(estimate(claims, key=("counts",)), ["c = a + b"], True)
+        >>> related.totals[["counts", "low", "value", "high"]]
+          counts  low  value  high
+        0      c  7.0    7.0   7.0
+
+    """
+
+    estimates: pd.DataFrame
+    conflicts: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def _solve(built: Built) -> tuple[np.ndarray, np.ndarray, np.ndarray, prop.Components]:
+    """Final bounds of every variable, and which components are infeasible."""
+    parts = prop.components(built.system)
+    low, high = prop.propagate(built.system, built.low, built.high, settle=parts.is_tree[parts.of_var])
+    low, high, infeasible, unsettled = prop.lp_refine(built.system, low, high, parts, built.wanted)
+    if unsettled.any():
+        texts = joined(
+            parts.of_row,
+            np.array(built.relation_texts, dtype=object)[built.row_relation],
+            np.flatnonzero(unsettled),
+            "; ",
+        )
+        warnings.warn(
+            f"HiGHS could not settle {int(unsettled.sum())} group(s) of relations with cycles "
+            f"(first: {texts.iloc[0] if len(texts) else '?'}); their tightened ranges are what "
+            "propagation alone allows (sound, maybe wider than exact), and a contradiction among "
+            "them may go unreported",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return low, high, infeasible, parts
+
+
+def apply(
+    found: Consensus,
+    relations: Sequence[Relation | str] | None,
+    implied_parts: bool,
+) -> Related:
+    """Tighten, derive and check: the relations step of :func:`reconcile.reconcile`.
+
+    Each estimate's range is tightened to what every relation and every range allow
+    (``low_tight`` and ``high_tight``); quantities no claim gives are derived into
+    ``totals``; relations no values inside the ranges satisfy become conflicts of kind
+    ``relation``, each naming an irreducible set of kept claims. With ``implied_parts``,
+    each ``counts`` path is checked to be at most its parent path wherever both are claimed.
+
+    Args:
+        found: each quantity's estimate and conflicts, from :func:`reconcile.consensus.estimate`.
+        relations: relations across quantities, as text or :class:`Relation`; None for none.
+        implied_parts: check each counts path against its parent path.
+
+    Returns:
+        A :class:`Related` with the ``estimates``, ``conflicts`` and ``totals``.
+
+    Raises:
+        ArgumentError: ``relations`` is not a list, ``implied_parts`` is not a bool, or
+            relations are given for a key without ``counts``.
+        RelationError: a relation that cannot be read, names a quantity no claim gives and
+            no relation defines, or adds terms in units that cannot be compared.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations import apply
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.between(8000, 8500, counts="troops/foreign"),
+        ...     rc.Figure.about(5000, counts="troops/us"),
+        ...     rc.Figure.about(3600, counts="troops/coalition"),
+        ... ])
+        >>> found = estimate(claims, key=("counts",))
+        >>> related = apply(found, ["troops/foreign = troops/us + troops/coalition"], True)
+        >>> related.estimates[["counts", "low", "high", "low_tight", "high_tight"]]
+                     counts     low    high  low_tight  high_tight
+        0  troops/coalition  3420.0  3780.0     3420.0      3780.0
+        1    troops/foreign  8000.0  8500.0     8000.0      8500.0
+        2         troops/us  4500.0  5500.0     4500.0      5080.0
+
+        The U.S. figure can be at most 8,500 - 3,420 = 5,080 for the total to hold.
+
+    """
+    if relations is not None and (
+        isinstance(relations, (str, Relation)) or not isinstance(relations, Sequence)
+    ):
+        raise ArgumentError(
+            f"relations must be a list of relations (got {type(relations).__name__})",
+            hint="pass relations=['troops/foreign = troops/us + troops/coalition']",
+        )
+    if not isinstance(implied_parts, bool):
+        raise ArgumentError(
+            f"implied_parts must be True or False (got {implied_parts!r})",
+            hint="pass implied_parts=False to leave out the part-of checks",
+        )
+    key = found.key
+    estimates = found.estimates
+    claimed = estimates["counts"].dropna().unique().tolist() if "counts" in key else []
+    given, known = read_with_names(relations or (), claimed)
+    if given and "counts" not in key:
+        raise ArgumentError(
+            f"relations name quantities by their counts path, but the key {key!r} has no 'counts'",
+            hint="keep 'counts' in the key to use relations",
+        )
+    implied = part_of_checks(estimates, key) if implied_parts and "counts" in key else None
+    if not given and (implied is None or implied.empty):
+        return Related(
+            estimates=validate(
+                Estimates, estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
+            ),
+            conflicts=found.conflicts,
+            totals=empty_totals(key),
+        )
+    check_names(estimates, given, known)
+    built = build(estimates, key, given, implied)
+    low, high, infeasible, parts = _solve(built)
+    n_est = built.n_estimates
+    bad_var = infeasible[parts.of_var]
+    low = np.where(bad_var, np.nan, low) + 0.0  # -0.0 from a subtraction reads as 0
+    high = np.where(bad_var, np.nan, high) + 0.0
+    # Tightening never widens: propagation only intersects, and the LP's margin is cut here.
+    est_low, est_high = estimates["low"].to_numpy(float), estimates["high"].to_numpy(float)
+    tight_low = np.where(bad_var[:n_est], np.nan, np.maximum(low[:n_est], est_low))
+    tight_high = np.where(bad_var[:n_est], np.nan, np.minimum(high[:n_est], est_high))
+    new_estimates = validate(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))
+
+    kept = found.claims[found.claims["kept"]]
+    claim_estimate = _estimate_of_claims(kept, estimates, key)
+    lineage_claims, lineage_relations = lineage(built, parts, kept, claim_estimate)
+    totals = derived_totals(built, new_estimates, key, low, high, parts, lineage_claims, lineage_relations)
+    conflicts = relation_conflicts(
+        built, kept, claim_estimate, estimates, key, parts, infeasible, found.conflicts, found.policy
+    )
+    if len(conflicts):
+        conflicts = validate(Conflicts, pd.concat([found.conflicts, conflicts], ignore_index=True))
+    else:
+        conflicts = found.conflicts
+    return Related(estimates=new_estimates, conflicts=conflicts, totals=totals)
+
+
+def _estimate_of_claims(kept: pd.DataFrame, estimates: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray:
+    index = estimates[list(key)].assign(_estimate=np.arange(len(estimates)))
+    matched = kept[list(key)].merge(index, on=list(key), how="left")
+    return matched["_estimate"].to_numpy(dtype=np.intp)

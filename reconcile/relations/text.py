@@ -1,0 +1,648 @@
+"""Relation text: :class:`Term`, :class:`Relation`, and the one reader of relations.
+
+A relation is read from text once, token by token: names are paths of words, read whole
+when the claims give them or a relation defines them (:func:`read_with_names`), so a ``-``
+inside a known name is not a minus. :func:`check_names` holds the relations to the
+quantities the claims give.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reconcile.errors import ArgumentError, RelationError
+from reconcile.figure import Figure
+
+_OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+
+
+# A name as written without backticks: a path of words (letters, digits, '_', '.', apostrophes)
+# separated by '/', a word of a part separated from the next by spaces (no operator is a
+# space, so "troops/us army" is one name). It starts with a letter or '_', so that a number
+# is never a name. A '-' is a minus unless a known name holds it (see _known_names).
+_WORDS = r"[\w.'’]+(?:[ \t]+[\w.'’]+)*"
+
+
+_NAME = rf"[^\W\d][\w.'’]*(?:[ \t]+[\w.'’]+)*(?:/{_WORDS})*"
+
+
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?)
+  | (?P<name>{_NAME})
+  | (?P<quoted>`[^`]*`)
+  | (?P<operator><=|>=|==|=|≤|≥)
+  | (?P<sign>[+\-−])
+  | (?P<times>[*×·])
+    """,
+    re.VERBOSE,
+)
+
+
+_READ_WHOLE = re.compile(rf"{_NAME}\Z")
+
+
+# Where a known name may end: before a space, an operator, a sign, a '*' or a backtick.
+_NAME_END = r"(?=[\s`+\-−=<>≤≥*×·]|\Z)"
+
+
+_BARE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:/[\w.]+)*\Z")
+
+
+_HINT = (
+    "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
+    "'troops/foreign = troops/us + troops/coalition'; a term may be multiplied by numbers or "
+    "by figures named in figures=; quote a name with other characters in backticks"
+)
+
+
+def caret(text: str, position: int) -> str:
+    """The text with a caret under the character at ``position``, for an error's details.
+
+    Examples:
+        >>> print(caret("a = b +", 7))
+          a = b +
+                 ^
+
+    """
+    return f"  {text}\n  {' ' * position}^"
+
+
+def relation_error(problem: str, text: str, position: int, hint: str = _HINT) -> RelationError:
+    """The error for a relation that cannot be read: the problem, where, and the caret under it.
+
+    Examples:
+        >>> relation_error("cannot read '?'", "a = ?", 4).position
+        4
+
+    """
+    return RelationError(
+        f"{problem} at character {position} of {text!r}",
+        hint=hint,
+        details=caret(text, position),
+        text=text,
+        position=position,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a relation: numbers and figures multiplied, times at most one quantity.
+
+    Attributes:
+        coefficient: the numbers of the term multiplied, with the sign it has when the
+            relation is written as ``left - right`` (terms of the right side are negated).
+        figures: the names of the figures the term is multiplied by (bound in
+            :meth:`Relation.parse`'s ``figures``).
+        quantity: the ``counts`` path of the quantity, or None for a constant term.
+        position: the character where the term starts in the relation's text.
+        side: ``"left"`` or ``"right"`` of the comparison.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> rc.Relation.parse("a = 2 * b").terms[1]
+        Term(coefficient=-2.0, figures=(), quantity='b', position=4, side='right')
+
+    """
+
+    coefficient: float
+    figures: tuple[str, ...]
+    quantity: str | None
+    position: int
+    side: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A linear relation between quantities, such as ``troops/foreign = troops/us + troops/coalition``.
+
+    Read one from text with :meth:`parse`, or build one with :meth:`total` or
+    :meth:`part_of`. Within :func:`reconcile.reconcile`, a relation holds in every group of
+    the key's other columns (by default each ``place`` and ``as_of``) where at least one of
+    its quantities has a claim, unless ``scope`` names the groups it holds in.
+
+    Attributes:
+        text: the relation as written.
+        operator: ``"="``, ``"<="`` or ``">="``.
+        terms: the terms of both sides, the right side's negated, so the relation reads
+            ``Σ terms operator 0``.
+        figures: the figures the terms are multiplied by, by name.
+        scope: the key columns and values the relation is limited to (empty: every group).
+
+    Examples:
+        >>> import reconcile as rc
+        >>> relation = rc.Relation.parse("troops/foreign = troops/us + troops/coalition")
+        >>> relation.quantities
+        ('troops/foreign', 'troops/us', 'troops/coalition')
+        >>> rc.Relation.total("displaced/fled", ["displaced/current", "displaced/returned"])
+        Relation('displaced/fled = displaced/current + displaced/returned')
+
+    """
+
+    text: str
+    operator: str
+    terms: tuple[Term, ...]
+    figures: tuple[tuple[str, Figure], ...] = ()
+    scope: tuple[tuple[str, str], ...] = field(default=())
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        *,
+        figures: Mapping[str, Figure] | None = None,
+        scope: Mapping[str, str] | None = None,
+        names: Iterable[str] | None = None,
+    ) -> Relation:
+        """Read a relation: sums of terms on both sides of ``=``, ``<=`` or ``>=``.
+
+        A term is a quantity's ``counts`` path, a number, or a product of them with ``*``;
+        a term may be multiplied by a **figure** named in ``figures``, whose range is the
+        coefficient's range (a share, a household size). A term without a quantity is a
+        constant. ``/`` is part of a name, never a division: write a ratio as a figure
+        (``half * residents/2014``) or a number (``0.5 * ...``).
+
+        A name is read whole when it is a path of words (letters, digits, ``_``, ``.``,
+        apostrophes; words of a part separated by spaces: ``troops/us army``) that starts
+        with a letter, or when it is one of ``names``, whatever its characters
+        (``deaths/civilians/pro-government``); the longest known name is read first, and
+        only where it ends before a space, an operator or the end. Otherwise ``-`` is a
+        minus. Put any other name in backticks. :func:`reconcile.reconcile` and
+        :func:`adjust` read each relation again where it meets the claims, with the names
+        the claims give and the relations define, so a relation given to them as text needs
+        no ``names``.
+
+        Args:
+            text: the relation, e.g. ``"residents/2016 = share * residents/2014"``.
+            figures: figures by the names the text uses for them.
+            scope: key columns and values that limit where the relation holds, e.g.
+                ``{"place": "Mosul"}``.
+            names: quantity names to read whole, such as the ``counts`` paths of a claims
+                table.
+
+        Returns:
+            The relation.
+
+        Raises:
+            RelationError: the text cannot be read; ``.position`` is the character, and the
+                message shows it with a caret.
+            ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
+                or ``names`` is not a list of names.
+
+        Examples:
+            The share of residents who remained is a figure ("half", read as a range):
+
+            >>> import reconcile as rc
+            >>> half = rc.Figure.between(0.4, 0.6, unit="dimensionless")
+            >>> relation = rc.Relation.parse("residents/2016 = share * residents/2014",
+            ...                              figures={"share": half})
+            >>> relation.terms[1]
+            Term(coefficient=-1.0, figures=('share',), quantity='residents/2014', position=17, side='right')
+            >>> rc.Relation.parse("troops/us <= troops").operator
+            '<='
+            >>> by_party = "deaths/civilians/pro-government + deaths/civilians/anti-government"
+            >>> rc.Relation.parse(f"deaths/civilians = {by_party}",
+            ...                   names=by_party.split(" + ")).quantities
+            ('deaths/civilians', 'deaths/civilians/pro-government', 'deaths/civilians/anti-government')
+            >>> rc.Relation.parse("troops/foreign = troops/us +")
+            Traceback (most recent call last):
+            ...
+            reconcile.errors.RelationError: expected a quantity, a number or a figure at character 28 ...
+              troops/foreign = troops/us +
+                                          ^
+
+        """
+        if not isinstance(text, str):
+            raise ArgumentError(
+                f"a relation is text (got {type(text).__name__})",
+                hint="write e.g. Relation.parse('troops/foreign = troops/us + troops/coalition')",
+            )
+        known = _known_names(_check_names_argument(names))
+        relation = _reading(text, _check_figures(figures), _check_scope(scope), known)
+        _check_each_once(relation, known)
+        return relation
+
+    @classmethod
+    def total(cls, total: str, parts: Sequence[str], *, scope: Mapping[str, str] | None = None) -> Relation:
+        """The relation ``total = part + part + ...``.
+
+        Examples:
+            >>> import reconcile as rc
+            >>> rc.Relation.total("troops/foreign", ["troops/us", "troops/coalition"]).text
+            'troops/foreign = troops/us + troops/coalition'
+
+        """
+        if isinstance(parts, str) or not parts:
+            raise ArgumentError(
+                f"parts must be a non-empty list of counts paths (got {parts!r})",
+                hint="pass e.g. Relation.total('troops/foreign', ['troops/us', 'troops/coalition'])",
+            )
+        return cls.parse(f"{_quote(total)} = {' + '.join(_quote(part) for part in parts)}", scope=scope)
+
+    @classmethod
+    def part_of(cls, part: str, whole: str, *, scope: Mapping[str, str] | None = None) -> Relation:
+        """The relation ``part <= whole``.
+
+        Examples:
+            >>> import reconcile as rc
+            >>> rc.Relation.part_of("people in need", "population").text
+            '`people in need` <= population'
+
+        """
+        return cls.parse(f"{_quote(part)} <= {_quote(whole)}", scope=scope)
+
+    @property
+    def quantities(self) -> tuple[str, ...]:
+        """The ``counts`` paths the relation names, in the order written."""
+        return tuple(term.quantity for term in self.terms if term.quantity is not None)
+
+    @property
+    def defines(self) -> tuple[str, ...]:
+        """The quantities an equality can define: each one that stands alone on its side.
+
+        A quantity that no claim gives is derived only when some relation can define it,
+        so a misspelt name elsewhere is an error, not a new quantity.
+
+        Examples:
+            >>> import reconcile as rc
+            >>> rc.Relation.parse("troops/foreign = troops/us + troops/coalition").defines
+            ('troops/foreign',)
+            >>> rc.Relation.parse("troops/us <= troops").defines
+            ()
+
+        """
+        if self.operator != "=":
+            return ()
+        alone = []
+        for side in ("left", "right"):
+            terms = [term for term in self.terms if term.side == side]
+            if len(terms) == 1 and terms[0].quantity is not None:
+                alone.append(terms[0].quantity)
+        return tuple(alone)
+
+    def __repr__(self) -> str:
+        return f"Relation({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _quote(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ArgumentError(f"a quantity is a counts path (got {name!r})", hint="pass e.g. 'troops/us'")
+    return name if _BARE_NAME.match(name) else f"`{name}`"
+
+
+def _check_figures(figures: Mapping[str, Figure] | None) -> dict[str, Figure]:
+    if figures is None:
+        return {}
+    if not isinstance(figures, Mapping):
+        raise ArgumentError(
+            f"figures must map names to figures (got {type(figures).__name__})",
+            hint="pass e.g. figures={'share': rc.Figure.between(0.4, 0.6, unit='dimensionless')}",
+        )
+    for name, figure in figures.items():
+        if not isinstance(name, str) or not _BARE_NAME.match(name) or "/" in name:
+            raise ArgumentError(
+                f"a figure's name is a word of letters, digits and '_' (got {name!r})",
+                hint="name figures such as 'share' or 'household_size'",
+            )
+        if not isinstance(figure, Figure):
+            raise ArgumentError(
+                f"figures[{name!r}] must be a Figure (got {type(figure).__name__})",
+                hint="read it with rc.parse('about 6', unit='person / family') or build it with rc.Figure",
+            )
+    return dict(figures)
+
+
+def _check_scope(scope: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    if scope is None:
+        return ()
+    if not isinstance(scope, Mapping) or not all(
+        isinstance(column, str) and isinstance(value, str) for column, value in scope.items()
+    ):
+        raise ArgumentError(
+            f"scope must map key columns to values (got {scope!r})",
+            hint="pass e.g. scope={'place': 'Mosul', 'as_of': '2016-10-17'}",
+        )
+    return tuple(sorted(scope.items()))
+
+
+def _check_names_argument(names: Iterable[str] | None) -> set[str]:
+    if names is None:
+        return set()
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ArgumentError(
+            f"names must be a list of quantity names (got {names!r:.60})",
+            hint="pass e.g. names=['troops/us', 'troops/coalition'], or names=claims['counts']",
+        )
+    return {name for name in names if isinstance(name, str) and name.strip()}
+
+
+def _known_names(names: Iterable[str]) -> re.Pattern[str] | None:
+    """The names the plain reading would not read whole, longest first, as one pattern.
+
+    A name the plain reading reads whole ("troops/us army") needs no pattern: where it is
+    written, that reading takes it, or a longer name it is the start of.
+    """
+    unusual = sorted(
+        {name for name in names if not _READ_WHOLE.match(name)}, key=lambda name: (-len(name), name)
+    )
+    if not unusual:
+        return None
+    return re.compile(f"(?:{'|'.join(map(re.escape, unusual))}){_NAME_END}")
+
+
+def _reading(
+    text: str,
+    figures: dict[str, Figure],
+    scope: tuple[tuple[str, str], ...],
+    known: re.Pattern[str] | None,
+) -> Relation:
+    """The relation ``text`` says, with ``known`` names read whole; each name is not yet checked once."""
+    text = text.strip()
+    operator, terms = _read(text, figures, known)
+    return Relation(
+        text=text, operator=operator, terms=terms, figures=tuple(sorted(figures.items())), scope=scope
+    )
+
+
+def _tokens(text: str, known: re.Pattern[str] | None = None) -> list[tuple[str, str, int]]:
+    tokens = []
+    position = 0
+    while position < len(text):
+        found = _TOKEN.match(text, position)
+        whole = known.match(text, position) if known is not None else None
+        if whole is not None and (
+            found is None or (found.lastgroup in ("name", "number") and whole.end() > found.end())
+        ):
+            found = whole  # a known name, read whole before '-' (or any other sign) is an operator
+            tokens.append(("name", found.group(), position))
+        elif found is None or found.lastgroup is None:
+            raise relation_error(f"cannot read {text[position]!r}", text, position)
+        elif found.lastgroup != "space":
+            tokens.append((found.lastgroup, found.group(), position))
+        position = found.end()
+    tokens.append(("end", "", len(text)))
+    return tokens
+
+
+def _as_written(
+    text: str, known: re.Pattern[str] | None, quantity: str, start: int
+) -> tuple[str, str] | None:
+    """How the name ``quantity`` (in the term at ``start``) was cut from the word written.
+
+    A word written without spaces ("deaths/civilians/pro-government") that was read as
+    several tokens gives the word and the reading ("'deaths/civilians/pro' - 'government'");
+    a name read as written gives None.
+    """
+    tokens = _tokens(text, known)
+    at = next(
+        (
+            n
+            for n, (kind, token, where) in enumerate(tokens)
+            if kind == "name" and where >= start and token == quantity
+        ),
+        None,
+    )
+    if at is None:
+        return None
+
+    def touching(a: int, b: int) -> bool:
+        joined = tokens[a][2] + len(tokens[a][1]) == tokens[b][2]
+        return joined and {tokens[a][0], tokens[b][0]} <= {"name", "number", "sign"}
+
+    first = last = at
+    while first > 0 and touching(first - 1, first):
+        first -= 1
+    while touching(last, last + 1):
+        last += 1
+    if first == last:
+        return None
+    pieces = tokens[first : last + 1]
+    word = text[pieces[0][2] : pieces[-1][2] + len(pieces[-1][1])]
+    said = " ".join(repr(token) if kind == "name" else token for kind, token, _ in pieces)
+    return word, said
+
+
+def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
+    """A quantity named twice is an error; where a split word caused it, the error says so."""
+    seen: set[str] = set()
+    for term in relation.terms:
+        if term.quantity is None:
+            continue
+        if term.quantity not in seen:
+            seen.add(term.quantity)
+            continue
+        split = _as_written(relation.text, known, term.quantity, term.position)
+        if split is None:
+            raise relation_error(
+                f"{term.quantity!r} appears twice",
+                relation.text,
+                term.position,
+                hint="name each quantity once: move its terms to one side and add their numbers",
+            )
+        raise RelationError(
+            f"{term.quantity!r} appears twice at character {term.position} of {relation.text!r}, "
+            f"where {split[0]!r} was read as {split[1]}",
+            hint="a name with '-' in it is read whole only when it is known: pass the claims' names "
+            "to Relation.parse (names=claims['counts']), pass the relation as text in "
+            "relations=[...], which reads it with the claims' names, or put the name in backticks",
+            details=caret(relation.text, term.position),
+            text=relation.text,
+            position=term.position,
+        )
+
+
+def _number(token: str) -> float:
+    share = token.endswith("%")
+    number = float(token.rstrip("%").replace(",", ""))
+    return number / 100 if share else number
+
+
+def _read(
+    text: str, figures: Mapping[str, Figure], known: re.Pattern[str] | None = None
+) -> tuple[str, tuple[Term, ...]]:
+    """The relation's operator and terms (the right side's negated), ``known`` names read whole."""
+    tokens = _tokens(text, known)
+    terms: list[Term] = []
+    operator: str | None = None
+    side = 1.0
+    index = 0
+    expect_term = True
+    sign = 1.0
+    start = None
+    while True:
+        kind, token, position = tokens[index]
+        if expect_term:
+            if kind == "sign":
+                if start is not None:  # a second sign before a term
+                    raise relation_error("expected a quantity, a number or a figure", text, position)
+                sign = -1.0 if token in "-−" else 1.0
+                start = position
+                index += 1
+                continue
+            if kind not in ("number", "name", "quoted"):
+                raise relation_error("expected a quantity, a number or a figure", text, position)
+            term, index = _term(
+                tokens, index, text, figures, sign * side, start, "left" if side > 0 else "right"
+            )
+            terms.append(term)
+            expect_term, sign, start = False, 1.0, None
+            continue
+        if kind == "sign":
+            expect_term = True
+            continue
+        if kind == "operator":
+            if operator is not None:
+                raise relation_error("a relation has one '=', '<=' or '>='", text, position)
+            operator, side, expect_term = _OPERATORS[token], -1.0, True
+            index += 1
+            continue
+        if kind == "end":
+            break
+        raise relation_error(f"expected '+', '-', '*' or a comparison, not {token!r}", text, position)
+    if operator is None:
+        raise relation_error("a relation needs '=', '<=' or '>='", text, len(text))
+    quantities = [term for term in terms if term.quantity is not None]
+    if not quantities:
+        raise relation_error("a relation names at least one quantity", text, 0)
+    return operator, tuple(terms)
+
+
+def _term(
+    tokens: list[tuple[str, str, int]],
+    index: int,
+    text: str,
+    figures: Mapping[str, Figure],
+    sign: float,
+    start: int | None,
+    side: str,
+) -> tuple[Term, int]:
+    """Read ``factor (* factor)*`` from ``index``; return the term and the next index."""
+    coefficient = sign
+    named: list[str] = []
+    quantity: str | None = None
+    position = tokens[index][2]
+    while True:
+        kind, token, at = tokens[index]
+        if kind == "number":
+            coefficient *= _number(token)
+        elif kind in ("name", "quoted"):
+            name = token.strip("`").strip() if kind == "quoted" else token
+            if not name:
+                raise relation_error("an empty name", text, at)
+            if kind == "name" and name in figures:
+                named.append(name)
+            elif quantity is not None:
+                raise relation_error(
+                    f"{quantity!r} times {name!r} is a product of two quantities",
+                    text,
+                    at,
+                    hint="a relation is linear: multiply a quantity only by numbers or by "
+                    "figures passed in figures= (such as a household size)",
+                )
+            else:
+                quantity = name
+        else:
+            raise relation_error("expected a quantity, a number or a figure", text, at)
+        index += 1
+        if tokens[index][0] != "times":
+            break
+        index += 1
+    if coefficient == 0 and quantity is not None:
+        raise relation_error(f"{quantity!r} is multiplied by 0", text, position, hint="leave the term out")
+    return Term(coefficient + 0.0, tuple(named), quantity, position, side), index
+
+
+def _as_relation(relation: object, index: int, known: re.Pattern[str] | None) -> Relation:
+    """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole."""
+    if isinstance(relation, Relation):
+        return _reading(relation.text, dict(relation.figures), relation.scope, known)
+    if isinstance(relation, str):
+        return _reading(relation, {}, (), known)
+    raise ArgumentError(
+        f"relations[{index}] is a {type(relation).__name__}, not a relation",
+        hint="pass relations as text or as rc.Relation objects",
+    )
+
+
+def read_with_names(
+    relations: Sequence[object], claimed: Iterable[str]
+) -> tuple[list[Relation], re.Pattern[str] | None]:
+    """The relations read where they meet the claims, and the names known there.
+
+    One reader, :func:`_read`, reads a relation before the claims are known and again
+    here, where the names the claims give and the names the relations define are known
+    and are read whole. A relation can define a name another uses, so the names grow in
+    rounds until no relation defines a new one (each round adds names from the relations'
+    own texts, so the rounds end). A relation that cannot be read with every name known
+    is the error.
+    """
+    names = set(claimed)
+    while True:
+        known = _known_names(names)
+        read: list[Relation] = []
+        failure: RelationError | None = None
+        for index, relation in enumerate(relations):  # the relations given, a handful
+            try:
+                read.append(_as_relation(relation, index, known))
+            except RelationError as error:
+                failure = error if failure is None else failure
+        defined = {name for relation in read for name in relation.defines} - names
+        if not defined:
+            if failure is not None:
+                raise failure
+            return read, known
+        names |= defined
+
+
+def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pattern[str] | None) -> None:
+    """Every quantity a relation names is claimed somewhere or defined by a relation, and named once.
+
+    ``known`` is the pattern of names the relations were read with; where a name no claim
+    gives was cut from a longer word ("deaths/civilians/pro-government" read as
+    ``deaths/civilians/pro - government``), the error says how, and looks for the nearest
+    known names to the whole word.
+    """
+    claimed = set(estimates["counts"].dropna().astype(str).unique().tolist())
+    defined = {name for relation in relations for name in relation.defines}
+    for relation in relations:
+        for term in relation.terms:
+            if term.quantity is None or term.quantity in claimed or term.quantity in defined:
+                continue
+            names = sorted(claimed | defined)
+            split = _as_written(relation.text, known, term.quantity, term.position)
+            near = difflib.get_close_matches(split[0] if split else term.quantity, names, n=3, cutoff=0.5)
+            suggestion = f"did you mean {', '.join(map(repr, near))}?" if near else "no known name is close."
+            how = ""
+            rule = (
+                " A quantity no claim gives must stand alone on one side of an equality that defines "
+                "it, e.g. 'displaced/returned = displaced/fled - displaced/current'"
+            )
+            if split:
+                how = f"; {split[0]!r} was read as {split[1]}"
+                rule = (
+                    " A name with '-' or another sign in it is read whole only when a claim gives it "
+                    "or a relation defines it: check its spelling, or put it in backticks; "
+                    "put spaces around a '-' that subtracts."
+                )
+            elif re.search(r"\s", term.quantity):
+                rule = " Words separated by spaces are one name: put '+' or '-' between quantities." + rule
+            raise RelationError(
+                f"no claim gives {term.quantity!r} and no relation defines it (in {relation.text!r}){how}",
+                hint=suggestion + rule,
+                details=caret(relation.text, term.position),
+                text=relation.text,
+                position=term.position,
+                quantity=term.quantity,
+                nearest=tuple(near),
+            )
+    for relation in relations:
+        _check_each_once(relation, known)
