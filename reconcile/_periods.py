@@ -163,6 +163,14 @@ def _week_period(text: str) -> pd.Period:
     return pd.Period(first, freq=f"W-{last.day_name()[:3].upper()}")
 
 
+def _all_iso_days(values: pd.Series) -> bool:
+    """Whether every value is an ISO day of a real date since :data:`EARLIEST_YEAR` (or there are none)."""
+    if not values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+        return False
+    days = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return bool(days.notna().all() and (days.dt.year >= EARLIEST_YEAR).all())
+
+
 def _verdicts(values: pd.Series) -> pd.DataFrame:
     """A verdict per value, all missing: nothing read, nothing refused."""
     return pd.DataFrame(None, index=values.index, columns=list(_VERDICT), dtype=object)
@@ -171,6 +179,8 @@ def _verdicts(values: pd.Series) -> pd.DataFrame:
 def _refuse(verdict: pd.DataFrame, where: pd.Series, check: str, message: pd.Series, hint: str) -> None:
     """Refuse the values ``where`` says and no earlier rule refused; what was read of them is dropped."""
     refused = where.to_numpy(dtype=bool) & verdict["check"].isna().to_numpy()
+    if not refused.any():
+        return  # most columns break no rule: skip pandas' costly assignment of nothing
     verdict.loc[refused, ["read", "precision"]] = None
     verdict.loc[refused, ["check", "hint"]] = [check, hint]
     verdict.loc[refused, "message"] = message[refused]
@@ -357,6 +367,9 @@ def read_dates(
     name = str(texts.name) if label is None else label
     codes, distinct = pd.factorize(texts)
     values = pd.Series([str(value).strip() for value in distinct], dtype=object)
+    if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
+        cells = np.append(values.to_numpy(dtype=object), None)[codes]  # code -1: a missing cell
+        return pd.Series(cells, index=texts.index, dtype="str"), pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (
         _iso(values)
         .combine_first(_day_month_year(values, codes, texts.index, name, dayfirst))
