@@ -368,7 +368,7 @@ def read_dates(
     codes, distinct = pd.factorize(texts)
     values = pd.Series([str(value).strip() for value in distinct], dtype=object)
     if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
-        cells = np.append(values.to_numpy(dtype=object), None)[codes]  # code -1: a missing cell
+        cells = np.concatenate([values.to_numpy(dtype=object), np.array([None], dtype=object)])[codes]
         return pd.Series(cells, index=texts.index, dtype="str"), pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (
         _iso(values)
