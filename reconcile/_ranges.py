@@ -1,7 +1,7 @@
 """Checks of the ranges that arithmetic derives: finite, and never a negative count.
 
 Examples:
-    >>> derived_range(0.0, 5.0, 10.0, "USD", "two budgets", "total")
+    >>> derived_range(0.0, 5.0, 10.0, "USD", ["a budget", "another"], "total")
     (0.0, 5.0, 10.0)
 
 """
@@ -9,6 +9,7 @@ Examples:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from reconcile._text import format_number as _fmt
 from reconcile.errors import RangeError
@@ -18,21 +19,22 @@ __all__ = ["derived_range"]
 
 
 def derived_range(
-    low: float, value: float, high: float, unit: str, described: str, operation: str
+    low: float, value: float, high: float, unit: str, inputs: Sequence[object], operation: str
 ) -> tuple[float, float, float]:
     """Check a derived range: finite value; for a count, no negative values.
 
     A difference of counts is a count too (what is left), so its range is cut at 0, and a
     range wholly below 0 means the part is larger than the whole. A product or quotient
-    whose range reaches below 0 is not a count at all, so it is refused. ``described``
-    names the inputs in the error.
+    whose range reaches below 0 is not a count at all, so it is refused. The error names the
+    ``inputs`` as they print; they are printed only then, not on every operation.
 
     Examples:
-        >>> derived_range(-20.0, 10.0, 40.0, "person", "100 people; 80–120 people", "difference")
+        >>> derived_range(-20.0, 10.0, 40.0, "person", ["100 people", "80–120 people"], "difference")
         (0.0, 10.0, 40.0)
 
     """
     if not math.isfinite(value):
+        described = "; ".join(map(str, inputs))
         raise RangeError(
             f"the {operation} is too large for a float (from {described})",
             hint="give the figures in a larger unit",
@@ -41,6 +43,7 @@ def derived_range(
             high=high,
         )
     if is_count(unit) and low < 0:
+        described = "; ".join(map(str, inputs))
         if operation != "difference":
             raise RangeError(
                 f"the {operation} could be a negative count of {display_unit(unit)} "

@@ -244,8 +244,14 @@ def _known(unit: object) -> bool:
 _DISAGREE_HINT = "where a row's numbers and its phrase disagree, clear the numbers or fix the phrase"
 
 
-def _blank(cells: pd.Series) -> np.ndarray:
-    """Where a cell holds nothing: missing, or text that is only whitespace."""
+def blank_cells(cells: pd.Series) -> np.ndarray:
+    """Where a cell holds nothing: missing, or text that is only whitespace.
+
+    Examples:
+        >>> blank_cells(pd.Series(["Mosul", "  ", None])).tolist()
+        [False, True, True]
+
+    """
     if pd.api.types.is_numeric_dtype(cells):
         return cells.isna().to_numpy(dtype=bool)
     return (cells.isna() | (cells.astype("str").str.strip() == "")).to_numpy(dtype=bool)
@@ -296,10 +302,10 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
         else pd.Series(np.nan, index=positions)
         for column in ends
     }
-    given = {column: ~_blank(cells[column]) for column in ends}
+    given = {column: ~blank_cells(cells[column]) for column in ends}
     numbers = {column: pd.to_numeric(cells[column], errors="coerce").to_numpy(dtype=float) for column in ends}
     # Rows read from their phrase: those that give one, and those that give no number either.
-    read = ~_blank(phrases) | ~(given["low"] | given["value"] | given["high"])
+    read = ~blank_cells(phrases) | ~(given["low"] | given["value"] | given["high"])
     units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
     given_units = [None] if units is None else list(pd.unique(units[read]))
     pieces = []

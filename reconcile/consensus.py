@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile._text import format_numbers
-from reconcile.claims import read_claims, validate
+from reconcile.claims import blank_cells, read_claims, validate
 from reconcile.errors import ArgumentError, ClaimsError
 from reconcile.schemas import Conflicts, ReconciledClaims
 from reconcile.units import conversion_bounds, dimension, display_unit
@@ -91,14 +91,7 @@ def _refuse_blank_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
 
     Claims with a blank key cell would all fall into one quantity, whatever they are about.
     """
-    blank = np.column_stack(
-        [
-            frame[column].isna().to_numpy(dtype=bool)
-            if pd.api.types.is_numeric_dtype(frame[column])
-            else (frame[column].isna() | (frame[column].astype("str").str.strip() == "")).to_numpy(dtype=bool)
-            for column in key  # the key's columns, a handful
-        ]
-    ).reshape(len(frame), len(key))
+    blank = np.column_stack([blank_cells(frame[column]) for column in key]).reshape(len(frame), len(key))
     rows = np.flatnonzero(blank.any(axis=1))
     if not len(rows):
         return

@@ -75,7 +75,15 @@ class ReconcileError(Exception):
 
 
 class ArgumentError(ReconcileError, ValueError):
-    """An argument is outside what the function accepts (an empty list, bad bounds)."""
+    """An argument is outside what the function accepts (an empty list, bad bounds).
+
+    Where it says so, ``argument`` names the argument; for ``weights=`` naming sources no
+    claim has, ``names`` lists them and ``nearest`` maps each to the closest sources.
+    """
+
+    argument: str
+    names: list[str]
+    nearest: dict[str, list[str]]
 
 
 class RangeError(ReconcileError, ValueError):
@@ -135,10 +143,16 @@ class RelationError(ReconcileError, ValueError):
 
 
 class ClaimsError(ReconcileError, ValueError):
-    """A claims table broke its contract; ``failures`` is a table of every failing case."""
+    """A claims table broke its contract; ``failures`` is a table of every failing case.
+
+    ``origin`` names the file. Claims that leave a key column blank also give ``rows`` (the
+    table's index of each) and ``columns`` (the blank key columns).
+    """
 
     failures: Any
     origin: str | None
+    rows: list[Any]
+    columns: tuple[str, ...]
 
 
 class ConflictError(ReconcileError, ValueError):

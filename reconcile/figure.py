@@ -560,7 +560,7 @@ def total(
         value = math.fsum(f.value for f in converted)
     except OverflowError:
         value = math.inf
-    low, value, high = derived_range(low, value, high, target, "; ".join(str(f) for f in inputs), "total")
+    low, value, high = derived_range(low, value, high, target, inputs, "total")
     return Figure(
         value=value,
         low=low,
@@ -616,7 +616,7 @@ def difference(
     low, high = _interval.subtract((whole.low, whole.high), (converted.low, converted.high))
     inputs = [whole, part]
     low, value, high = derived_range(
-        low, whole.value - converted.value, high, whole.unit, "; ".join(str(f) for f in inputs), "difference"
+        low, whole.value - converted.value, high, whole.unit, inputs, "difference"
     )
     return Figure(
         value=value,
@@ -661,7 +661,7 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
         value = a.value * b.value
         unit = canonical_unit(str(a.pint_unit * b.pint_unit))
     inputs = [a, b]
-    low, value, high = derived_range(low, value, high, unit, "; ".join(str(f) for f in inputs), operation)
+    low, value, high = derived_range(low, value, high, unit, inputs, operation)
     kinds = {a.counts, b.counts} - {None}
     return Figure(
         value=value,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -561,16 +561,30 @@ def _term(
     return Term(coefficient + 0.0, tuple(named), quantity, position, side), index
 
 
-def _as_relation(relation: object, index: int, known: re.Pattern[str] | None) -> Relation:
-    """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole."""
+def _as_relation(
+    relation: object,
+    index: int,
+    known: re.Pattern[str] | None,
+    readings: dict[tuple[str, tuple[tuple[str, Figure], ...]], Relation],
+) -> Relation:
+    """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole.
+
+    ``readings`` holds the relations already read with ``known``, by text and figures: the same
+    text in many scopes (one relation per place) is read once.
+    """
     if isinstance(relation, Relation):
-        return _reading(relation.text, dict(relation.figures), relation.scope, known)
-    if isinstance(relation, str):
-        return _reading(relation, {}, (), known)
-    raise ArgumentError(
-        f"relations[{index}] is a {type(relation).__name__}, not a relation",
-        hint="pass relations as text or as rc.Relation objects",
-    )
+        text, figures, scope = relation.text, relation.figures, relation.scope
+    elif isinstance(relation, str):
+        text, figures, scope = relation, (), ()
+    else:
+        raise ArgumentError(
+            f"relations[{index}] is a {type(relation).__name__}, not a relation",
+            hint="pass relations as text or as rc.Relation objects",
+        )
+    read = readings.get((text, figures))
+    if read is None:
+        read = readings[text, figures] = _reading(text, dict(figures), (), known)
+    return read if read.scope == scope else replace(read, scope=scope)
 
 
 def read_with_names(
@@ -589,10 +603,11 @@ def read_with_names(
     while True:
         known = _known_names(names)
         read: list[Relation] = []
+        readings: dict[tuple[str, tuple[tuple[str, Figure], ...]], Relation] = {}
         failure: RelationError | None = None
-        for index, relation in enumerate(relations):  # the relations given, a handful
+        for index, relation in enumerate(relations):  # one per relation given; each text is read once
             try:
-                read.append(_as_relation(relation, index, known))
+                read.append(_as_relation(relation, index, known, readings))
             except RelationError as error:
                 failure = error if failure is None else failure
         defined = {name for relation in read for name in relation.defines} - names
