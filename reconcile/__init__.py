@@ -24,17 +24,19 @@ from reconcile.errors import (
     ConflictError,
     CountsMismatchError,
     DivisionByRangeError,
+    InternalError,
     MissingDependencyError,
     ParseError,
     RangeError,
+    Reason,
     ReconcileError,
     RelationError,
     ScopeMismatchError,
     UnitError,
 )
-from reconcile.figure import AsOf, Figure, Scope, Source, difference, total
+from reconcile.figure import AsOf, Figure, FigureKeywords, Scope, Source, difference, total
 from reconcile.phrases import Lexicon, parse, parse_many
-from reconcile.pipeline import DEFAULT_KEY, POLICIES, Reconciliation, reconcile
+from reconcile.pipeline import DEFAULT_KEY, POLICIES, Policy, Reconciliation, reconcile
 from reconcile.relations import Adjustment, Relation, adjust
 
 __version__ = "0.1.0"
@@ -62,10 +64,14 @@ __all__ = [
     "CountsMismatchError",
     "DivisionByRangeError",
     "Figure",
+    "FigureKeywords",
+    "InternalError",
     "Lexicon",
     "MissingDependencyError",
     "ParseError",
+    "Policy",
     "RangeError",
+    "Reason",
     "ReconcileError",
     "Reconciliation",
     "Relation",

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reconcile._stats import float_array, same_length
-from reconcile.errors import ArgumentError, RangeError
+from reconcile.errors import ArgumentError, RangeError, Reason
 
 __all__ = ["LinearAdjustment", "adjust_linear"]
 
@@ -89,18 +89,21 @@ def _sparse_rows(matrix: Any, n_variables: int, n_relations: int) -> Any:
             f"A must be a matrix of numbers (got {type(matrix).__name__})",
             hint="pass A as a scipy.sparse matrix or a 2-D array, one row per relation",
             argument="A",
+            reason=Reason.BAD_ARGUMENT,
         ) from exc
     if rows.shape != (n_relations, n_variables):
         raise ArgumentError(
             f"A has shape {rows.shape}, but x has {n_variables} entries and b {n_relations}",
             hint="give A one row per entry of b and one column per entry of x",
             argument="A",
+            reason=Reason.SHAPE_MISMATCH,
         )
     if not np.isfinite(rows.data).all():
         raise ArgumentError(
             "A holds a coefficient that is not finite",
             hint="give every relation finite coefficients",
             argument="A",
+            reason=Reason.NOT_FINITE,
         )
     return rows
 
@@ -114,6 +117,7 @@ def _check_claims(x: Floats, sigma: Floats, b: Floats) -> None:
             hint="give each figure a standard deviation >= 0: 0 for exact, inf for unknown",
             row=row,
             sigma=float(sigma[row]),
+            reason=Reason.NEGATIVE_SIGMA,
         )
     bad_x = ~np.isfinite(x) & np.isfinite(sigma)
     if bad_x.any():
@@ -123,6 +127,7 @@ def _check_claims(x: Floats, sigma: Floats, b: Floats) -> None:
             hint="give every measured figure a finite value, or sigma=inf for an unknown one",
             row=row,
             value=float(x[row]),
+            reason=Reason.NOT_FINITE,
         )
     if not np.isfinite(b).all():
         row = int(np.flatnonzero(~np.isfinite(b))[0])
@@ -131,6 +136,7 @@ def _check_claims(x: Floats, sigma: Floats, b: Floats) -> None:
             hint="give every relation a finite right-hand side",
             argument="b",
             row=row,
+            reason=Reason.NOT_FINITE,
         )
 
 
@@ -143,6 +149,7 @@ def _inconsistent(residual: Floats, scale: Floats) -> RangeError:
         hint="relations that repeat each other must agree, and exact figures (sigma=0) cannot "
         "move: give an exact figure a range, or check the relations",
         rows=tuple(int(i) for i in off[:20]),
+        reason=Reason.INFEASIBLE,
     )
 
 
@@ -226,6 +233,7 @@ def adjust_linear(
             f"alpha must lie strictly between 0 and 1 (got {alpha!r})",
             hint="pass a small probability such as 0.05",
             argument="alpha",
+            reason=Reason.BAD_PROBABILITY,
         )
     x_a, sigma_a, b_a = float_array(x, "x"), float_array(sigma, "sigma"), float_array(b, "b")
     n = same_length(None, x=x_a, sigma=sigma_a)

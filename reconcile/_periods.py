@@ -38,14 +38,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from reconcile.errors import ArgumentError, ParseError
+from reconcile.errors import ArgumentError, ParseError, Reason
 
 #: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"),
 #: or a pandas Period, whose frequency keeps the precision (day, month, year).
 AsOf = pd.Period | dt.date | str | None
 
-#: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``).
-FAILURE_COLUMNS = ("index", "column", "check", "failure_case", "message", "hint", "schema_context")
+#: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``);
+#: ``reason`` is the :class:`~reconcile.errors.Reason` of each.
+FAILURE_COLUMNS = ("index", "column", "check", "failure_case", "message", "hint", "schema_context", "reason")
 #: Dates before this year are refused, as :mod:`reconcile.figure` refuses them: a year that
 #: low is a year left out ("17 October" reads as 17 October of the year 1).
 EARLIEST_YEAR = 1800
@@ -77,7 +78,7 @@ _WEEK = r"^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 _LETTER = r"[^\W\d_]"
 _FULL_YEAR = r"(?<!\d)\d{4}(?!\d)"
 #: What is known of each distinct value: its canonical text and precision, or why it was refused.
-_VERDICT = ("read", "precision", "check", "message", "hint")
+_VERDICT = ("read", "precision", "check", "message", "hint", "reason")
 
 
 _PERIOD_HINT = (
@@ -98,6 +99,7 @@ def _precise_enough(read: object, as_of: object, what: str) -> pd.Period:
             hint=_PERIOD_HINT,
             text=str(as_of),
             position=0,
+            reason=Reason.BAD_DATE,
         )
     if not isinstance(read, pd.Period) or read.freqstr.split("-")[0] not in _PRECISIONS:
         raise ParseError(
@@ -105,6 +107,7 @@ def _precise_enough(read: object, as_of: object, what: str) -> pd.Period:
             hint=_PERIOD_HINT,
             text=str(as_of),
             position=0,
+            reason=Reason.BAD_DATE,
         )
     return read
 
@@ -138,6 +141,7 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
         raise ArgumentError(
             f"{what} must be a date, a period or a string (got {type(as_of).__name__})",
             hint=_PERIOD_HINT,
+            reason=Reason.BAD_DATE,
         )
     text = as_of.strip()
     if not _PLAIN.fullmatch(text):
@@ -145,15 +149,22 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
         if len(failures):
             failure = failures.iloc[0]
             # One date alone has no column to settle its order, and no dayfirst= to pass.
-            hint = _ONE_DATE_ORDER_HINT if failure["check"] == "day-month order" else str(failure["hint"])
-            raise ParseError(str(failure["message"]).replace("\n", " "), hint=hint, text=as_of, position=0)
+            reason = Reason(failure["reason"])
+            hint = _ONE_DATE_ORDER_HINT if reason is Reason.DAY_ORDER else str(failure["hint"])
+            raise ParseError(
+                str(failure["message"]).replace("\n", " "), hint=hint, reason=reason, text=as_of, position=0
+            )
         text = str(read.iloc[0])
     week = _week(text) if "/" in text else None
     try:
         found = pd.Period(text) if week is None else _week_period(text)
     except (ValueError, TypeError, OverflowError) as exc:
         raise ParseError(
-            f"cannot read {what}={as_of!r} as a date or period", hint=_PERIOD_HINT, text=as_of, position=0
+            f"cannot read {what}={as_of!r} as a date or period",
+            hint=_PERIOD_HINT,
+            text=as_of,
+            position=0,
+            reason=Reason.BAD_DATE,
         ) from exc
     return _precise_enough(found, as_of, what)
 
@@ -176,13 +187,15 @@ def _verdicts(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(None, index=values.index, columns=list(_VERDICT), dtype=object)
 
 
-def _refuse(verdict: pd.DataFrame, where: pd.Series, check: str, message: pd.Series, hint: str) -> None:
+def _refuse(
+    verdict: pd.DataFrame, where: pd.Series, check: str, message: pd.Series, hint: str, reason: Reason
+) -> None:
     """Refuse the values ``where`` says and no earlier rule refused; what was read of them is dropped."""
     refused = where.to_numpy(dtype=bool) & verdict["check"].isna().to_numpy()
     if not refused.any():
         return  # most columns break no rule: skip pandas' costly assignment of nothing
     verdict.loc[refused, ["read", "precision"]] = None
-    verdict.loc[refused, ["check", "hint"]] = [check, hint]
+    verdict.loc[refused, ["check", "hint", "reason"]] = [check, hint, reason]
     verdict.loc[refused, "message"] = message[refused]
 
 
@@ -276,7 +289,12 @@ def _day_month_year(
     if dayfirst is not None:
         against = only["month" if dayfirst else "day"]
         _refuse(
-            verdict, against, "day-month order", settled + f", against dayfirst={dayfirst}", _AGAINST_HINT
+            verdict,
+            against,
+            "day-month order",
+            settled + f", against dayfirst={dayfirst}",
+            _AGAINST_HINT,
+            Reason.DAY_ORDER_AGAINST,
         )
     elif seen["day"] and seen["month"]:
         # Name, for each order, the first row that can only be read the other way.
@@ -286,11 +304,14 @@ def _day_month_year(
             for w, other in (("day", "month"), ("month", "day"))
         }
         mixed = settled + ", but " + way.map(counter)
-        _refuse(verdict, only["day"] | only["month"], "day-month order", mixed, _MIXED_HINT)
+        either = only["day"] | only["month"]
+        _refuse(verdict, either, "day-month order", mixed, _MIXED_HINT, Reason.DAY_ORDER_MIXED)
     if order is None:
         unsettled = f"{name} is written in both orders" if seen["day"] else f"no date in {name} settles which"
         both = shown + " reads as " + readings["day"] + " day-first or " + readings["month"] + " month-first"
-        _refuse(verdict, ambiguous, "day-month order", both + ", and " + unsettled, _ORDER_HINT)
+        _refuse(
+            verdict, ambiguous, "day-month order", both + ", and " + unsettled, _ORDER_HINT, Reason.DAY_ORDER
+        )
     return verdict
 
 
@@ -308,10 +329,22 @@ def _written(values: pd.Series, name: str) -> pd.DataFrame:
     verdict.loc[known.index[known], "read"] = periods[known].map(str)
     verdict.loc[known.index[known], "precision"] = precision[known]
     no_year = verdict["read"].notna() & ~values.str.contains(_FULL_YEAR)
-    _refuse(verdict, no_year, "four-digit year", _shown(values, name) + " has no four-digit year", _YEAR_HINT)
+    _refuse(
+        verdict,
+        no_year,
+        "four-digit year",
+        _shown(values, name) + " has no four-digit year",
+        _YEAR_HINT,
+        Reason.SHORT_YEAR,
+    )
     before = verdict["read"].notna() & (verdict["read"].str.slice(0, 4) < str(EARLIEST_YEAR))
     _refuse(
-        verdict, before, "date or period", _shown(values, name) + " is not a date or period", _READABLE_HINT
+        verdict,
+        before,
+        "date or period",
+        _shown(values, name) + " is not a date or period",
+        _READABLE_HINT,
+        Reason.BAD_DATE,
     )
     return verdict
 
@@ -363,6 +396,7 @@ def read_dates(
         raise ArgumentError(
             f"dayfirst must be True, False or None (got {dayfirst!r})",
             hint="pass dayfirst=True for 17/10/2016, False for 10/17/2016, or leave it out",
+            reason=Reason.BAD_ARGUMENT,
         )
     name = str(texts.name) if label is None else label
     codes, distinct = pd.factorize(texts)
@@ -383,15 +417,17 @@ def read_dates(
         "four-digit year",
         shown + " has a two-digit year: its century is not known",
         _YEAR_HINT,
+        Reason.SHORT_YEAR,
     )
     if days_only:
         coarse = verdict["read"].notna() & verdict["precision"].ne("D")
         words = verdict["precision"].map(_PRECISION_WORDS).fillna("period")
-        _refuse(verdict, coarse, "day", shown + " is a " + words + ", not a day", _DAY_HINT)
-        _refuse(verdict, verdict["read"].isna(), "day", shown + " is not a day", _DAY_HINT)
+        _refuse(verdict, coarse, "day", shown + " is a " + words + ", not a day", _DAY_HINT, Reason.NOT_A_DAY)
+        _refuse(verdict, verdict["read"].isna(), "day", shown + " is not a day", _DAY_HINT, Reason.NOT_A_DAY)
     else:
         unread = verdict["read"].isna()
-        _refuse(verdict, unread, "date or period", shown + " is not a date or period", _READABLE_HINT)
+        unreadable = shown + " is not a date or period"
+        _refuse(verdict, unread, "date or period", unreadable, _READABLE_HINT, Reason.BAD_DATE)
 
     # Spread the verdicts over the rows; code -1 (a missing cell) picks the appended last entry.
     read = np.concatenate([verdict["read"].to_numpy(dtype=object), np.array([None], dtype=object)])
@@ -407,6 +443,7 @@ def read_dates(
             "message": cases["message"].to_numpy(),
             "hint": cases["hint"].to_numpy(),
             "schema_context": "date",
+            "reason": cases["reason"].to_numpy(),
         },
         columns=list(FAILURE_COLUMNS),
     )

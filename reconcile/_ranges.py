@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from reconcile._text import format_number as _fmt
-from reconcile.errors import RangeError
+from reconcile._wording import format_range
+from reconcile.errors import RangeError, Reason
 from reconcile.units import display_unit, is_count
 
 __all__ = ["derived_range"]
@@ -41,26 +41,29 @@ def derived_range(
             low=low,
             value=value,
             high=high,
+            reason=Reason.OVERFLOW,
         )
     if is_count(unit) and low < 0:
         described = "; ".join(map(str, inputs))
         if operation != "difference":
             raise RangeError(
                 f"the {operation} could be a negative count of {display_unit(unit)} "
-                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
+                f"(got {format_range(low, high)} from {described})",
                 hint="a count can only be multiplied or divided by figures that are never negative",
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.NEGATIVE_COUNT,
             )
         if high < 0:
             raise RangeError(
                 f"the result would be a negative count of {display_unit(unit)} "
-                f"(got {_fmt(low, 'down')}–{_fmt(high, 'up')} from {described})",
+                f"(got {format_range(low, high)} from {described})",
                 hint="the part is larger than the whole: check the figures with rc.compare",
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.NEGATIVE_COUNT,
             )
         low = 0.0
     return low, min(max(value, low), high), high

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reconcile.errors import ArgumentError, RangeError
+from reconcile.errors import ArgumentError, RangeError, Reason
 
 __all__ = ["RANGE_LEVEL", "float_array", "probable_sum", "same_length", "sigma_from_range"]
 
@@ -39,6 +39,7 @@ def float_array(values: npt.ArrayLike, name: str) -> Floats:
             f"{name} must hold numbers (got {type(values).__name__})",
             hint=f"pass {name} as a sequence or array of floats",
             argument=name,
+            reason=Reason.NOT_A_NUMBER,
         ) from exc
 
 
@@ -52,6 +53,7 @@ def same_length(n_expected: int | None, **named: Floats) -> int:
                 f"{name} must be one-dimensional (got shape {array.shape})",
                 hint=f"pass {name} as a flat array, one entry per row",
                 argument=name,
+                reason=Reason.SHAPE_MISMATCH,
             )
         if length is None:
             length, first = len(array), name
@@ -61,6 +63,7 @@ def same_length(n_expected: int | None, **named: Floats) -> int:
                 f"{name} has {len(array)} entries but {against}",
                 hint="pass arrays of one length, one entry per row",
                 argument=name,
+                reason=Reason.SHAPE_MISMATCH,
             )
     return length or 0
 
@@ -72,6 +75,7 @@ def _check_level(level: float, name: str = "level") -> float:
             f"{name} must lie strictly between 0 and 1 (got {level!r})",
             hint="pass a probability such as 0.90",
             argument=name,
+            reason=Reason.BAD_PROBABILITY,
         )
     return float(level)
 
@@ -90,6 +94,7 @@ def _check_ranges(low: Floats, high: Floats) -> None:
             high=float(high[row]),
             row=row,
             rows=tuple(int(r) for r in rows[:20]),
+            reason=Reason.RANGE_ORDER,
         )
 
 
@@ -245,6 +250,7 @@ def probable_sum(
             hint="give every term a finite coefficient",
             argument="coef",
             row=row,
+            reason=Reason.NOT_FINITE,
         )
     z = _two_sided_z(level)
 
@@ -307,12 +313,14 @@ def _check_groups(group: npt.NDArray[Any], n_groups: int) -> npt.NDArray[np.intp
             f"n_groups must be a non-negative integer (got {n_groups!r})",
             hint="pass the number of sums",
             argument="n_groups",
+            reason=Reason.BAD_ARGUMENT,
         )
     if group.size and not np.issubdtype(group.dtype, np.integer):
         raise ArgumentError(
             f"group must hold integers (got dtype {group.dtype})",
             hint="number the sums 0, 1, 2, ... (pandas: .cat.codes or pd.factorize)",
             argument="group",
+            reason=Reason.BAD_ARGUMENT,
         )
     outside = (group < 0) | (group >= n_groups)
     if outside.any():
@@ -322,6 +330,7 @@ def _check_groups(group: npt.NDArray[Any], n_groups: int) -> npt.NDArray[np.intp
             hint="number the sums 0 to n_groups - 1",
             argument="group",
             row=row,
+            reason=Reason.BAD_ARGUMENT,
         )
     return group.astype(np.intp, copy=False)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconcile._text import format_number as _fmt
+from reconcile._wording import format_range, gap_text, summary
 from reconcile.display import comparison_html
-from reconcile.errors import ArgumentError, CountsMismatchError, ScopeMismatchError
+from reconcile.errors import ArgumentError, CountsMismatchError, Reason, ScopeMismatchError
 from reconcile.figure import Figure
 
 __all__ = ["Comparison", "agrees", "compare"]
@@ -53,10 +53,9 @@ class Comparison:
 
     def _verdict(self) -> str:
         if self.contradicts:
-            return f"the ranges share no point: {_fmt(self.gap, 'down')} {self.a.noun()}".rstrip() + " apart"
+            return gap_text(self.gap, self.a.noun())
         assert self.overlap is not None
-        low, high = self.overlap
-        return f"the ranges agree on {_fmt(low, 'down')}–{_fmt(high, 'up')}"
+        return f"the ranges agree on {format_range(*self.overlap)}"
 
     def __str__(self) -> str:
         return self.explanation
@@ -78,7 +77,9 @@ def _who(figure: Figure) -> str:
 
 
 def _said(figure: Figure) -> str:
-    shown = figure.phrase() if figure.is_exact else f"{figure.phrase()} ({figure.range_text()})"
+    shown = summary(
+        hedge=figure.hedge, value=figure.value, low=figure.low, high=figure.high, noun=figure.noun()
+    )
     return f"{_who(figure)}: {shown}"
 
 
@@ -103,12 +104,14 @@ def compare(a: Figure, b: Figure) -> Comparison:
             raise ArgumentError(
                 f"{name} is not a Figure (got {figure!r})",
                 hint="build figures with rc.parse or the Figure constructors first",
+                reason=Reason.NOT_A_FIGURE,
             )
     if a.counts != b.counts:
         raise CountsMismatchError(
             f"cannot compare figures that count different things ({a.counts!r} and {b.counts!r})",
             hint="compare figures of one quantity; to check a part against a whole, use rc.difference",
             counts=(a.counts, b.counts),
+            reason=Reason.COUNTS_MISMATCH,
         )
     for name in ("place", "as_of"):
         first, second = getattr(a, name), getattr(b, name)
@@ -118,6 +121,7 @@ def compare(a: Figure, b: Figure) -> Comparison:
                 hint=f"compare figures of one quantity, or set the same {name} on both with .replace()",
                 field=name,
                 values=(str(first), str(second)),
+                reason=Reason.SCOPE_MISMATCH,
             )
     other = b.to(a.unit)
     gap = max(other.low - a.high, a.low - other.high, 0.0)

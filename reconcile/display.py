@@ -33,9 +33,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from reconcile._text import format_numbers
-from reconcile.errors import ArgumentError
-from reconcile.units import display_unit
+from reconcile._wording import format_numbers, format_ranges, nouns, plural, printable
+from reconcile.errors import ArgumentError, Reason
 
 
 class Reconciliation(Protocol):
@@ -90,15 +89,12 @@ def _escaped(text: pd.Series) -> pd.Series:
     )
 
 
-def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
-
-
 def _check_rows(max_rows: int | None) -> None:
     if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1):
         raise ArgumentError(
             f"max_rows must be a whole number of at least 1, or None (got {max_rows!r})",
             hint="pass max_rows=None to show every quantity",
+            reason=Reason.BAD_ARGUMENT,
         )
 
 
@@ -125,16 +121,9 @@ def quantity_labels(frame: pd.DataFrame, key: Sequence[str]) -> pd.Series:
 
 
 def _range_texts(low: pd.Series, high: pd.Series) -> pd.Series:
-    """Ranges as ``low–high`` (one number when the ends are equal), "" where an end is missing."""
-    low_text = pd.Series(format_numbers(low.fillna(0.0), "down"), index=low.index, dtype=object)
-    high_text = pd.Series(format_numbers(high.fillna(0.0), "up"), index=high.index, dtype=object)
-    text = low_text.where(low == high, low_text + "–" + high_text)
+    """Ranges as ``low–high`` (one number when the ends print alike), "" where an end is missing."""
+    text = pd.Series(format_ranges(low, high), index=low.index, dtype=object)
     return text.where(low.notna() & high.notna(), "")
-
-
-def _unit_names(unit: pd.Series) -> np.ndarray:
-    codes, units = pd.factorize(unit)
-    return np.asarray(np.array([display_unit(name) for name in units] + [""], dtype=object)[codes])
 
 
 def _estimate_rows(result: Reconciliation, max_rows: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -151,7 +140,7 @@ def _estimate_rows(result: Reconciliation, max_rows: int | None) -> tuple[pd.Dat
             "quantity": quantity_labels(shown, result.key),
             "estimate": format_numbers(shown["value"]),
             "range": _range_texts(shown["low"], shown["high"]),
-            "unit": _unit_names(shown["unit"]),
+            "unit": nouns(shown["unit"]),
             "claims": shown["n_kept"].astype(str) + " of " + shown["n_claims"].astype(str) + " kept",
             "status": shown["status"].astype(str),
         },
@@ -180,7 +169,7 @@ def _total_rows(result: Reconciliation, max_rows: int | None) -> tuple[pd.DataFr
             "derived quantity": quantity_labels(shown, result.key),
             "value": value.where(shown["value"].notna(), ""),
             "range": _range_texts(shown["low"], shown["high"]).replace("", "none fits"),
-            "unit": _unit_names(shown["unit"]),
+            "unit": nouns(shown["unit"]),
         },
         index=shown.index,
     )
@@ -210,9 +199,9 @@ def _summary(result: Reconciliation) -> str:
     n_conflicts = int(result.conflicts["conflict_id"].nunique())
     set_aside = int((~result.claims["kept"]).sum())
     return (
-        f"{result.policy}: {_plural(len(result.estimates), 'quantity', 'quantities')} from "
-        f"{_plural(len(result.claims), 'claim')}; {_plural(n_conflicts, 'conflict')}; "
-        f"{_plural(set_aside, 'claim')} set aside"
+        f"{result.policy}: {plural(len(result.estimates), 'quantity', 'quantities')} from "
+        f"{plural(len(result.claims), 'claim')}; {plural(n_conflicts, 'conflict')}; "
+        f"{plural(set_aside, 'claim')} set aside"
     )
 
 
@@ -300,7 +289,8 @@ def reconciliation_text(result: Reconciliation, *, max_rows: int | None = MAX_RO
 
     ``print(result)`` shows this. The table has one line per quantity (the first
     ``max_rows``); each conflict follows with its kind, its quantity and its message, one
-    claim a line (again the first ``max_rows``).
+    claim a line (again the first ``max_rows``). A control character in the claims' text (an
+    escape sequence in a source's name) is printed as ``�``, never sent to the terminal.
 
     Args:
         result: what :func:`reconcile.reconcile` returned.
@@ -344,7 +334,7 @@ def reconciliation_text(result: Reconciliation, *, max_rows: int | None = MAX_RO
         out += blocks.tolist()
         if len(ids) > cut:
             out.append(f"… and {len(ids) - cut:,} more conflicts: see result.conflicts")
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def figure_html(

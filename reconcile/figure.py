@@ -1,4 +1,4 @@
-"""Figures: reported numbers with their range, unit, scope, source and lineage.
+"""Figures: reported numbers with their range, unit, counts, scope, source and lineage.
 
 A :class:`Figure` is one number as a source gave it, with the range its words allow
 (``low <= value <= high``, open ends as ``-inf``/``inf``), the unit, what it counts, where
@@ -13,36 +13,39 @@ import dataclasses
 import math
 import numbers
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from fractions import Fraction
 from typing import Any, Unpack
 
 import pandas as pd
 
-from reconcile import _interval
+from reconcile import _interval, _wording
 from reconcile._periods import AsOf, period
 from reconcile._ranges import derived_range
-from reconcile._text import format_number as _fmt
+from reconcile._wording import format_number as _fmt
 from reconcile.display import figure_html
 from reconcile.errors import (
     ArgumentError,
     CountsMismatchError,
     DivisionByRangeError,
     RangeError,
+    Reason,
     UnitError,
 )
 from reconcile.source import (
+    FigureKeywords,
     Scope,
     Source,
     as_source,
     counts_path,
+    figure_fields,
     merge_scope,
-    scope_fields,
+    refuse_part_with_whole,
     text_field,
 )
 from reconcile.units import canonical_unit, conversion_bounds, display_unit, is_count, pint_unit
 
-__all__ = ["AsOf", "Figure", "Scope", "Source", "difference", "total"]
+__all__ = ["AsOf", "Figure", "FigureKeywords", "Scope", "Source", "difference", "total"]
 
 #: Closeness hedges ("about 5,000") widen by at least this share of the number ...
 ABOUT_MIN_SHARE = 0.05
@@ -56,6 +59,7 @@ def _number(name: str, number: object, rounding: str = "nearest") -> float:
         raise ArgumentError(
             f"{name} must be a number (got {number!r} of type {type(number).__name__})",
             hint="pass an int or a float; read phrases such as 'about 5,000' with rc.parse",
+            reason=Reason.NOT_A_NUMBER,
         )
     try:
         if isinstance(number, (int, Fraction, numbers.Rational)) and rounding != "nearest":
@@ -70,6 +74,7 @@ def _number(name: str, number: object, rounding: str = "nearest") -> float:
             low=math.nan,
             value=math.nan,
             high=math.nan,
+            reason=Reason.OVERFLOW,
         ) from exc
     return as_float + 0.0  # -0.0 becomes 0.0
 
@@ -88,9 +93,9 @@ class Figure:
         high: the highest value the source's words allow; ``inf`` when open.
         unit: a unit of :data:`reconcile.units.registry` (``"person"`` by default).
         counts: what is counted, as a path: ``"troops/us"`` is a part of ``"troops"``.
-        place: where, as the source names it.
+        place: where, as the source names it (with ``as_of``, the figure's :class:`Scope`).
         as_of: the date or period the figure describes (a ``pandas.Period``).
-        source: who gave it (:class:`Source`).
+        source: who gave it (:class:`Source`); ``via=``, which every constructor takes, sets its ``via``.
         hedge: the word that set the range (``"about"``, ``"at least"``), or None.
         lineage: the figures this one was derived from; empty for a reported figure.
         operation: how it was derived from ``lineage`` (``"total"``, ``"product"`` ...).
@@ -100,7 +105,7 @@ class Figure:
 
     Examples:
         >>> militants = Figure.about(5000, counts="militants", place="Mosul",
-        ...                          as_of="2016-10-17", source=Source(name="U.S. officials", via="CNN"))
+        ...                          as_of="2016-10-17", source="U.S. officials", via="CNN")
         >>> print(militants)
         about 5,000 militants (4,500–5,500), U.S. officials via CNN, 2016-10-17
         >>> militants.low, militants.value, militants.high
@@ -120,11 +125,12 @@ class Figure:
     place: str | None = None
     as_of: pd.Period | None = None
     source: Source | None = None
+    via: InitVar[str | None] = None
     hedge: str | None = None
     lineage: tuple[Figure, ...] = field(default=())
     operation: str | None = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, via: str | None) -> None:
         value = _number("value", self.value)
         low, high = _number("low", self.low, "down"), _number("high", self.high, "up")
         if math.isnan(value) or math.isnan(low) or math.isnan(high):
@@ -134,6 +140,7 @@ class Figure:
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.NOT_FINITE,
             )
         if math.isinf(value):
             raise RangeError(
@@ -142,6 +149,7 @@ class Figure:
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.NOT_FINITE,
             )
         if not low <= value <= high:
             raise RangeError(
@@ -150,6 +158,7 @@ class Figure:
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.RANGE_ORDER,
             )
         unit = canonical_unit(self.unit)
         if low < 0 and is_count(unit):
@@ -159,10 +168,13 @@ class Figure:
                 low=low,
                 value=value,
                 high=high,
+                reason=Reason.NEGATIVE_COUNT,
             )
         lineage = tuple(self.lineage) if isinstance(self.lineage, (tuple, list)) else (self.lineage,)
         if not all(isinstance(parent, Figure) for parent in lineage):
-            raise ArgumentError("lineage must hold figures only", hint="pass the input figures")
+            raise ArgumentError(
+                "lineage must hold figures only", hint="pass the input figures", reason=Reason.NOT_A_FIGURE
+            )
         set_ = object.__setattr__
         set_(self, "value", value)
         set_(self, "low", low)
@@ -171,7 +183,7 @@ class Figure:
         set_(self, "counts", counts_path(self.counts))
         set_(self, "place", text_field("place", self.place))
         set_(self, "as_of", period(self.as_of))
-        set_(self, "source", as_source(self.source))
+        set_(self, "source", as_source(self.source, via))
         set_(self, "hedge", text_field("hedge", self.hedge))
         set_(self, "lineage", lineage)
         set_(self, "operation", text_field("operation", self.operation))
@@ -179,7 +191,7 @@ class Figure:
     # -- named constructors -------------------------------------------------------------
 
     @classmethod
-    def exact(cls, value: float, *, hedge: str | None = None, **scope: Unpack[Scope]) -> Figure:
+    def exact(cls, value: float, *, hedge: str | None = None, **keywords: Unpack[FigureKeywords]) -> Figure:
         """A figure given as exact: ``low == value == high``.
 
         Examples:
@@ -187,7 +199,7 @@ class Figure:
             600.0
 
         """
-        return cls(value=value, low=value, high=value, hedge=hedge, **scope_fields(scope))
+        return cls(value=value, low=value, high=value, hedge=hedge, **figure_fields(keywords))
 
     @classmethod
     def between(
@@ -197,7 +209,7 @@ class Figure:
         *,
         value: float | None = None,
         hedge: str | None = None,
-        **scope: Unpack[Scope],
+        **keywords: Unpack[FigureKeywords],
     ) -> Figure:
         """A figure given as a range ("3,000 to 5,000"); ``value`` defaults to the midpoint.
 
@@ -212,12 +224,15 @@ class Figure:
                 raise ArgumentError(
                     f"a range with an open end has no midpoint (got low={_fmt(low_f)}, high={_fmt(high_f)})",
                     hint="pass value= as stated, or use Figure.at_least / Figure.at_most",
+                    reason=Reason.NO_MIDPOINT,
                 )
             value = low_f + (high_f - low_f) / 2
-        return cls(value=value, low=low, high=high, hedge=hedge, **scope_fields(scope))
+        return cls(value=value, low=low, high=high, hedge=hedge, **figure_fields(keywords))
 
     @classmethod
-    def at_least(cls, value: float, *, hedge: str | None = "at least", **scope: Unpack[Scope]) -> Figure:
+    def at_least(
+        cls, value: float, *, hedge: str | None = "at least", **keywords: Unpack[FigureKeywords]
+    ) -> Figure:
         """A figure with a floor and no ceiling ("at least 7,000").
 
         Examples:
@@ -225,10 +240,12 @@ class Figure:
             inf
 
         """
-        return cls(value=value, low=value, high=math.inf, hedge=hedge, **scope_fields(scope))
+        return cls(value=value, low=value, high=math.inf, hedge=hedge, **figure_fields(keywords))
 
     @classmethod
-    def at_most(cls, value: float, *, hedge: str | None = "at most", **scope: Unpack[Scope]) -> Figure:
+    def at_most(
+        cls, value: float, *, hedge: str | None = "at most", **keywords: Unpack[FigureKeywords]
+    ) -> Figure:
         """A figure with a ceiling ("as many as 100,000"); a count's floor is 0.
 
         Examples:
@@ -238,9 +255,9 @@ class Figure:
             -inf
 
         """
-        unit = canonical_unit(scope.get("unit", "person"))
+        unit = canonical_unit(keywords.get("unit", "person"))
         low = 0.0 if is_count(unit) else -math.inf
-        return cls(value=value, low=low, high=value, hedge=hedge, **scope_fields(scope))
+        return cls(value=value, low=low, high=value, hedge=hedge, **figure_fields(keywords))
 
     @classmethod
     def about(
@@ -250,7 +267,7 @@ class Figure:
         hedge: str | None = "about",
         min_share: float = ABOUT_MIN_SHARE,
         max_share: float = ABOUT_MAX_SHARE,
-        **scope: Unpack[Scope],
+        **keywords: Unpack[FigureKeywords],
     ) -> Figure:
         """A figure given roughly: the range follows the number's rounding.
 
@@ -277,6 +294,7 @@ class Figure:
                 f"need a finite value and 0 <= min_share <= max_share < inf (got value={value!r}, "
                 f"min_share={min_share!r}, max_share={max_share!r})",
                 hint="shares are fractions of the number, e.g. min_share=0.05, max_share=0.10",
+                reason=Reason.BAD_SHARES,
             )
         # Shares are read as the decimals they were written as (0.05 is 1/20, not the float).
         size = Fraction(abs(number))
@@ -284,9 +302,9 @@ class Figure:
         half = min(half, size * Fraction(repr(most)))
         low = _interval.round_down(Fraction(number) - half)
         high = _interval.round_up(Fraction(number) + half)
-        if is_count(canonical_unit(scope.get("unit", "person"))):
+        if is_count(canonical_unit(keywords.get("unit", "person"))):
             low = max(low, 0.0)
-        return cls(value=number, low=low, high=high, hedge=hedge, **scope_fields(scope))
+        return cls(value=number, low=low, high=high, hedge=hedge, **figure_fields(keywords))
 
     # -- views --------------------------------------------------------------------------
 
@@ -364,10 +382,7 @@ class Figure:
             'families (displaced)'
 
         """
-        if self.unit == "person":
-            return self.counts or "people"
-        noun = display_unit(self.unit)
-        return f"{noun} ({self.counts})" if self.counts else noun
+        return _wording.noun(self.unit, self.counts)
 
     def phrase(self) -> str:
         """The figure as words: hedge, value and what it counts ("about 5,000 militants").
@@ -377,21 +392,23 @@ class Figure:
             'at least 7,000 militants'
 
         """
-        words = [self.hedge, _fmt(self.value), self.noun()]
-        return " ".join(word for word in words if word)
+        return _wording.phrase(self.hedge, self.value, self.noun())
 
     def range_text(self) -> str:
-        """The range as ``low–high``, open ends as ∞.
+        """The range as ``low–high``, open ends as ∞; one number when the ends print alike.
 
         Examples:
-            >>> Figure.at_least(7000).range_text()
-            '7,000–∞'
+            >>> Figure.at_least(7000).range_text(), Figure.exact(600).range_text()
+            ('7,000–∞', '600')
 
         """
-        return f"{_fmt(self.low, 'down')}–{_fmt(self.high, 'up')}"
+        return _wording.format_range(self.low, self.high)
 
     def __str__(self) -> str:
-        parts = [self.phrase() if self.is_exact else f"{self.phrase()} ({self.range_text()})"]
+        said = _wording.summary(
+            hedge=self.hedge, value=self.value, low=self.low, high=self.high, noun=self.noun()
+        )
+        parts = [said]
         if self.source is not None and (self.source.name or self.source.via):
             parts.append(str(self.source))
         elif self.lineage:
@@ -437,7 +454,7 @@ class Figure:
     # -- arithmetic ---------------------------------------------------------------------
 
     def _like(self, number: object) -> Figure:
-        """A plain number in an operation, read as exact in this figure's unit and scope."""
+        """A plain number in an operation, read as exact in this figure's unit, counts and scope."""
         return Figure.exact(
             _number("operand", number),
             unit=self.unit,
@@ -476,18 +493,6 @@ def _ratio(number: object) -> Figure:
     if isinstance(number, Figure):
         return number
     return Figure.exact(_number("operand", number), unit="dimensionless")
-
-
-def _check_no_part_with_whole(figures: list[Figure]) -> None:
-    paths = {f.counts for f in figures if f.counts is not None}
-    for path in paths:
-        for other in paths:
-            if other != path and path.startswith(other + "/"):
-                raise CountsMismatchError(
-                    f"{path!r} is a part of {other!r}: adding them counts {path!r} twice",
-                    hint="add only disjoint parts, or compare the part with the whole instead",
-                    counts=(path, other),
-                )
 
 
 def total(
@@ -534,15 +539,19 @@ def total(
         raise ArgumentError(
             f"rc.total takes a list of figures (got {type(figures).__name__})",
             hint="pass the figures to add as a list: rc.total([a, b], counts=...)",
+            reason=Reason.BAD_ARGUMENT,
         )
     inputs = list(figures)
     if not inputs:
-        raise ArgumentError("no figures to add", hint="pass at least one figure to rc.total")
+        raise ArgumentError(
+            "no figures to add", hint="pass at least one figure to rc.total", reason=Reason.NO_FIGURES
+        )
     for index, figure in enumerate(inputs):
         if not isinstance(figure, Figure):
             raise ArgumentError(
                 f"item {index} is not a Figure (got {figure!r})",
                 hint="build figures with rc.parse or the Figure constructors first",
+                reason=Reason.NOT_A_FIGURE,
             )
     target = canonical_unit(unit) if unit is not None else inputs[0].unit
     converted = [_convert(figure, target, index) for index, figure in enumerate(inputs)]
@@ -553,8 +562,9 @@ def total(
             f"the figures count different things ({', '.join(map(repr, shown))})",
             hint="pass counts= to say what the total counts, e.g. counts='troops/foreign'",
             counts=tuple(kinds),
+            reason=Reason.COUNTS_MISMATCH,
         )
-    _check_no_part_with_whole(inputs)
+    refuse_part_with_whole(f.counts for f in inputs)
     low, high = _interval.add((f.low, f.high) for f in converted)
     try:
         value = math.fsum(f.value for f in converted)
@@ -581,16 +591,19 @@ def difference(
     counts: str | None = None,
     place: str | None = None,
     as_of: AsOf = None,
+    unit: str | None = None,
 ) -> Figure:
     """``whole - part``, with a sound range: ``whole.low - part.high`` to ``whole.high - part.low``.
 
     For counts of people the result is a count too (what is left), so its range is cut
     at 0; a range wholly below 0 is an error, since then the part cannot fit in the whole.
-    ``counts`` names what the difference counts when the two figures count different things.
+    ``counts``, ``place``, ``as_of`` and ``unit`` (else the whole's) name the result's, as in :func:`total`.
 
     Raises:
         CountsMismatchError: the figures count different things and ``counts`` is not given.
+        ScopeMismatchError: places or dates differ and the caller did not name the result's.
         RangeError: the part is certainly larger than the whole.
+        UnitError: a figure's unit cannot be converted to the result's.
 
     Examples:
         >>> after = Figure.about(5000, counts="troops/us")
@@ -598,6 +611,8 @@ def difference(
         >>> before = difference(after, added, counts="troops/us/before")
         >>> before.low, before.value, before.high
         (3900.0, 4400.0, 4900.0)
+        >>> difference(Figure.exact(2, unit="km**2"), Figure.exact(50, unit="hectare"), unit="hectare").value
+        150.0
 
     """
     for name, figure in (("whole", whole), ("part", part)):
@@ -605,24 +620,25 @@ def difference(
             raise ArgumentError(
                 f"{name} is not a Figure (got {figure!r})",
                 hint="build figures with rc.parse or the Figure constructors first",
+                reason=Reason.NOT_A_FIGURE,
             )
     if counts is None and whole.counts != part.counts:
         raise CountsMismatchError(
             f"cannot subtract {part.counts!r} from {whole.counts!r} without saying what is left",
             hint="use rc.difference(whole, part, counts=...) to name what the difference counts",
             counts=(whole.counts, part.counts),
+            reason=Reason.COUNTS_MISMATCH,
         )
-    converted = _convert(part, whole.unit, 1)
-    low, high = _interval.subtract((whole.low, whole.high), (converted.low, converted.high))
+    target = canonical_unit(unit) if unit is not None else whole.unit
+    a, b = _convert(whole, target, 0), _convert(part, target, 1)
+    low, high = _interval.subtract((a.low, a.high), (b.low, b.high))
     inputs = [whole, part]
-    low, value, high = derived_range(
-        low, whole.value - converted.value, high, whole.unit, inputs, "difference"
-    )
+    low, value, high = derived_range(low, a.value - b.value, high, target, inputs, "difference")
     return Figure(
         value=value,
         low=low,
         high=high,
-        unit=whole.unit,
+        unit=target,
         counts=counts_path(counts) if counts is not None else whole.counts,
         place=merge_scope("place", [f.place for f in inputs], place, "difference"),
         as_of=merge_scope("as_of", [f.as_of for f in inputs], as_of, "difference"),
@@ -640,6 +656,7 @@ def _convert(figure: Figure, unit: str, index: int) -> Figure:
             f"combined with {unit!r}",
             hint=exc.hint,
             unit=figure.unit,
+            reason=exc.reason,
         ) from exc
 
 
@@ -652,6 +669,7 @@ def _product(a: Figure, b: Figure, operation: str) -> Figure:
                 hint="divide only by figures whose whole range is above 0 (or below 0)",
                 low=b.low,
                 high=b.high,
+                reason=Reason.DIVISION_BY_RANGE,
             )
         low, high = _interval.divide((a.low, a.high), (b.low, b.high))
         value = a.value / b.value

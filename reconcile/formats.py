@@ -17,6 +17,9 @@
 - **Atomic writes.** Every file is written under a temporary name in the target's folder and
   moved into place (``os.replace``) only when complete, so a failed write leaves the old file
   (or none) and never half a file.
+- **One reader, one writer.** Every table the library or its command writes goes through
+  :func:`write_table` (to a path, a buffer or a workbook), and every plain CSV table is read
+  by :func:`read_csv` (whole, or in chunks for a progress bar), so the rules above hold for all.
 
 Examples:
     >>> import pandas as pd
@@ -32,20 +35,22 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import itertools
 import json
 import os
 import secrets
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, cast
+from typing import IO, Any, Literal, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
 
-from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, ReconcileError
+from reconcile._unreadable import bad_encoding, extra_cells, unreadable
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason, ReconcileError
 from reconcile.hxl import FIGURE_HASHTAGS, HXL_COLUMNS, PLACE_HASHTAGS, from_hxl, to_hxl
 
 __all__ = [
@@ -53,11 +58,14 @@ __all__ = [
     "FORMATS",
     "HXL_COLUMNS",
     "PLACE_HASHTAGS",
+    "csv_hashtag_row",
     "from_hxl",
     "json_records",
     "neutralise_formulas",
+    "read_csv",
     "restore_formulas",
     "to_hxl",
+    "write_table",
     "write_tables",
 ]
 
@@ -200,7 +208,9 @@ def format_of(path: Path, format: str | None, *, reading: bool = True) -> Format
     if format is not None:
         if format not in FORMATS:
             raise ArgumentError(
-                f"unknown format {format!r}", hint=f"pass one of {', '.join(map(repr, FORMATS))}"
+                f"unknown format {format!r}",
+                hint=f"pass one of {', '.join(map(repr, FORMATS))}",
+                reason=Reason.UNKNOWN_FORMAT,
             )
         return format  # type: ignore[return-value]
     found = _BY_EXTENSION.get(path.suffix.lower())
@@ -211,8 +221,8 @@ def format_of(path: Path, format: str | None, *, reading: bool = True) -> Format
             "name the file .csv, .json, .xlsx or .parquet, or pass format= ('hxl' for HXL in .csv or .xlsx)"
         )
         if reading:
-            raise ClaimsError(problem, hint=hint, failures=None, origin=str(path))
-        raise ArgumentError(problem, hint=hint)
+            raise ClaimsError(problem, hint=hint, reason=Reason.FORMAT, failures=None, origin=str(path))
+        raise ArgumentError(problem, hint=hint, reason=Reason.FORMAT)
     return found
 
 
@@ -230,10 +240,11 @@ def _excel_file(path: Path) -> Any:
             package="openpyxl",
         ) from exc
     except zipfile.BadZipFile as exc:
-        raise _unreadable(
+        raise unreadable(
             path,
             f"{str(path)!r} is not an Excel workbook ({exc})",
             "save it from Excel as .xlsx, or name it for what it is",
+            Reason.NOT_A_TABLE,
         ) from exc
 
 
@@ -245,17 +256,23 @@ def _sheet(path: Path, book: Any, sheet: str | None) -> str:
     names = [str(name) for name in book.sheet_names]
     if sheet is not None:
         if sheet not in names:
-            raise _unreadable(path, f"{str(path)!r} has no sheet {sheet!r}", f"pass sheet= one of {names}")
+            raise unreadable(
+                path,
+                f"{str(path)!r} has no sheet {sheet!r}",
+                f"pass sheet= one of {names}",
+                Reason.SHEET,
+                sheets=names,
+            )
         return sheet
     if len(names) > 1:
-        raise _unreadable(
-            path, f"{str(path)!r} has {len(names)} sheets and none was named", f"pass sheet= one of {names}"
+        raise unreadable(
+            path,
+            f"{str(path)!r} has {len(names)} sheets and none was named",
+            f"pass sheet= one of {names}",
+            Reason.SHEET,
+            sheets=names,
         )
     return names[0]
-
-
-def _unreadable(path: Path, problem: str, hint: str) -> ClaimsError:
-    return ClaimsError(problem, hint=hint, failures=None, origin=str(path))
 
 
 def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list[list[str]]:
@@ -267,6 +284,20 @@ def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list
         ]
     with path.open(encoding=encoding, newline="") as handle:
         return list(itertools.islice(csv.reader(handle), _HASHTAG_ROWS_SEARCHED))
+
+
+def csv_hashtag_row(path: Path, encoding: str) -> int | None:
+    r"""The number of the row of HXL hashtags near the top of a CSV file, or None for a plain table.
+
+    Examples:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "killed.csv"
+        >>> _ = path.write_text("place,killed\n#loc,#affected+killed\nMosul,12\n")
+        >>> csv_hashtag_row(path, "utf-8")
+        1
+
+    """
+    return _hashtag_row(_first_rows(path, encoding, None, None))
 
 
 def _hashtag_row(rows: list[list[str]]) -> int | None:
@@ -307,7 +338,9 @@ def read_table(
     kind = format_of(path, format)
     if sheet is not None and (_container(path) if kind == "hxl" else kind) != "xlsx":
         raise ArgumentError(
-            f"sheet={sheet!r} was given for a {kind} file", hint="pass sheet= only for .xlsx files"
+            f"sheet={sheet!r} was given for a {kind} file",
+            hint="pass sheet= only for .xlsx files",
+            reason=Reason.NO_SHEETS,
         )
     text = dict.fromkeys(text_columns, "str")
     try:
@@ -322,89 +355,109 @@ def read_table(
             head = _first_rows(path, encoding, book, chosen)
             hashtags = _hashtag_row(head)
             if hashtags is None and kind == "hxl":
-                raise _unreadable(
+                raise unreadable(
                     path,
                     f"no row of HXL hashtags in the first {_HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
                     "add a row of hashtags such as #meta+id, #affected+killed under the header row, "
                     "or read the file without format='hxl'",
+                    Reason.NO_HASHTAGS,
                 )
             if hashtags is None:
-                return Loaded(restore_formulas(_plain_table(path, encoding, book, chosen, text)), 2)
+                return Loaded(_plain_table(path, encoding, book, chosen, text_columns), 2)
             return Loaded(_hxl_table(path, encoding, book, chosen, head, hashtags), hashtags + 2, hxl=True)
     except ReconcileError:
         raise
     except UnicodeDecodeError as exc:
-        raise _bad_encoding(path, encoding) from exc
+        raise bad_encoding(path, encoding) from exc
     except LookupError as exc:
         raise ArgumentError(
-            f"unknown encoding {encoding!r}", hint="pass e.g. 'utf-8', 'cp1252' or 'latin-1'"
+            f"unknown encoding {encoding!r}",
+            hint="pass e.g. 'utf-8', 'cp1252' or 'latin-1'",
+            reason=Reason.UNKNOWN_ENCODING,
         ) from exc
     except OSError as exc:
-        raise _unreadable(
+        raise unreadable(
             path,
             f"cannot open {str(path)!r} ({exc.strerror or exc})",
             "check the path (relative paths start from the working directory)",
+            Reason.CANNOT_OPEN,
         ) from exc
     except ImportError as exc:
         raise MissingDependencyError(
             f"reading {str(path)!r} needs pyarrow ({exc})", hint="pip install pyarrow", package="pyarrow"
         ) from exc
     except (ValueError, pd.errors.ParserError, zipfile.BadZipFile) as exc:
-        raise _unreadable(
+        raise unreadable(
             path,
             f"cannot read {str(path)!r} as a table: {exc}",
             "save the file as UTF-8 with one claim per row and a header row",
+            Reason.NOT_A_TABLE,
         ) from exc
 
 
 def _plain_table(
-    path: Path, encoding: str, book: Any, sheet: str | None, text: dict[str, str]
+    path: Path, encoding: str, book: Any, sheet: str | None, text_columns: Sequence[str]
 ) -> pd.DataFrame:
-    """A CSV file or a sheet with a header row; text columns read as text."""
+    """A CSV file or a sheet with a header row; text columns read as text, formulas restored."""
     if book is None:
-        try:
-            with warnings.catch_warnings():
-                # With index_col=False pandas cuts off cells beyond the header's, and only warns.
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                return pd.read_csv(path, dtype=text, encoding=encoding, index_col=False)
-        except (pd.errors.ParserWarning, pd.errors.ParserError) as exc:
-            if isinstance(exc, pd.errors.ParserError) and "fields in line" not in str(exc):
-                raise
-            raise _extra_cells(path, encoding, exc) from None
-    frame = _read_sheet(book, sheet, dtype=text)
+        return read_csv(path, text_columns=text_columns, encoding=encoding)
+    frame = _read_sheet(book, sheet, dtype=dict.fromkeys(text_columns, "str"))
     # A date typed into a cell comes back as a timestamp at midnight: keep the date.
-    dated = [column for column in text if column in frame.columns]
+    dated = [column for column in text_columns if column in frame.columns]
     frame[dated] = frame[dated].replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
-    return frame
+    return restore_formulas(frame)
 
 
-def _extra_cells(path: Path, encoding: str, exc: Exception) -> ClaimsError:
-    """The error for a CSV file whose rows hold more cells than its header names, by line."""
-    # Only on the way to an error: find the rows the fast reader refused or would have cut.
-    with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle)
-        width = len(next(reader, []))
-        lines = [(reader.line_num, len(row)) for row in reader if len(row) > width]
-    if not lines:  # the csv module reads the rows differently: say what pandas said
-        return _unreadable(
-            path,
-            f"cannot read {str(path)!r} as a table: {exc}",
-            "save the file as UTF-8 with one claim per row and a header row",
-        )
-    shown = [f"line {line}: {cells} cells" for line, cells in lines[:100]]
-    if len(lines) > len(shown):
-        shown.append(f"... and {len(lines) - len(shown)} more")
-    many = len(lines) != 1
-    return ClaimsError(
-        f"{len(lines)} row{'s' if many else ''} of {str(path)!r} hold{'' if many else 's'} more cells "
-        f"than the {width} columns its header names",
-        hint="remove the extra cells, put quotes around a cell that holds a comma, "
-        "or name every column in the header row",
-        details="  " + "\n  ".join(shown),
-        failures=None,
-        origin=str(path),
-        lines=[line for line, _ in lines],
-    )
+def read_csv(
+    path: Path,
+    *,
+    text_columns: Sequence[str],
+    encoding: str,
+    chunk_rows: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> pd.DataFrame:
+    r"""Read a plain CSV table (one without a row of HXL hashtags) as :func:`read_table` does.
+
+    The ``text_columns`` are read as text, other columns as pandas guesses them; cells that
+    :func:`write_table` neutralised against spreadsheet formulas are restored. With
+    ``chunk_rows`` the file is read that many rows at a time (each column's type guessed per
+    chunk, the chunks joined), and ``progress`` is told the bytes read after each chunk.
+
+    Raises:
+        ClaimsError: a row holds more cells than the header names (pandas would drop them);
+            the error names every such line. A broken file raises pandas' own error, which
+            :func:`read_table` turns into one that names the file.
+
+    Examples:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "claims.csv"
+        >>> _ = path.write_text("claim_id,source,high\n1,'=HYPERLINK(1),5500\n")
+        >>> table = read_csv(path, text_columns=["claim_id", "source"], encoding="utf-8", chunk_rows=1)
+        >>> table.to_dict(orient="records")
+        [{'claim_id': '1', 'source': '=HYPERLINK(1)', 'high': 5500}]
+
+    """
+    text = dict.fromkeys(text_columns, "str")
+    options: dict[str, Any] = {"dtype": text, "encoding": encoding, "index_col": False}
+    try:
+        with warnings.catch_warnings():
+            # With index_col=False pandas cuts off cells beyond the header's, and only warns.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            if chunk_rows is None:
+                return restore_formulas(pd.read_csv(path, **options))
+            pieces = []
+            with path.open("rb") as handle, pd.read_csv(handle, chunksize=chunk_rows, **options) as chunks:
+                for chunk in chunks:
+                    pieces.append(chunk)
+                    if progress is not None:  # the parser reads ahead, so this runs slightly early
+                        progress(handle.tell())
+            if not pieces:  # a header and no rows
+                pieces.append(pd.read_csv(path, **options))
+    except (pd.errors.ParserWarning, pd.errors.ParserError) as exc:
+        if isinstance(exc, pd.errors.ParserError) and "fields in line" not in str(exc):
+            raise
+        raise extra_cells(path, encoding, exc) from None
+    return restore_formulas(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
 
 
 def _hxl_table(
@@ -424,63 +477,6 @@ def _hxl_table(
     raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
     raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])
     return from_hxl(restore_formulas(raw.astype(object)), origin=str(path))
-
-
-#: The first bytes of files that are not text tables, and what they are.
-_SIGNATURES = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one)",
-    b"\xd0\xcf\x11\xe0": "an old Office file (.xls or .doc)",
-    b"PAR1": "a Parquet file",
-    b"\x1f\x8b": "a gzip archive",
-}
-_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def _binary_kind(head: bytes) -> str | None:
-    """What a file that starts with ``head`` is, when it is plainly not text; else None."""
-    for signature, kind in _SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    if b"\x00" in head and not head.startswith(_UTF16_MARKS):
-        return "a binary file"
-    return None
-
-
-def _bad_encoding(path: Path, encoding: str) -> ClaimsError:
-    data = path.read_bytes()
-    kind = _binary_kind(data[:1024])
-    if kind is not None:
-        return _unreadable(
-            path,
-            f"{str(path)!r} looks like {kind}, not a text table",
-            "pass the claims file itself: CSV text, or a .xlsx, .json or .parquet file named for what it is",
-        )
-    if data.startswith(_UTF16_MARKS) and encoding.lower().replace("_", "-") not in ("utf-16", "utf16"):
-        return ClaimsError(
-            f"{str(path)!r} is UTF-16 text, not {encoding}",
-            hint="save the file as UTF-8, or pass encoding='utf-16'",
-            failures=None,
-            origin=str(path),
-            line=1,
-        )
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        byte = data[exc.start : exc.start + 1]
-        named = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf-8", "utf8") else encoding
-        return ClaimsError(
-            f"{str(path)!r} is not {named} text: line {line} holds the byte {byte!r}",
-            hint="save the file as UTF-8, or pass its encoding, e.g. encoding='cp1252' or 'latin-1'",
-            failures=None,
-            origin=str(path),
-            line=line,
-        )
-    return _unreadable(path, f"cannot read {str(path)!r} as {encoding} text", "save the file as UTF-8")
 
 
 # ------------------------------------------------------------------------------------ writing
@@ -521,20 +517,31 @@ def _json_records(frame: pd.DataFrame) -> str:
     return json.dumps(json_records(frame), ensure_ascii=False, allow_nan=False, indent=1, default=str)
 
 
-def _write_one(frame: pd.DataFrame, path: Path, kind: Format, container: str, sheet: str) -> None:
+#: What :func:`write_table` writes to: a path, an open file, or an Excel workbook being written.
+Target = str | os.PathLike[str] | IO[str] | IO[bytes] | pd.ExcelWriter
+
+
+def _write_one(frame: pd.DataFrame, target: Any, kind: Format, container: str, sheet: str) -> None:
+    """The table's cells, made safe for ``kind``, written to a path, an open file or a workbook."""
     if kind == "json":
-        path.write_text(_json_records(frame) + "\n", encoding="utf-8")
+        text = _json_records(frame) + "\n"
+        if isinstance(target, Path):
+            target.write_text(text, encoding="utf-8")
+        else:
+            target.write(text if isinstance(target, io.TextIOBase) else text.encode("utf-8"))
     elif kind == "parquet":
-        frame.to_parquet(path, index=False)
+        frame.to_parquet(target, index=False)
     else:
         cells = _open_ends_as_text(to_hxl(frame) if kind == "hxl" else frame)
         cells = neutralise_formulas(_excel_text(cells) if container == "xlsx" else cells)
-        if container == "xlsx":
-            with pd.ExcelWriter(path, engine="openpyxl") as book:
+        if isinstance(target, pd.ExcelWriter):
+            cells.to_excel(target, sheet_name=sheet, index=False, header=kind != "hxl")
+        elif container == "xlsx":
+            with pd.ExcelWriter(target, engine="openpyxl") as book:
                 cells.to_excel(book, sheet_name=sheet, index=False, header=kind != "hxl")
         else:
             # CRLF ends rows (RFC 4180), so a cell holding a carriage return is quoted.
-            cells.to_csv(path, index=False, header=kind != "hxl", encoding="utf-8", lineterminator="\r\n")
+            cells.to_csv(target, index=False, header=kind != "hxl", encoding="utf-8", lineterminator="\r\n")
 
 
 def write_tables(
@@ -577,6 +584,7 @@ def write_tables(
             hint="pass a .xlsx path, or a folder and format= one of "
             + ", ".join(map(repr, FORMATS))
             + " (e.g. write('results', format='csv'))",
+            reason=Reason.FORMAT,
         )
     else:
         kind = format_of(target, format, reading=False)
@@ -585,42 +593,82 @@ def write_tables(
             f"format={kind!r} writes a folder of files, and {str(target)!r} is named like a file",
             hint=f"name a folder without an extension (e.g. {str(target.with_suffix(''))!r}), or pass a "
             ".xlsx path for one workbook",
+            reason=Reason.NOT_A_FOLDER,
         )
     try:
         if kind == "xlsx":
             with _replacing([target]) as (workbook,), pd.ExcelWriter(workbook, engine="openpyxl") as book:
                 for name, table in tables.items():
-                    cells = neutralise_formulas(_excel_text(_open_ends_as_text(table)))
-                    cells.to_excel(book, sheet_name=name, index=False)
+                    write_table(table, book, kind, sheet=name)
             return [target]
         target.mkdir(parents=True, exist_ok=True)
         extension = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "hxl": ".csv"}[kind]
         files = [target / f"{name}{extension}" for name in tables]
         with _replacing(files) as temporary:
             for table, file in zip(tables.values(), temporary, strict=True):
-                _write_one(table, file, kind, "csv", "")
+                with file.open("wb") as handle:
+                    write_table(table, handle, kind)
         return files
     except ReconcileError:
         raise
     except (OSError, ValueError, TypeError, ImportError) as exc:
         raise ArgumentError(
-            f"cannot write {str(target)!r}: {exc}", hint="check the folder exists and is writable"
+            f"cannot write {str(target)!r}: {exc}",
+            hint="check the folder exists and is writable",
+            reason=Reason.CANNOT_WRITE,
         ) from exc
 
 
-def write_table(frame: pd.DataFrame, path: Path, format: str | None, *, sheet: str = "claims") -> None:
-    """Write one table to ``path`` atomically; ``sheet`` names its sheet in a workbook.
+def write_table(
+    frame: pd.DataFrame, target: Target, format: str | None = None, *, sheet: str = "claims"
+) -> None:
+    r"""Write one table safely: to a path (whole or not at all), to an open file, or as a workbook's sheet.
+
+    Every table the library and its command write goes through here. In CSV, Excel and HXL a
+    text cell a spreadsheet could run as a formula gets a ``'`` in front
+    (:func:`neutralise_formulas`), an open end is the text ``inf`` or ``'-inf``, and CSV rows
+    end in CRLF (RFC 4180), so a cell holding a carriage return is quoted rather than read as
+    the end of a row. JSON is written as :func:`json_records`, Parquet as the table is.
+
+    Args:
+        frame: the table.
+        target: a path, its format read from its extension unless ``format`` is given; an
+            open file (Excel and Parquet need a binary one; HXL goes to it as CSV; its errors
+            are its own); or a ``pandas.ExcelWriter``, which gets the table as sheet ``sheet``.
+        format: one of :data:`FORMATS`; needed for an open file.
+        sheet: the sheet's name in an Excel workbook.
+
+    Raises:
+        ArgumentError: the format is unknown or not given for an open file, or the path
+            cannot be written.
+        MissingDependencyError: writing Excel needs openpyxl.
 
     Examples:
-        >>> import tempfile
+        >>> import io, tempfile
         >>> path = Path(tempfile.mkdtemp()) / "notes.csv"
-        >>> write_table(pd.DataFrame({"note": ["=1+1"]}), path, None)
+        >>> write_table(pd.DataFrame({"note": ["=1+1"]}), path)
         >>> path.read_text().splitlines()
         ['note', "'=1+1"]
+        >>> report = io.StringIO()
+        >>> write_table(pd.DataFrame({"low": [float("-inf")], "note": ["a\rb"]}), report, "csv")
+        >>> report.getvalue()
+        'low,note\r\n\'-inf,"a\rb"\r\n'
 
     """
-    kind = format_of(path, format, reading=False)
-    container = _container(path) if kind == "hxl" else kind
+    # A pandas.ExcelWriter is os.PathLike too (its file's path): it is a workbook, not a path.
+    excel = isinstance(target, pd.ExcelWriter)
+    path = Path(target) if isinstance(target, (str, os.PathLike)) and not excel else None
+    if path is None and format is None:
+        raise ArgumentError(
+            "cannot tell what format to write to an open file (got format=None)",
+            hint=f"pass format= one of {', '.join(map(repr, FORMATS))}",
+            reason=Reason.FORMAT,
+        )
+    kind = format_of(path or Path(), format, reading=False)
+    container = "xlsx" if excel else _container(path or Path()) if kind == "hxl" else kind
+    if path is None:
+        _write_one(frame, target, kind, container, sheet)
+        return
     try:
         with _replacing([path]) as (temporary,):
             _write_one(frame, temporary, kind, container, sheet)
@@ -636,4 +684,5 @@ def write_table(frame: pd.DataFrame, path: Path, format: str | None, *, sheet: s
         raise ArgumentError(
             f"cannot write {str(path)!r}: {exc}",
             hint="check the folder exists and is writable, and that text cells hold no control characters",
+            reason=Reason.CANNOT_WRITE,
         ) from exc

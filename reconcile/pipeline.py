@@ -19,13 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from reconcile import relations as relating
-from reconcile.consensus import DEFAULT_KEY, POLICIES, estimate
+from reconcile.claims import read_claims
+from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
-from reconcile.errors import ConflictError
+from reconcile.errors import ConflictError, Reason
 from reconcile.formats import write_tables
 from reconcile.relations import Relation
 
-__all__ = ["DEFAULT_KEY", "POLICIES", "Reconciliation", "reconcile"]
+__all__ = ["DEFAULT_KEY", "POLICIES", "Policy", "Reconciliation", "reconcile"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,6 +87,7 @@ class Reconciliation:
             hint="read result.conflicts, set the claims aside or correct them, or choose another policy",
             details="  " + "\n  ".join(lines),
             conflicts=self.conflicts,
+            reason=Reason.CONFLICTS,
         )
 
     def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> list[Path]:
@@ -150,13 +152,14 @@ class Reconciliation:
 
 
 def reconcile(
-    claims: pd.DataFrame,
+    claims: pd.DataFrame | str | os.PathLike[str],
     *,
     key: Sequence[str] = DEFAULT_KEY,
-    policy: str = "consensus",
+    policy: Policy = "consensus",
     weights: Mapping[str, float] | None = None,
     relations: Sequence[Relation | str] | None = None,
     implied_parts: bool = True,
+    aliases: Mapping[str, str] | None = None,
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
@@ -167,22 +170,35 @@ def reconcile(
     ``key=("counts",)`` for figures that give no place or date.
 
     Within a quantity, ranges are converted to the unit of its first claim; a claim whose
-    unit cannot be converted is a conflict of kind ``unit``. Two claims whose ranges share
-    no point are a conflict of kind ``disjoint``, named by that pair. Policies decide the
-    estimate (see ``POLICIES``):
+    unit cannot be converted is a conflict of kind ``unit``.
 
-    - ``consensus``: the heaviest set of claims whose ranges share a point (weights from
-      the ``weight`` column, else ``weights`` by source, else 1; ties go to the tighter
-      shared range). The estimate is their shared range, its value the median of their
-      values moved into that range. *Invariant*: every kept claim contains the estimate's
-      range and no set-aside claim meets it.
-    - ``conservative``: the same kept claims and range; the value is the lowest kept value
+    A quantity's claims are weighed by *voice* (see :mod:`reconcile.voices`): the claims of
+    one source (its ``origin``, else its ``source``; names folded for case, spacing and
+    punctuation, other spellings mapped by ``aliases``) count once, however many outlets
+    (``via``) pass them on. A source's own later report (``reported_on``) supersedes its
+    earlier ones: they are set aside as ``superseded by ...``, never a conflict. A voice's
+    range is what its most faithful statements say: a two-sided range it states outranks
+    a hedged point, which outranks a bare point or a one-sided figure; its other claims are
+    retellings, kept as ``repeats <claim_id>`` where they meet that range and a conflict of
+    kind ``misreport`` where they do not. Two voices whose ranges share no point are a
+    conflict of kind ``disjoint``, named by that pair. Policies decide the estimate (see
+    ``POLICIES``):
+
+    - ``consensus``: the heaviest set of voices whose ranges share a point (weights from
+      the ``weight`` column, else ``weights`` by source, else 1). The estimate is their
+      shared range, its value the weighted median of their values moved into that range.
+      When sets of equal weight share no point, no value decides between them: the status
+      is ``unresolved``, the estimate their envelope, and one conflict names every voice
+      of the tie. *Invariant*: every kept voice contains the estimate's range (unless it
+      is unresolved) and no set-aside voice meets it.
+    - ``conservative``: the same kept voices and range; the value is the lowest kept value
       moved into the range. *Invariant*: its value is at most the consensus value.
-    - ``envelope``: every claim kept; the range runs from the lowest low to the highest
-      high, the value is the median value. *Invariant*: every claim's range lies inside it.
-    - ``priority``: the claim with the highest weight (ties: the narrower range, then the
-      first row) is the estimate; claims that meet it are kept, the others set aside.
-      *Invariant*: the estimate is that claim's range and value. Needs weights.
+    - ``envelope``: every voice kept; the range runs from the lowest low to the highest
+      high, the value is the weighted median value. *Invariant*: every voice's range lies
+      inside it.
+    - ``priority``: the voice with the highest weight (ties: the narrower range, then the
+      lower claim id) is the estimate; voices that meet it are kept, the others set aside.
+      *Invariant*: the estimate is that voice's range and value. Needs weights.
 
     Conflicts are found the same way under every policy; they are results, not errors
     (see :meth:`Reconciliation.raise_if_conflicts`).
@@ -196,13 +212,18 @@ def reconcile(
     (``troops/us <= troops``) wherever both are claimed.
 
     Args:
-        claims: a claims table (checked with :func:`reconcile.read_claims`).
+        claims: a claims table (checked with :func:`reconcile.read_claims`), or the path of
+            a claims file, read with :func:`reconcile.read_claims` and its defaults (read it
+            yourself to pass ``sheet=``, ``dayfirst=`` or ``lexicon=``).
         key: the columns that name a quantity; every claim fills each one in.
-        policy: one of ``POLICIES``.
-        weights: a weight (above 0) per source name, spelled exactly as the ``source``
-            column spells it.
+        policy: one of ``POLICIES`` (typed as :data:`reconcile.Policy`).
+        weights: a weight (above 0) per source, named as the ``source`` (or ``origin``)
+            column names it; names are compared as voices are (case, spacing and
+            punctuation folded), so a weight applies to every claim of its source.
         relations: relations across quantities, as text or :class:`reconcile.Relation`.
         implied_parts: check each counts path against its parent path.
+        aliases: other spellings of source names, each mapped to the name it stands for
+            (``{"GWU": "George Washington University"}``), so their claims are one voice.
 
     Returns:
         A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
@@ -259,8 +280,18 @@ def reconcile(
         ...     print(error.problem)
         weights name sources no claim has: 'US officials' (nearest: 'U.S. officials')
 
+        A path is read as :func:`reconcile.read_claims` reads it:
+
+        >>> import tempfile
+        >>> path = f"{tempfile.mkdtemp()}/claims.csv"
+        >>> rc.write_claims(claims, path)
+        >>> rc.reconcile(path, key=("counts",)).estimates.equals(result.estimates)
+        True
+
     """
-    found = estimate(claims, key=key, policy=policy, weights=weights)
+    if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
+        claims = read_claims(claims)
+    found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
     related = relating.apply(found, relations, implied_parts)
     return Reconciliation(
         estimates=related.estimates,

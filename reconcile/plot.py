@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from reconcile._text import format_number, format_numbers
+from reconcile._wording import format_number, format_numbers, format_ranges, nouns
 from reconcile.claims import to_claims
 from reconcile.display import quantity_labels
-from reconcile.errors import ArgumentError, MissingDependencyError, UnitError
+from reconcile.errors import ArgumentError, MissingDependencyError, Reason, UnitError
 from reconcile.figure import Figure
 from reconcile.pipeline import Reconciliation, reconcile
 from reconcile.units import conversion_factor, display_unit
@@ -117,6 +117,7 @@ def _result(claims_or_result: object) -> Reconciliation:
     raise ArgumentError(
         f"cannot plot the ranges of {type(claims_or_result).__name__} {claims_or_result!r:.60}",
         hint="pass what rc.reconcile returned, a claims table, or a list of figures",
+        reason=Reason.BAD_ARGUMENT,
     )
 
 
@@ -132,6 +133,7 @@ def _select(result: Reconciliation, quantities: str | tuple[Any, ...] | Sequence
             raise ArgumentError(
                 "no quantities to plot (got an empty selection)",
                 hint="name one or more quantities, or pass quantities=None to plot them all",
+                reason=Reason.NOTHING_TO_PLOT,
             )
         picks: list[np.ndarray] = []
         for quantity in asked:  # the caller's short list of names
@@ -142,11 +144,14 @@ def _select(result: Reconciliation, quantities: str | tuple[Any, ...] | Sequence
                 raise ArgumentError(
                     f"no quantity {quantity!r} in the result",
                     hint=f"name a quantity by its {result.key[0]} or its full name: {known}{more}",
+                    reason=Reason.UNKNOWN_QUANTITY,
                 )
         chosen = pd.unique(np.concatenate(picks))
     if not len(chosen):
         raise ArgumentError(
-            "nothing to plot: the result has no quantities", hint="reconcile some claims first"
+            "nothing to plot: the result has no quantities",
+            hint="reconcile some claims first",
+            reason=Reason.NOTHING_TO_PLOT,
         )
     return np.asarray(chosen)
 
@@ -166,6 +171,7 @@ def _matches(
     raise ArgumentError(
         f"a quantity is named by a string or a tuple of its {len(key)} key values {key!r} (got {quantity!r})",
         hint="pass e.g. quantities='militants' or quantities=[('militants', 'Mosul', '2016-10-17')]",
+        reason=Reason.BAD_ARGUMENT,
     )
 
 
@@ -217,6 +223,7 @@ def _limits(ends: np.ndarray, log: bool | None) -> tuple[float, float, bool]:
             raise ArgumentError(
                 "a logarithmic axis needs numbers above 0, and these ranges have none",
                 hint="pass log=False",
+                reason=Reason.BAD_ARGUMENT,
             )
         return (
             float(positive.min()) / (4.0 if open_low else 1.6),
@@ -367,9 +374,7 @@ def _words(claims: pd.DataFrame, unit: str) -> pd.Series:
         value = value.where(claims["hedge"].isna(), claims["hedge"].astype(object) + " " + value)
     if "quote" in claims:
         value = claims["quote"].astype(object).where(claims["quote"].notna(), value)
-    codes, units = pd.factorize(claims["unit"])
-    names = np.array([" " + display_unit(name) for name in units] + [""], dtype=object)[codes]
-    return value.where(claims["unit"] == unit, value + names).astype(str)
+    return value.where(claims["unit"] == unit, value + " " + nouns(claims["unit"])).astype(str)
 
 
 def _annotate_right(ax: Axes, y: np.ndarray, texts: Sequence[str]) -> None:
@@ -459,6 +464,7 @@ def ranges(
         raise ArgumentError(
             f"the quantities are in different units ({', '.join(map(repr, units))}): one axis shows one unit",
             hint="plot the quantities of one unit at a time with quantities=[...]",
+            reason=Reason.UNIT_MISMATCH,
         )
     claims = result.claims.reset_index(drop=True)
     claims = claims.assign(_row=np.arange(len(claims)))
@@ -468,6 +474,7 @@ def ranges(
         raise ArgumentError(
             f"too many claims to draw ({len(claims):,}; one plot shows at most {MAX_CLAIMS})",
             hint="choose fewer quantities with quantities=[...]",
+            reason=Reason.TOO_MANY_CLAIMS,
         )
     quantity = claims["_quantity"].to_numpy()
     unit = str(units.iloc[0])
@@ -586,12 +593,14 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
         raise ArgumentError(
             f"total_figure must be a Figure (got {type(total_figure).__name__})",
             hint="pass a figure made by rc.total([...]) or by adding figures",
+            reason=Reason.NOT_A_FIGURE,
         )
     if not total_figure.lineage or total_figure.operation not in ("total", "difference"):
         made = f"a {total_figure.operation}" if total_figure.operation else "a reported figure"
         raise ArgumentError(
             f"{total_figure.phrase()} is {made}, not a total or a difference of parts",
             hint="pass a figure made by rc.total, rc.difference, + or -",
+            reason=Reason.BAD_ARGUMENT,
         )
     unit = total_figure.unit
     try:
@@ -600,6 +609,7 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
         raise ArgumentError(
             f"a part of {total_figure.phrase()} cannot be shown in {unit!r}",
             hint="build the figure with rc.total or rc.difference",
+            reason=Reason.UNIT_MISMATCH,
         ) from exc
     figures = [*parts, total_figure]
     rows = pd.DataFrame(
@@ -628,10 +638,6 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
     headers[-1] = True
     _label_axis(ax, rows["y"].to_numpy(), labels, headers, len(figures))
     _style_axis(ax, left, right, is_log, unit)
-    low = pd.Series(format_numbers(rows["low"], "down"), dtype=object)
-    high = pd.Series(format_numbers(rows["high"], "up"), dtype=object)
-    _annotate_right(
-        ax, rows["y"].to_numpy(), low.where(rows["low"] == rows["high"], low + "–" + high).tolist()
-    )
+    _annotate_right(ax, rows["y"].to_numpy(), format_ranges(rows["low"], rows["high"]).tolist())
     _legend(ax)
     return ax

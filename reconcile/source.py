@@ -1,7 +1,9 @@
 """Who gave a figure and what it is about: :class:`Source`, :class:`Scope`, and their checks.
 
-A figure's scope is what it counts (a ``/`` path such as ``troops/us``), where and when; its
-source is who made it and through whom it came. These are checked and cleaned here, once,
+A figure counts something (``counts``, a ``/`` path such as ``troops/us``); its **scope** is
+where and when it holds (``place`` and ``as_of``), the word :class:`reconcile.Relation`
+(``scope=``) and :class:`reconcile.errors.ScopeMismatchError` use too; its source is who made
+it and through whom it came (``source``, ``via``). These are checked and cleaned here, once,
 for :class:`reconcile.Figure` and for every constructor that takes them.
 """
 
@@ -14,9 +16,19 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from reconcile._periods import AsOf, period
-from reconcile.errors import ArgumentError, ScopeMismatchError
+from reconcile.errors import ArgumentError, CountsMismatchError, Reason, ScopeMismatchError
 
-__all__ = ["Scope", "Source", "as_source", "counts_path", "merge_scope", "scope_fields", "text_field"]
+__all__ = [
+    "FigureKeywords",
+    "Scope",
+    "Source",
+    "as_source",
+    "counts_path",
+    "figure_fields",
+    "merge_scope",
+    "refuse_part_with_whole",
+    "text_field",
+]
 
 
 def text_field(name: str, text: object) -> str | None:
@@ -33,6 +45,7 @@ def text_field(name: str, text: object) -> str | None:
         raise ArgumentError(
             f"{name} must be a non-empty string or None (got {text!r})",
             hint=f"leave {name} out when it is unknown",
+            reason=Reason.NOT_TEXT,
         )
     return text.strip()
 
@@ -50,6 +63,7 @@ def counts_path(counts: object) -> str | None:
         raise ArgumentError(
             f"counts must be a path of non-empty names separated by '/' (got {path!r})",
             hint="write what is counted as e.g. 'troops' or 'troops/us'",
+            reason=Reason.BAD_COUNTS_PATH,
         )
     return path
 
@@ -89,6 +103,7 @@ class Source:
             raise ArgumentError(
                 f"date must be a date or an ISO string (got {reported!r})",
                 hint="write the day the source reported the figure, e.g. '2016-10-17'",
+                reason=Reason.BAD_DATE,
             )
         object.__setattr__(self, "date", reported)
 
@@ -110,23 +125,56 @@ class Source:
 
 
 class Scope(TypedDict, total=False):
-    """Keyword arguments the named constructors share: unit and what, where, when, who."""
+    """A figure's scope: where (``place``) and when (``as_of``) it holds.
+
+    The scope is what :func:`reconcile.total` asks for when figures' places or dates differ
+    (a :class:`~reconcile.errors.ScopeMismatchError` otherwise), and what limits a
+    :class:`reconcile.Relation` (``scope={"place": "Mosul"}``: in a claims table, the key's
+    columns other than ``counts``). What a figure counts is not its scope but its ``counts``.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> mosul: rc.Scope = {"place": "Mosul", "as_of": "2016-10-17"}
+        >>> rc.Figure.about(5000, counts="militants", **mosul).place
+        'Mosul'
+
+    """
+
+    place: str | None
+    as_of: AsOf
+
+
+class FigureKeywords(Scope, total=False):
+    """The keyword arguments every Figure constructor shares: unit, what, where, when and who.
+
+    ``Figure(...)``, :meth:`Figure.exact <reconcile.Figure.exact>` and the other named
+    constructors, and :func:`reconcile.parse` all take them. ``via`` sets the source's
+    ``via`` (through whom the source spoke), whether ``source`` is a name or a :class:`Source`.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> cnn: rc.FigureKeywords = {"counts": "militants", "source": "U.S. officials", "via": "CNN"}
+        >>> print(rc.Figure.about(5000, **cnn))
+        about 5,000 militants (4,500–5,500), U.S. officials via CNN
+
+    """
 
     unit: str
     counts: str | None
-    place: str | None
-    as_of: AsOf
     source: Source | str | None
+    via: str | None
 
 
-def as_source(source: object) -> Source | None:
-    """A :class:`Source` from a source or a name; a source that names nothing is None.
+def as_source(source: object, via: str | None = None) -> Source | None:
+    """A :class:`Source` from a source or a name, with ``via`` when given; one naming nothing is None.
 
     Examples:
-        >>> as_source("CNN")
-        Source(name='CNN')
+        >>> as_source("CNN"), as_source(Source(name="U.S. officials"), via="CNN")
+        (Source(name='CNN'), Source(name='U.S. officials', via='CNN'))
 
     """
+    if via is not None:
+        return (as_source(source) or Source()).replace(via=via)
     if isinstance(source, Source) and source == Source():
         return None  # a source that names nothing is no source
     if source is None or isinstance(source, Source):
@@ -136,23 +184,48 @@ def as_source(source: object) -> Source | None:
     raise ArgumentError(
         f"source must be a Source or a name (got {type(source).__name__})",
         hint="pass source='U.S. officials' or source=Source(name=..., via=...)",
+        reason=Reason.BAD_SOURCE,
     )
 
 
-def scope_fields(scope: Scope) -> dict[str, Any]:
-    """The named constructors' keyword arguments as Figure fields.
+def figure_fields(keywords: FigureKeywords) -> dict[str, Any]:
+    """The Figure constructors' keyword arguments as Figure fields (``via`` goes into ``source``).
 
     Examples:
-        >>> scope_fields({"as_of": "2016-10", "source": "CNN"})["as_of"]
-        Period('2016-10', 'M')
+        >>> fields = figure_fields({"as_of": "2016-10", "source": "U.S. officials", "via": "CNN"})
+        >>> fields["as_of"], fields["source"]
+        (Period('2016-10', 'M'), Source(name='U.S. officials', via='CNN'))
 
     """
-    fields: dict[str, Any] = dict(scope)
+    fields: dict[str, Any] = dict(keywords)
     if "as_of" in fields:
         fields["as_of"] = period(fields["as_of"])
-    if "source" in fields:
-        fields["source"] = as_source(fields["source"])
+    if "source" in fields or "via" in fields:
+        fields["source"] = as_source(fields.get("source"), fields.pop("via", None))
     return fields
+
+
+def refuse_part_with_whole(counts: Iterable[str | None]) -> None:
+    """Refuse counts paths one of which is a part of another: adding them counts the part twice.
+
+    Examples:
+        >>> refuse_part_with_whole(["troops/us", "troops/coalition", None])
+        >>> refuse_part_with_whole(["troops", "troops/us"])
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.CountsMismatchError: 'troops/us' is a part of 'troops': ...
+
+    """
+    paths = {path for path in counts if path is not None}
+    for path in paths:
+        for other in paths:
+            if other != path and path.startswith(other + "/"):
+                raise CountsMismatchError(
+                    f"{path!r} is a part of {other!r}: adding them counts {path!r} twice",
+                    hint="add only disjoint parts, or compare the part with the whole instead",
+                    counts=(path, other),
+                    reason=Reason.DOUBLE_COUNT,
+                )
 
 
 def merge_scope(name: str, values: Iterable[object], given: object, operation: str = "total") -> Any:
@@ -179,5 +252,6 @@ def merge_scope(name: str, values: Iterable[object], given: object, operation: s
             ),
             field=name,
             values=shown,
+            reason=Reason.SCOPE_MISMATCH,
         )
     return known.pop() if known else None

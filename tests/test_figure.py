@@ -2,6 +2,7 @@ import datetime as dt
 import math
 import pickle
 from fractions import Fraction
+from typing import Any, get_type_hints
 
 import numpy as np
 import pandas as pd
@@ -119,6 +120,46 @@ def test_figure_is_immutable_and_replace_validates() -> None:
     assert figure.place is None
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda **given: rc.Figure(value=5000, low=4500, high=5500, **given),
+        lambda **given: rc.Figure.exact(5000, **given),
+        lambda **given: rc.Figure.between(4500, 5500, **given),
+        lambda **given: rc.Figure.at_least(5000, **given),
+        lambda **given: rc.Figure.at_most(5000, **given),
+        lambda **given: rc.Figure.about(5000, **given),
+        lambda **given: rc.parse("about 5,000", **given),
+    ],
+    ids=["Figure", "exact", "between", "at_least", "at_most", "about", "parse"],
+)
+def test_every_figure_constructor_takes_via_into_the_source(build: Any) -> None:
+    assert build(source="U.S. officials", via="CNN").source.replace(quote=None) == CNN
+    # via= sets the via of a Source too, and names the channel of a source left unnamed.
+    assert build(source=rc.Source(name="U.S. officials", via="AP"), via="CNN").source.via == "CNN"
+    assert build(via="CNN").source.replace(quote=None) == rc.Source(via="CNN")
+    assert build(source=CNN).source.via == "CNN"
+    with pytest.raises(rc.ArgumentError, match="via must be a non-empty string"):
+        build(source="U.S. officials", via=" ")
+
+
+def test_replace_takes_via_and_keeps_the_source_otherwise() -> None:
+    figure = rc.Figure.about(5000, source="U.S. officials", via="CNN")
+    assert figure.replace(place="Mosul").source == CNN
+    assert figure.replace(via="Reuters").source == rc.Source(name="U.S. officials", via="Reuters")
+    assert pickle.loads(pickle.dumps(figure)) == figure
+
+
+def test_scope_means_where_and_when_and_the_constructors_take_it_with_the_rest() -> None:
+    assert set(get_type_hints(rc.Scope)) == {"place", "as_of"}
+    assert set(get_type_hints(rc.FigureKeywords)) == {"place", "as_of", "unit", "counts", "source", "via"}
+    mosul: rc.Scope = {"place": "Mosul", "as_of": "2016-10-17"}
+    a, b = rc.Figure.exact(1, **mosul), rc.Figure.exact(2, place="Erbil", as_of="2016-10-17")
+    with pytest.raises(rc.ScopeMismatchError) as caught:
+        rc.total([a, b])
+    assert caught.value.field in get_type_hints(rc.Scope)
+
+
 def test_source_reads_dates_and_rejects_bad_ones() -> None:
     assert rc.Source(date="2016-10-17").date == dt.date(2016, 10, 17)  # type: ignore[arg-type]
     assert rc.Source(date=dt.datetime(2016, 10, 17, 9)).date == dt.date(2016, 10, 17)
@@ -215,6 +256,16 @@ def test_difference_names_what_is_left() -> None:
     before = rc.difference(after, added, counts="troops/us/before")
     assert (before.low, before.value, before.high) == (3900.0, 4400.0, 4900.0)
     assert before.origins() == (after, added)
+
+
+def test_difference_takes_unit_as_total_does() -> None:
+    whole, part = rc.Figure.exact(2, unit="km**2"), rc.Figure.about(50, unit="hectare")
+    left = rc.difference(whole, part, unit="hectare")
+    assert (left.unit, left.low, left.value, left.high) == ("hectare", 145.0, 150.0, 155.0)
+    assert rc.difference(whole, part).unit == rc.total([whole, part]).unit == "kilometer ** 2"
+    assert rc.total([whole, part], unit="hectare").unit == left.unit
+    with pytest.raises(rc.UnitError, match="figure 0"):
+        rc.difference(whole, part, unit="person")
 
 
 def test_a_count_times_a_negative_number_is_refused_not_cut_at_zero() -> None:

@@ -365,6 +365,41 @@ def test_an_unknown_extension_or_format_is_refused(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------------- writing
 
 
+@pytest.mark.parametrize(("name", "format"), FILES, ids=FILE_IDS)
+def test_a_table_is_written_alike_to_a_path_an_open_file_and_a_workbook(
+    tmp_path: Path, name: str, format: str | None
+) -> None:
+    # One writer: what a path gets, an open file gets byte for byte, and a workbook's sheet cell for cell.
+    table = _attack_table()
+    path = tmp_path / name
+    formats.write_table(table, path, format)
+    kind = formats.format_of(path, format, reading=False)
+    if path.suffix == ".xlsx":  # a workbook being written; an open file is one for xlsx alone
+        sheets = tmp_path / "sheets.xlsx"
+        with pd.ExcelWriter(sheets, engine="openpyxl") as book:
+            formats.write_table(table, book, kind, sheet="claims")
+        written: list[Path | io.BytesIO] = [sheets]
+        if kind == "xlsx":
+            written.append(io.BytesIO())
+            formats.write_table(table, written[-1], kind)
+        for workbook in written:
+            cells = pd.read_excel(workbook, header=None, dtype=str)
+            assert cells.equals(pd.read_excel(path, header=None, dtype=str))
+    elif kind == "parquet":
+        data = io.BytesIO()
+        formats.write_table(table, data, kind)
+        assert pd.read_parquet(data).equals(pd.read_parquet(path))
+    else:
+        text = io.StringIO(newline="")
+        formats.write_table(table, text, kind)
+        assert path.read_bytes() == text.getvalue().encode("utf-8")
+
+
+def test_an_open_file_needs_its_format() -> None:
+    with pytest.raises(rc.ArgumentError, match="format=None"):
+        formats.write_table(_attack_table(), io.StringIO())
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_debris(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

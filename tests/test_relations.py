@@ -80,7 +80,43 @@ def test_quoted_names_and_builders() -> None:
     relation = rc.Relation.parse("`people in need` <= population")
     assert relation.quantities == ("people in need", "population")
     assert rc.Relation.part_of("people in need", "population") == relation
-    assert rc.Relation.total("a", ["b", "c"]).text == "a = b + c"
+    assert rc.Relation.total(["b", "c"], counts="a").text == "a = b + c"
+
+
+def test_relation_total_takes_the_parts_then_the_whole_as_counts_like_rc_total() -> None:
+    us = rc.Figure.exact(5000, counts="troops/us")
+    coalition = rc.Figure.exact(3600, counts="troops/coalition")
+    assert rc.total([us, coalition], counts="troops/foreign").counts == "troops/foreign"
+    relation = rc.Relation.total(
+        ["troops/us", "troops/coalition"], counts="troops/foreign", scope={"place": PLACE}
+    )
+    assert relation == rc.Relation.parse(FOREIGN, scope={"place": PLACE})
+
+
+def test_relation_total_in_the_older_order_still_reads_with_a_deprecation_warning() -> None:
+    with pytest.warns(DeprecationWarning, match=r"write Relation.total\(parts, counts='troops/foreign'\)"):
+        older = rc.Relation.total("troops/foreign", ("troops/us", "troops/coalition"))
+    assert older == rc.Relation.total(["troops/us", "troops/coalition"], counts="troops/foreign")
+
+
+@pytest.mark.parametrize(
+    ("args", "counts", "got"),
+    [
+        ((["troops/us", "troops/coalition"], "troops/foreign"), None, "'troops/foreign', counts=None"),
+        (("troops/foreign", ["troops/us"]), "troops/all", "['troops/us'], counts='troops/all'"),
+        (("troops/foreign", "troops/us"), None, "'troops/foreign', 'troops/us', counts=None"),
+        (("troops/foreign",), None, "got 'troops/foreign', counts=None"),
+        (([],), "troops/foreign", "got [], counts='troops/foreign'"),
+        ((["troops/us"],), None, "got ['troops/us'], counts=None"),
+    ],
+)
+def test_relation_total_refuses_an_order_it_cannot_tell_and_says_how_to_write_it(
+    args: tuple[object, ...], counts: str | None, got: str
+) -> None:
+    with pytest.raises(rc.ArgumentError, match="list of parts, then the whole as counts=") as caught:
+        rc.Relation.total(*args, counts=counts)  # type: ignore[arg-type]
+    assert got in caught.value.problem
+    assert "counts='troops/foreign'" in caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -262,7 +298,7 @@ def test_west_mosul_displacement_adds_up() -> None:
     assert result.conflicts["claim_id"].tolist() == ["c1", "c2", "c3"]
     assert result.estimates["low_tight"].isna().all()
     message = result.conflicts["message"].iloc[0]
-    assert "c3: displaced/returned 58,000–58,000" in message
+    assert "c3: displaced/returned 58,000; " in message
     assert relation in message
 
 
@@ -432,28 +468,39 @@ def test_adjust_meets_the_relations_and_flags_a_gross_error() -> None:
         8500, 10500, counts="troops/foreign", source="invented", place=PLACE, as_of=DAY
     )
     result = rc.adjust(troops(foreign), [FOREIGN])
-    adjusted = result.quantities.set_index("counts")["adjusted"]
+    adjusted = result.estimates.set_index("counts")["adjusted"]
     assert adjusted["troops/foreign"] == pytest.approx(adjusted["troops/us"] + adjusted["troops/coalition"])
-    table = result.quantities
+    table = result.estimates
     assert not table["flagged"].any()
     assert result.dof == 1 and 0 < result.p_value < 1
     gross = rc.Figure.between(
         19_000, 21_000, counts="troops/foreign", source="invented", place=PLACE, as_of=DAY
     )
     flagged = rc.adjust(troops(gross), [FOREIGN])
-    assert flagged.quantities["flagged"].any()
+    assert flagged.estimates["flagged"].any()
     assert flagged.p_value < 1e-6
 
 
 def test_adjust_derives_unclaimed_quantities_and_refuses_inequalities() -> None:
     result = rc.adjust(troops(), [FOREIGN])
-    row = result.quantities.set_index("counts").loc["troops/foreign"]
+    row = result.estimates.set_index("counts").loc["troops/foreign"]
     assert row["adjusted"] == pytest.approx(8600)
     assert row["sigma"] == math.inf
     with pytest.raises(rc.ArgumentError, match="equalities only"):
         rc.adjust(troops(), ["troops/us <= troops/coalition"])
     with pytest.raises(rc.ArgumentError, match="non-empty list"):
         rc.adjust(troops(), [])
+
+
+def test_adjustment_names_its_per_quantity_table_estimates_like_reconciliation() -> None:
+    adjustment = rc.adjust(troops(), [FOREIGN])
+    reconciliation = rc.reconcile(troops(), relations=[FOREIGN])
+    # One row per quantity in both: the claimed ones, and in adjust's also those relations derive.
+    assert set(reconciliation.estimates["counts"]) < set(adjustment.estimates["counts"])
+    assert adjustment.estimates["counts"].is_unique
+    with pytest.warns(DeprecationWarning, match="Adjustment.estimates"):
+        older = adjustment.quantities
+    assert older is adjustment.estimates
 
 
 def test_a_violated_cycle_is_a_conflict_and_other_cycles_still_tighten() -> None:
@@ -479,7 +526,7 @@ def test_a_violated_cycle_is_a_conflict_and_other_cycles_still_tighten() -> None
 
 
 @pytest.mark.parametrize("policy", sorted(rc.POLICIES))
-def test_every_policy_finds_the_relation_conflict(policy: str) -> None:
+def test_every_policy_finds_the_relation_conflict(policy: rc.Policy) -> None:
     foreign = [
         rc.Figure.exact(10_000, counts="troops/foreign", source="invented", place=PLACE, as_of=DAY),
         rc.Figure.between(

@@ -300,7 +300,7 @@ HULL_CASE = Case(
 @settings(max_examples=EXAMPLES, phases=PHASES)
 @given(case=cases(cycles=True, shift=True, second=True))
 @example(case=HULL_CASE)
-def test_the_conflict_set_is_irreducible_under_every_policy(policy: str, case: Case) -> None:
+def test_the_conflict_set_is_irreducible_under_every_policy(policy: rc.Policy, case: Case) -> None:
     # Under consensus a quantity's range is the meet of its claims, so each claim is a member;
     # under envelope (the hull) and priority (the top claim) a quantity's named claims are one.
     # Priority ranks the s sources first (weights name only sources the claims have).

@@ -9,7 +9,7 @@ and :data:`EPILOG`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import typer
 from rich.console import Console
@@ -209,7 +209,7 @@ def check(
             more["relations"] = [line.relation for line in relation_lines]
         busy = status if len(table) > MANY_CLAIMS else None
         with stage(busy, f"Reconciling {len(table):,} claims"):
-            result = rc.reconcile(table, key=columns, policy=policy, **more)
+            result = rc.reconcile(table, key=columns, policy=cast(rc.Policy, policy), **more)
     except rc.ReconcileError as error:
         if relations is not None:
             fail_on_relation(error, relation_lines, relations)

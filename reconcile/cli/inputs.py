@@ -18,6 +18,7 @@ from rich.console import Console
 import reconcile as rc
 from reconcile.claims import CLAIM_COLUMNS
 from reconcile.cli import progress
+from reconcile.cli.hints import hint_for
 from reconcile.cli.problems import caret, fail
 
 __all__ = [
@@ -74,7 +75,7 @@ def read_lexicon(path: Path | None) -> rc.Lexicon | None:
     try:
         return rc.Lexicon.load(path)
     except rc.ReconcileError as error:
-        fail(f"cannot read the lexicon file {str(path)!r}", hint=error.hint, details=[error.problem])
+        fail(f"cannot read the lexicon file {str(path)!r}", hint=hint_for(error), details=[error.problem])
 
 
 def read_weights(given: Sequence[str]) -> dict[str, float]:
@@ -149,7 +150,7 @@ def read_relations(path: Path, names: Sequence[str]) -> list[RelationLine]:
                 relations.append(RelationLine(number, text, relation.parse(text.strip(), names=known)))
             except rc.ReconcileError as error:
                 problems += _relation_problem(number, text, error)
-                hints.append(error.hint)
+                hints.append(hint_for(error))
         defined = {name for line in relations for name in line.relation.defines} - known
         if not defined:
             break
@@ -178,4 +179,4 @@ def fail_on_relation(error: rc.ReconcileError, relations: Sequence[RelationLine]
     lines = [line for line in relations if str(line.relation) == getattr(error, "text", None)]
     if lines:
         details = _relation_problem(lines[0].number, lines[0].text, error)
-        fail(f"a relation in {str(path)!r} cannot be used", hint=error.hint, details=details)
+        fail(f"a relation in {str(path)!r} cannot be used", hint=hint_for(error), details=details)

@@ -2,7 +2,9 @@
 
 A report goes to stdout (:func:`emit`, which stops quietly when the reader goes away) or to
 a file, written whole or not at all (:func:`write_report`). Piped text is neither coloured
-nor wrapped (:func:`plain`), so each row stays on one line.
+nor wrapped (:func:`plain`), so each row stays on one line. The text report prints the
+claims' text as text: a control character in it is shown as ``�`` and never reaches the
+terminal, and brackets are not read as rich markup.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from rich.table import Table
 from rich.text import Text
 
 import reconcile as rc
-from reconcile._text import format_numbers
+from reconcile._wording import format_numbers, format_ranges, plural, printable
 from reconcile.cli.problems import fail
 from reconcile.display import quantity_labels
-from reconcile.formats import json_records, neutralise_formulas
+from reconcile.formats import json_records, write_table
 
-__all__ = ["as_csv", "as_json", "emit", "numbers", "plain", "print_report", "write_report"]
+__all__ = ["add_row", "as_csv", "as_json", "emit", "numbers", "plain", "print_report", "write_report"]
 
 # Piped output is not wrapped: a reader (or a program) sees each row on one line.
 _PIPE_WIDTH = 1000
@@ -93,7 +95,7 @@ def as_csv(result: rc.Reconciliation) -> str:
         extra = [column for column in derived.columns if column not in estimates.columns]
         estimates = pd.concat([estimates, derived], ignore_index=True)[[*estimates.columns, *extra]]
     buffer = io.StringIO()
-    neutralise_formulas(estimates).to_csv(buffer, index=False, lineterminator="\n")
+    write_table(estimates, buffer, "csv")
     return buffer.getvalue()
 
 
@@ -136,12 +138,16 @@ def _first(frame: pd.DataFrame, rows: int) -> tuple[pd.DataFrame, int]:
 
 
 def _ranges(low: pd.Series, high: pd.Series) -> list[str]:
-    """``low–high`` (the low end rounded down, the high end up), or one number when they are equal."""
-    lows, highs = numbers(low, "down"), numbers(high, "up")
-    spans = [f"{a}–{b}" if a != b else a for a, b in zip(lows, highs, strict=True)]
+    """``low–high`` (the low end rounded down, the high end up), or one number when they print alike."""
+    spans = format_ranges(low, high)
     # NaN where relations cannot be met (a conflict of kind relation says why).
     shown: list[str] = np.where(low.notna().to_numpy() & high.notna().to_numpy(), spans, "none").tolist()
     return shown
+
+
+def add_row(table: Table, *cells: str | Text) -> None:
+    """A row of text cells, printed as they are: not read as markup, control characters shown as �."""
+    table.add_row(*(cell if isinstance(cell, Text) else Text(printable(cell)) for cell in cells))
 
 
 def _wrapping_column(table: Table, header: str, texts: Sequence[str]) -> None:
@@ -179,7 +185,7 @@ def _estimates_table(result: rc.Reconciliation, rows: int, *, terminal: bool) ->
     ]
     colours = {"conflict": "bold red", "agreed": "green"}
     for row, status in zip(zip(*cells, strict=True), _texts(estimates["status"]), strict=True):
-        table.add_row(*row, Text(status, style=colours.get(status, "") if terminal else ""))
+        add_row(table, *row, Text(printable(status), style=colours.get(status, "") if terminal else ""))
     return table
 
 
@@ -208,7 +214,7 @@ def _conflicts_table(result: rc.Reconciliation, rows: int) -> Table:
     table.add_column("what the claims say", overflow="fold")
     columns = (grouped["kind"], grouped["quantity"], grouped["claims"], grouped["message"])
     for conflict_id, kind, quantity, claims, message in zip(grouped.index, *columns, strict=True):
-        table.add_row(str(conflict_id), str(kind), quantity, claims, str(message).replace("; ", "\n"))
+        add_row(table, str(conflict_id), str(kind), quantity, claims, str(message).replace("; ", "\n"))
     return table
 
 
@@ -222,7 +228,7 @@ def _set_aside_table(result: rc.Reconciliation, rows: int) -> Table | None:
     _wrapping_column(table, "quantity", cells[1])
     table.add_column("why", overflow="fold")
     for row in zip(*cells, strict=True):
-        table.add_row(*row)
+        add_row(table, *row)
     return table
 
 
@@ -252,21 +258,17 @@ def _totals_table(result: rc.Reconciliation, rows: int) -> Table | None:
         table.add_column("from claims", overflow="fold")
         cells.append(_texts(totals["claim_ids"]))
     for row in zip(*cells, strict=True):
-        table.add_row(*row)
+        add_row(table, *row)
     return table
 
 
 def _summary(result: rc.Reconciliation) -> str:
     n_claims, n_quantities = len(result.claims), len(result.estimates)
     n_conflicts = result.conflicts["conflict_id"].nunique()
-    about = f"{n_claims:,} claim{'s' if n_claims != 1 else ''} about {n_quantities:,} quantit" + (
-        "ies" if n_quantities != 1 else "y"
-    )
+    about = f"{plural(n_claims, 'claim')} about {plural(n_quantities, 'quantity', 'quantities')}"
     if n_conflicts == 0:
         return f"Consistent: no conflicts among {about} (policy {result.policy})."
-    return (
-        f"{n_conflicts:,} conflict{'s' if n_conflicts != 1 else ''} among {about} (policy {result.policy})."
-    )
+    return f"{plural(n_conflicts, 'conflict')} among {about} (policy {result.policy})."
 
 
 def print_report(result: rc.Reconciliation, console: Console, rows: int) -> None:

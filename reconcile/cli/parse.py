@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 import reconcile as rc
-from reconcile.cli.hints import as_options
+from reconcile.cli.hints import hint_for
 from reconcile.cli.inputs import LEXICON_HELP, read_lexicon
-from reconcile.cli.output import emit, numbers, plain
+from reconcile.cli.output import add_row, emit, numbers, plain
 from reconcile.cli.problems import caret, fail, fail_with
 from reconcile.formats import json_records
 
@@ -119,7 +119,7 @@ def parse_phrases(
             problems += [
                 error.problem,
                 *("  " + line for line in caret(error.text, error.position)),
-                "  hint: " + as_options(error.hint),
+                "  hint: " + hint_for(error),
             ]
         except rc.ReconcileError as error:
             fail_with(error)
@@ -153,7 +153,7 @@ def _print_phrases(read: Sequence[tuple[str, rc.Figure]], output_format: str) ->
     values = numbers([f.value for f in figures])
     highs = numbers([f.high for f in figures], "up")
     for phrase, figure, low, value, high in zip(phrases, figures, lows, values, highs, strict=True):
-        table.add_row(phrase, low, value, high, figure.unit, figure.counts or "", figure.hedge or "")
+        add_row(table, phrase, low, value, high, figure.unit, figure.counts or "", figure.hedge or "")
     console = Console(highlight=False)
     if console.is_terminal:
         console.print(table)

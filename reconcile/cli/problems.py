@@ -2,12 +2,13 @@
 
 Every problem with the input is printed as ``error: ...``, one indented line per detail (a
 bad row, a relation with a caret under the place reading stopped), and a ``hint:`` written
-in the command's options; the command then exits :data:`EXIT_INVALID`.
+in the command's options; the command then exits :data:`EXIT_INVALID`. An
+:class:`~reconcile.InternalError` is not the input's fault: it goes on to
+:func:`reconcile.cli.main`, which reports a bug and exits :data:`EXIT_INTERNAL`.
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from typing import NoReturn
@@ -18,8 +19,9 @@ from rich.console import Console
 from rich.text import Text
 
 import reconcile as rc
+from reconcile._wording import printable
 from reconcile.claims import describe_failures
-from reconcile.cli.hints import as_options
+from reconcile.cli.hints import hint_for
 
 __all__ = [
     "EXIT_CONFLICTS",
@@ -42,8 +44,6 @@ EXIT_INVALID = 2
 #: Exit code when the command itself failed (a bug): never 1, which a pipeline reads as conflicts.
 EXIT_INTERNAL = 3
 
-_ROW_AND_LINE = re.compile(r"row (\d+) \(line (\d+)\)")
-
 
 def error_console() -> Console:
     """The console problems are printed on: stderr, without highlighting or wrapping."""
@@ -51,33 +51,42 @@ def error_console() -> Console:
 
 
 def fail(problem: str, *, hint: str, details: Sequence[str] = ()) -> NoReturn:
-    """Print ``error: problem``, one indented line per detail, and the hint (as options); exit 2."""
+    """Print ``error: problem``, one indented line per detail, and the hint; exit 2.
+
+    The hint names the command's options: the command's own, or a library error's through
+    :func:`~reconcile.cli.hints.hint_for`.
+
+    What the input said is printed as text: a control character in it is shown as ``�``.
+    """
     console = error_console()
-    console.print(Text.assemble(("error: ", "bold red"), problem))
+    console.print(Text.assemble(("error: ", "bold red"), printable(problem)))
     for line in details:
-        console.print(Text("  " + line))
-    console.print(Text.assemble(("hint: ", "bold"), as_options(hint)))
+        console.print(Text("  " + printable(line)))
+    console.print(Text.assemble(("hint: ", "bold"), printable(hint)))
     raise typer.Exit(EXIT_INVALID)
 
 
 def every_problem(error: rc.ReconcileError) -> list[str]:
-    """The error's detail lines; when the library shortened a long list, the whole list again."""
+    """The error's detail lines; for bad rows, every one, though the library shortens a long list.
+
+    The rows are described again from the error's ``failures``, numbered by its ``origin``
+    and ``first_line`` (the file line of row 0), as the library numbers them.
+    """
     shown = textwrap.dedent(error.details).strip("\n").splitlines() if error.details else []
-    failures = getattr(error, "failures", None)
-    if not isinstance(failures, pd.DataFrame) or not shown:
+    if not isinstance(error, rc.ClaimsError) or not isinstance(error.failures, pd.DataFrame) or not shown:
         return shown
-    # The library numbers file lines from the line its row 0 is on; read that off a shown row.
-    numbered = next(filter(None, map(_ROW_AND_LINE.match, shown)), None)
-    first_line = int(numbered[2]) - int(numbered[1]) if numbered else 2
-    origin = getattr(error, "origin", None) if numbered else None
-    if not shown[-1].startswith("... and "):
-        return shown
-    return describe_failures(failures, origin, first_line)
+    first_line = 2 if error.first_line is None else error.first_line
+    return describe_failures(error.failures, error.origin, first_line)
 
 
 def fail_with(error: rc.ReconcileError) -> NoReturn:
-    """Report the library's ``error`` (every problem it found, its hint as options) and exit 2."""
-    fail(error.problem, hint=error.hint, details=every_problem(error))
+    """Report the library's ``error`` (every problem it found, its hint as options) and exit 2.
+
+    An :class:`~reconcile.InternalError` is raised again: a bug, not bad input.
+    """
+    if isinstance(error, rc.InternalError):
+        raise error
+    fail(error.problem, hint=hint_for(error), details=every_problem(error))
 
 
 def caret(text: str, position: int) -> list[str]:

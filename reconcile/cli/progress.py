@@ -1,17 +1,16 @@
 """Progress for the ``reconcile`` command: a bar while a large CSV is read, a spinner per stage.
 
 Only the command shows progress, and only when it writes to a terminal; the library's own
-functions never print. Reading a large CSV here goes through the same pandas reader, with
-the same column types, as :func:`reconcile.read_claims`, in chunks of rows so the bar can
-follow the bytes read; the table is then checked by ``read_claims`` like any other.
+functions never print. A large CSV is read by the library's own CSV reader
+(:func:`reconcile.formats.read_csv`, which :func:`reconcile.read_claims` uses too), in
+chunks of rows so the bar can follow the bytes read; the table is then checked by
+``read_claims`` like any other.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import itertools
-import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from reconcile.formats import restore_formulas
+from reconcile import formats
 
 __all__ = ["LARGE_FILE_BYTES", "MANY_CLAIMS", "is_plain_csv", "read_csv", "stage", "status_console"]
 
@@ -28,8 +27,6 @@ LARGE_FILE_BYTES = 8 * 2**20
 #: A table with more claims than this gets a spinner while it is checked and reconciled.
 MANY_CLAIMS = 100_000
 _CHUNK_ROWS = 100_000
-# reconcile.formats looks this many rows down for a row of HXL hashtags.
-_HXL_ROWS = 25
 
 
 def status_console(enabled: bool) -> Console | None:
@@ -65,8 +62,8 @@ def stage(console: Console | None, message: str) -> Iterator[None]:
 def is_plain_csv(path: Path, encoding: str) -> bool:
     r"""Whether ``path`` is a CSV file that :func:`read_csv` reads as :func:`reconcile.read_claims` does.
 
-    That is a ``.csv`` file, in ``encoding``, with no cell starting with ``#`` in the rows
-    where an HXL hashtag row could be (such a file is read as HXL).
+    That is a ``.csv`` file, in ``encoding``, without the row of HXL hashtags that
+    :func:`reconcile.read_claims` would read it as HXL by.
 
     Examples:
         >>> import tempfile
@@ -80,11 +77,9 @@ def is_plain_csv(path: Path, encoding: str) -> bool:
     if path.suffix.lower() != ".csv":
         return False
     try:
-        with path.open(encoding=encoding, newline="") as handle:
-            head = list(itertools.islice(csv.reader(handle), _HXL_ROWS))
+        return formats.csv_hashtag_row(path, encoding) is None
     except (OSError, UnicodeDecodeError, LookupError, csv.Error):
         return False
-    return not any(cell.lstrip().startswith("#") for row in head for cell in row)
 
 
 def read_csv(
@@ -97,13 +92,14 @@ def read_csv(
 ) -> pd.DataFrame:
     r"""Read a claims CSV in chunks of rows, with a bar on ``console`` that follows the bytes read.
 
-    The ``text_columns`` (those of a claims table that :func:`reconcile.read_claims` reads
-    as text) are read as text, and cells it neutralised against spreadsheet formulas are
-    restored; any other column's type is pandas' guess, per chunk, joined by ``concat``. Check first that
-    the file :func:`is_plain_csv`. Errors (a bad encoding, a broken row, a row with more
-    cells than the header) are pandas' own exceptions:
-    the caller falls back to ``read_claims(path)``, whose messages name the file and say
-    what to do.
+    The file is read by :func:`reconcile.formats.read_csv`, as :func:`reconcile.read_claims`
+    reads it: the ``text_columns`` (those of a claims table it reads as text) as text, and
+    cells it neutralised against spreadsheet formulas restored; any other column's type is
+    pandas' guess, per chunk, joined by ``concat``. Check first that the file
+    :func:`is_plain_csv`. A row with more cells than the header raises the library's
+    :class:`~reconcile.ClaimsError`; other errors (a bad encoding, a broken row) are
+    pandas' own: the caller falls back to ``read_claims(path)``, whose messages name the
+    file and say what to do.
 
     Examples:
         >>> import io, tempfile
@@ -116,7 +112,6 @@ def read_csv(
         [{'claim_id': '1', 'counts': 'militants', 'high': 5500}]
 
     """
-    text = dict.fromkeys(text_columns, "str")
     size = path.stat().st_size
     columns = (
         TextColumn("Reading {task.description}"),
@@ -124,26 +119,14 @@ def read_csv(
         DownloadColumn(),
         TimeRemainingColumn(),
     )
-    pieces = []
-    try:
-        with (
-            warnings.catch_warnings(),
-            Progress(*columns, console=console, transient=True) as progress,
-            path.open("rb") as handle,
-        ):
-            # With index_col=False pandas cuts off cells beyond the header's and only warns.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            with pd.read_csv(
-                handle, dtype=text, encoding=encoding, chunksize=chunk_rows, index_col=False
-            ) as chunks:
-                task = progress.add_task(path.name, total=size)
-                for chunk in chunks:
-                    pieces.append(chunk)
-                    # The parser reads ahead of the rows it has returned, so this runs slightly early.
-                    progress.update(task, completed=handle.tell())
-                progress.update(task, completed=size)
-            if not pieces:  # a header and no rows
-                pieces.append(pd.read_csv(path, dtype=text, encoding=encoding, index_col=False))
-    except pd.errors.ParserWarning as exc:
-        raise pd.errors.ParserError(f"a row holds more cells than the header names ({exc})") from exc
-    return restore_formulas(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(path.name, total=size)
+        table = formats.read_csv(
+            path,
+            text_columns=text_columns,
+            encoding=encoding,
+            chunk_rows=chunk_rows,
+            progress=lambda read: progress.update(task, completed=read),
+        )
+        progress.update(task, completed=size)
+    return table

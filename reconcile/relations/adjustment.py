@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +12,11 @@ import pandas as pd
 
 from reconcile._adjustment import adjust_linear
 from reconcile._stats import sigma_from_range
-from reconcile.claims import validate
-from reconcile.consensus import estimate
-from reconcile.errors import ArgumentError
+from reconcile.consensus import DEFAULT_KEY, Policy, estimate
+from reconcile.errors import ArgumentError, Reason
 from reconcile.relations.system import build, derived_keys
 from reconcile.relations.text import Relation, check_names, read_with_names
-from reconcile.schemas import Adjustments
+from reconcile.schemas import Adjustments, check_built
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -24,7 +24,9 @@ class Adjustment:
     """What :func:`adjust` found: the adjusted values and the tests of the claims.
 
     Attributes:
-        quantities: one row per quantity the relations name (:class:`reconcile.schemas.Adjustments`).
+        estimates: one row per quantity the relations name (:class:`reconcile.schemas.Adjustments`),
+            as :attr:`reconcile.Reconciliation.estimates` has one per quantity; ``quantities``
+            is its older, deprecated name.
         chi2: the global test statistic, the sum of squared adjustments in standard deviations.
         dof: its degrees of freedom (the number of independent relations).
         p_value: the chance of a ``chi2`` at least this large if every claim were right up to
@@ -34,21 +36,42 @@ class Adjustment:
     Examples:
         >>> import reconcile as rc
         >>> claims = rc.to_claims([rc.Figure.exact(3, counts="a"), rc.Figure.between(0, 10, counts="b")])
-        >>> rc.adjust(claims, ["b = a"], key=("counts",)).quantities["adjusted"].tolist()
+        >>> rc.adjust(claims, ["b = a"], key=("counts",)).estimates["adjusted"].tolist()
         [3.0, 3.0]
 
     """
 
-    quantities: pd.DataFrame
+    estimates: pd.DataFrame
     chi2: float
     dof: int
     p_value: float
     critical: float
 
+    @property
+    def quantities(self) -> pd.DataFrame:
+        """Deprecated: the older name of :attr:`estimates`, which it returns with a DeprecationWarning.
+
+        Examples:
+            >>> import warnings
+            >>> import reconcile as rc
+            >>> claims = rc.to_claims([rc.Figure.exact(3, counts="a"), rc.Figure.exact(3, counts="b")])
+            >>> result = rc.adjust(claims, ["b = a"], key=("counts",))
+            >>> with warnings.catch_warnings(record=True):
+            ...     result.quantities is result.estimates
+            True
+
+        """
+        warnings.warn(
+            "Adjustment.quantities is deprecated: read Adjustment.estimates, as Reconciliation.estimates",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.estimates
+
     def __repr__(self) -> str:
         return (
-            f"Adjustment(quantities={len(self.quantities)}, chi2={self.chi2:.3g}, dof={self.dof}, "
-            f"p_value={self.p_value:.3g}, flagged={int(self.quantities['flagged'].sum())})"
+            f"Adjustment(quantities={len(self.estimates)}, chi2={self.chi2:.3g}, dof={self.dof}, "
+            f"p_value={self.p_value:.3g}, flagged={int(self.estimates['flagged'].sum())})"
         )
 
 
@@ -56,8 +79,8 @@ def adjust(
     claims: pd.DataFrame,
     relations: Sequence[Relation | str],
     *,
-    key: Sequence[str] = ("counts", "place", "as_of"),
-    policy: str = "consensus",
+    key: Sequence[str] = DEFAULT_KEY,
+    policy: Policy = "consensus",
     weights: Mapping[str, float] | None = None,
     level: float = 0.90,
     alpha: float = 0.05,
@@ -81,7 +104,7 @@ def adjust(
         claims: a claims table.
         relations: equality relations, as text or :class:`Relation`.
         key: the columns that name a quantity, as in :func:`reconcile.reconcile`.
-        policy: the policy that makes each quantity's estimate.
+        policy: the policy that makes each quantity's estimate, one of ``POLICIES``.
         weights: a weight per source name, as in :func:`reconcile.reconcile`.
         level: the probability a claim's range is read to hold.
         alpha: the chance of flagging any claim when all are right.
@@ -105,7 +128,7 @@ def adjust(
         ...     rc.Figure.about(3600, counts="troops/coalition", source="CNN"),
         ... ])
         >>> result = rc.adjust(claims, ["troops/foreign = troops/us + troops/coalition"], key=("counts",))
-        >>> result.quantities[["counts", "value", "adjusted", "flagged"]].round(0)
+        >>> result.estimates[["counts", "value", "adjusted", "flagged"]].round(0)
                      counts   value  adjusted  flagged
         0  troops/coalition  3600.0    3623.0    False
         1    troops/foreign  9500.0    8798.0    False
@@ -118,17 +141,23 @@ def adjust(
         raise ArgumentError(
             f"relations must be a non-empty list of relations (got {relations!r})",
             hint="pass e.g. ['troops/foreign = troops/us + troops/coalition']",
+            reason=Reason.BAD_ARGUMENT,
         )
     found = estimate(claims, key=key, policy=policy, weights=weights)
     estimates = found.estimates
     if "counts" not in found.key:
-        raise ArgumentError("relations need 'counts' in the key", hint="keep 'counts' in the key")
+        raise ArgumentError(
+            "relations need 'counts' in the key",
+            hint="keep 'counts' in the key",
+            reason=Reason.KEY_WITHOUT_COUNTS,
+        )
     given, known = read_with_names(relations, estimates["counts"].dropna().unique().tolist())
     unequal = [relation.text for relation in given if relation.operator != "="]
     if unequal:
         raise ArgumentError(
             f"adjust uses equalities only (got {unequal[0]!r})",
             hint="leave inequalities out of adjust; rc.reconcile(claims, relations=...) checks them",
+            reason=Reason.NOT_AN_EQUALITY,
         )
     check_names(estimates, given, known)
     built = build(estimates, found.key, given)
@@ -165,7 +194,7 @@ def adjust(
         flagged=fit.flagged[order],
     )
     return Adjustment(
-        quantities=validate(Adjustments, table),
+        estimates=check_built(Adjustments, table),
         chi2=fit.chi2,
         dof=fit.dof,
         p_value=fit.p_value,

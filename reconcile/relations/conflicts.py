@@ -11,8 +11,8 @@ import pandas as pd
 
 from reconcile import _propagate as prop
 from reconcile._interval import times
-from reconcile._text import format_numbers
-from reconcile.errors import RelationError
+from reconcile._wording import format_ranges
+from reconcile.errors import Reason, RelationError
 from reconcile.relations.system import Built, joined
 from reconcile.units import conversion_bounds
 
@@ -113,6 +113,7 @@ def relation_conflicts(
             hint="check the relations' signs and numbers; counts of people cannot be negative",
             text=str(texts.iloc[0]),
             position=0,
+            reason=Reason.CONTRADICTORY_RELATIONS,
         )
     order = np.argsort(member_component, kind="stable")
     members_of, member_component = members_of[order], member_component[order]
@@ -123,9 +124,7 @@ def relation_conflicts(
         + ": "
         + counts.astype(str)
         + " "
-        + np.array(format_numbers(claim_low[members_of], "down"), dtype=object)
-        + "–"
-        + np.array(format_numbers(claim_high[members_of], "up"), dtype=object)
+        + format_ranges(claim_low[members_of], claim_high[members_of])
     )
     claims_said = joined(member_component, said, bad, "; ")
     texts = joined(parts.of_row, np.array(built.relation_texts, dtype=object)[built.row_relation], bad, "; ")
@@ -171,9 +170,7 @@ def _negative_counts(built: Built, parts: prop.Components, bad: np.ndarray) -> p
     below = counting[in_bad[counting] & (high[counting] < 0) & ~empty[parts.of_var[counting]]]
     if not len(below):
         return pd.Series(dtype=object)
-    shown_low = np.array(format_numbers(low[below], "down"), dtype=object)
-    shown_high = np.array(format_numbers(high[below], "up"), dtype=object)
-    shown = np.where(shown_low == shown_high, shown_high, shown_low + " to " + shown_high)
+    shown = format_ranges(low[below], high[below], separator=" to ")  # "–" reads badly after "-600"
     said = (
         built.derived_counts[below - n_est].astype(str) + " would be negative (" + shown.astype(str) + ")"
     ).astype(object)

@@ -16,14 +16,13 @@ import numpy as np
 import pandas as pd
 
 from reconcile import _propagate as prop
-from reconcile.claims import validate
 from reconcile.consensus import Consensus
-from reconcile.errors import ArgumentError
+from reconcile.errors import ArgumentError, Reason
 from reconcile.relations.conflicts import relation_conflicts
 from reconcile.relations.system import Built, build, joined, part_of_checks
 from reconcile.relations.text import Relation, check_names, read_with_names
 from reconcile.relations.totals import derived_totals, empty_totals, lineage
-from reconcile.schemas import Conflicts, Estimates
+from reconcile.schemas import Conflicts, Estimates, check_built
 
 __all__ = ["Related", "apply"]
 
@@ -132,11 +131,13 @@ def apply(
         raise ArgumentError(
             f"relations must be a list of relations (got {type(relations).__name__})",
             hint="pass relations=['troops/foreign = troops/us + troops/coalition']",
+            reason=Reason.BAD_ARGUMENT,
         )
     if not isinstance(implied_parts, bool):
         raise ArgumentError(
             f"implied_parts must be True or False (got {implied_parts!r})",
             hint="pass implied_parts=False to leave out the part-of checks",
+            reason=Reason.BAD_ARGUMENT,
         )
     key = found.key
     estimates = found.estimates
@@ -146,11 +147,12 @@ def apply(
         raise ArgumentError(
             f"relations name quantities by their counts path, but the key {key!r} has no 'counts'",
             hint="keep 'counts' in the key to use relations",
+            reason=Reason.KEY_WITHOUT_COUNTS,
         )
     implied = part_of_checks(estimates, key) if implied_parts and "counts" in key else None
     if not given and (implied is None or implied.empty):
         return Related(
-            estimates=validate(
+            estimates=check_built(
                 Estimates, estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
             ),
             conflicts=found.conflicts,
@@ -167,7 +169,7 @@ def apply(
     est_low, est_high = estimates["low"].to_numpy(float), estimates["high"].to_numpy(float)
     tight_low = np.where(bad_var[:n_est], np.nan, np.maximum(low[:n_est], est_low))
     tight_high = np.where(bad_var[:n_est], np.nan, np.minimum(high[:n_est], est_high))
-    new_estimates = validate(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))
+    new_estimates = check_built(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))
 
     kept = found.claims[found.claims["kept"]]
     claim_estimate = _estimate_of_claims(kept, estimates, key)
@@ -177,7 +179,7 @@ def apply(
         built, kept, claim_estimate, estimates, key, parts, infeasible, found.conflicts, found.policy
     )
     if len(conflicts):
-        conflicts = validate(Conflicts, pd.concat([found.conflicts, conflicts], ignore_index=True))
+        conflicts = check_built(Conflicts, pd.concat([found.conflicts, conflicts], ignore_index=True))
     else:
         conflicts = found.conflicts
     return Related(estimates=new_estimates, conflicts=conflicts, totals=totals)

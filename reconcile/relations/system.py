@@ -18,7 +18,7 @@ import pandas as pd
 
 from reconcile import _propagate as prop
 from reconcile._interval import EPS, times
-from reconcile.errors import ArgumentError, RelationError
+from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.relations.text import Relation, caret, relation_error
 from reconcile.units import canonical_unit, conversion_bounds, dimension, is_count
 
@@ -146,6 +146,7 @@ def _instances(
             details=caret(relation.text, 0),
             text=relation.text,
             position=0,
+            reason=Reason.RELATION_HOLDS_NOWHERE,
         )
     instances = instances.sort_values(["relation", "group"]).reset_index(drop=True)
     return instances.assign(row=np.arange(len(instances)))
@@ -172,6 +173,7 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
             f"the relation {relation.text!r} is scoped by {unknown['column'].iloc[0]!r}, which is not a key "
             f"column other than counts ({', '.join(map(str, groups.columns)) or 'none'})",
             hint="scope a relation by the key's place or date columns",
+            reason=Reason.BAD_SCOPE,
         )
     columns = scopes["column"].unique().tolist()
     long = (
@@ -203,6 +205,7 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
             details=caret(relation.text, 0),
             text=relation.text,
             position=0,
+            reason=Reason.BAD_SCOPE,
         )
     return pd.DataFrame(allowed[["relation", "group"]]).reset_index(drop=True)
 
@@ -412,6 +415,7 @@ def _constants(
                 relation.text,
                 int(const["position"].iloc[first]),
                 hint="give the figure the unit of the quantities it is added to",
+                reason=Reason.UNIT_MISMATCH,
             )
         least, factor, most = conversion_bounds(source, into)
         n_at = int(at.sum())
@@ -447,6 +451,7 @@ def _raise_unit_mismatch(
         details=caret(relation.text, position),
         text=relation.text,
         position=position,
+        reason=Reason.UNIT_MISMATCH,
     )
 
 

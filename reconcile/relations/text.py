@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from reconcile.errors import ArgumentError, RelationError
+from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.figure import Figure
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
@@ -74,7 +75,9 @@ def caret(text: str, position: int) -> str:
     return f"  {text}\n  {' ' * position}^"
 
 
-def relation_error(problem: str, text: str, position: int, hint: str = _HINT) -> RelationError:
+def relation_error(
+    problem: str, text: str, position: int, hint: str = _HINT, reason: Reason = Reason.MALFORMED_RELATION
+) -> RelationError:
     """The error for a relation that cannot be read: the problem, where, and the caret under it.
 
     Examples:
@@ -86,6 +89,7 @@ def relation_error(problem: str, text: str, position: int, hint: str = _HINT) ->
         f"{problem} at character {position} of {text!r}",
         hint=hint,
         details=caret(text, position),
+        reason=reason,
         text=text,
         position=position,
     )
@@ -133,14 +137,14 @@ class Relation:
         terms: the terms of both sides, the right side's negated, so the relation reads
             ``Σ terms operator 0``.
         figures: the figures the terms are multiplied by, by name.
-        scope: the key columns and values the relation is limited to (empty: every group).
+        scope: where the relation holds, as (key column, value) pairs (empty: every group).
 
     Examples:
         >>> import reconcile as rc
         >>> relation = rc.Relation.parse("troops/foreign = troops/us + troops/coalition")
         >>> relation.quantities
         ('troops/foreign', 'troops/us', 'troops/coalition')
-        >>> rc.Relation.total("displaced/fled", ["displaced/current", "displaced/returned"])
+        >>> rc.Relation.total(["displaced/current", "displaced/returned"], counts="displaced/fled")
         Relation('displaced/fled = displaced/current + displaced/returned')
 
     """
@@ -181,8 +185,9 @@ class Relation:
         Args:
             text: the relation, e.g. ``"residents/2016 = share * residents/2014"``.
             figures: figures by the names the text uses for them.
-            scope: key columns and values that limit where the relation holds, e.g.
-                ``{"place": "Mosul"}``.
+            scope: where the relation holds, as a figure's :class:`reconcile.Scope` says
+                where and when: values of the key's columns other than ``counts``, spelled as
+                the claims spell them, e.g. ``{"place": "Mosul"}``.
             names: quantity names to read whole, such as the ``counts`` paths of a claims
                 table.
 
@@ -222,6 +227,7 @@ class Relation:
             raise ArgumentError(
                 f"a relation is text (got {type(text).__name__})",
                 hint="write e.g. Relation.parse('troops/foreign = troops/us + troops/coalition')",
+                reason=Reason.NOT_TEXT,
             )
         known = _known_names(_check_names_argument(names))
         relation = _reading(text, _check_figures(figures), _check_scope(scope), known)
@@ -229,21 +235,38 @@ class Relation:
         return relation
 
     @classmethod
-    def total(cls, total: str, parts: Sequence[str], *, scope: Mapping[str, str] | None = None) -> Relation:
-        """The relation ``total = part + part + ...``.
+    def total(
+        cls,
+        parts: Sequence[str],
+        *args: Sequence[str],
+        counts: str | None = None,
+        scope: Mapping[str, str] | None = None,
+    ) -> Relation:
+        """The relation ``counts = part + part + ...``: the parts, then the whole's name as ``counts``.
+
+        The order is that of ``rc.total(figures, counts=...)``. The older order,
+        ``Relation.total(whole, parts)``, still reads, with a DeprecationWarning; any other
+        second positional argument is an :class:`~reconcile.errors.ArgumentError`.
 
         Examples:
             >>> import reconcile as rc
-            >>> rc.Relation.total("troops/foreign", ["troops/us", "troops/coalition"]).text
+            >>> rc.Relation.total(["troops/us", "troops/coalition"], counts="troops/foreign").text
             'troops/foreign = troops/us + troops/coalition'
 
         """
-        if isinstance(parts, str) or not parts:
+        if len(args) == 1 and counts is None and isinstance(parts, str) and isinstance(args[0], list | tuple):
+            written = f"write Relation.total(parts, counts={parts!r})"
+            warnings.warn(f"Relation.total(whole, parts) is deprecated: {written}", DeprecationWarning, 2)
+            counts, parts, args = parts, args[0], ()
+        listed = isinstance(parts, Sequence) and not isinstance(parts, str) and len(parts) > 0
+        if args or not listed or not isinstance(counts, str):
             raise ArgumentError(
-                f"parts must be a non-empty list of counts paths (got {parts!r})",
-                hint="pass e.g. Relation.total('troops/foreign', ['troops/us', 'troops/coalition'])",
+                "Relation.total takes a non-empty list of parts, then the whole as counts= (got "
+                f"{', '.join(map(repr, [parts, *args]))}, counts={counts!r})",
+                hint="pass e.g. Relation.total(['troops/us', 'troops/coalition'], counts='troops/foreign')",
+                reason=Reason.BAD_ARGUMENT,
             )
-        return cls.parse(f"{_quote(total)} = {' + '.join(_quote(part) for part in parts)}", scope=scope)
+        return cls.parse(f"{_quote(counts)} = {' + '.join(_quote(part) for part in parts)}", scope=scope)
 
     @classmethod
     def part_of(cls, part: str, whole: str, *, scope: Mapping[str, str] | None = None) -> Relation:
@@ -295,7 +318,11 @@ class Relation:
 
 def _quote(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise ArgumentError(f"a quantity is a counts path (got {name!r})", hint="pass e.g. 'troops/us'")
+        raise ArgumentError(
+            f"a quantity is a counts path (got {name!r})",
+            hint="pass e.g. 'troops/us'",
+            reason=Reason.BAD_COUNTS_PATH,
+        )
     return name if _BARE_NAME.match(name) else f"`{name}`"
 
 
@@ -306,17 +333,20 @@ def _check_figures(figures: Mapping[str, Figure] | None) -> dict[str, Figure]:
         raise ArgumentError(
             f"figures must map names to figures (got {type(figures).__name__})",
             hint="pass e.g. figures={'share': rc.Figure.between(0.4, 0.6, unit='dimensionless')}",
+            reason=Reason.BAD_ARGUMENT,
         )
     for name, figure in figures.items():
         if not isinstance(name, str) or not _BARE_NAME.match(name) or "/" in name:
             raise ArgumentError(
                 f"a figure's name is a word of letters, digits and '_' (got {name!r})",
                 hint="name figures such as 'share' or 'household_size'",
+                reason=Reason.BAD_ARGUMENT,
             )
         if not isinstance(figure, Figure):
             raise ArgumentError(
                 f"figures[{name!r}] must be a Figure (got {type(figure).__name__})",
                 hint="read it with rc.parse('about 6', unit='person / family') or build it with rc.Figure",
+                reason=Reason.NOT_A_FIGURE,
             )
     return dict(figures)
 
@@ -330,6 +360,7 @@ def _check_scope(scope: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]
         raise ArgumentError(
             f"scope must map key columns to values (got {scope!r})",
             hint="pass e.g. scope={'place': 'Mosul', 'as_of': '2016-10-17'}",
+            reason=Reason.BAD_SCOPE,
         )
     return tuple(sorted(scope.items()))
 
@@ -341,6 +372,7 @@ def _check_names_argument(names: Iterable[str] | None) -> set[str]:
         raise ArgumentError(
             f"names must be a list of quantity names (got {names!r:.60})",
             hint="pass e.g. names=['troops/us', 'troops/coalition'], or names=claims['counts']",
+            reason=Reason.BAD_ARGUMENT,
         )
     return {name for name in names if isinstance(name, str) and name.strip()}
 
@@ -447,6 +479,7 @@ def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
                 relation.text,
                 term.position,
                 hint="name each quantity once: move its terms to one side and add their numbers",
+                reason=Reason.REPEATED_QUANTITY,
             )
         raise RelationError(
             f"{term.quantity!r} appears twice at character {term.position} of {relation.text!r}, "
@@ -457,6 +490,7 @@ def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
             details=caret(relation.text, term.position),
             text=relation.text,
             position=term.position,
+            reason=Reason.SPLIT_NAME,
         )
 
 
@@ -547,6 +581,7 @@ def _term(
                     at,
                     hint="a relation is linear: multiply a quantity only by numbers or by "
                     "figures passed in figures= (such as a household size)",
+                    reason=Reason.NOT_LINEAR,
                 )
             else:
                 quantity = name
@@ -580,6 +615,7 @@ def _as_relation(
         raise ArgumentError(
             f"relations[{index}] is a {type(relation).__name__}, not a relation",
             hint="pass relations as text or as rc.Relation objects",
+            reason=Reason.BAD_ARGUMENT,
         )
     read = readings.get((text, figures))
     if read is None:
@@ -658,6 +694,7 @@ def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pa
                 position=term.position,
                 quantity=term.quantity,
                 nearest=tuple(near),
+                reason=Reason.UNKNOWN_QUANTITY,
             )
     for relation in relations:
         _check_each_once(relation, known)

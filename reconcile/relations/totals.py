@@ -13,9 +13,8 @@ import pandas as pd
 
 from reconcile import _propagate as prop
 from reconcile._stats import probable_sum
-from reconcile.claims import validate
 from reconcile.relations.system import Built, derived_keys, joined
-from reconcile.schemas import Totals
+from reconcile.schemas import Totals, check_built
 
 
 def lineage(
@@ -46,7 +45,7 @@ def _validated_empty_totals(key: tuple[str, ...]) -> pd.DataFrame:
         claim_ids=pd.Series(dtype="str"),
         relations=pd.Series(dtype="str"),
     )
-    return validate(Totals, pd.DataFrame(columns))
+    return check_built(Totals, pd.DataFrame(columns))
 
 
 def _derived_values(built: Built, estimates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -149,4 +148,4 @@ def derived_totals(
         claim_ids=lineage_claims.reindex(component).fillna("").to_numpy(dtype=object),
         relations=lineage_relations.reindex(component).fillna("").to_numpy(dtype=object),
     )
-    return validate(Totals, totals)
+    return check_built(Totals, totals)
