@@ -20,10 +20,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reconcile._periods import period, read_dates
-from reconcile.errors import ArgumentError, ClaimsError, ReconcileError
+from reconcile._wording import exact_numbers, format_ranges
+from reconcile.errors import ArgumentError, ClaimsError, Reason, ReconcileError
 from reconcile.figure import Figure, Source
 from reconcile.formats import HXL_COLUMNS, Loaded, from_hxl, read_table, write_table
-from reconcile.phrases import Lexicon, parse_many
+from reconcile.phrases import Lexicon, parse_many, value_ranges
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
@@ -47,7 +48,16 @@ CLAIM_COLUMNS = (
     "url",
 )
 _TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
+# Optional text columns a file may add: ``origin`` names who made a figure where ``source``
+# names whom a claim cites for it (see ``reconcile.voices``).
+_READ_AS_TEXT = (*_TEXT_COLUMNS, "origin")
 _SHOWN_FAILURES = 100
+#: What to do about bad rows, the end of every hint of a :class:`ClaimsError` for them; the
+#: hints of the rows the library itself found (phrases, dates) come before it, each once.
+ROWS_HINT = (
+    'fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), units are pint units '
+    "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016"
+)
 
 
 def _load(
@@ -59,6 +69,7 @@ def _load(
             raise ArgumentError(
                 f"sheet= and format={format!r} apply to files, not to a DataFrame",
                 hint="leave them out, or pass format='hxl' for a frame whose column labels are hashtags",
+                reason=Reason.BAD_ARGUMENT,
             )
         if format == "hxl":
             return Loaded(from_hxl(claims), 2, hxl=True), None
@@ -67,9 +78,10 @@ def _load(
         raise ArgumentError(
             f"claims must be a path or a DataFrame (got {type(claims).__name__})",
             hint="pass a CSV, JSON, Excel or Parquet path, or a pandas DataFrame",
+            reason=Reason.BAD_ARGUMENT,
         )
     path = Path(claims)
-    loaded = read_table(path, format=format, sheet=sheet, encoding=encoding, text_columns=_TEXT_COLUMNS)
+    loaded = read_table(path, format=format, sheet=sheet, encoding=encoding, text_columns=_READ_AS_TEXT)
     if loaded.frame.empty and loaded.frame.columns.empty:  # an empty list of JSON records: no claims
         return loaded._replace(frame=pd.DataFrame(columns=list(CLAIM_COLUMNS))), str(path)
     return loaded, str(path)
@@ -79,7 +91,7 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip the text columns; a cell with nothing left in it is missing, not a name."""
     text = [
         column
-        for column in _TEXT_COLUMNS
+        for column in _READ_AS_TEXT
         if column in frame and not pd.api.types.is_numeric_dtype(frame[column])
     ]
     if not text:
@@ -150,9 +162,12 @@ def validate(
 
     ``origin`` names the file the frame was read from; its row 0 is on line ``first_line``.
     ``found`` holds failures found before the check (phrases that cannot be read, with
-    columns ``index``, ``column``, ``check``, ``failure_case``, ``message`` and ``hint``);
-    they are reported in the same error, row by row among the others, each distinct hint
-    once in the error's hint.
+    columns ``index``, ``column``, ``check``, ``failure_case``, ``message``, ``hint`` and
+    ``reason``); they are reported in the same error, row by row among the others, each
+    distinct hint once in the error's hint, before :data:`ROWS_HINT`.
+
+    This checks the user's input; a table the library built is checked with
+    :func:`reconcile.schemas.check_built`, which blames the library instead.
 
     Examples:
         >>> import pandas as pd
@@ -189,12 +204,11 @@ def validate(
     raise ClaimsError(
         f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{where}",
         details="  " + "\n  ".join(shown),
-        hint="".join(f"{hint}; " for hint in dict.fromkeys(said))
-        + 'fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), '
-        "units are pint units "
-        "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016",
+        hint="".join(f"{hint}; " for hint in dict.fromkeys(said)) + ROWS_HINT,
+        reason=Reason.BAD_ROWS,
         failures=failures,
         origin=origin,
+        first_line=first_line,
     ) from None
 
 
@@ -265,13 +279,6 @@ def _same_number(given: np.ndarray, read: np.ndarray) -> np.ndarray:
     return np.asarray((given == read) | (finite & close), dtype=bool)
 
 
-def _exact_numbers(values: np.ndarray) -> np.ndarray:
-    """Numbers written in full (4500, 1636363.64, inf), so two that differ print apart."""
-    distinct, where = np.unique(values, return_inverse=True)
-    written = [np.format_float_positional(number, trim="-") for number in distinct]
-    return np.array(written, dtype=object)[where.reshape(-1)]
-
-
 def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill ``low``, ``value`` and ``high`` (and what the phrases say) from a ``phrase`` column.
 
@@ -315,9 +322,8 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
         rows = read if units is None else read & (units.isna() if pd.isna(unit) else units == unit).to_numpy()
         pieces.append(parse_many(phrases[rows], unit=None if pd.isna(unit) else str(unit), lexicon=lexicon))
     parsed = pd.concat(pieces).reindex(positions) if pieces else pd.DataFrame(index=positions)
-    parsed = parsed.reindex(
-        columns=["text", "low", "value", "high", "unit", "counts", "hedge", "error", "problem", "hint"]
-    )
+    wanted = ["text", "low", "value", "high", "unit", "counts", "hedge", "error", "reason", "problem", "hint"]
+    parsed = parsed.reindex(columns=wanted)
     reading = {column: parsed[column].to_numpy(dtype=float) for column in ends}
     bad = parsed["error"].notna().to_numpy()
     unread = read & np.isnan(reading["low"])  # a bad phrase, or a row of an unknown unit
@@ -329,23 +335,27 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
 
     message = np.full(len(frame), None, dtype=object)
     hint = np.full(len(frame), None, dtype=object)
+    reason = np.full(len(frame), None, dtype=object)
     check = np.full(len(frame), "a figure phrase", dtype=object)
     # parse_many gives each failure's problem and hint apart, so a hint is said once.
     message[bad] = parsed.loc[bad, "problem"].to_numpy(dtype=object)
     hint[bad] = parsed.loc[bad, "hint"].to_numpy(dtype=object)
+    reason[bad] = parsed.loc[bad, "reason"].map(Reason).to_numpy(dtype=object)
     if disagree.any():
-        low, value, high = (_exact_numbers(reading[column][disagree]) for column in ends)
+        reads = format_ranges(reading["low"][disagree], reading["high"][disagree], exact=True)
+        value = exact_numbers(reading["value"][disagree])
         gives = np.full(int(disagree.sum()), "", dtype=object)
         for column in ends:  # the three ends
             shown = checked[column][disagree]
-            number = column + "=" + _exact_numbers(numbers[column][disagree])
+            number = column + "=" + exact_numbers(numbers[column][disagree])
             gives = np.where(shown, gives + np.where(gives == "", "", ", ") + number, gives)
         quoted = pd.Series(phrases[disagree].to_numpy(dtype=object)).map(repr).to_numpy(dtype=object)
         message[disagree] = (
-            "the phrase " + quoted + " reads " + low + "–" + high + " (value " + value + ")"
+            "the phrase " + quoted + " reads " + reads + " (value " + value + ")"
             ", but the row gives " + gives
         )
         hint[disagree] = _DISAGREE_HINT
+        reason[disagree] = Reason.PHRASE_DISAGREES
         check[disagree] = "numbers agree with the phrase"
     failing = bad | disagree
     found = pd.DataFrame(
@@ -357,6 +367,7 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
             "message": message[failing],
             "hint": hint[failing],
             "schema_context": "phrase",
+            "reason": reason[failing],
         }
     )
 
@@ -376,6 +387,19 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
         filled[column] = frame[column].fillna(said) if column in frame else said
     # The phrases are now numbers (and quotes): reading the table again needs no lexicon.
     return frame.assign(**filled).drop(columns="phrase"), found
+
+
+def _from_values(frame: pd.DataFrame, lexicon: Lexicon | None) -> pd.DataFrame:
+    """Rows with a ``value`` and blank ``low`` and ``high``: its range as printed, with its ``hedge``."""
+    blank = pd.Series(None, frame.index, object)
+    cells = {end: frame.get(end, blank) for end in ("low", "value", "high", "hedge")}
+    only = ~blank_cells(cells["value"]) & blank_cells(cells["low"]) & blank_cells(cells["high"])
+    if not only.any():
+        return frame
+    low, high = (cells[end].to_numpy(dtype=object, copy=True) for end in ("low", "high"))
+    value = pd.to_numeric(cells["value"][only], errors="coerce")
+    low[only], high[only] = value_ranges(value, cells["hedge"][only], lexicon=lexicon)
+    return frame.assign(low=low, high=high)  # a hedge it cannot read leaves NaN for the schema
 
 
 def read_claims(
@@ -422,6 +446,9 @@ def read_claims(
     whose numbers and phrase disagree is listed with the other bad rows. The table comes
     back in numbers, without its ``phrase`` column (the phrase is the ``quote`` of a row that
     gives none), so reading it again, as :func:`reconcile.reconcile` does, needs no lexicon.
+    A row with a ``value`` and no ``low`` or ``high`` gets the range its value allows as
+    printed, with its ``hedge`` (:func:`reconcile.phrases.value_ranges`: 547000 is
+    546,500–547,500, 9606 exact; ``hedge="exactly"`` keeps 547000 exact).
 
     Args:
         claims: a path or a DataFrame.
@@ -502,12 +529,14 @@ def read_claims(
         raise ArgumentError(
             f"lexicon must be a reconcile.Lexicon (got {type(lexicon).__name__})",
             hint="pass Lexicon.default() or a lexicon built from it, e.g. with .with_noun(...)",
+            reason=Reason.BAD_ARGUMENT,
         )
     loaded, origin = _load(claims, format, sheet, encoding)
     frame = _blank_to_missing(loaded.frame)
     found = None
     if "phrase" in frame:
         frame, found = _from_phrases(frame, lexicon)
+    frame = _from_values(frame, lexicon)
     frame, unread_dates = _read_dates(frame, dayfirst, hxl=loaded.hxl)
     if unread_dates is not None:  # one table of what could not be read, phrases first
         phrased = found is not None and len(found) > 0
@@ -588,6 +617,7 @@ def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) ->
             raise ArgumentError(
                 f"item {index} is not a Figure (got {figure!r})",
                 hint="build figures with rc.parse or the Figure constructors first",
+                reason=Reason.NOT_A_FIGURE,
             )
     if ids is None:
         ids = [f"c{number}" for number in range(1, len(figures) + 1)]
@@ -595,6 +625,7 @@ def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) ->
         raise ArgumentError(
             f"got {len(ids)} ids for {len(figures)} figures",
             hint="pass one id per figure, or leave ids out",
+            reason=Reason.SHAPE_MISMATCH,
         )
     rows = {
         "claim_id": list(ids),

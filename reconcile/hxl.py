@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, ReconcileError
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason, ReconcileError
 from reconcile.units import canonical_unit
 
 __all__ = ["FIGURE_HASHTAGS", "HXL_COLUMNS", "PLACE_HASHTAGS", "from_hxl", "to_hxl"]
@@ -122,6 +122,7 @@ def _column_hashtag(column: str) -> str:
             f"column {column!r} has no HXL hashtag",
             hint="name extra columns in lowercase letters, digits and underscores (they are written "
             "as #meta+<name>), or drop the column before writing HXL",
+            reason=Reason.NO_HASHTAG,
         )
     return f"#meta+{column}"
 
@@ -193,6 +194,7 @@ def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
         raise ArgumentError(
             f"columns {twins[0]!r} and {twins[1]!r} would both be written as {repeated[0]!r}",
             hint=f"rename {twins[1]!r} before writing HXL",
+            reason=Reason.REPEATED_HASHTAG,
         )
     body = pd.DataFrame(dict(enumerate(cells)), index=range(2, len(table) + 2), columns=range(len(cells)))
     head = pd.DataFrame([names, hashtags], index=[0, 1], columns=range(len(cells)), dtype=object)
@@ -204,9 +206,9 @@ def _split(spec: str) -> tuple[str, tuple[str, ...]]:
     return tag, tuple(attributes)
 
 
-def _hxl_problem(origin: str | None, problem: str, hint: str, **facts: Any) -> ClaimsError:
+def _hxl_problem(origin: str | None, problem: str, hint: str, reason: Reason, **facts: Any) -> ClaimsError:
     where = f" in {origin!r}" if origin else ""
-    return ClaimsError(problem + where, hint=hint, failures=None, origin=origin, **facts)
+    return ClaimsError(problem + where, hint=hint, reason=reason, failures=None, origin=origin, **facts)
 
 
 def _known_hashtags() -> str:
@@ -229,7 +231,9 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
 
     Each figure hashtag (see :data:`FIGURE_HASHTAGS`, and ``#indicator+num``) with a number
     in a row gives one claim; its ``+min`` and ``+max`` columns give the range, an empty end
-    meaning the value itself (an open end is written ``inf``). What a figure counts comes
+    beside a filled one meaning the value itself (an open end is written ``inf``). Where
+    both are empty, both are left missing, and :func:`reconcile.read_claims` reads the
+    value at the precision it was printed with (547000 is 546,500 to 547,500). What a figure counts comes
     from its hashtag (``#affected+killed`` counts ``affected/killed``), for
     ``#indicator+num`` from the row's ``#indicator+name``. The unit is the row's
     ``#meta+unit`` cell, else ``household`` for ``+hh``, else ``person``. Columns without a
@@ -249,9 +253,9 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
         ...     columns=["#adm2+name", "#date", "#meta+source", "#affected+killed",
         ...              "#affected+killed+min", "#affected+killed+max", "#affected+injured"])
         >>> from_hxl(hdx)[["claim_id", "counts", "low", "value", "high", "place"]]
-                             claim_id            counts low value high  place
-        0    row-1#affected+killed   affected/killed  10    12   15  Mosul
-        0  row-1#affected+injured  affected/injured   3     3    3  Mosul
+                         claim_id            counts  low value high  place
+        0   row-1#affected+killed   affected/killed   10    12   15  Mosul
+        0  row-1#affected+injured  affected/injured  NaN     3  NaN  Mosul
         >>> from_hxl(hdx.rename(columns={"#meta+source": "#org+name"}))
         Traceback (most recent call last):
         ...
@@ -288,6 +292,7 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
                 f"malformed HXL hashtag {label!r} (column {position})",
                 "write a hashtag as #tag+attribute+attribute, each a letter then letters, digits "
                 "or _ (e.g. #affected+killed); leave the cell empty to have the column ignored",
+                Reason.MALFORMED_HASHTAG,
                 hashtag=label,
                 column=position,
             )
@@ -298,6 +303,7 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
                 origin,
                 f"HXL hashtag {label!r} stands over columns {seen[tag]} and {position}",
                 "give each column its own hashtag (add an attribute such as +f or +m)",
+                Reason.REPEATED_HASHTAG,
             )
         seen[tag] = position
         if tag in known_text:
@@ -316,6 +322,7 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
                 origin,
                 f"unknown HXL hashtag {label!r} (column {position})",
                 f"use one of {_known_hashtags()}; remove the hashtag of a column to have it ignored",
+                Reason.UNKNOWN_HASHTAG,
                 hashtag=label,
                 column=position,
             )
@@ -325,6 +332,7 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
                 origin,
                 f"the figure {figure.spec!r} has range columns but no value column",
                 f"add a column tagged {figure.spec!r} holding each figure as reported",
+                Reason.NO_VALUE_COLUMN,
             )
     return roles
 
@@ -338,12 +346,14 @@ def _figure_role(tag: _Tag, label: str, position: int, origin: str | None) -> tu
             origin,
             f"unknown HXL hashtag {label!r} (column {position})",
             "write other figures as #indicator+num with what they count in #indicator+name",
+            Reason.UNKNOWN_HASHTAG,
         )
     if len(ends) > 1:
         raise _hxl_problem(
             origin,
             f"HXL hashtag {label!r} (column {position}) has both +min and +max",
             "put the lower end under +min and the upper end under +max, in two columns",
+            Reason.MALFORMED_HASHTAG,
         )
     return _Tag(tag.tag, rest), _RANGE_ATTRIBUTES[ends[0]] if ends else "value"
 
@@ -378,9 +388,10 @@ def _claims_from_hxl(
                 "_hashtag": spelled[figure],
                 "_counts": None if figure.tag == "#indicator" else _figure_counts(figure),
                 "_unit": units[0] if len(units) == 1 else None,
-                "low": low.fillna(value),
+                # Both ends empty: the value alone, read at its printed precision later.
+                "low": low.fillna(value).mask(low.isna() & high.isna()),
                 "value": value,
-                "high": high.fillna(value),
+                "high": high.fillna(value).mask(low.isna() & high.isna()),
             }
         )
         pieces.append(piece[present.to_numpy()])
@@ -420,6 +431,7 @@ def _no_row_left_behind(frame: pd.DataFrame, rows: np.ndarray, origin: str | Non
             f"{int(empty.sum())} rows hold no figure (rows {', '.join(map(str, lost))})",
             "give each row a number under a figure hashtag such as #affected or #indicator+num, "
             "or delete the row",
+            Reason.ROWS_WITHOUT_FIGURE,
             rows=lost,
         )
 
@@ -447,6 +459,7 @@ def _agree_with_hashtags(claims: pd.DataFrame, origin: str | None) -> None:
             origin,
             "rows contradict their hashtags",
             "leave #meta+unit and #indicator+name empty where a hashtag says them, or make them agree",
+            Reason.HASHTAG_CONTRADICTION,
             details="  " + "\n  ".join(problems),
         )
 

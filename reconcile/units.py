@@ -1,9 +1,9 @@
 """The one pint unit registry of ``reconcile``, with units that count people.
 
-People, households and families each get a dimension of their own, so pint itself refuses
-to add people to households: a household becomes people only through a household size
-that the caller supplies as a figure (``person / household``). Nothing else in the
-library creates a registry.
+People, households, families and buildings (homes, shelters, schools) each get a dimension
+of their own, so pint itself refuses to add people to households: a household becomes
+people only through a household size that the caller supplies as a figure
+(``person / household``). Nothing else in the library creates a registry.
 
 The module stands for the registry: ``rc.units.Quantity``, ``rc.units.person`` and any
 other registry attribute reach :data:`registry` itself.
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pint
 
-from reconcile.errors import UnitError
+from reconcile.errors import Reason, UnitError
 
 if TYPE_CHECKING:
     #: The library's one pint registry, built on first use (building it reads pint's whole
@@ -62,15 +62,16 @@ def _registry() -> pint.UnitRegistry[Any]:
                 built.define("person = [population] = _ = people = persons")
                 built.define("household = [household] = hh = households")
                 built.define("family = [family] = _ = families")
+                built.define("building = [building] = _ = buildings")
                 built.define("USD = [currency] = US$ = usd = US_dollar")
                 _built.append(built)
     return _built[0]
 
 
 #: The dimensions whose quantities are counts, and so can never be negative.
-COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]"})
+COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]", "[building]"})
 
-_PLURALS = {"person": "people", "household": "households", "family": "families"}
+_PLURALS = {"person": "people", "household": "households", "family": "families", "building": "buildings"}
 
 
 def canonical_unit(unit: str) -> str:
@@ -98,6 +99,7 @@ def canonical_unit(unit: str) -> str:
             f"a unit is a string (got {unit!r} of type {type(unit).__name__})",
             hint="name the unit, e.g. unit='person' or unit='km**2'",
             unit=str(unit),
+            reason=Reason.NOT_TEXT,
         )
     return _canonical(unit)
 
@@ -112,6 +114,7 @@ def _canonical(unit: str) -> str:
             hint="use a pint unit such as 'person', 'household', 'family', 'USD', "
             "'tonne', 'km**2' or 'dimensionless'",
             unit=unit,
+            reason=Reason.UNKNOWN_UNIT,
         ) from exc
     try:
         _registry().Quantity(1.0, parsed) * 2  # pint refuses to scale a point on an offset scale
@@ -120,6 +123,7 @@ def _canonical(unit: str) -> str:
             f"{unit!r} is measured from an offset zero, which ranges cannot be added in",
             hint="use a unit with a true zero, such as 'kelvin'",
             unit=unit,
+            reason=Reason.OFFSET_UNIT,
         ) from exc
     return str(parsed)
 
@@ -153,6 +157,7 @@ def _factor(source: str, target: str) -> float:
             hint="people, households and families are different units: multiply households "
             "by a household size figure (unit 'person / household') to get people",
             unit=source,
+            reason=Reason.UNIT_MISMATCH,
         ) from exc
 
 
@@ -192,7 +197,7 @@ def dimension(unit: str) -> str:
 
 
 def is_count(unit: str) -> bool:
-    """Tell whether ``unit`` counts people, households or families (never negative).
+    """Tell whether ``unit`` counts people, households, families or buildings (never negative).
 
     Examples:
         >>> is_count("person"), is_count("person / household"), is_count("USD")

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -509,16 +510,83 @@ def test_a_row_with_neither_phrase_nor_numbers_is_a_problem_of_its_own() -> None
 
 def test_a_lexicon_reads_the_phrase_column_in_its_words() -> None:
     frame = pd.read_csv(io.StringIO(PHRASES_CSV))
-    frame = frame.assign(counts=None, phrase=["7,619 IDPs", "about 5,000", "12 IDPs"])
+    frame = frame.assign(counts=None, phrase=["7,619 evacuees", "about 5,000", "12 evacuees"])
     with pytest.raises(rc.ClaimsError, match=r"add nouns with Lexicon\.with_noun"):
         rc.read_claims(frame)
-    lexicon = rc.Lexicon.default().with_noun("IDPs", unit="person", counts="idps")
+    lexicon = rc.Lexicon.default().with_noun("evacuees", unit="person", counts="evacuees")
     table = rc.read_claims(frame, lexicon=lexicon)
-    assert table["counts"].fillna("").tolist() == ["idps", "", "idps"]
+    assert table["counts"].fillna("").tolist() == ["evacuees", "", "evacuees"]
     assert table["value"].tolist() == [7619.0, 5000.0, 12.0]
     # The table comes back in numbers: read again (as reconcile does), it needs no lexicon.
     assert "phrase" not in table
     pd.testing.assert_frame_equal(rc.read_claims(table), table)
-    assert rc.reconcile(table.assign(counts="idps"), key=("counts",)).estimates["n_claims"].tolist() == [3]
+    estimates = rc.reconcile(table.assign(counts="evacuees"), key=("counts",)).estimates
+    assert estimates["n_claims"].tolist() == [3]
     with pytest.raises(rc.ArgumentError, match=r"lexicon must be a reconcile\.Lexicon"):
-        rc.read_claims(frame, lexicon="IDPs")  # type: ignore[arg-type]
+        rc.read_claims(frame, lexicon="evacuees")  # type: ignore[arg-type]
+
+
+# -- stated precision: a table of bare values ------------------------------------------------
+
+# The numbers the issue quotes from a situation report: three parts rounded to the thousand
+# against a total of 867,500, beside a count printed in full. Names and place are illustrative.
+VALUES_CSV = """claim_id,counts,place,as_of,value,unit,source
+a,arrivals/a,Region,2017-12,547000,person,Situation report
+b,arrivals/b,Region,2017-12,242000,person,Situation report
+c,arrivals/c,Region,2017-12,79000,person,Situation report
+total,arrivals,Region,2017-12,867500,person,Situation report
+counted,arrivals/registered,Region,2017-12,9606,person,Situation report
+"""
+PARTS = ["arrivals = arrivals/a + arrivals/b + arrivals/c"]
+
+
+def test_a_bare_value_is_read_at_the_precision_it_was_printed_with() -> None:
+    table = rc.read_claims(pd.read_csv(io.StringIO(VALUES_CSV)))
+    assert table[["low", "high"]].to_numpy().tolist() == [
+        [546_500, 547_500],
+        [241_500, 242_500],
+        [78_500, 79_500],
+        [867_500, 867_500],
+        [9606, 9606],
+    ]
+
+
+def test_rounded_parts_of_a_table_do_not_conflict_with_its_total() -> None:
+    claims = rc.read_claims(pd.read_csv(io.StringIO(VALUES_CSV)))
+    assert rc.reconcile(claims, relations=PARTS).conflicts.empty
+    counted = rc.read_claims(pd.read_csv(io.StringIO(VALUES_CSV)).assign(hedge="exactly"))
+    assert set(rc.reconcile(counted, relations=PARTS).conflicts["kind"]) == {"relation"}
+
+
+def test_a_hedge_cell_is_read_with_a_bare_value() -> None:
+    frame = pd.read_csv(io.StringIO(VALUES_CSV)).head(4)
+    frame["hedge"] = ["exactly", "about", "at least", None]
+    table = rc.read_claims(frame)
+    assert table[["low", "value", "high"]].to_numpy().tolist() == [
+        [547_000, 547_000, 547_000],
+        [229_900, 242_000, 254_100],
+        [79_000, 79_000, math.inf],
+        [867_500, 867_500, 867_500],
+    ]
+    assert table["hedge"].tolist()[:3] == ["exactly", "about", "at least"]
+
+
+def test_a_row_that_gives_low_and_high_is_taken_as_written() -> None:
+    frame = pd.read_csv(io.StringIO(VALUES_CSV)).assign(low=[547_000, math.nan, 0, math.nan, math.nan])
+    frame["high"] = [547_000, math.nan, 100_000, math.nan, math.nan]
+    ends = rc.read_claims(frame)[["low", "high"]].to_numpy().tolist()
+    assert ends[:3] == [[547_000, 547_000], [241_500, 242_500], [0, 100_000]]
+
+
+def test_a_lexicon_can_read_bare_values_as_exact_counts() -> None:
+    counted = dataclasses.replace(rc.Lexicon.default(), trailing_zeros="exact")
+    table = rc.read_claims(pd.read_csv(io.StringIO(VALUES_CSV)), lexicon=counted)
+    assert (table["low"] == table["value"]).all() and (table["high"] == table["value"]).all()
+
+
+def test_a_bare_value_with_a_hedge_that_cannot_be_read_is_a_bad_row() -> None:
+    frame = pd.read_csv(io.StringIO(VALUES_CSV)).head(2)
+    frame["hedge"] = pd.Series([None, "famously"], dtype=object)
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(frame)
+    assert "row 1" in str(caught.value) and "row 0" not in str(caught.value)

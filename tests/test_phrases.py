@@ -6,6 +6,7 @@ retake Mosul (shared/corpus/mosul-2016-10-17.txt), beside the phrase kinds the i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import pickle
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 import reconcile as rc
 from reconcile.errors import ArgumentError, ParseError, ReconcileError, UnitError
 from reconcile.figure import Figure, Source
-from reconcile.phrases import MAX_LENGTH, Hedge, Lexicon, QuantityWord, parse, parse_many
+from reconcile.phrases import MAX_LENGTH, Hedge, Lexicon, QuantityWord, parse, parse_many, value_ranges
 from reconcile.phrases.grammar import grammar_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "phrases.md"
@@ -270,9 +271,82 @@ def test_magnitudes_and_number_words(phrase: str, expected: tuple[float, float, 
     assert ends(parse(phrase)) == pytest.approx(expected)
 
 
-def test_a_plain_round_numeral_is_exact_but_the_same_number_in_words_with_a_magnitude_is_not() -> None:
-    assert parse("5,000").is_exact
+# -- stated precision: a plain number is read as it was printed ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        # Trailing groups of three zeros are rounding: half a unit of the largest power of
+        # 1,000 dividing the number, at most 10% of it.
+        ("547,000", (546_500, 547_000, 547_500)),
+        ("370,000", (369_500, 370_000, 370_500)),
+        ("242,000", (241_500, 242_000, 242_500)),
+        ("5,000,000", (4_500_000, 5_000_000, 5_500_000)),
+        ("1,000,000", (900_000, 1_000_000, 1_100_000)),
+        ("5,000", (4500, 5000, 5500)),
+        ("5000", (4500, 5000, 5500)),
+        ("2,000", (1800, 2000, 2200)),
+        ("10,000", (9500, 10_000, 10_500)),
+        ("867,500", (867_500, 867_500, 867_500)),
+        # No group of three zeros, or a decimal point: exact.
+        ("9,606", (9606, 9606, 9606)),
+        ("4,645", (4645, 4645, 4645)),
+        ("600", (600, 600, 600)),
+        ("16", (16, 16, 16)),
+        ("1,500", (1500, 1500, 1500)),
+        ("0", (0, 0, 0)),
+        ("2.5", (2.5, 2.5, 2.5)),
+        ("5,000.0", (5000, 5000, 5000)),
+        ("$547,000", (546_500, 547_000, 547_500)),
+        ("547,000 refugees", (546_500, 547_000, 547_500)),
+    ],
+)
+def test_a_plain_numeral_is_read_at_the_precision_it_was_printed_with(
+    phrase: str, expected: tuple[float, float, float]
+) -> None:
+    figure = parse(phrase)
+    assert ends(figure) == expected
+    assert figure.hedge is None
+
+
+def test_rounded_parts_add_up_to_a_rounded_total_without_contradiction() -> None:
+    # The issue's situation report: 547,000 + 242,000 + 79,000 against a total of 867,500.
+    parts = [parse(text, counts="refugees/" + name) for text, name in [("547,000", "a"), ("242,000", "b")]]
+    parts.append(parse("79,000", counts="refugees/c"))
+    total = rc.total(parts, counts="refugees")
+    assert total.low <= 867_500 <= total.high
+
+
+def test_exactly_keeps_a_round_number_exact() -> None:
+    figure = parse("exactly 547,000")
+    assert ends(figure) == (547_000, 547_000, 547_000)
+    assert figure.hedge == "exactly"
+    assert ends(parse("exactly 97%")) == (0.97, 0.97, 0.97)
+    assert ends(parse("exactly half")) == (0.5, 0.5, 0.5)
+
+
+def test_exactly_cannot_stand_before_a_range() -> None:
+    with pytest.raises(ParseError, match="'exactly' cannot stand before a range"):
+        parse("exactly 3,000 to 5,000")
+
+
+def test_a_lexicon_can_read_every_plain_numeral_and_percentage_as_exact() -> None:
+    counted = dataclasses.replace(DEFAULT, trailing_zeros="exact", percentages="exact")
+    assert parse("547,000", lexicon=counted).is_exact
+    assert parse("97%", lexicon=counted).is_exact
+    assert ends(parse("about 97%", lexicon=counted)) == (0.95, 0.97, 0.99)
+    assert not parse("1 million", lexicon=counted).is_exact  # a magnitude word still rounds
+
+
+def test_a_lexicon_switch_takes_only_rounding_or_exact() -> None:
+    with pytest.raises(ArgumentError, match="trailing_zeros must be 'rounding' or 'exact'"):
+        dataclasses.replace(DEFAULT, trailing_zeros="counted")  # type: ignore[arg-type]
+
+
+def test_a_number_with_a_magnitude_keeps_the_rounding_of_its_last_digit() -> None:
     assert not parse("5 thousand").is_exact
+    assert ends(parse("370 thousand")) == (365_000, 370_000, 375_000)
 
 
 @pytest.mark.parametrize(
@@ -336,11 +410,49 @@ def test_fraction_words_are_dimensionless_shares_rounded_by_a_tenth(phrase: str,
     assert (figure.low, figure.high) == pytest.approx((0.9 * share, 1.1 * share))
 
 
-@pytest.mark.parametrize("phrase", ["40%", "40 %", "40 percent", "40 per cent"])
-def test_percentages_are_exact_fractions(phrase: str) -> None:
+@pytest.mark.parametrize("phrase", ["40%", "40 %", "40 percent", "40 per cent", "forty percent"])
+def test_a_percentage_is_a_fraction_rounded_to_its_last_digit(phrase: str) -> None:
     figure = parse(phrase)
-    assert ends(figure) == (0.4, 0.4, 0.4)
+    assert ends(figure) == (0.395, 0.4, 0.405)
     assert figure.unit == "dimensionless"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("97%", (0.965, 0.97, 0.975)),
+        ("100%", (0.995, 1.0, 1.0)),
+        ("0%", (0.0, 0.0, 0.0)),
+        ("2%", (0.018, 0.02, 0.022)),  # half a point is 25% of 2%: capped at 10%
+        ("97.5%", (0.9745, 0.975, 0.9755)),
+    ],
+)
+def test_plain_percentages_round_in_points(phrase: str, expected: tuple[float, float, float]) -> None:
+    assert ends(parse(phrase)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("about 97 percent", (0.95, 0.97, 0.99)),
+        ("about 40%", (0.38, 0.4, 0.42)),
+        ("some 40%", (0.38, 0.4, 0.42)),
+        ("about 99%", (0.97, 0.99, 1.0)),
+        ("almost 97 percent", (0.95, 0.97, 0.97)),
+        ("just under 50%", (0.49, 0.5, 0.5)),
+        ("just over 50%", (0.5, 0.5, 0.51)),
+        ("about 5%", (0.045, 0.05, 0.055)),  # within two points already: the shares decide
+        ("about ninety-seven percent", (0.95, 0.97, 0.99)),
+    ],
+)
+def test_a_closeness_hedge_moves_a_percentage_a_point_or_two(
+    phrase: str, expected: tuple[float, float, float]
+) -> None:
+    assert ends(parse(phrase)) == pytest.approx(expected)
+
+
+def test_about_half_is_not_a_percentage_and_keeps_its_shares() -> None:
+    assert ends(parse("about half")) == pytest.approx((0.45, 0.5, 0.55))
 
 
 def test_about_half_and_nearly_half() -> None:
@@ -387,11 +499,34 @@ def test_a_share_cannot_count_a_noun() -> None:
         ("households", "household", None),
         ("children", "person", "children"),
         ("tonnes", "metric_ton", None),
+        ("deaths", "person", "deaths"),
+        ("killed", "person", "deaths"),
+        ("fatalities", "person", "deaths"),
+        ("people killed", "person", "deaths"),
+        ("casualties", "person", "casualties"),
+        ("wounded", "person", "injured"),
+        ("missing", "person", "missing"),
+        ("displaced", "person", "displaced"),
+        ("IDPs", "person", "idps"),
+        ("internally displaced people", "person", "idps"),
+        ("migrants", "person", "migrants"),
+        ("arrivals", "person", "arrivals"),
+        ("returnees", "person", "returnees"),
+        ("asylum seekers", "person", "asylum_seekers"),
+        ("homes", "building", "homes"),
+        ("houses", "building", "homes"),
+        ("schools", "building", "schools"),
+        ("buildings", "building", None),
     ],
 )
 def test_the_noun_sets_unit_and_counts(noun: str, unit: str, counts: str | None) -> None:
     figure = parse(f"7,619 {noun}")
     assert (figure.value, figure.unit, figure.counts) == (7619, unit, counts)
+
+
+def test_people_and_buildings_cannot_be_added_without_saying_how() -> None:
+    with pytest.raises(UnitError):
+        rc.total([parse("300 homes"), parse("1,200 displaced")], counts="damage")
 
 
 def test_a_dollar_sign_makes_usd() -> None:
@@ -635,6 +770,26 @@ FIXED = [
     "approximately 3,600",
     "600",
     "9,606",
+    "547,000",
+    "370,000",
+    "5000",
+    "5,000,000",
+    "5,000.0",
+    "exactly 547,000",
+    "exactly 97%",
+    "exactly 3,000 to 5,000",
+    "97%",
+    "97.5%",
+    "100%",
+    "0%",
+    "about 97 percent",
+    "almost 97 percent",
+    "just over 50%",
+    "some 40%",
+    "about ninety-seven percent",
+    "1,200 killed",
+    "300 homes",
+    "2,000 internally displaced people",
     "1 million",
     "1.5 million",
     "2.9m",
@@ -822,14 +977,25 @@ def test_parse_many_reads_a_string_dtype_column() -> None:
 # -- parse_many agrees with parse: properties ----------------------------------------------
 
 
+def round_numbers() -> st.SearchStrategy[int]:
+    """Whole numbers that end in zeros, some in groups of three: the numerals that round."""
+    return st.builds(lambda digits, zeros: digits * 10**zeros, st.integers(0, 10**5), st.integers(0, 9))
+
+
 def numerals() -> st.SearchStrategy[str]:
     return st.one_of(
         st.integers(0, 10**13).map(str),
         st.integers(1000, 10**13).map(lambda number: f"{number:,}"),
+        round_numbers().map(str),
+        round_numbers().map(lambda number: f"{number:,}"),
         st.builds(lambda whole, part: f"{whole}.{part}", st.integers(0, 10**7), st.integers(0, 10**6)),
+        st.builds(
+            lambda whole, part: f"{whole}.{part}", st.integers(0, 100), st.sampled_from(["0", "5", "25"])
+        ),
         st.sampled_from(
             ["0", "0.5", "007", "1,0000", "12.", "1e400", "9" * 15, "9" * 16, "0.000000000000001"]
         ),
+        st.sampled_from(["000000000000000000040", "0.970000000000000", "5,000.000", "100", "1,000,000,000"]),
     )
 
 
@@ -959,6 +1125,75 @@ def test_the_column_arithmetic_rounds_outward_exactly_as_figure_about(
     assert (low[0], high[0]) == (about.low, about.high)
 
 
+@given(
+    st.integers(0, 10**14),
+    st.integers(-17, 5),
+    st.integers(-19, 12),
+    st.integers(0, 100),
+    st.integers(0, 100),
+)
+def test_the_scalar_rounding_to_a_given_unit_is_the_column_arithmetic(
+    mantissa: int, exponent: int, unit_exponent: int, first: int, second: int
+) -> None:
+    from reconcile.phrases.numbers import about as column_about
+    from reconcile.phrases.numbers import around
+
+    value = float(Fraction(mantissa) * Fraction(10) ** exponent)
+    unit = float(Fraction(10) ** unit_exponent)
+    low_share, high_share = sorted((first, second))
+    shares = np.array([low_share]), np.array([high_share])
+    low, high = column_about(np.array([value]), np.array([unit]), *shares)
+    assert (low[0], high[0]) == around(value, unit, low_share / 100, high_share / 100)
+    assert low[0] <= value <= high[0]
+
+
+@given(round_numbers(), st.booleans())
+def test_a_plain_whole_numeral_holds_its_value_within_its_rounding(number: int, grouped: bool) -> None:
+    figure = parse(f"{number:,}" if grouped else str(number))
+    assert figure.low <= figure.value == number <= figure.high
+    groups = 0
+    while number and number % 1000 ** (groups + 1) == 0:
+        groups += 1
+    half = min(1000**groups / 2, number / 10) if groups else 0
+    assert figure.value - figure.low == pytest.approx(half)
+    assert figure.high - figure.value == pytest.approx(half)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(round_numbers(), st.integers(0, 10**14)).map(float),
+            st.sampled_from([None, "", "exactly", "about", "nearly", "at least", "up to", "Exactly "]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_a_bare_value_reads_as_the_phrase_its_hedge_and_digits_print(
+    rows: list[tuple[float, str | None]],
+) -> None:
+    values, hedges = zip(*rows, strict=True)
+    low, high = value_ranges(list(values), list(hedges))
+    for value, hedge, row_low, row_high in zip(values, hedges, low, high, strict=True):
+        figure = parse(f"{hedge or ''} {value:.0f}".strip())
+        assert (row_low, row_high) == (figure.low, figure.high)
+        assert row_low <= value <= row_high
+
+
+def test_a_bare_value_no_phrase_prints_is_exact_unless_its_hedge_cannot_be_read() -> None:
+    values = [-5000.0, 0.1 + 0.2, 1e16, math.nan, 5000.0]
+    low, high = value_ranges(values, [None, None, None, None, "famously"])
+    assert low[:3].tolist() == [-5000.0, 0.1 + 0.2, 1e16]
+    assert high[:3].tolist() == [-5000.0, 0.1 + 0.2, 1e16]
+    assert np.isnan(low[3:]).all() and np.isnan(high[3:]).all()
+
+
+def test_a_bare_value_is_read_by_the_lexicon_given() -> None:
+    counted = dataclasses.replace(DEFAULT, trailing_zeros="exact")
+    assert value_ranges([547_000.0], lexicon=counted)[0].tolist() == [547_000.0]
+    assert value_ranges([547_000.0])[0].tolist() == [546_500.0]
+
+
 # -- the lexicon ---------------------------------------------------------------------------
 
 
@@ -989,6 +1224,10 @@ def test_with_hedge_can_change_an_existing_rule() -> None:
         ("around", {"min_share": 0.2, "max_share": 0.1}, "min_share <= max_share"),
         ("around", {"min_share": 0.055}, "whole hundredths"),
         ("around", {"max_share": 1.5}, "whole hundredths"),
+        ("floor", {"points": 2}, "has no shares or points"),
+        ("exact", {"min_share": 0.05}, "has no shares or points"),
+        ("around", {"points": 0}, "whole number of percentage points"),
+        ("around", {"points": 1.5}, "whole number of percentage points"),
     ],
 )
 def test_with_hedge_refuses_a_bad_rule(rule: str, shares: dict[str, float], message: str) -> None:
@@ -1027,6 +1266,28 @@ def test_a_lexicon_loads_from_a_file_of_the_same_layout(tmp_path: Path) -> None:
     assert Lexicon.load(path, reading="conservative").quantities["tens"] == QuantityWord(
         low=10, value=10, high=100
     )
+
+
+def test_a_lexicon_file_without_the_plain_switches_rounds_as_the_shipped_one(tmp_path: Path) -> None:
+    from importlib import resources
+
+    shipped = (resources.files("reconcile") / "lexicon.toml").read_text(encoding="utf-8")
+    older = re.sub(r'^(trailing_zeros|percentages) = "rounding"\n', "", shipped, flags=re.MULTILINE)
+    assert older != shipped
+    path = tmp_path / "lexicon.toml"
+    path.write_text(older, encoding="utf-8")
+    assert Lexicon.load(path) == Lexicon.default()
+    counted = shipped.replace('trailing_zeros = "rounding"', 'trailing_zeros = "exact"')
+    path.write_text(counted, encoding="utf-8")
+    assert parse("547,000", lexicon=Lexicon.load(path)).is_exact
+
+
+def test_with_hedge_gives_a_closeness_hedge_the_points_of_about() -> None:
+    lexicon = DEFAULT.with_hedge("circa", "around")
+    assert lexicon.hedges["circa"].points == 2
+    assert ends(parse("circa 97%", lexicon=lexicon)) == (0.95, 0.97, 0.99)
+    assert DEFAULT.with_hedge("precisely", "exact").hedges["precisely"].points is None
+    assert parse("precisely 5,000", lexicon=DEFAULT.with_hedge("precisely", "exact")).is_exact
 
 
 def test_a_lexicon_file_missing_a_table_is_an_argument_error(tmp_path: Path) -> None:
@@ -1072,6 +1333,7 @@ def hedge_rows(lexicon: Lexicon) -> list[str]:
             word,
             hedge.rule,
             shares,
+            str(hedge.points) if hedge.points else "—",
             example,
             shown(figure.low),
             shown(figure.value),

@@ -9,11 +9,15 @@ or replace. Only English phrases are read.
 
 The rules, each documented with an example in ``docs/phrases.md``:
 
-- a plain number ("9,606", "600", "40%") is exact;
+- a plain number is read at the precision it was printed with: "9,606", "600" and "2.5" are
+  exact; a numeral ending in groups of three zeros is rounded to the largest power of 1,000
+  dividing it ("547,000" is 546,500–547,500), a percentage to its last digit ("97%" is
+  96.5–97.5%), each at most 10% of it; "exactly 547,000" is exact;
 - a number with a magnitude word that rounds ("1 million", "2.9m", "five thousand") allows
   its rounding, at most 10% of it; a fraction word alone ("half") is ±10% of itself;
 - a closeness hedge ("about", "nearly", "just over") sets a range from the number's
-  rounding (:meth:`Figure.about`), on both sides or on one;
+  rounding (:meth:`Figure.about`), on both sides or on one, and moves a percentage a point
+  or two at most ("about 97%" is 95–99%);
 - a bound ("at least", "up to") leaves the other end open: ∞ above (1 for a share), 0 below;
 - a range ("3,000 to 5,000") is read as stated, its value the midpoint;
 - a quantity word ("dozens", "tens of thousands") reads from a table.
@@ -37,7 +41,7 @@ Examples:
 
 """
 
-from reconcile.phrases.column import parse_many
+from reconcile.phrases.column import parse_many, value_ranges
 from reconcile.phrases.lexicon import Hedge, HedgeRule, Lexicon, Magnitude, Noun, QuantityWord
 from reconcile.phrases.numbers import MAX_DIGITS
 from reconcile.phrases.read import parse
@@ -54,4 +58,5 @@ __all__ = [
     "QuantityWord",
     "parse",
     "parse_many",
+    "value_ranges",
 ]

@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from reconcile._periods import AsOf, period
-from reconcile.errors import ArgumentError, ParseError
+from reconcile.errors import ArgumentError, ParseError, Reason
 from reconcile.figure import Source
 from reconcile.phrases.grammar import Grammar, grammar_for
 from reconcile.phrases.lexicon import RULES, Lexicon
@@ -35,6 +35,9 @@ from reconcile.phrases.numbers import (
     Ints,
     Numbers,
     about,
+    column_last_digit,
+    column_points_ends,
+    column_thousands,
     decimals,
 )
 from reconcile.phrases.problems import CODES, PROBLEMS, render
@@ -55,8 +58,8 @@ Objects = npt.NDArray[np.object_]
 _NONE = np.array(None, dtype=object)  # None as an array, to fill object columns
 
 # Rules beyond a hedge's own (which are indices into RULES).
-_AROUND, _BELOW, _ABOVE, _FLOOR, _CEILING = range(len(RULES))
-_EXACT, _RANGE, _QUANTITY = len(RULES), len(RULES) + 1, len(RULES) + 2
+_AROUND, _BELOW, _ABOVE, _FLOOR, _CEILING, _EXACT = range(len(RULES))
+_RANGE, _QUANTITY = len(RULES), len(RULES) + 1
 
 
 class _Groups:
@@ -228,14 +231,31 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     hedge_row = _lookup(hedge, grammar.hedge_index, 0, np.int64)
     has_hedge = hedge_row != 0
     hedge_rule = grammar.hedge_rule[hedge_row]
-    plain = [is_fraction, rounds]
+    # A plain number at the precision it was printed with: a percentage to its last digit, a
+    # whole numeral ending in groups of three zeros to the largest power of 1,000 dividing it.
+    is_percent = (single & percent) | (is_words & word_percent)
+    percent_digits = np.where(is_words, count, mantissa1 * 10 ** np.clip(exponent1, 0, 3))
+    percent_places = np.where(is_words, 0, np.maximum(-exponent1, 0))
+    printed_percent = is_percent & grammar.percent_rounds & ~has_hedge
+    printed_zeros = single & (suffix1 == 0) & ~has["d1"] & (first.exponent >= 3) & grammar.zeros_round
+    printed_zeros &= ~has_hedge
+    plain = [is_fraction, rounds, printed_percent, printed_zeros]
     rule = np.select(
-        [is_range, is_quantity, has_hedge, *plain], [_RANGE, _QUANTITY, hedge_rule, _AROUND, _AROUND], _EXACT
+        [is_range, is_quantity, has_hedge, *plain], [_RANGE, _QUANTITY, hedge_rule, *[_AROUND] * 4], _EXACT
+    )
+    unit = np.select(
+        [printed_percent, printed_zeros],
+        [column_last_digit(percent_places), column_thousands(first.exponent)],
+        unit,
     )
     fraction_min, fraction_max = (round(share * 100) for share in grammar.fraction_shares)
     magnitude_min, magnitude_max = (round(share * 100) for share in grammar.magnitude_shares)
-    min_share = np.select([has_hedge, *plain], [grammar.hedge_min[hedge_row], fraction_min, magnitude_min], 0)
-    max_share = np.select([has_hedge, *plain], [grammar.hedge_max[hedge_row], fraction_max, magnitude_max], 0)
+    least, most = grammar.hedge_min[hedge_row], grammar.hedge_max[hedge_row]
+    min_share = np.select([has_hedge, *plain], [least, fraction_min, *[magnitude_min] * 3], 0)
+    max_share = np.select([has_hedge, *plain], [most, fraction_max, *[magnitude_max] * 3], 0)
+    # A closeness hedge on a percentage moves it at most its points either side.
+    closeness = has_hedge & (hedge_rule <= _ABOVE)
+    points = np.where(is_percent & closeness, grammar.hedge_points[hedge_row], 0)
 
     # Units and what is counted.
     noun = g.keys("noun")
@@ -281,6 +301,10 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     low, high = np.full(rows, np.nan), np.full(rows, np.nan)
     if close.any():
         low[close], high[close] = about(x[close], unit[close], min_share[close], max_share[close])
+    capped = close & (points > 0)
+    if capped.any():
+        least, most = column_points_ends(percent_digits[capped], percent_places[capped], points[capped])
+        low[capped], high[capped] = np.maximum(low[capped], least), np.minimum(high[capped], most)
     high = np.where(rule == _BELOW, x, high)
     low = np.where(rule == _ABOVE, x, low)
     high = np.where(close & share, np.minimum(high, 1.0), high)
@@ -457,7 +481,9 @@ def parse_many(
     """
     if errors not in ("coerce", "raise"):
         raise ArgumentError(
-            f"errors must be 'coerce' or 'raise' (got {errors!r})", hint="e.g. errors='raise'"
+            f"errors must be 'coerce' or 'raise' (got {errors!r})",
+            hint="e.g. errors='raise'",
+            reason=Reason.BAD_ARGUMENT,
         )
     grammar = grammar_for(lexicon)
     given = given_unit(unit)
@@ -511,8 +537,51 @@ def parse_many(
         raise ParseError(
             f"{len(failures)} of {len(table)} phrases cannot be read",
             hint=f"fix or drop these rows, or pass errors='coerce' to keep them, error filled:\n{listing}",
+            reason=Reason.UNREADABLE,
             text=str(table["text"].iloc[first]),
             position=int(np.where(is_text, taken["position"], 0)[first]),
             failures=failures,
         )
     return table
+
+
+def value_ranges(
+    values: Iterable[float], hedges: Iterable[object] | None = None, *, lexicon: Lexicon | None = None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The range each number allows when a table gives it as a bare value, with its hedge if any.
+
+    A value is read as the phrase it would be printed as, after its hedge: 547000 alone as
+    "547000" (rounded to the thousand: 546,500–547,500), 9606 as "9606" (exact), 547000 with
+    the hedge "exactly" as "exactly 547000" (exact), 5000 with "about" as "about 5000"
+    (4,500–5,500). A value without a hedge that no phrase prints (negative, not whole and not
+    a short decimal, 10**15 or more) is exact. A hedge the lexicon does not read with the
+    value gives NaN ends, for the caller to report.
+
+    Args:
+        values: the numbers.
+        hedges: a hedge word per number, or None (blank) for each.
+        lexicon: the words to read; :meth:`Lexicon.default` when None.
+
+    Returns:
+        The low ends and the high ends, as two arrays of floats.
+
+    Examples:
+        >>> low, high = value_ranges([547000, 9606, 547000, 5000], [None, None, "exactly", "about"])
+        >>> low.tolist(), high.tolist()
+        ([546500.0, 9606.0, 547000.0, 4500.0], [547500.0, 9606.0, 547000.0, 5500.0])
+
+    """
+    grammar = grammar_for(lexicon)
+    numbers = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
+    cells = pd.Series([None] * len(numbers) if hedges is None else list(hedges), dtype=object)
+    words = cells.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    said = words != ""
+    whole = np.isfinite(numbers) & (numbers >= 0) & (numbers < 10.0**MAX_DIGITS) & (numbers % 1 == 0)
+    printed = numbers.astype(str).astype(object)
+    printed[whole] = numbers[whole].astype(np.int64).astype(str)
+    texts = np.where(said, words + " ", "") + printed
+    codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    read = _read_column(grammar, pd.Series(distinct, dtype=object), None)
+    low, high = read["low"].to_numpy()[codes], read["high"].to_numpy()[codes]
+    unread = np.isnan(low) & ~said
+    return np.where(unread, numbers, low), np.where(unread, numbers, high)

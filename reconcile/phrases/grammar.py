@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from reconcile import _interval
-from reconcile.errors import ArgumentError
+from reconcile.errors import ArgumentError, Reason
 from reconcile.phrases.lexicon import RULES, Lexicon
 from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS
 from reconcile.units import canonical_unit
@@ -84,6 +84,11 @@ class Grammar:
         self.hedge_rule = np.array([-1, *(RULES.index(hedge.rule) for hedge in hedges)], np.int64)
         self.hedge_min = np.array([0, *(round(hedge.min_share * 100) for hedge in hedges)], np.int64)
         self.hedge_max = np.array([0, *(round(hedge.max_share * 100) for hedge in hedges)], np.int64)
+        # 0 where a hedge sets no limit in percentage points.
+        self.hedge_points = np.array([0, *(hedge.points or 0 for hedge in hedges)], np.int64)
+        # Whether plain numerals ending in groups of zeros, and plain percentages, are rounded.
+        self.zeros_round = lexicon.trailing_zeros == "rounding"
+        self.percent_rounds = lexicon.percentages == "rounding"
 
         small = {word: value for word, value in lexicon.number_words.items() if 0 <= value < 20}
         tens = {word: value for word, value in lexicon.number_words.items() if value in range(20, 100, 10)}
@@ -230,6 +235,7 @@ def grammar_for(lexicon: Lexicon | None) -> Grammar:
         raise ArgumentError(
             f"lexicon must be a Lexicon (got {type(lexicon).__name__})",
             hint="pass Lexicon.default(), Lexicon.conservative() or one built from them",
+            reason=Reason.BAD_ARGUMENT,
         )
     grammar = _COMPILED.get(id(lexicon))
     if grammar is None:

@@ -25,27 +25,36 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from reconcile.errors import ArgumentError, ReconcileError
+from reconcile.errors import ArgumentError, Reason, ReconcileError
 from reconcile.figure import ABOUT_MAX_SHARE, ABOUT_MIN_SHARE
 from reconcile.phrases.text import key
 from reconcile.units import canonical_unit
 
-HedgeRule = Literal["around", "below", "above", "floor", "ceiling"]
+HedgeRule = Literal["around", "below", "above", "floor", "ceiling", "exact"]
 #: The hedge rules, in the order the readers number them.
-RULES: tuple[str, ...] = ("around", "below", "above", "floor", "ceiling")
+RULES: tuple[str, ...] = ("around", "below", "above", "floor", "ceiling", "exact")
 #: The rules that set a range from the number's rounding.
 CLOSENESS = frozenset({"around", "below", "above"})
+#: How far a closeness hedge lets a percentage move by default, in percentage points ("about").
+ABOUT_POINTS = 2
+#: How a plain number that shows its rounding is read: as rounded, or as exact.
+Reading = Literal["rounding", "exact"]
 
 
 def _hundredths(name: str, share: object) -> float:
     """A share of a number, in [0, 1] and in whole hundredths (read as the decimal written)."""
     if isinstance(share, bool) or not isinstance(share, (int, float)):
-        raise ArgumentError(f"{name} must be a number (got {share!r})", hint="write e.g. 0.05 for 5%")
+        raise ArgumentError(
+            f"{name} must be a number (got {share!r})",
+            hint="write e.g. 0.05 for 5%",
+            reason=Reason.BAD_LEXICON,
+        )
     exact = Fraction(repr(float(share)))
     if not 0 <= exact <= 1 or (exact * 100).denominator != 1:
         raise ArgumentError(
             f"{name} must lie in [0, 1] in whole hundredths (got {share!r})",
             hint="write shares such as 0.05 or 0.10",
+            reason=Reason.BAD_LEXICON,
         )
     return float(share)
 
@@ -53,7 +62,9 @@ def _hundredths(name: str, share: object) -> float:
 def _word(kind: str, word: object) -> str:
     if not isinstance(word, str) or not key(word):
         raise ArgumentError(
-            f"a {kind} must be a non-empty string (got {word!r})", hint="write the word as text"
+            f"a {kind} must be a non-empty string (got {word!r})",
+            hint="write the word as text",
+            reason=Reason.BAD_LEXICON,
         )
     return key(word)
 
@@ -65,40 +76,61 @@ class Hedge:
     Attributes:
         rule: ``"around"``, ``"below"`` or ``"above"`` (closeness: the range follows the
             number's rounding, as :meth:`Figure.about`, on both sides, below or above it);
-            ``"floor"`` (the number is the low end, the high end is open) or ``"ceiling"``
-            (the number is the high end, the low end is 0).
+            ``"floor"`` (the number is the low end, the high end is open), ``"ceiling"``
+            (the number is the high end, the low end is 0) or ``"exact"`` (the source says
+            the number is an exact count: "exactly 547,000").
         min_share: for closeness, the least half-width, as a share of the number.
         max_share: for closeness, the greatest half-width, as a share of the number.
+        points: for closeness, the greatest half-width of a percentage, in percentage
+            points ("about 97%" is 95–99%, not 92–100%); None for no such limit.
         example: a phrase with the hedge, shown in the docs.
 
     Examples:
         >>> Lexicon.default().hedges["nearly"]
-        Hedge(rule='below', min_share=0.05, max_share=0.1, example='nearly 1 million')
+        Hedge(rule='below', min_share=0.05, max_share=0.1, points=2, example='nearly 1 million')
 
     """
 
     rule: HedgeRule
     min_share: float = 0.0
     max_share: float = 0.0
+    points: int | None = None
     example: str | None = None
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ArgumentError(
-                f"unknown hedge rule {self.rule!r}", hint=f"use one of {', '.join(map(repr, RULES))}"
+                f"unknown hedge rule {self.rule!r}",
+                hint=f"use one of {', '.join(map(repr, RULES))}",
+                reason=Reason.BAD_LEXICON,
             )
         low, high = _hundredths("min_share", self.min_share), _hundredths("max_share", self.max_share)
         if self.rule in CLOSENESS and low > high:
             raise ArgumentError(
-                f"need min_share <= max_share (got {low}, {high})", hint="e.g. min_share=0.05, max_share=0.10"
+                f"need min_share <= max_share (got {low}, {high})",
+                hint="e.g. min_share=0.05, max_share=0.10",
+                reason=Reason.BAD_LEXICON,
             )
-        if self.rule not in CLOSENESS and (low or high):
+        if self.rule not in CLOSENESS and (low or high or self.points is not None):
             raise ArgumentError(
-                f"a {self.rule} hedge has no shares (got min_share={low}, max_share={high})",
-                hint="the number itself is the end of the range; leave the shares out",
+                f"a {self.rule} hedge has no shares or points "
+                f"(got min_share={low}, max_share={high}, points={self.points})",
+                hint="the number itself is the end of the range; leave the shares and points out",
+                reason=Reason.BAD_LEXICON,
+            )
+        points = self.points
+        if points is not None and (isinstance(points, bool) or not isinstance(points, int) or points < 1):
+            raise ArgumentError(
+                f"points must be a whole number of percentage points >= 1, or None (got {points!r})",
+                hint="e.g. points=2: 'about 97%' is then at most 95–99%",
+                reason=Reason.BAD_LEXICON,
             )
         if self.example is not None and not isinstance(self.example, str):
-            raise ArgumentError(f"example must be a phrase (got {self.example!r})", hint="e.g. 'about 5,000'")
+            raise ArgumentError(
+                f"example must be a phrase (got {self.example!r})",
+                hint="e.g. 'about 5,000'",
+                reason=Reason.BAD_LEXICON,
+            )
         object.__setattr__(self, "min_share", low)
         object.__setattr__(self, "max_share", high)
 
@@ -127,13 +159,18 @@ class Magnitude:
     def __post_init__(self) -> None:
         factor = self.factor
         if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-            raise ArgumentError(f"factor must be a whole number >= 1 (got {factor!r})", hint="e.g. 1000")
+            raise ArgumentError(
+                f"factor must be a whole number >= 1 (got {factor!r})",
+                hint="e.g. 1000",
+                reason=Reason.BAD_LEXICON,
+            )
         while factor % 10 == 0:
             factor //= 10
         if factor >= 1000:
             raise ArgumentError(
                 f"factor must have at most three significant digits (got {self.factor})",
                 hint="write it as a small number times a power of ten, e.g. 12 or 1000000",
+                reason=Reason.BAD_LEXICON,
             )
         if self.plural is not None:
             object.__setattr__(self, "plural", _word("plural", self.plural))
@@ -168,10 +205,16 @@ class QuantityWord:
             0 <= self.low <= self.value <= self.high < math.inf
         ):
             raise ArgumentError(
-                f"need finite 0 <= low <= value <= high (got {ends})", hint="e.g. low=20, value=40, high=100"
+                f"need finite 0 <= low <= value <= high (got {ends})",
+                hint="e.g. low=20, value=40, high=100",
+                reason=Reason.BAD_LEXICON,
             )
         if self.takes not in ("of", "scale"):
-            raise ArgumentError(f"takes must be 'of' or 'scale' (got {self.takes!r})", hint="e.g. takes='of'")
+            raise ArgumentError(
+                f"takes must be 'of' or 'scale' (got {self.takes!r})",
+                hint="e.g. takes='of'",
+                reason=Reason.BAD_LEXICON,
+            )
         for name, end in zip(("low", "value", "high"), ends, strict=True):
             object.__setattr__(self, name, float(end))
 
@@ -193,7 +236,9 @@ class Noun:
         object.__setattr__(self, "unit", canonical_unit(self.unit))
         if self.counts is not None and (not isinstance(self.counts, str) or not self.counts.strip()):
             raise ArgumentError(
-                f"counts must be a name or None (got {self.counts!r})", hint="e.g. 'militants'"
+                f"counts must be a name or None (got {self.counts!r})",
+                hint="e.g. 'militants'",
+                reason=Reason.BAD_LEXICON,
             )
 
 
@@ -220,8 +265,15 @@ class Lexicon:
         separators: words that join two numbers into a range ("to", "-").
         openers: words that open a range ("between") -> the separators they allow.
         connectives: the grammar's small words, under the keys ``hundred``, ``and``, ``of``.
-        magnitude_shares: (min_share, max_share) for a number with a rounding magnitude.
+        magnitude_shares: (min_share, max_share) for a plain number that shows its rounding:
+            one with a rounding magnitude ("1 million"), a numeral ending in groups of three
+            zeros ("547,000"), a percentage ("97%").
         fraction_shares: (min_share, max_share) for a fraction word alone.
+        trailing_zeros: ``"rounding"`` (the default) reads a plain numeral that ends in
+            groups of three zeros as rounded to the largest power of 1,000 dividing it
+            ("547,000" is 546,500–547,500); ``"exact"`` reads every plain numeral as exact.
+        percentages: ``"rounding"`` (the default) reads a plain percentage as rounded to its
+            last digit ("97%" is 96.5–97.5%); ``"exact"`` reads it as exact.
 
     Examples:
         >>> from reconcile.phrases import parse
@@ -230,6 +282,10 @@ class Lexicon:
         '4,500–5,500'
         >>> parse("several thousand", lexicon=Lexicon.conservative()).value
         3000.0
+        >>> import dataclasses
+        >>> counted = dataclasses.replace(Lexicon.default(), trailing_zeros="exact")
+        >>> parse("547,000").range_text(), parse("547,000", lexicon=counted).range_text()
+        ('546,500–547,500', '547,000')
 
     """
 
@@ -248,9 +304,18 @@ class Lexicon:
     connectives: Mapping[str, str]
     magnitude_shares: tuple[float, float]
     fraction_shares: tuple[float, float]
+    trailing_zeros: Reading = "rounding"
+    percentages: Reading = "rounding"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        for name in ("trailing_zeros", "percentages"):
+            if getattr(self, name) not in ("rounding", "exact"):
+                raise ArgumentError(
+                    f"{name} must be 'rounding' or 'exact' (got {getattr(self, name)!r})",
+                    hint=f'write {name} = "rounding" or {name} = "exact" in the [plain] table',
+                    reason=Reason.BAD_LEXICON,
+                )
         set_(self, "hedges", _table("hedge", self.hedges, Hedge))
         set_(self, "quantities", _table("quantity word", self.quantities, QuantityWord))
         set_(self, "nouns", _table("noun", self.nouns, Noun))
@@ -270,7 +335,9 @@ class Lexicon:
             low, high = getattr(self, name)
             if _hundredths(name, low) > _hundredths(name, high):
                 raise ArgumentError(
-                    f"{name} must be (min_share, max_share) with min <= max", hint="e.g. (0.0, 0.10)"
+                    f"{name} must be (min_share, max_share) with min <= max",
+                    hint="e.g. (0.0, 0.10)",
+                    reason=Reason.BAD_LEXICON,
                 )
             set_(self, name, (float(low), float(high)))
         for abbreviation, word in self.abbreviations.items():
@@ -278,11 +345,14 @@ class Lexicon:
                 raise ArgumentError(
                     f"the abbreviation {abbreviation!r} names {word!r}, which is not a magnitude",
                     hint="map abbreviations to words of the magnitudes table",
+                    reason=Reason.BAD_LEXICON,
                 )
         for word, (num, den) in self.fractions.items():
             if not 0 <= num <= den or den == 0:
                 raise ArgumentError(
-                    f"the fraction {word!r} must lie in [0, 1] (got {num}/{den})", hint="e.g. [1, 2]"
+                    f"the fraction {word!r} must lie in [0, 1] (got {num}/{den})",
+                    hint="e.g. [1, 2]",
+                    reason=Reason.BAD_LEXICON,
                 )
         for unit in self.currencies.values():
             canonical_unit(unit)  # raises UnitError for a unit pint does not know
@@ -336,6 +406,7 @@ class Lexicon:
             raise ArgumentError(
                 f"cannot open the lexicon {str(path)!r} ({exc})",
                 hint="pass the path of a UTF-8 TOML file laid out as reconcile/lexicon.toml",
+                reason=Reason.CANNOT_OPEN,
             ) from exc
         return _from_toml(text, reading)
 
@@ -348,12 +419,14 @@ class Lexicon:
         *,
         min_share: float | None = None,
         max_share: float | None = None,
+        points: int | None = None,
         example: str | None = None,
     ) -> Lexicon:
         """A copy that reads ``word`` as a hedge with ``rule``, replacing any hedge of that name.
 
-        Closeness rules take ``min_share`` and ``max_share`` (by default those of "about",
-        0.05 and 0.10); ``"floor"`` and ``"ceiling"`` take none.
+        Closeness rules take ``min_share``, ``max_share`` and ``points`` (by default those
+        of "about": 0.05, 0.10 and 2 percentage points); ``"floor"``, ``"ceiling"`` and
+        ``"exact"`` take none.
 
         Examples:
             >>> from reconcile.phrases import parse
@@ -367,6 +440,7 @@ class Lexicon:
             rule=rule,
             min_share=(ABOUT_MIN_SHARE if closeness else 0.0) if min_share is None else min_share,
             max_share=(ABOUT_MAX_SHARE if closeness else 0.0) if max_share is None else max_share,
+            points=(ABOUT_POINTS if closeness else None) if points is None else points,
             example=example,
         )
         return dataclasses.replace(self, hedges={**self.hedges, _word("hedge", word): hedge})
@@ -410,13 +484,17 @@ class Lexicon:
 def _table(kind: str, entries: object, of: type) -> Mapping[str, Any]:
     if not isinstance(entries, Mapping):
         raise ArgumentError(
-            f"the {kind} table must be a mapping (got {type(entries).__name__})", hint="see lexicon.toml"
+            f"the {kind} table must be a mapping (got {type(entries).__name__})",
+            hint="see lexicon.toml",
+            reason=Reason.BAD_LEXICON,
         )
     table: dict[str, Any] = {}
     for word, entry in entries.items():
         if not isinstance(entry, of):
             raise ArgumentError(
-                f"the {kind} {word!r} must map to a {of.__name__} (got {entry!r})", hint="see lexicon.toml"
+                f"the {kind} {word!r} must map to a {of.__name__} (got {entry!r})",
+                hint="see lexicon.toml",
+                reason=Reason.BAD_LEXICON,
             )
         table[_word(kind, word)] = entry
     return MappingProxyType(table)
@@ -447,6 +525,9 @@ def _from_toml(text: str, reading: str) -> Lexicon:
             connectives={"hundred": numbers["hundred"], "and": numbers["and"], "of": data["grammar"]["of"]},
             magnitude_shares=(plain["magnitude_min_share"], plain["magnitude_max_share"]),
             fraction_shares=(plain["fraction_min_share"], plain["fraction_max_share"]),
+            # Optional: a file written before plain numbers were read at their printed precision.
+            trailing_zeros=plain.get("trailing_zeros", "rounding"),
+            percentages=plain.get("percentages", "rounding"),
         )
     except ReconcileError:
         raise  # already says which entry is wrong
@@ -454,6 +535,7 @@ def _from_toml(text: str, reading: str) -> Lexicon:
         raise ArgumentError(
             f"cannot read the lexicon ({type(exc).__name__}: {exc})",
             hint=f"lay the file out as reconcile/lexicon.toml, with a {reading!r} reading of each quantity",
+            reason=Reason.BAD_LEXICON,
         ) from exc
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from reconcile import _interval
 from reconcile.phrases.grammar import Suffix
 from reconcile.phrases.problems import CODES
 
@@ -82,30 +84,48 @@ def numeral(digits: str, suffix: Suffix, *, percent: bool) -> Number:
         2900000.0
 
     """
+    problem, mantissa, exponent = read_digits(digits)
+    if problem is not None:
+        return Number(problem, math.nan, math.nan)
+    shift = 2 if percent else 0
+    return decimal(mantissa * suffix.mult, exponent + suffix.exp - shift, percent=percent)
+
+
+def read_digits(digits: str) -> tuple[str | None, int, int]:
+    """A numeral's digits ("1,500.25") as (problem, mantissa, exponent of its last digit written).
+
+    Examples:
+        >>> read_digits("1,500.25"), read_digits("97")
+        ((None, 150025, -2), (None, 97, 0))
+
+    """
     whole, _, decimals = digits.replace(",", "").partition(".")
-    written, exponent = whole + decimals, -len(decimals)
-    if len(written) > MAX_DIGITS:
+    text, exponent = whole + decimals, -len(decimals)
+    if len(text) > MAX_DIGITS:
         # Only the significant digits count: "1,000,000,000,000,000" is too large, not too long.
-        significant = written.lstrip("0")
+        significant = text.lstrip("0")
         core = significant.rstrip("0")
         if len(significant) - len(decimals) > MAX_DIGITS:
-            return Number("large", math.nan, math.nan)
+            return "large", 0, 0
         if len(decimals) > MAX_DIGITS or len(core) > MAX_DIGITS:
-            return Number("digits", math.nan, math.nan)
-        written, exponent = core or "0", exponent + len(significant) - len(core)
-    shift = 2 if percent else 0
-    return decimal(int(written) * suffix.mult, exponent + suffix.exp - shift, percent=percent)
+            return "digits", 0, 0
+        text, exponent = core or "0", exponent + len(significant) - len(core)
+    return None, int(text), exponent
 
 
 DIGITS, TOO_LARGE, OVER_100 = (CODES.index(code) for code in ("digits", "large", "percent"))
 
 
 class Numbers(NamedTuple):
-    """A column of decimal numbers: problem (0, or the index of the problem), value, unit."""
+    """A column of decimal numbers: problem (0, or the index of the problem), value, unit.
+
+    ``exponent`` is that of the last significant digit: a whole number's count of trailing zeros.
+    """
 
     problem: Ints
     value: Floats
     unit: Floats
+    exponent: Ints
 
 
 def decimals(mantissa: Ints, exponent: Ints, percent: Bools, refused: Ints) -> Numbers:
@@ -127,7 +147,80 @@ def decimals(mantissa: Ints, exponent: Ints, percent: Bools, refused: Ints) -> N
     problem = np.select([too_many, large, over], [DIGITS, TOO_LARGE, OVER_100], 0)
     unit = np.where(mantissa != 0, _UNITS_ARRAY[np.clip(exponent + _UNIT_OFFSET, 0, len(_UNITS) - 1)], 1.0)
     bad = problem != 0
-    return Numbers(problem.astype(np.int64), np.where(bad, np.nan, value), np.where(bad, np.nan, unit))
+    return Numbers(
+        problem.astype(np.int64), np.where(bad, np.nan, value), np.where(bad, np.nan, unit), exponent
+    )
+
+
+# -- the precision a plain number was printed with -------------------------------------------
+
+
+def thousands(value: float) -> float:
+    """The power of 1,000 a whole number's trailing groups of three zeros round it to; 1 for none.
+
+    Examples:
+        >>> thousands(547_000.0), thousands(370_000.0), thousands(5_000_000.0), thousands(9_606.0)
+        (1000.0, 1000.0, 1000000.0, 1.0)
+
+    """
+    whole, groups = int(value), 0
+    while whole and whole % 1000 == 0:
+        whole, groups = whole // 1000, groups + 1
+    return _UNITS[3 * groups + _UNIT_OFFSET]
+
+
+def column_thousands(exponent: Ints) -> Floats:
+    """:func:`thousands` for whole numbers given by the exponent of their last significant digit."""
+    return np.asarray(_UNITS_ARRAY[np.clip(exponent, 0, LARGE) // 3 * 3 + _UNIT_OFFSET])
+
+
+def last_digit(places: int) -> float:
+    """The rounding unit of a percentage written with ``places`` decimals: 97% -> 0.01."""
+    return _UNITS[_UNIT_OFFSET - places - 2]
+
+
+def column_last_digit(places: Ints) -> Floats:
+    """:func:`last_digit` for a column of decimal places."""
+    return np.asarray(_UNITS_ARRAY[np.clip(_UNIT_OFFSET - places - 2, 0, len(_UNITS) - 1)])
+
+
+def points_ends(digits: int, places: int, points: int) -> tuple[float, float]:
+    """How far ``points`` percentage points reach either side of a percentage, as shares.
+
+    The percentage is ``digits / 10**places`` percent; each end is the float nearest the
+    decimal it stands for, "97%" two points either side being 0.95 and 0.99.
+
+    Examples:
+        >>> points_ends(97, 0, 2), points_ends(9735, 2, 1)
+        ((0.95, 0.99), (0.9635, 0.9835))
+
+    """
+    step, scale = points * 10**places, _POW10[places + 2]
+    return float(max(digits - step, 0)) / scale, float(digits + step) / scale
+
+
+def column_points_ends(digits: Ints, places: Ints, points: Ints) -> tuple[Floats, Floats]:
+    """:func:`points_ends` for whole columns, to the same floats."""
+    step = points * _INT_POWERS[np.clip(places, 0, len(_INT_POWERS) - 1)]
+    scale = _POW10_ARRAY[np.clip(places + 2, 0, len(_POW10) - 1)]
+    return np.maximum(digits - step, 0).astype(np.float64) / scale, (digits + step).astype(np.float64) / scale
+
+
+def around(value: float, unit: float, min_share: float, max_share: float) -> tuple[float, float]:
+    """The ends :meth:`Figure.about` gives for ``value``, rounded to ``unit`` (not its own digit).
+
+    Half a unit either side, at least ``min_share`` and at most ``max_share`` of the value,
+    computed exactly and rounded outward; :func:`about` is the column form.
+
+    Examples:
+        >>> around(370_000.0, 1000.0, 0.0, 0.10), around(0.97, 0.01, 0.0, 0.10)
+        ((369500.0, 370500.0), (0.965, 0.975))
+
+    """
+    size = Fraction(value)
+    half = max(Fraction(unit) / 2, size * Fraction(repr(min_share)))
+    half = min(half, size * Fraction(repr(max_share)))
+    return _interval.round_down(size - half), _interval.round_up(size + half)
 
 
 # -- reading a column: exact outward rounding without Fractions ------------------------------

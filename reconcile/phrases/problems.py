@@ -18,14 +18,15 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from reconcile.errors import ParseError
+from reconcile.errors import ParseError, Reason
 from reconcile.phrases.grammar import Grammar
 from reconcile.phrases.text import FIRST_WORD, key, shown
 
 Objects = npt.NDArray[np.object_]
 Bools = npt.NDArray[np.bool_]
 
-#: Each problem a phrase can have, by reason code: (problem, hint). The problem is formatted
+#: Each problem a phrase can have, by reason code (the value of a :class:`~reconcile.errors.Reason`
+#: member, such as ``Reason.UNKNOWN_NOUN == "unread"``): (problem, hint). The problem is formatted
 #: with the fields in braces; the hint is the same for every phrase with that problem. The
 #: order is the order of the checks: a phrase reports the first problem it has.
 PROBLEMS: dict[str, tuple[str, str]] = {
@@ -113,6 +114,7 @@ def error(code: str, text: str, position: int, **fields: str) -> ParseError:
     return ParseError(
         problem.format(shown=shown(text), position=str(position), **fields),
         hint=hint,
+        reason=Reason(code),
         text=text,
         position=position,
     )

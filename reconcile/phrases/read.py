@@ -12,11 +12,19 @@ import math
 from typing import Any, NamedTuple
 
 from reconcile._periods import AsOf
-from reconcile.errors import ArgumentError
+from reconcile.errors import ArgumentError, Reason
 from reconcile.figure import Figure, Source
 from reconcile.phrases.grammar import NO_SUFFIX, Grammar, grammar_for
-from reconcile.phrases.lexicon import Lexicon
-from reconcile.phrases.numbers import decimal, numeral
+from reconcile.phrases.lexicon import CLOSENESS, Lexicon
+from reconcile.phrases.numbers import (
+    around,
+    decimal,
+    last_digit,
+    numeral,
+    points_ends,
+    read_digits,
+    thousands,
+)
 from reconcile.phrases.problems import CODES, diagnosis, error
 from reconcile.phrases.text import MAX_LENGTH, SPACE_CHARS, key, number_key
 from reconcile.units import canonical_unit
@@ -31,6 +39,8 @@ class _Reading(NamedTuple):
     high: float  # for a range or a quantity word
     hedge: str | None
     shares: tuple[float, float]  # for closeness: (min_share, max_share)
+    rounding: float  # for closeness: the unit the number was printed to; NaN for its last digit
+    caps: tuple[float, float]  # for closeness: the farthest ends a percentage's points allow
     share: bool  # a share of a whole, in [0, 1]
     unit: str
     counts: str | None
@@ -50,7 +60,8 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
     problems: list[tuple[str, int, dict[str, str]]] = []
     body = found.end("lead") + len(g["hpart"] or "")
     value = low = high = math.nan
-    rounds = share = False
+    rounds = share = plain_numeral = False
+    percent: tuple[int, int] | None = None  # a percentage's (digits, decimal places) as written
 
     kind = "number"
     if g["n1"] is not None:
@@ -60,6 +71,10 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         first = numeral(g["n1"], suffix1, percent=share)
         ends = [(first, found.start("n1"), g["n1"] + (g["suf1"] or ""))]
         value, rounds = first.value, suffix1.rounds
+        plain_numeral = g["suf1"] is None and g["d1"] is None
+        if suffix1.percent:
+            _, mantissa, exponent = read_digits(g["n1"])
+            percent = (mantissa * 10**exponent, 0) if exponent > 0 else (mantissa, -exponent)
         if g["rsep"] is not None:
             kind = "range"
             second = numeral(g["n2"], suffix2, percent=share)
@@ -90,6 +105,7 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         shift = 2 if suffix.percent else 0
         number = decimal(count * suffix.mult, suffix.exp - shift, percent=suffix.percent)
         value, rounds, share = number.value, suffix.rounds, suffix.percent
+        percent = (count, 0) if suffix.percent else None
         if number.problem:
             problems.append((number.problem, body, {"number": g["words"]}))
     else:
@@ -121,17 +137,25 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         raise error(code, text, position, **fields)
 
     rule, shares, said = "exact", (0.0, 0.0), hedge_word
+    rounding, caps = math.nan, (-math.inf, math.inf)
     if kind in ("range", "quantity"):
         rule = kind
         said = key(g["quantity"]) if kind == "quantity" else hedge_word
     elif hedge is not None:
         rule, shares = hedge.rule, (hedge.min_share, hedge.max_share)
+        if percent is not None and hedge.points and rule in CLOSENESS:
+            caps = points_ends(*percent, hedge.points)
     elif kind == "fraction":
         rule, shares = "around", grammar.fraction_shares
     elif rounds:
         rule, shares = "around", grammar.magnitude_shares
+    elif percent is not None and grammar.percent_rounds:
+        rule, shares, rounding = "around", grammar.magnitude_shares, last_digit(percent[1])
+    elif plain_numeral and grammar.zeros_round and thousands(value) > 1:
+        rule, shares, rounding = "around", grammar.magnitude_shares, thousands(value)
     counts = grammar.noun_counts[noun] if noun else None
-    return _Reading(rule, value, low, high, said, shares, share, text_unit or given or "person", counts)
+    unit = text_unit or given or "person"
+    return _Reading(rule, value, low, high, said, shares, rounding, caps, share, unit, counts)
 
 
 def check_source(source: object) -> None:
@@ -149,6 +173,7 @@ def check_source(source: object) -> None:
         raise ArgumentError(
             f"source must be a Source or a name (got {type(source).__name__})",
             hint="pass source='U.S. officials' or source=Source(name=..., via=...)",
+            reason=Reason.BAD_SOURCE,
         )
 
 
@@ -228,41 +253,48 @@ def parse(
         raise ArgumentError(
             f"text must be a string (got {type(text).__name__})",
             hint="pass the phrase as text, e.g. parse('about 5,000'); build numbers with Figure.exact",
+            reason=Reason.NOT_TEXT,
         )
     grammar = grammar_for(lexicon)
     reading = _read(grammar, text, given_unit(unit))
-    scope: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "unit": reading.unit,
         "counts": counts if counts is not None else reading.counts,
         "place": place,
         "as_of": as_of,
         "source": _quoted(source, via, text),
     }
-    return _figure(reading, scope)
+    return _figure(reading, fields)
 
 
-def _figure(reading: _Reading, scope: dict[str, Any]) -> Figure:
+def _figure(reading: _Reading, fields: dict[str, Any]) -> Figure:
     """Build the figure a reading stands for with the library's own constructors."""
     rule, value = reading.rule, reading.value
     if rule == "exact":
-        return Figure.exact(value, **scope)
+        return Figure.exact(value, hedge=reading.hedge, **fields)
     if rule == "range":
-        return Figure.between(reading.low, reading.high, hedge=reading.hedge, **scope)
+        return Figure.between(reading.low, reading.high, hedge=reading.hedge, **fields)
     if rule == "quantity":
-        return Figure(value=value, low=reading.low, high=reading.high, hedge=reading.hedge, **scope)
+        return Figure(value=value, low=reading.low, high=reading.high, hedge=reading.hedge, **fields)
     if rule == "floor":
         if reading.share:
-            return Figure.between(value, 1.0, value=value, hedge=reading.hedge, **scope)
-        return Figure.at_least(value, hedge=reading.hedge, **scope)
+            return Figure.between(value, 1.0, value=value, hedge=reading.hedge, **fields)
+        return Figure.at_least(value, hedge=reading.hedge, **fields)
     if rule == "ceiling":
         # Amounts in phrases are never negative, whatever the unit, so an open low end is 0.
-        return Figure.between(0.0, value, value=value, hedge=reading.hedge, **scope)
+        return Figure.between(0.0, value, value=value, hedge=reading.hedge, **fields)
     min_share, max_share = reading.shares
-    figure = Figure.about(value, hedge=reading.hedge, min_share=min_share, max_share=max_share, **scope)
+    if math.isnan(reading.rounding):
+        figure = Figure.about(value, hedge=reading.hedge, min_share=min_share, max_share=max_share, **fields)
+    else:
+        # Printed to a unit that is not its last significant digit: "370,000", "40%".
+        low, high = around(value, reading.rounding, min_share, max_share)
+        figure = Figure.between(low, high, value=value, hedge=reading.hedge, **fields)
+    low, high = max(figure.low, reading.caps[0]), min(figure.high, reading.caps[1])
     if rule == "below":
-        figure = figure.replace(high=figure.value)
+        high = value
     elif rule == "above":
-        figure = figure.replace(low=figure.value)
-    if reading.share and figure.high > 1:
-        figure = figure.replace(high=1.0)
-    return figure
+        low = value
+    if reading.share:
+        high = min(high, 1.0)
+    return figure if (low, high) == (figure.low, figure.high) else figure.replace(low=low, high=high)
