@@ -12,16 +12,18 @@ import difflib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from reconcile._text import format_numbers
-from reconcile.claims import blank_cells, read_claims, validate
-from reconcile.errors import ArgumentError, ClaimsError
-from reconcile.schemas import Conflicts, ReconciledClaims
-from reconcile.units import conversion_bounds, dimension, display_unit
+from reconcile._conflict_text import explain, explain_ties, text_column
+from reconcile._sweep import AgreeingSets, first_per_group, largest_agreeing_sets, per_group, weighted_median
+from reconcile.claims import blank_cells, read_claims
+from reconcile.errors import ArgumentError, ClaimsError, Reason
+from reconcile.schemas import Conflicts, ReconciledClaims, check_built
+from reconcile.units import conversion_bounds, dimension
+from reconcile.voices import Voices, faithfulness, revisions, voice_name, voices
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
 
@@ -38,6 +40,7 @@ POLICIES = {
     "envelope": "from the lowest low to the highest high of all claims (as IBC reports a min-max)",
     "priority": "the claim of the highest-ranked source; the others checked against it",
 }
+Policy = Literal["consensus", "conservative", "envelope", "priority"]  #: a name of POLICIES, as a type
 
 
 class _UnitFamilies(NamedTuple):
@@ -143,159 +146,63 @@ def _refuse_blank_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
         origin=None,
         rows=index.tolist(),
         columns=columns,
+        key=key,
+        reason=Reason.BLANK_KEY,
     )
 
 
-def _refuse_unknown_sources(frame: pd.DataFrame, weights: Mapping[str, float]) -> None:
-    """Raise an :class:`ArgumentError` if ``weights`` names a source no claim has."""
-    sources = [str(source) for source in pd.unique(frame["source"].dropna())]
-    known = set(sources)
-    unknown = [name for name in weights if name not in known]  # the names given, a handful
+def _refuse_unknown_sources(
+    names: np.ndarray, weights: Mapping[str, float], aliases: Mapping[str, str] | None
+) -> None:
+    """Raise an :class:`ArgumentError` if ``weights`` names a voice no claim has.
+
+    ``names`` are the claims' voice names; a weight's name is compared as they are (case,
+    spacing and punctuation folded, ``aliases`` applied).
+    """
+    known = {str(name) for name in pd.unique(names) if name}
+    given = {name: _voice_key(name, aliases) for name in weights}
+    unknown = [name for name, folded in given.items() if folded not in known]  # a handful
     if not unknown:
         return
-    nearest = {name: difflib.get_close_matches(str(name), sources, n=3) for name in unknown}
+    sources = sorted(known)
+    nearest = {name: difflib.get_close_matches(given[name], sources, n=3) for name in unknown}
     said = [
         f"{name!r} (nearest: {', '.join(map(repr, close))})" if close else f"{name!r} (no source is close)"
         for name, close in nearest.items()
     ]
     raise ArgumentError(
         f"weights name sources no claim has: {'; '.join(said)}",
-        hint="spell each name exactly as the claims' source column does, or leave it out of weights=",
+        hint="name each source as the claims' source (or origin) column does, map other spellings "
+        "with aliases=, or leave it out of weights=",
         names=unknown,
         nearest=nearest,
         column="source",
+        reason=Reason.UNKNOWN_WEIGHT_SOURCE,
     )
 
 
-def _weights(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> np.ndarray:
-    """Each claim's weight: its ``weight`` cell, else its source's weight in ``weights``, else 1."""
+def _voice_key(name: str, aliases: Mapping[str, str] | None) -> str:
+    folded = voice_name(str(name))
+    if aliases:
+        mapped = {voice_name(str(spelling)): voice_name(str(to)) for spelling, to in aliases.items()}
+        return mapped.get(folded, folded)
+    return folded
+
+
+def _weights(
+    frame: pd.DataFrame,
+    names: np.ndarray,
+    weights: Mapping[str, float] | None,
+    aliases: Mapping[str, str] | None,
+) -> np.ndarray:
+    """Each claim's weight: its ``weight`` cell, else its voice's weight in ``weights``, else 1."""
     weight = pd.Series(1.0, index=frame.index)
     if weights is not None:
-        weight = frame["source"].map(dict(weights)).astype(float).fillna(1.0)
+        by_voice = {_voice_key(name, aliases): float(value) for name, value in weights.items()}
+        weight = pd.Series(names, index=frame.index).map(by_voice).astype(float).fillna(1.0)
     if "weight" in frame:
         weight = frame["weight"].astype(float).fillna(weight)
     return weight.to_numpy(dtype=float)
-
-
-def _sort_within_groups(group: np.ndarray, coordinate: np.ndarray) -> np.ndarray:
-    """The stable order by (group, coordinate): a stable sort by coordinate, then by group.
-
-    The group sort is a radix sort, 16 bits at a time, which numpy runs in linear time.
-    """
-    order = np.argsort(coordinate, kind="stable")
-    shift = 0
-    while shift == 0 or (int(group.max()) >> shift) > 0:
-        digit = ((group[order] >> shift) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(digit, kind="stable")]
-        shift += 16
-    return order
-
-
-def _largest_agreeing_sets(
-    group: np.ndarray, low: np.ndarray, high: np.ndarray, weight: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group, the range shared by the heaviest set of claims whose ranges meet, and its weight.
-
-    ``group`` numbers the groups 0..n_groups-1 and every group has a claim here. Ties go
-    to the narrower shared range, then to the lower one, so the answer does not depend on
-    the order of the rows. Weights that are not whole numbers are summed in floats; sets
-    whose weights differ by less than a 10**-12 share of the group's total count as tied.
-    """
-    n = len(group)
-    if n == 0:
-        return np.full(n_groups, np.nan), np.full(n_groups, np.nan), np.zeros(n_groups)
-    # Ranges are closed: a range that closes at x still holds x, so its closing event goes
-    # just after x. A closing event sorts before an opening at the same point: the range it
-    # closes ended a float's width earlier, before the other began.
-    closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
-    coordinate = np.concatenate([closing, low])
-    events = np.concatenate([group, group])
-    order = _sort_within_groups(events, coordinate)
-    cover = np.cumsum(np.concatenate([-weight, weight])[order])
-    at = coordinate[order]
-    quantity = events[order]
-    starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
-    heaviest = np.maximum.reduceat(cover, starts)
-    # Whole weights sum exactly; other sums carry rounding, so near-ties count as ties.
-    whole = bool(np.all(np.mod(weight, 1) == 0))
-    slack = np.bincount(group, weights=weight, minlength=n_groups) * (0.0 if whole else 1e-12)
-    opens = order >= n
-    # An opening that reaches the group's heaviest cover starts a candidate range; the
-    # next event closes one of its ranges, which ends the candidate.
-    reaches = opens & (cover >= heaviest[quantity] - slack[quantity])
-    reaches[:-1] &= order[1:] < n  # (only a closing can follow; this keeps rounding honest)
-    reaches[-1] = False
-    candidate = np.flatnonzero(reaches)
-    candidate_low = at[candidate]
-    candidate_high = high[order[candidate + 1]]  # the range that closes next
-    width = candidate_high - candidate_low
-    owner = quantity[candidate]
-    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    narrowest = np.minimum.reduceat(width, firsts)
-    # Candidates come sorted by their low end, so the first narrowest one is also the lowest.
-    best = np.flatnonzero(
-        width == narrowest[np.searchsorted(firsts, np.arange(len(owner)), side="right") - 1]
-    )
-    best = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]
-    shared_low = np.full(n_groups, np.nan)
-    shared_high = np.full(n_groups, np.nan)
-    shared_low[owner[best]] = candidate_low[best]
-    shared_high[owner[best]] = candidate_high[best]
-    return shared_low, shared_high, heaviest
-
-
-def _first_per_group(
-    group: np.ndarray, mask: np.ndarray, by: np.ndarray, *, largest: bool = False
-) -> np.ndarray:
-    """Per group, the row (among ``mask``) with the smallest ``by`` (or largest); ties go to the first."""
-    rows = np.flatnonzero(mask)
-    values = pd.Series(by[rows], index=rows)
-    grouped = values.groupby(group[rows], sort=False)
-    best = grouped.idxmax() if largest else grouped.idxmin()
-    chosen = np.full(int(group.max()) + 1 if len(group) else 0, -1)
-    chosen[best.index.to_numpy()] = best.to_numpy()
-    return chosen
-
-
-def _text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
-    """The column's text at ``rows`` as an object array, "" where missing or absent."""
-    if column not in frame:
-        return np.full(len(rows), "", dtype=object)
-    values = frame[column].iloc[rows].to_numpy(dtype=object)
-    return np.where(pd.isna(values), "", values)
-
-
-def _nouns(units: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """What each figure's number is of, as :meth:`reconcile.Figure.noun` words it."""
-    codes, distinct = pd.factorize(units)
-    shown = np.array([display_unit(unit) for unit in distinct], dtype=object)[codes]
-    has_counts = counts != ""
-    other = np.where(has_counts, shown + " (" + counts + ")", shown)
-    return np.where(units == "person", np.where(has_counts, counts, "people"), other)
-
-
-def _said(
-    frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], unit: np.ndarray
-) -> np.ndarray:
-    """``who: what (range)`` for each row, as :func:`reconcile.compare` words it.
-
-    ``ends`` are the (low, value, high) columns in the quantity's unit.
-    """
-    low, value_in_unit, high = ends
-    source, via = _text_column(frame, "source", rows), _text_column(frame, "via", rows)
-    who = source.copy()
-    unnamed = np.flatnonzero(source == "")
-    who[unnamed] = "claim " + _text_column(frame, "claim_id", rows[unnamed])
-    who = np.where(via != "", who + " via " + via, who)
-    hedge = _text_column(frame, "hedge", rows)
-    hedge = np.where(hedge != "", hedge + " ", "")
-    value = format_numbers(value_in_unit[rows])
-    phrase = hedge + value + " " + _nouns(unit[rows], _text_column(frame, "counts", rows))
-    span = format_numbers(low[rows], "down") + "–"
-    span = span + format_numbers(high[rows], "up")
-    return np.asarray(
-        who + ": " + np.where(low[rows] == high[rows], phrase, phrase + " (" + span + ")"), dtype=object
-    )
 
 
 class Consensus(NamedTuple):
@@ -326,6 +233,7 @@ def estimate(
     key: Sequence[str] = DEFAULT_KEY,
     policy: str = "consensus",
     weights: Mapping[str, float] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Consensus:
     """Check the claims and the arguments, then find each quantity's estimate and conflicts.
 
@@ -352,11 +260,13 @@ def estimate(
         raise ArgumentError(
             f"unknown policy {policy!r}",
             hint=f"choose one of {', '.join(map(repr, POLICIES))}",
+            reason=Reason.UNKNOWN_POLICY,
         )
     if isinstance(key, str) or not isinstance(key, Sequence) or not all(isinstance(k, str) for k in key):
         raise ArgumentError(
             f"key must be a sequence of column names (got {key!r})",
             hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
+            reason=Reason.BAD_KEY,
         )
     frame = read_claims(claims)
     key = tuple(key)
@@ -365,6 +275,7 @@ def estimate(
         raise ArgumentError(
             f"the key names columns the claims table does not have ({', '.join(map(repr, missing))})",
             hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
+            reason=Reason.BAD_KEY,
         )
     _refuse_blank_keys(frame, key)
     if weights is not None:
@@ -372,6 +283,7 @@ def estimate(
             raise ArgumentError(
                 f"weights must map source names to weights (got {type(weights).__name__})",
                 hint="pass weights={'U.S. officials': 2, ...}",
+                reason=Reason.BAD_WEIGHTS,
             )
         bad = {
             source: weight
@@ -382,20 +294,30 @@ def estimate(
             raise ArgumentError(
                 f"weights must be above 0 and finite (got {bad!r})",
                 hint="give every source a positive weight; leave a source out to weigh it 1",
+                reason=Reason.BAD_WEIGHTS,
             )
-        _refuse_unknown_sources(frame, weights)
+    if aliases is not None and (
+        not isinstance(aliases, Mapping) or not all(isinstance(v, str) for v in (*aliases, *aliases.values()))
+    ):
+        raise ArgumentError(
+            f"aliases must map source names to source names (got {aliases!r})",
+            hint="pass aliases={'GWU': 'George Washington University', ...}",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    names = voices(frame, aliases)
+    if weights is not None:
+        _refuse_unknown_sources(names.name, weights, aliases)
     if policy == "priority" and weights is None and "weight" not in frame:
         raise ArgumentError(
             "the priority policy needs a ranking of sources",
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
+            reason=Reason.PRIORITY_NEEDS_WEIGHTS,
         )
-    return _per_quantity(frame, key, policy, weights)
-
-
+    return _per_quantity(frame, key, policy, _weights(frame, names.name, weights, aliases), names)
 
 
 def _per_quantity(
-    frame: pd.DataFrame, key: tuple[str, ...], policy: str, weights: Mapping[str, float] | None
+    frame: pd.DataFrame, key: tuple[str, ...], policy: str, weight: np.ndarray, found: Voices
 ) -> Consensus:
     n = len(frame)
     try:
@@ -404,77 +326,139 @@ def _per_quantity(
         raise ArgumentError(
             f"the key columns {key!r} hold values that cannot be grouped ({exc})",
             hint="a key column holds text or numbers, one per claim",
+            reason=Reason.UNGROUPABLE_KEY,
         ) from exc
     n_groups = int(group.max()) + 1 if n else 0
-    weight = _weights(frame, weights)
     families = _unit_families(frame["unit"], group)
     family = families.family
     low = _convert(frame["low"].to_numpy(dtype=float), families.least, families.most, "down")
     high = _convert(frame["high"].to_numpy(dtype=float), families.least, families.most, "up")
     value = np.clip(frame["value"].to_numpy(dtype=float) * families.factor, low, high)
+    every = np.arange(n)
+    claim_id = frame["claim_id"].to_numpy(dtype=object)
+
+    # -- voices: revisions, then each voice's most faithful statements --------------------
+    # A voice is one source's claims about one quantity, in one family of units.
+    voice = pd.factorize(family.astype(np.int64) * (int(found.code.max(initial=0)) + 1) + found.code)[0]
+    n_voices = int(voice.max(initial=-1)) + 1
+    rank = faithfulness(low, value, high, text_column(frame, "hedge", every), voice)
+    reported = text_column(frame, "reported_on", every)
+    superseded, superseder = revisions(voice, reported, rank, low, high, claim_id)
+    live = ~superseded
+    best = per_group(voice[live], rank[live], n_voices, "min", 4)
+    top = live & (rank == best[voice])
+    # Of rounded numbers, the finest printed speaks for the voice.
+    width = high - low
+    finest = per_group(voice[top], width[top], n_voices, "min", np.inf)
+    top &= (rank != 3) | (width <= finest[voice])
+    top &= _most_of_its_voice(voice, top, low, high, n_voices)
+    v_low = per_group(voice[top], low[top], n_voices, "min", np.inf)
+    v_high = per_group(voice[top], high[top], n_voices, "max", -np.inf)
+    # The median of the distinct values the voice's best claims print: copies do not vote.
+    distinct = pd.DataFrame({"voice": voice[top], "value": value[top]}).drop_duplicates()
+    v_value = per_group(
+        distinct["voice"].to_numpy(), distinct["value"].to_numpy(), n_voices, "median", np.nan
+    )
+    v_value = np.clip(v_value, v_low, v_high)
+    v_weight = per_group(voice[live], weight[live], n_voices, "max", 0.0)
+    speaker = _defining_claims(voice, top, claim_id, n_voices)  # per voice: the claim it is named by
+    v_family = family[speaker]
+    v_group = group[speaker]
+    meets = (low <= v_high[voice]) & (high >= v_low[voice])
+    retelling = live & ~top & meets
+    misreport = live & ~top & ~meets
+    alive = np.bincount(voice[live], minlength=n_voices) > 0  # a voice with a claim that stands
+
+    # -- the heaviest agreeing sets of voices, per family of units --------------------------
     n_families = len(families.first)
-    family_low, family_high, family_weight = _largest_agreeing_sets(family, low, high, weight, n_families)
+    voices_alive = np.flatnonzero(alive)
+    sets = largest_agreeing_sets(
+        v_family[voices_alive], v_low[voices_alive], v_high[voices_alive], v_weight[voices_alive], n_families
+    )
+    has_set = sets.first >= 0
+    set_low = np.where(has_set, sets.low[np.maximum(sets.first, 0)], np.nan)
+    set_high = np.where(has_set, sets.high[np.maximum(sets.first, 0)], np.nan)
+    envelope_low = pd.Series(sets.low).groupby(sets.owner).min().reindex(range(n_families)).to_numpy()
+    envelope_high = pd.Series(sets.high).groupby(sets.owner).max().reindex(range(n_families)).to_numpy()
 
     # Each quantity takes the family of units with the heaviest agreeing set (ties: the
     # narrower range, then the family that comes first); under the priority policy, the
     # family of its highest-weighted claim. The others are conflicts of kind 'unit'.
     family_group = group[families.first]
     heaviest_claim = pd.Series(weight).groupby(family).max().to_numpy()
-    rank = -(heaviest_claim if policy == "priority" else family_weight)
-    by_rank = np.lexsort((families.first, family_high - family_low, rank, family_group))
+    rank_family = -(heaviest_claim if policy == "priority" else sets.weight)
+    by_rank = np.lexsort((families.first, set_high - set_low, rank_family, family_group))
     chosen = np.full(n_groups, -1)
     leaders = np.unique(family_group[by_rank], return_index=True)[1]
     chosen[family_group[by_rank][leaders]] = by_rank[leaders]
-    convertible = family == chosen[group]
     first = families.first[chosen]  # the claim whose unit is the quantity's unit
     unit = frame["unit"].to_numpy(dtype=object)
     quantity_unit = unit[first]
-    shared_low, shared_high = family_low[chosen], family_high[chosen]
-    agrees = convertible & (low <= shared_low[group]) & (high >= shared_high[group])
+    convertible = alive & (v_family == chosen[v_group])
+    tied = (sets.n_sets[chosen] > 1) & (policy in ("consensus", "conservative"))
+    in_set, in_every_set = _membership(sets, v_family, v_low, v_high, convertible)
+    in_first = convertible & (v_low <= set_low[v_family]) & (v_high >= set_high[v_family])
 
-    # The smallest set behind each disjoint claim: it and one agreeing claim it cannot meet.
-    # (Ranges on a line that meet pairwise share a point, so such a claim always exists.)
-    lowest_high = _first_per_group(group, agrees, high)
-    highest_low = _first_per_group(group, agrees, low, largest=True)
+    # The smallest set behind each disjoint voice: it and one voice of the first heaviest set
+    # it cannot meet. (Ranges on a line that meet pairwise share a point, so one exists.)
+    lowest_high = first_per_group(v_group, in_first, v_high)
+    highest_low = first_per_group(v_group, in_first, v_low, largest=True)
     if policy == "priority":
-        # The highest weight first, then the narrower range, then the earlier row.
+        # The highest weight first, then the narrower range, then the lower claim id.
         ranked = np.flatnonzero(convertible)
-        ranked = ranked[np.lexsort((ranked, (high - low)[ranked], -weight[ranked], group[ranked]))]
-        firsts = np.unique(group[ranked], return_index=True)[1]
-        top = np.full(n_groups, -1)
-        top[group[ranked][firsts]] = ranked[firsts]
-        kept = convertible & (low <= high[top][group]) & (high >= low[top][group])
-        outlier = convertible & ~kept
-        partner = top[group]
+        ids = pd.factorize(claim_id[speaker[ranked]], sort=True)[0]
+        ranked = ranked[np.lexsort((ids, (v_high - v_low)[ranked], -v_weight[ranked], v_group[ranked]))]
+        firsts = np.unique(v_group[ranked], return_index=True)[1]
+        lead = np.full(n_groups, -1)
+        lead[v_group[ranked][firsts]] = ranked[firsts]
+        v_kept = convertible & (v_low <= v_high[lead][v_group]) & (v_high >= v_low[lead][v_group])
+        v_outlier = convertible & ~v_kept
+        partner = lead[v_group]
     else:
-        kept = agrees if policy != "envelope" else convertible
-        outlier = convertible & ~agrees
-        above = low > shared_high[group]
-        partner = np.where(above, lowest_high[group], highest_low[group])
-    partner = np.where(convertible, partner, first[group])
-    in_conflict = outlier | ~convertible
-    # Converted claims are shown in the quantity's unit; the others in their own.
-    shown_unit = np.where(convertible, quantity_unit[group], unit)
+        v_kept = in_set if policy != "envelope" else convertible
+        v_outlier = convertible & ~in_set
+        above = v_low > set_high[v_family]
+        partner = np.where(above, lowest_high[v_group], highest_low[v_group])
+    partner = np.where(convertible, speaker[np.maximum(partner, 0)], first[v_group])
+    v_conflict = alive & (v_outlier | ~convertible)
+    shown_unit = np.where(family == chosen[group], quantity_unit[group], unit)
 
     # -- estimates --------------------------------------------------------------------------
-    kept_frame = pd.DataFrame(
-        {"group": group[kept], "value": value[kept], "low": low[kept], "high": high[kept]}
-    )
-    by_group = kept_frame.groupby("group")
+    kept_voice = np.flatnonzero(v_kept)
+    shared_low = np.where(tied, envelope_low[chosen], set_low[chosen])
+    shared_high = np.where(tied, envelope_high[chosen], set_high[chosen])
     if policy == "envelope":
-        est_low = by_group["low"].min().to_numpy()
-        est_high = by_group["high"].max().to_numpy()
-        est_value = by_group["value"].median().to_numpy()
+        est_low = per_group(v_group[kept_voice], v_low[kept_voice], n_groups, "min", np.nan)
+        est_high = per_group(v_group[kept_voice], v_high[kept_voice], n_groups, "max", np.nan)
     elif policy == "priority":
-        est_low, est_value, est_high = low[top], value[top], high[top]
+        est_low, est_high = v_low[lead], v_high[lead]
     else:
         est_low, est_high = shared_low, shared_high
-        pick = by_group["value"].min() if policy == "conservative" else by_group["value"].median()
-        est_value = np.clip(pick.to_numpy(), est_low, est_high)
+    if policy == "priority":
+        est_value = v_value[lead]
+    elif policy == "conservative":
+        est_value = per_group(v_group[kept_voice], v_value[kept_voice], n_groups, "min", np.nan)
+    else:
+        # A floor or a ceiling ("at least 2,521") bounds the value but does not vote for it,
+        # unless no kept voice gives a point or a two-sided range.
+        votes = kept_voice[
+            (v_low[kept_voice] < v_value[kept_voice]) & (v_value[kept_voice] < v_high[kept_voice])
+        ]
+        votes = np.union1d(votes, kept_voice[v_low[kept_voice] == v_high[kept_voice]])
+        has_vote = np.bincount(v_group[votes], minlength=n_groups)[v_group[kept_voice]] > 0
+        votes = np.union1d(votes, kept_voice[~has_vote])
+        est_value = weighted_median(v_group[votes], v_value[votes], v_weight[votes], n_groups)
+    est_value = np.clip(est_value, est_low, est_high)
+    kept = ~superseded & ~misreport & v_kept[voice]
     n_claims = np.bincount(group, minlength=n_groups)
     n_kept = np.bincount(group[kept], minlength=n_groups)
-    has_conflict = np.bincount(group[in_conflict], minlength=n_groups) > 0
-    status = np.where(has_conflict, "conflict", np.where(n_claims == 1, "single", "agreed"))
+    n_voices_of = np.bincount(v_group[alive], minlength=n_groups)
+    troubled = np.bincount(v_group[v_conflict], minlength=n_groups) > 0
+    troubled |= np.bincount(group[misreport], minlength=n_groups) > 0
+    revised = np.bincount(group[superseded], minlength=n_groups) > 0
+    status = np.select(
+        [tied, troubled, revised, n_voices_of == 1], ["unresolved", "conflict", "revised", "single"], "agreed"
+    )
     estimates = frame.iloc[first][list(key)].reset_index(drop=True)
     estimates = estimates.assign(
         low=est_low,
@@ -483,93 +467,152 @@ def _per_quantity(
         unit=quantity_unit,
         n_claims=n_claims,
         n_kept=n_kept,
+        n_voices=n_voices_of,
         status=status,
     )
 
     # -- conflicts and reasons ---------------------------------------------------------------
-    involved = np.flatnonzero(in_conflict)
-    number = np.arange(1, len(involved) + 1)
-    conflict_id = ("C" + pd.Series(number, dtype="str")).to_numpy(dtype=object)
-    kind = np.where(convertible[involved], "disjoint", "unit").astype(object)
-    mate = partner[involved]
-    message, reasons = _explain(
-        frame, involved, mate, kind, conflict_id, low, value, high, shown_unit, policy
+    # Pairs: (partner, claim) for each voice set aside, (speaker, claim) for each misreport.
+    odd_voice = np.flatnonzero(v_conflict)
+    misreported = np.flatnonzero(misreport)
+    involved = np.concatenate([speaker[odd_voice], misreported])
+    mate = np.concatenate([partner[odd_voice], speaker[voice[misreported]]])
+    kind = np.concatenate(
+        [
+            np.where(convertible[odd_voice], "disjoint", "unit").astype(object),
+            np.full(len(misreported), "misreport", dtype=object),
+        ]
     )
-    pairs = pd.DataFrame(
+    # Each tie is one conflict naming every voice that is in some of the tied sets, not all.
+    tie_voice = np.flatnonzero(tied[v_group] & in_set & ~in_every_set)
+    tie_voice = tie_voice[np.lexsort((claim_id[speaker[tie_voice]], v_group[tie_voice]))]
+    order = np.lexsort((claim_id[involved], group[involved]))
+    involved, mate, kind = involved[order], mate[order], kind[order]
+    message, why = explain(frame, involved, mate, kind, low, value, high, shown_unit, policy)
+    tie_groups, tie_start = np.unique(v_group[tie_voice], return_index=True)
+    n_pairs = len(involved)
+    number = np.arange(1, n_pairs + 1)
+    tie_number = n_pairs + 1 + np.searchsorted(tie_groups, v_group[tie_voice])
+    conflict_id = ("C" + pd.Series(number, dtype="str")).to_numpy(dtype=object)
+    tie_id = ("C" + pd.Series(tie_number, dtype="str")).to_numpy(dtype=object)
+    reasons = why + " (" + conflict_id + ")"
+    tie_message = explain_ties(frame, speaker[tie_voice], tie_start, low, value, high, shown_unit)
+    rows = pd.DataFrame(
         {
-            "number": np.concatenate([number, number]),
-            "order": np.concatenate([np.zeros(len(involved)), np.ones(len(involved))]),
-            "row": np.concatenate([mate, involved]),
+            "number": np.concatenate([number, number, tie_number]),
+            "order": np.concatenate([np.zeros(n_pairs), np.ones(n_pairs), np.zeros(len(tie_voice))]),
+            "row": np.concatenate([mate, involved, speaker[tie_voice]]),
+            "at": np.concatenate(
+                [np.arange(n_pairs), np.arange(n_pairs), n_pairs + np.arange(len(tie_voice))]
+            ),
         }
-    ).sort_values(["number", "order"])
-    twice = pairs.index.to_numpy() % len(involved) if len(involved) else pairs.index.to_numpy()
+    ).sort_values(["number", "order"], kind="stable")
+    at = rows["at"].to_numpy()
+    all_ids = np.concatenate([conflict_id, tie_id])
+    all_kinds = np.concatenate([kind, np.full(len(tie_voice), "disjoint", dtype=object)])
+    all_messages = np.concatenate([message, tie_message])
     conflicts = pd.concat(
         [
-            pd.DataFrame({"conflict_id": conflict_id[twice], "kind": kind[twice]}, dtype="str"),
-            frame.iloc[pairs["row"].to_numpy()][["claim_id", *key]].reset_index(drop=True),
-            pd.DataFrame({"message": message[twice]}, dtype="str"),
+            pd.DataFrame({"conflict_id": all_ids[at], "kind": all_kinds[at]}, dtype="str"),
+            frame.iloc[rows["row"].to_numpy()][["claim_id", *key]].reset_index(drop=True),
+            pd.DataFrame({"message": all_messages[at]}, dtype="str"),
         ],
         axis=1,
     )
 
     reason = np.full(n, "", dtype=object)
-    set_aside = ~kept[involved]
-    reason[involved[set_aside]] = reasons[set_aside]
     claim_conflict = np.full(n, None, dtype=object)
-    claim_conflict[involved] = conflict_id
+    # A voice set aside: every claim of it that stands takes its reason and conflict.
+    voice_reason = np.full(n_voices, "", dtype=object)
+    voice_conflict = np.full(n_voices, None, dtype=object)
+    voice_pairs = np.flatnonzero(kind != "misreport")
+    voice_reason[voice[involved[voice_pairs]]] = reasons[voice_pairs]
+    voice_conflict[voice[involved[voice_pairs]]] = conflict_id[voice_pairs]
+    voice_reason[v_kept] = ""  # (a voice kept by the envelope or priority policy stands in its conflict)
+    voice_conflict[tie_voice] = tie_id
+    voice_reason[tie_voice] = "no set of sources outweighs the others (" + tie_id + ")"
+    stands = ~superseded & ~misreport
+    reason[stands] = voice_reason[voice[stands]]
+    claim_conflict[stands] = voice_conflict[voice[stands]]
+    reports = np.flatnonzero(kind == "misreport")
+    reason[involved[reports]] = reasons[reports]
+    claim_conflict[involved[reports]] = conflict_id[reports]
+    retold = np.flatnonzero(retelling & v_kept[voice])
+    reason[retold] = "repeats " + claim_id[speaker[voice[retold]]]
+    old = np.flatnonzero(superseded)
+    reason[old] = (
+        "superseded by " + claim_id[superseder[old]] + " (reported " + reported[superseder[old]] + ")"
+    )
     result_claims = frame.assign(
         kept=kept,
         reason=pd.Series(reason, index=frame.index, dtype="str"),
         conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
+        voice=pd.Series(found.name, index=frame.index, dtype="str"),
     )
     return Consensus(
         estimates=estimates,  # checked once, with its tightened columns, by the relations step
-        conflicts=validate(Conflicts, conflicts),
-        claims=validate(ReconciledClaims, result_claims),
+        conflicts=check_built(Conflicts, conflicts),
+        claims=check_built(ReconciledClaims, result_claims),
         policy=policy,
         key=key,
     )
 
 
-def _explain(
-    frame: pd.DataFrame,
-    involved: np.ndarray,
-    mate: np.ndarray,
-    kind: np.ndarray,
-    conflict_id: np.ndarray,
-    low: np.ndarray,
-    value: np.ndarray,
-    high: np.ndarray,
-    unit: np.ndarray,
-    policy: str,
+def _most_of_its_voice(
+    voice: np.ndarray, top: np.ndarray, low: np.ndarray, high: np.ndarray, n_voices: int
+) -> np.ndarray:
+    """Of each voice's most faithful claims, those in the largest set that shares a point.
+
+    Where a voice's best statements disagree (outlets print 2,521 and "at least 2,521",
+    one prints 2,520), the most of the distinct statements say what the source said; the
+    others are checked as retellings. Where no set is the largest, every one of them is
+    kept: which is right is not for values to decide.
+    """
+    keep = np.ones(len(voice), dtype=bool)
+    several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
+    rows = np.flatnonzero(several)
+    if not len(rows):
+        return keep
+    inner, owner = np.unique(voice[rows], return_inverse=True)
+    # A range printed again word for word is one statement: copies weigh one between them.
+    same = pd.Series(np.ones(len(rows))).groupby([owner, low[rows], high[rows]]).transform("sum")
+    weight = 1.0 / same.to_numpy()
+    sets = largest_agreeing_sets(owner, low[rows], high[rows], weight, len(inner))
+    single = sets.n_sets[owner] == 1
+    chosen = sets.first[owner]
+    holds = (low[rows] <= sets.low[chosen]) & (high[rows] >= sets.high[chosen])
+    keep[rows] = ~single | holds
+    return keep
+
+
+def _defining_claims(voice: np.ndarray, top: np.ndarray, claim_id: np.ndarray, n_voices: int) -> np.ndarray:
+    """Per voice, its most faithful claim with the lowest claim id (whatever the row order)."""
+    rows = np.flatnonzero(top)
+    speaker = np.full(n_voices, -1)
+    speaker[voice[rows][::-1]] = rows[::-1]  # the first top row of each voice
+    several = np.bincount(voice[rows], minlength=n_voices)[voice[rows]] > 1
+    if several.any():  # only voices with several statements need their ids sorted
+        some = rows[several]
+        some = some[np.lexsort((claim_id[some].astype(str), voice[some]))]
+        leads = np.r_[True, voice[some][1:] != voice[some][:-1]]
+        speaker[voice[some][leads]] = some[leads]
+    return speaker
+
+
+def _membership(
+    sets: AgreeingSets, family: np.ndarray, low: np.ndarray, high: np.ndarray, eligible: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason."""
-    gap = np.where(low[involved] > high[mate], low[involved] - high[mate], low[mate] - high[involved])
-    counts = _text_column(frame, "counts", mate)
-    noun = np.where(unit[mate] == "person", np.where(counts != "", counts, "people"), "")
-    codes, distinct = pd.factorize(unit[mate])
-    noun = np.where(noun == "", np.array([display_unit(u) for u in distinct], dtype=object)[codes], noun)
-    apart = "the ranges share no point: " + format_numbers(gap, "down") + " " + noun
-    clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
-    disjoint = kind == "disjoint"
-    # A claim often stands in several conflicts: word each one once.
-    rows, where = np.unique(np.concatenate([mate, involved]), return_inverse=True)
-    said = _said(frame, rows, (low, value, high), unit)[where.reshape(-1)]
-    message = (
-        said[: len(mate)]
-        + "; "
-        + said[len(mate) :]
-        + "; "
-        + np.where(
-            disjoint, apart + " apart", clash + " without a figure that links them (such as a household size)"
-        )
-    )
-    if policy == "priority":
-        mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
-        why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
-    else:
-        why_disjoint = np.full(
-            len(involved), "shares no point with the range the most claims allow", dtype=object
-        )
-    why = np.where(disjoint, why_disjoint, "its unit " + clash)
-    return message, why + " (" + conflict_id + ")"
+    """Per voice: whether its range holds the shared range of some heaviest set, and of every one."""
+    voices_in = np.flatnonzero(eligible & (sets.n_sets[family] > 0))
+    fam = family[voices_in]
+    count = sets.n_sets[fam]
+    pair_voice = np.repeat(voices_in, count)
+    start = np.repeat(sets.first[fam] - np.cumsum(count) + count, count)
+    candidate = start + np.arange(len(pair_voice))
+    holds = (low[pair_voice] <= sets.low[candidate]) & (high[pair_voice] >= sets.high[candidate])
+    held = np.bincount(pair_voice, weights=holds, minlength=len(family))
+    in_set = np.zeros(len(family), dtype=bool)
+    in_every = np.zeros(len(family), dtype=bool)
+    in_set[voices_in] = held[voices_in] > 0
+    in_every[voices_in] = held[voices_in] == count
+    return in_set, in_every

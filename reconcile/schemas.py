@@ -3,7 +3,9 @@
 ``Claims`` is what :func:`reconcile.read_claims` accepts (one row per reported figure);
 ``ReconciledClaims``, ``Estimates`` and ``Conflicts`` are what :func:`reconcile.reconcile`
 returns. Functions validate at the boundary, so every table a user gets back has passed
-its model's checks.
+its model's checks: the user's claims with :func:`reconcile.claims.validate` (a failure is
+the input's), every table the library builds with :func:`check_built` (a failure is a bug,
+an :class:`~reconcile.errors.InternalError` naming the table).
 
 Examples:
     >>> import pandas as pd
@@ -29,7 +31,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from reconcile._periods import period
-from reconcile.errors import ReconcileError
+from reconcile.errors import InternalError, ReconcileError
 from reconcile.units import canonical_unit, is_count
 
 __all__ = [
@@ -41,13 +43,19 @@ __all__ = [
     "Estimates",
     "ReconciledClaims",
     "Totals",
+    "check_built",
 ]
 
-#: The status of a quantity's estimate.
-STATUSES = ("single", "agreed", "conflict")
-#: What a conflict is about: ranges of one quantity that share no point, units that cannot be
-#: converted, or (with relations) a relation no values in the ranges satisfy.
-CONFLICT_KINDS = ("disjoint", "unit", "relation")
+
+#: The status of a quantity's estimate: one voice (``single``), several that agree
+#: (``agreed``), some set aside (``conflict``), a source's earlier report superseded by its
+#: later one and nothing else amiss (``revised``), or equally weighted sets of voices that
+#: disagree (``unresolved``: the estimate is their envelope).
+STATUSES = ("single", "agreed", "conflict", "revised", "unresolved")
+#: What a conflict is about: ranges of one quantity that share no point (``disjoint``), a
+#: retelling its own source's range excludes (``misreport``), units that cannot be converted
+#: (``unit``), or (with relations) a relation no values in the ranges satisfy (``relation``).
+CONFLICT_KINDS = ("disjoint", "misreport", "unit", "relation")
 
 
 def _unique_ok(values: pd.Series, accept: Callable[[object], bool]) -> pd.Series:
@@ -143,6 +151,7 @@ class Claims(pa.DataFrameModel):
     high: Series[float] = pa.Field(gt=-math.inf)
     unit: Series[str]
     source: Series[str] = pa.Field(nullable=True)
+    origin: Series[str] | None = pa.Field(nullable=True)
     via: Series[str] | None = pa.Field(nullable=True)
     reported_on: Series[str] | None = pa.Field(nullable=True)
     hedge: Series[str] | None = pa.Field(nullable=True)
@@ -187,15 +196,19 @@ class ReconciledClaims(pa.DataFrameModel):
     """Every input claim after reconciliation, in input order, with what became of it.
 
     The columns of the input (already checked as :class:`Claims`, and not changed), and:
-    ``kept`` says whether the claim is in its quantity's estimate; ``reason`` says why not
-    (empty when kept); ``conflict_id`` names the conflict the claim stands apart in
-    (empty when none).
+    ``kept`` says whether the claim is in its quantity's estimate; ``reason`` says why not,
+    or for a kept retelling which claim of its source it repeats (``repeats c3``), and is
+    empty for a kept claim that speaks for its source; ``conflict_id`` names the conflict
+    the claim stands in (empty when none); ``voice`` is the name of the source the claim
+    speaks for, as sources are compared (see :mod:`reconcile.voices`; empty when it names
+    none).
     """
 
     claim_id: Series[str]
     kept: Series[bool]
     reason: Series[str]
     conflict_id: Series[str] = pa.Field(nullable=True)
+    voice: Series[str] | None
 
     class Config:
         coerce = True
@@ -206,8 +219,8 @@ class Estimates(pa.DataFrameModel):
     """One row per quantity: the key columns, the estimate's range and how it was reached.
 
     ``low <= value <= high`` in ``unit``; ``n_claims`` claims were about the quantity and
-    ``n_kept`` of them support the estimate; ``status`` is ``single`` (one claim),
-    ``agreed`` (every claim kept) or ``conflict`` (some claims set aside).
+    ``n_kept`` of them support the estimate; ``n_voices`` sources spoke (a source's claims
+    count once, however many outlets repeat them); ``status`` is one of :data:`STATUSES`.
 
     ``low_tight`` and ``high_tight`` are the range once relations across quantities are
     applied (see ``reconcile.relations``): what every relation and every other range
@@ -222,6 +235,7 @@ class Estimates(pa.DataFrameModel):
     unit: Series[str]
     n_claims: Series[int] = pa.Field(ge=1)
     n_kept: Series[int] = pa.Field(ge=1)
+    n_voices: Series[int] | None = pa.Field(ge=1)
     status: Series[str] = pa.Field(isin=STATUSES)
     low_tight: Series[float] | None = pa.Field(nullable=True)
     high_tight: Series[float] | None = pa.Field(nullable=True)
@@ -325,3 +339,43 @@ class Adjustments(pa.DataFrameModel):
     class Config:
         coerce = True
         strict = False
+
+
+def check_built(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFrame:
+    """``table``, which the library built, checked against ``model``: a failure is a bug in ``reconcile``.
+
+    The user's claims are checked by :func:`reconcile.claims.validate`, which blames them
+    with a :class:`~reconcile.errors.ClaimsError`. A table the library builds itself
+    (reconciled claims, estimates, conflicts, totals, adjustments) that breaks its contract
+    says nothing about the input: it is an :class:`~reconcile.errors.InternalError` that
+    names the table and lists every failing case, to report with the bug.
+
+    Examples:
+        >>> conflicts = pd.DataFrame({"conflict_id": ["C1"], "kind": ["loud"], "claim_id": ["a"],
+        ...                           "message": ["the claims disagree"]})
+        >>> check_built(Conflicts, conflicts)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.InternalError: the library built a Conflicts table that breaks its contract
+        (1 problem): this is a bug in reconcile; please report it with the failures listed below
+          row 0: isin(...) (got kind='loud')
+
+    """
+    try:
+        checked: pd.DataFrame = model.validate(table, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    else:
+        return checked
+    where = failures["index"].map(lambda row: "the table" if pd.isna(row) else f"row {row}")
+    got = failures["column"].astype(str) + "=" + failures["failure_case"].map(repr)
+    lines = (where + ": " + failures["check"].astype(str) + " (got " + got + ")").tolist()
+    count = len(lines)
+    raise InternalError(
+        f"the library built a {model.__name__} table that breaks its contract "
+        f"({count} problem{'s' if count != 1 else ''})",
+        hint="this is a bug in reconcile; please report it with the failures listed below",
+        details="  " + "\n  ".join(lines),
+        table=model.__name__,
+        failures=failures,
+    )

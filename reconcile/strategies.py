@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from reconcile._periods import AsOf, period
 from reconcile.claims import to_claims
-from reconcile.errors import ArgumentError
+from reconcile.errors import ArgumentError, Reason
 from reconcile.figure import Figure, Source
 from reconcile.units import canonical_unit, is_count
 
@@ -81,12 +81,14 @@ def figures(
         raise ArgumentError(
             f"need finite bounds with min_value <= max_value (got {min_value!r}, {max_value!r})",
             hint="pass e.g. figures(min_value=0, max_value=10**6)",
+            reason=Reason.BAD_ARGUMENT,
         )
     canonical = canonical_unit(unit)
     if is_count(canonical) and min_value < 0:
         raise ArgumentError(
             f"a count of {canonical} cannot be negative (got min_value={min_value!r})",
             hint="use min_value >= 0 for counts, or a unit such as 'dimensionless'",
+            reason=Reason.NEGATIVE_COUNT,
         )
     numbers: st.SearchStrategy[float]
     if integers:
@@ -142,6 +144,7 @@ def claims(
     max_value: float = 1e6,
     integers: bool = True,
     weights: bool = False,
+    distinct_sources: bool = False,
 ) -> st.SearchStrategy[pd.DataFrame]:
     """Claims tables: up to ``max_quantities`` quantities with 1 to ``max_claims`` claims each.
 
@@ -155,6 +158,9 @@ def claims(
         max_value: the largest value or finite end of a range.
         integers: when True, values and ends are whole numbers.
         weights: when True, the table has a ``weight`` column (some cells empty).
+        distinct_sources: when True, every claim has a source of its own (and no ``via``),
+            so every claim is a voice of its own; otherwise sources are drawn from a few
+            names, so a source often speaks several times about one quantity.
 
     Raises:
         ArgumentError: a count is below 1.
@@ -170,6 +176,7 @@ def claims(
         raise ArgumentError(
             f"need max_quantities >= 1 and max_claims >= 1 (got {max_quantities}, {max_claims})",
             hint="a claims table has at least one claim about one quantity",
+            reason=Reason.BAD_ARGUMENT,
         )
     keys = [
         (counts, place, as_of)
@@ -190,6 +197,8 @@ def claims(
         if weights:
             drawn = draw(st.lists(st.none() | st.integers(1, 5), min_size=len(table), max_size=len(table)))
             table = table.assign(weight=pd.Series(drawn, dtype="float"))
+        if distinct_sources:
+            table = table.assign(source="source " + table["claim_id"], via=None)
         return table
 
     return draw_table()

@@ -2,9 +2,11 @@ import io
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 
 import reconcile as rc
 from reconcile import cli
+from reconcile.claims import ROWS_HINT
 from reconcile.cli import hints, inputs, progress
 from reconcile.strategies import claims as claims_tables
 
@@ -176,6 +179,47 @@ def test_csv_report_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) ->
     assert (row["counts"], row["place"]) == ("'@SUM(A1)", "'=1+2")
 
 
+def test_csv_report_is_written_as_the_library_writes_a_csv_file(tmp_path: Path) -> None:
+    # The report used to end rows in a bare line feed, so a carriage return in a cell went
+    # unquoted and a reader split the row there, the rest a new row that could start with a
+    # formula; and it wrote an open lower end as -inf, which a spreadsheet runs.
+    change = rc.Figure.at_most(
+        3.0, unit="dimensionless", counts="growth", place="Mosul\r=1+2", as_of="2016-11"
+    )
+    claims = tmp_path / "claims.csv"
+    rc.write_claims([change], claims)
+    run = runner.invoke(cli.app, ["check", str(claims), "--format", "csv"])
+    assert run.exit_code == 0, run.stderr
+    piped = run.stdout_bytes.decode("utf-8")  # as written: the runner's stdout ends lines in \n
+    assert piped.count("\r\n") == 2  # the header and one row
+    report = pd.read_csv(io.StringIO(piped), dtype=str)
+    assert len(report) == 1
+    assert report[["place", "low"]].iloc[0].tolist() == ["Mosul\r=1+2", "'-inf"]
+    folder = tmp_path / "result"
+    rc.reconcile(rc.read_claims(claims)).write(folder, format="csv")
+    written = (folder / "estimates.csv").read_bytes().decode("utf-8")
+    assert written.count("\r\n") == 2 and ",'-inf," in written  # as result.write writes it
+
+
+def test_the_text_report_prints_the_claims_text_as_text(tmp_path: Path) -> None:
+    # Rich would obey an escape sequence, and read brackets as markup (a link, a colour).
+    claims = tmp_path / "claims.csv"
+    hostile = "[link=http://x]IOM[/link]\x1b]8;;http://x\x07"
+    conflicting = "c,displaced,Mo\x1b[2Jsul,2016-11,5000,5000,5000,person,\x1b[31mOCHA\n"
+    claims.write_text(
+        AGREEING_CSV.replace("Mosul", "Mo\x1b[2Jsul").replace(",IOM", f",{hostile}") + conflicting
+    )
+    run = runner.invoke(cli.app, ["check", str(claims)])
+    assert run.exit_code == 1, run.stderr
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert "Mo�[2Jsul" in run.stdout and "[link=http://x]IOM[/link]�]8;;http://x�" in run.stdout
+    relations = tmp_path / "relations.txt"
+    relations.write_text("displaced = \x1b[2Jdisplaced/a + displaced/b\n")  # printed under its caret
+    run = runner.invoke(cli.app, ["check", str(claims), "--relations", str(relations)])
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr and "    displaced = �[2Jdisplaced/a" in run.stderr
+
+
 # -- check: invalid input exits 2 and lists every problem --------------------------------------
 
 
@@ -296,8 +340,8 @@ def test_output_writes_the_report_to_a_file(tmp_path: Path, output_format: str) 
     run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", output_format, "-o", str(target)])
     assert run.exit_code == 1
     assert run.stdout == ""
-    written = target.read_text(encoding="utf-8")
-    piped = runner.invoke(cli.app, ["check", str(MOSUL), "-f", output_format]).stdout
+    written = target.read_bytes()  # as written: CSV rows end in CRLF
+    piped = runner.invoke(cli.app, ["check", str(MOSUL), "-f", output_format]).stdout_bytes
     assert written == piped
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
 
@@ -468,40 +512,41 @@ def test_a_missing_relations_file_exits_2(tmp_path: Path) -> None:
 
 # -- --lexicon ---------------------------------------------------------------------------------
 
-IDPS_CSV = """claim_id,counts,place,as_of,phrase,unit,source
-iom,displaced,Mosul,2016-11,"about 7,600 IDPs",person,IOM
-unhcr,displaced,Mosul,2016-11,"7,619 IDPs",person,UNHCR
+EVACUEES_CSV = """claim_id,counts,place,as_of,phrase,unit,source
+iom,displaced,Mosul,2016-11,"about 7,600 evacuees",person,IOM
+unhcr,displaced,Mosul,2016-11,"7,619 evacuees",person,UNHCR
 """
 
 
-def _lexicon_with_idps(tmp_path: Path) -> Path:
-    """A copy of the shipped lexicon with the noun 'IDPs'."""
+def _lexicon_with_evacuees(tmp_path: Path) -> Path:
+    """A copy of the shipped lexicon with the noun 'evacuees'."""
     shipped = (ROOT / "reconcile" / "lexicon.toml").read_text(encoding="utf-8")
     path = tmp_path / "lexicon.toml"
-    path.write_text(shipped.replace("[nouns]\n", '[nouns]\n"idps" = { unit = "person", counts = "idps" }\n'))
+    noun = '"evacuees" = { unit = "person", counts = "evacuees" }\n'
+    path.write_text(shipped.replace("[nouns]\n", "[nouns]\n" + noun))
     return path
 
 
 def test_check_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> None:
-    claims = tmp_path / "idps.csv"
-    claims.write_text(IDPS_CSV)
+    claims = tmp_path / "evacuees.csv"
+    claims.write_text(EVACUEES_CSV)
     without = runner.invoke(cli.app, ["check", str(claims)])
     assert without.exit_code == 2
-    assert "cannot read 'IDPs'" in without.stderr
+    assert "cannot read 'evacuees'" in without.stderr
     # The library's hint names Lexicon.with_noun; the command's names the option that follows it.
     assert "--lexicon FILE" in without.stderr and "with_noun" not in without.stderr
-    run = runner.invoke(cli.app, ["check", str(claims), "--lexicon", str(_lexicon_with_idps(tmp_path))])
+    run = runner.invoke(cli.app, ["check", str(claims), "--lexicon", str(_lexicon_with_evacuees(tmp_path))])
     assert run.exit_code == 0, run.stderr
     assert "Consistent" in run.stdout
 
 
 def test_parse_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> None:
     run = runner.invoke(
-        cli.app, ["parse", "7,619 IDPs", "--lexicon", str(_lexicon_with_idps(tmp_path)), "-f", "json"]
+        cli.app, ["parse", "7,619 evacuees", "--lexicon", str(_lexicon_with_evacuees(tmp_path)), "-f", "json"]
     )
     assert run.exit_code == 0, run.stderr
-    assert json.loads(run.stdout)[0]["counts"] == "idps"
-    without = runner.invoke(cli.app, ["parse", "7,619 IDPs"])
+    assert json.loads(run.stdout)[0]["counts"] == "evacuees"
+    without = runner.invoke(cli.app, ["parse", "7,619 evacuees"])
     assert without.exit_code == 2 and "--lexicon FILE" in without.stderr
 
 
@@ -742,8 +787,9 @@ def test_a_large_csv_with_extra_cells_is_refused_naming_the_line(
     lines = MOSUL.read_text().splitlines()
     lines[1] += ",extra"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(pd.errors.ParserError, match="more cells than the header"):
+    with pytest.raises(rc.ClaimsError, match=r"1 row of .* holds more cells") as caught:
         progress.read_csv(path, _terminal()[0], text_columns=inputs.TEXT_COLUMNS, chunk_rows=2)
+    assert vars(caught.value)["lines"] == [2]
     monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
     with pytest.raises(rc.ClaimsError, match=r"1 row of .* holds more cells") as caught:
         inputs.read_claims(path, _terminal()[0], sheet=None, encoding="utf-8-sig")
@@ -768,47 +814,202 @@ def test_the_csv_report_holds_the_derived_totals(tmp_path: Path) -> None:
     assert "derived" not in plain.stdout and "claim_ids" not in plain.stdout
 
 
-@pytest.mark.parametrize(
-    ("library", "command"),
-    [
-        ("pass sheet= one of ['a', 'b']", "pass --sheet NAME, one of ['a', 'b']"),
-        (
-            "save the file as UTF-8, or pass its encoding, e.g. encoding='cp1252' or 'latin-1'",
-            "save the file as UTF-8, or pass its encoding, e.g. --encoding cp1252 or --encoding latin-1",
+def _raised(call: Callable[[], object]) -> rc.ReconcileError:
+    with pytest.raises(rc.ReconcileError) as caught:
+        call()
+    return caught.value
+
+
+def _claims_about(**columns: object) -> pd.DataFrame:
+    table = {"claim_id": ["a", "b"], "counts": "militants", "place": "Mosul", "as_of": "2016-10-17",
+             "low": [4500.0, 7000.0], "value": [5000.0, 7000.0], "high": [5500.0, math.inf], "unit": "person",
+             "source": ["U.S. officials", "Islamic State backers"]}  # fmt: skip
+    return pd.DataFrame({**table, **columns})
+
+
+def _file(folder: Path, name: str, content: bytes) -> Path:
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
+def _workbook(folder: Path) -> Path:
+    rc.formats.write_tables({"claims": _claims_about(), "notes": _claims_about()}, folder / "claims.xlsx")
+    return folder / "claims.xlsx"
+
+
+def _unit_row(folder: Path) -> object:
+    return rc.read_claims(
+        _claims_about(phrase=["7,619 families", "7,000"]).drop(columns=["low", "value", "high"])
+    )
+
+
+#: For each reason the command words itself (the error's, or a bad row's): a call that raises it,
+#: and the hint the command prints (or a function of the error that gives it).
+COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.ReconcileError], str]]] = [
+    (
+        "ENCODING",
+        lambda folder: rc.read_claims(_file(folder, "c.csv", "place\nMosûl\n".encode("cp1252"))),
+        "save the file as UTF-8, or pass its encoding, e.g. --encoding cp1252 or --encoding latin-1",
+    ),
+    (
+        "ENCODING (UTF-16)",
+        lambda folder: rc.read_claims(_file(folder, "c.csv", "place\nMosul\n".encode("utf-16"))),
+        "save the file as UTF-8, or pass --encoding utf-16",
+    ),
+    (
+        "UNKNOWN_ENCODING",
+        lambda folder: rc.read_claims(MOSUL, encoding="klingon"),
+        "pass e.g. --encoding utf-8, cp1252 or latin-1",
+    ),
+    (
+        "SHEET",
+        lambda folder: rc.read_claims(_workbook(folder)),
+        "pass --sheet NAME, one of ['claims', 'notes']",
+    ),
+    (
+        "SHEET (unknown)",
+        lambda folder: rc.read_claims(_workbook(folder), sheet="claim"),
+        "pass --sheet NAME, one of ['claims', 'notes']",
+    ),
+    ("NO_SHEETS", lambda folder: rc.read_claims(MOSUL, sheet="claims"), "pass --sheet only for .xlsx files"),
+    (
+        "FORMAT",
+        lambda folder: rc.read_claims(folder / "claims.txt"),
+        "name the file .csv, .json, .xlsx or .parquet (a .csv or .xlsx file with a row of HXL hashtags "
+        "is read as HXL)",
+    ),
+    (
+        "BAD_ROWS",
+        lambda folder: rc.read_claims(
+            _claims_about(as_of=["03/04/2022", "04/03/2022"], unit=["person", "persn"])
         ),
-        (
-            "save the file as UTF-8, or pass encoding='utf-16'",
-            "save the file as UTF-8, or pass --encoding utf-16",
+        "pass --dayfirst for dates written 17/10/2016 or --monthfirst for 10/17/2016, or write ISO dates "
+        "such as 2016-10-17; " + ROWS_HINT,
+    ),
+    (
+        "BLANK_KEY",
+        lambda folder: rc.reconcile(_claims_about(place=None)),
+        "fill place in for these claims, or leave it out of --key (e.g. --key counts,as_of) to pool claims "
+        "whatever their place",
+    ),
+    (
+        "BLANK_KEY (every key column)",
+        lambda folder: rc.reconcile(_claims_about(place=[None, "Mosul"]), key=("place",)),
+        "fill place in for this claim, or name quantities by other columns with --key",
+    ),
+    (
+        "BAD_KEY",
+        lambda folder: rc.reconcile(_claims_about(), key=("counts", "region")),
+        "name a quantity by columns of the table, e.g. --key counts,place,as_of",
+    ),
+    (
+        "KEY_WITHOUT_COUNTS",
+        lambda folder: rc.reconcile(
+            rc.read_claims(MOSUL), key=("place",), relations=["troops/us = troops/us"]
         ),
-        (
-            "name the file .csv, .json, .xlsx or .parquet, or pass format= ('hxl' for HXL in .csv or .xlsx)",
-            "name the file .csv, .json, .xlsx or .parquet (a .csv or .xlsx file with a row of HXL hashtags "
-            "is read as HXL)",
+        "keep counts in --key to use --relations, e.g. --key counts,place,as_of",
+    ),
+    (
+        "UNKNOWN_POLICY",
+        lambda folder: rc.reconcile(_claims_about(), policy="loudest"),  # type: ignore[arg-type]
+        f"pass --policy one of {', '.join(map(repr, rc.POLICIES))}",
+    ),
+    (
+        "BAD_WEIGHTS",
+        lambda folder: rc.reconcile(_claims_about(), weights={"U.S. officials": 0}),
+        "give each --weight a number above 0, e.g. --weight 'U.S. officials=2'; leave a source out to "
+        "weigh it 1",
+    ),
+    (
+        "UNKNOWN_WEIGHT_SOURCE",
+        lambda folder: rc.reconcile(_claims_about(), weights={"IS backers": 2}),
+        lambda error: (
+            "write each --weight name as the claims spell their sources, e.g. --weight "
+            f"'{vars(error)['nearest']['IS backers'][0]}=2', or leave that --weight out"
         ),
-        (
-            "pass weights={'source name': weight, ...} or give the table a weight column",
-            "pass --weight 'NAME=W' for each source or give the table a weight column",
-        ),
-        ("pass weights={'U.S. officials': 2, ...}", "pass --weight 'U.S. officials=2'"),
-        ("e.g. key=('counts', 'place', 'as_of')", "e.g. --key counts,place,as_of"),
-        ("pass implied_parts=False to leave out", "pass --no-parts to leave out"),
-        (
-            "name the unit, e.g. unit='person' or unit='km**2'",
-            "name the unit, e.g. --unit 'person' or --unit 'km**2'",
-        ),
-        (
-            "write a number after the hedge, e.g. 'about 5,000'",
-            "write a number after the hedge, e.g. 'about 5,000'",
-        ),
-        (
-            "an optional noun; add nouns with Lexicon.with_noun",
-            "an optional noun; add nouns to the [nouns] table of a copy of reconcile/lexicon.toml "
-            "and pass it with --lexicon FILE",
-        ),
-    ],
+    ),
+    (
+        "PRIORITY_NEEDS_WEIGHTS",
+        lambda folder: rc.reconcile(_claims_about(), policy="priority"),
+        "pass --weight 'NAME=W' for each source or give the table a weight column",
+    ),
+    (
+        "DAY_ORDER",
+        lambda folder: rc.Figure.exact(1, as_of="03/04/2022"),
+        "pass --dayfirst for dates written 17/10/2016 or --monthfirst for 10/17/2016, or write ISO dates "
+        "such as 2016-10-17",
+    ),
+    (
+        "DAY_ORDER_MIXED",
+        lambda folder: rc.read_claims(_claims_about(as_of=["17/10/2016", "10/17/2016"])),
+        "write every date of a column in one order, or pass --dayfirst or --monthfirst and correct the rows "
+        "it refuses; " + ROWS_HINT,
+    ),
+    (
+        "DAY_ORDER_AGAINST",
+        lambda folder: rc.read_claims(_claims_about(as_of=["17/10/2016", "2016"]), dayfirst=False),
+        "correct the row, or leave out --dayfirst and --monthfirst to settle the order from the column; "
+        + ROWS_HINT,
+    ),
+    (
+        "UNKNOWN_NOUN",
+        lambda folder: rc.parse("7,619 wombats"),
+        "a phrase ends after its number, range, share or quantity word and an optional noun; add nouns to "
+        "the [nouns] table of a copy of reconcile/lexicon.toml and pass it with --lexicon FILE",
+    ),
+    (
+        "PHRASE_UNIT",
+        lambda folder: rc.parse("7,619 families", unit="person"),
+        "leave out --unit to take the unit from the phrase, or drop the word that sets it",
+    ),
+    (
+        "PHRASE_UNIT (a row's unit)",
+        _unit_row,
+        "leave the row's unit empty to take the unit from the phrase, or drop the word that sets it; "
+        + ROWS_HINT,
+    ),
+    (
+        "SPLIT_NAME",
+        lambda folder: rc.Relation.parse("a = a-b + b", names=["a"]),
+        "a name with '-' in it is read whole only when a claim gives it or a relation defines it: check its "
+        "spelling against the claims' counts column, or put it in backticks",
+    ),
+]
+# The library's keyword arguments, which a hint of the command must not name.
+PYTHON_ARGUMENT = re.compile(
+    r"(?<![-\w])(sheet|encoding|format|weights|key|dayfirst|unit|implied_parts|relations|aliases|names)=|with_noun"
 )
-def test_library_hints_are_shown_as_command_options(library: str, command: str) -> None:
-    assert hints.as_options(library) == command
+
+
+@pytest.mark.parametrize(
+    ("case", "call", "command"), COMMAND_HINTS, ids=[case for case, _, _ in COMMAND_HINTS]
+)
+def test_the_command_words_each_reason_in_its_own_options(
+    case: str,
+    call: Callable[[Path], object],
+    command: str | Callable[[rc.ReconcileError], str],
+    tmp_path: Path,
+) -> None:
+    error = _raised(lambda: call(tmp_path))
+    failures = error.failures if isinstance(error, rc.ClaimsError) else None
+    rows = (
+        set(failures["reason"].dropna())
+        if isinstance(failures, pd.DataFrame) and "reason" in failures
+        else set()
+    )
+    assert rc.Reason[case.split(" ")[0]] in {error.reason, *rows}
+    assert hints.hint_for(error) == (command if isinstance(command, str) else command(error))
+    assert not PYTHON_ARGUMENT.search(hints.hint_for(error))
+
+
+def test_every_reason_the_command_words_itself_has_a_case() -> None:
+    assert {rc.Reason[case.split(" ")[0]] for case, _, _ in COMMAND_HINTS} == set(hints.OPTION_HINTS)
+
+
+def test_a_reason_the_command_does_not_word_keeps_the_librarys_hint() -> None:
+    error = _raised(lambda: rc.parse("about"))
+    assert error.reason not in hints.OPTION_HINTS
+    assert hints.hint_for(error) == error.hint == "write a number after the hedge, e.g. 'about 5,000'"
 
 
 def test_errors_from_the_library_name_options_not_arguments(tmp_path: Path) -> None:

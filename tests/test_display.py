@@ -287,3 +287,36 @@ def test_a_relation_conflict_names_each_of_its_quantities_once() -> None:
     text = display.reconciliation_text(rc.reconcile(rc.to_claims(whole_and_part), key=("counts",)))
     assert "C1 (relation) a/x; a" in text
     assert text.count("none fits") == 2
+
+
+def test_the_text_report_shows_control_characters_in_the_claims_instead_of_obeying_them() -> None:
+    place, day = "Mo\x1b[2Jsul", "2016-10-17"
+    us = "U.S.\x1b]8;;http://x\x07 officials\rX"
+    said = [
+        rc.Figure.about(5000, counts="militants", source=us, place=place, as_of=day),
+        rc.Figure.at_least(7000, counts="militants", source="backers\x9b31m", place=place, as_of=day),
+    ]
+    text = str(rc.reconcile(rc.to_claims(said)))
+    controls = [character for character in text if character != "\n" and not character.isprintable()]
+    assert controls == []
+    assert "Mo�[2Jsul" in text and "U.S.�]8;;http://x� officials�X" in text and "backers�31m" in text
+
+
+def test_a_range_that_is_one_number_reads_alike_in_the_table_and_in_a_relation_conflict() -> None:
+    # The estimates table printed 58,000 while the relation conflict below it said
+    # 58,000–58,000: one wording of ranges now gives one number for both.
+    said = [
+        rc.Figure.exact(number, counts=counts, place="West Mosul", source="illustrative")
+        for number, counts in [
+            (217_000, "displaced/fled"),
+            (160_000, "displaced/current"),
+            (58_000, "displaced/returned"),
+        ]
+    ]
+    relation = "displaced/fled = displaced/current + displaced/returned"
+    result = rc.reconcile(rc.to_claims(said), relations=[relation], key=("counts", "place"))
+    table = display.reconciliation_text(result).splitlines()
+    returned = next(line for line in table if line.startswith("displaced/returned"))
+    assert returned.split()[3:5] == ["58,000", "58,000"]  # the estimate, then its range
+    assert "c3: displaced/returned 58,000; " in result.conflicts["message"].iloc[0]
+    assert rc.Figure.exact(58_000).range_text() == "58,000"

@@ -1,7 +1,11 @@
 import runpy
 import subprocess
 import sys
+import typing
 from pathlib import Path
+
+import pandas as pd
+import pytest
 
 import reconcile as rc
 
@@ -20,8 +24,43 @@ def test_all_is_sorted_and_every_name_exists() -> None:
 def test_every_public_callable_has_a_docstring_with_an_example() -> None:
     for name in rc.__all__:
         member = getattr(rc, name)
+        if typing.get_origin(member) is not None:  # a type such as rc.Policy, documented where it is made
+            continue
         if (callable(member) and not isinstance(member, type)) or name in {"Figure", "Comparison", "Source"}:
             assert member.__doc__ and ">>>" in member.__doc__, name
+
+
+def test_default_key_and_as_of_are_exported() -> None:
+    from reconcile import DEFAULT_KEY, AsOf
+
+    assert {"DEFAULT_KEY", "AsOf"} <= set(rc.__all__)
+    assert DEFAULT_KEY == ("counts", "place", "as_of")
+    assert rc.Figure.exact(1, as_of="2016-10").as_of == pd.Period("2016-10", freq="M")
+    assert str in typing.get_args(AsOf) and pd.Period in typing.get_args(AsOf)
+
+
+def test_policy_is_a_literal_of_the_policies_and_types_every_policy_argument() -> None:
+    assert typing.get_origin(rc.Policy) is typing.Literal
+    assert typing.get_args(rc.Policy) == tuple(rc.POLICIES)
+    for function in (rc.reconcile, rc.adjust):
+        assert typing.get_type_hints(function)["policy"] == rc.Policy, function.__name__
+
+
+@pytest.mark.parametrize("as_path", [str, Path], ids=["str", "Path"])
+def test_reconcile_reads_a_path_as_read_claims_does(as_path: type, tmp_path: Path) -> None:
+    us = rc.Figure.about(5000, counts="militants", source="U.S. officials")
+    claims = rc.to_claims([us, rc.Figure.at_least(7000, counts="militants", source="Islamic State backers")])
+    rc.write_claims(claims, tmp_path / "claims.csv")
+    from_path = rc.reconcile(as_path(tmp_path / "claims.csv"), key=("counts",))
+    from_table = rc.reconcile(rc.read_claims(tmp_path / "claims.csv"), key=("counts",))
+    pd.testing.assert_frame_equal(from_path.estimates, from_table.estimates)
+    pd.testing.assert_frame_equal(from_path.claims, from_table.claims)
+
+
+def test_reconcile_refuses_what_is_neither_a_path_nor_a_table() -> None:
+    with pytest.raises(rc.ArgumentError, match="must be a path or a DataFrame") as caught:
+        rc.reconcile(b"claims.csv")  # type: ignore[arg-type]
+    assert caught.value.hint
 
 
 def test_package_ships_type_information() -> None:

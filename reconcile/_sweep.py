@@ -1,0 +1,173 @@
+"""The heaviest sets of ranges that share a point, for many groups of ranges at once.
+
+The ranges are sorted once by group and end, and a cumulative sum over their ends
+(+weight where a range opens, -weight where it closes) gives, at every point, the weight
+of the ranges that hold it. Its maximum per group is the heaviest set of ranges that can
+all be right; every stretch where the sum reaches that maximum is one such set.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "AgreeingSets",
+    "first_per_group",
+    "largest_agreeing_sets",
+    "per_group",
+    "sort_within_groups",
+    "weighted_median",
+]
+
+
+def sort_within_groups(group: np.ndarray, coordinate: np.ndarray) -> np.ndarray:
+    """The stable order by (group, coordinate): a stable sort by coordinate, then by group.
+
+    The group sort is a radix sort, 16 bits at a time, which numpy runs in linear time.
+
+    Examples:
+        >>> sort_within_groups(np.array([1, 0, 1, 0]), np.array([3.0, 9.0, 1.0, 2.0])).tolist()
+        [3, 1, 2, 0]
+
+    """
+    order = np.argsort(coordinate, kind="stable")
+    shift = 0
+    while shift == 0 or (int(group.max(initial=0)) >> shift) > 0:
+        digit = ((group[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
+class AgreeingSets(NamedTuple):
+    """Per group, the heaviest sets of ranges that share a point.
+
+    Attributes:
+        weight: per group, the weight of its heaviest sets.
+        owner: per candidate, its group; candidates come sorted by group, then by ``low``.
+        low: per candidate, the low end of the range its set shares.
+        high: per candidate, the high end.
+        first: per group, its first candidate (the lowest), or -1 for a group without ranges.
+        n_sets: per group, how many sets tie for the heaviest.
+
+    """
+
+    weight: np.ndarray
+    owner: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    first: np.ndarray
+    n_sets: np.ndarray
+
+
+def largest_agreeing_sets(
+    group: np.ndarray, low: np.ndarray, high: np.ndarray, weight: np.ndarray, n_groups: int
+) -> AgreeingSets:
+    """Every heaviest set of ranges per group whose ranges share a point: its shared range.
+
+    ``group`` numbers the groups 0..n_groups-1. Ranges are closed. Weights that are not
+    whole numbers are summed in floats; sets whose weights differ by less than a 10**-12
+    share of the group's total count as tied. Two sets that tie are both returned: which
+    one is right is not for the values to decide.
+
+    Examples:
+        >>> found = largest_agreeing_sets(np.array([0, 0, 0]), np.array([0.0, 0.0, 7.0]),
+        ...                               np.array([10.0, 3.0, 10.0]), np.ones(3), 1)
+        >>> found.n_sets.tolist(), found.low.tolist(), found.high.tolist()
+        ([2], [0.0, 7.0], [3.0, 10.0])
+
+    """
+    n = len(group)
+    if n == 0:
+        empty = np.zeros(0)
+        return AgreeingSets(
+            np.zeros(n_groups),
+            empty.astype(int),
+            empty,
+            empty,
+            np.full(n_groups, -1),
+            np.zeros(n_groups, int),
+        )
+    # A range that closes at x still holds x, so its closing event goes just after x. A
+    # closing event sorts before an opening at the same point: the range it closes ended a
+    # float's width earlier, before the other began.
+    closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
+    coordinate = np.concatenate([closing, low])
+    events = np.concatenate([group, group])
+    order = sort_within_groups(events, coordinate)
+    cover = np.cumsum(np.concatenate([-weight, weight])[order])
+    at = coordinate[order]
+    quantity = events[order]
+    starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
+    heaviest_present = np.maximum.reduceat(cover, starts)
+    heaviest = np.zeros(n_groups)
+    heaviest[quantity[starts]] = heaviest_present
+    # Whole weights sum exactly; other sums carry rounding, so near-ties count as ties.
+    whole = bool(np.all(np.mod(weight, 1) == 0))
+    slack = np.bincount(group, weights=weight, minlength=n_groups) * (0.0 if whole else 1e-12)
+    opens = order >= n
+    # An opening that reaches the group's heaviest cover starts a candidate range; the
+    # next event closes one of its ranges, which ends the candidate.
+    reaches = opens & (cover >= heaviest[quantity] - slack[quantity])
+    reaches[:-1] &= order[1:] < n  # (only a closing can follow; this keeps rounding honest)
+    reaches[-1] = False
+    candidate = np.flatnonzero(reaches)
+    owner = quantity[candidate]
+    count = np.bincount(owner, minlength=n_groups)
+    first = np.full(n_groups, -1)
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, int)
+    first[owner[firsts]] = firsts
+    return AgreeingSets(
+        weight=heaviest,
+        owner=owner,
+        low=at[candidate],
+        high=high[order[candidate + 1]],  # the range that closes next
+        first=first,
+        n_sets=count,
+    )
+
+
+def first_per_group(
+    group: np.ndarray, mask: np.ndarray, by: np.ndarray, *, largest: bool = False
+) -> np.ndarray:
+    """Per group, the row (among ``mask``) with the smallest ``by`` (or largest); ties go to the first."""
+    rows = np.flatnonzero(mask)
+    values = pd.Series(by[rows], index=rows)
+    grouped = values.groupby(group[rows], sort=False)
+    best = grouped.idxmax() if largest else grouped.idxmin()
+    chosen = np.full(int(group.max()) + 1 if len(group) else 0, -1)
+    chosen[best.index.to_numpy()] = best.to_numpy()
+    return chosen
+
+
+def per_group(index: np.ndarray, values: np.ndarray, size: int, how: str, fill: float) -> np.ndarray:
+    """``values`` reduced ``how`` ("min", "max", "median") per ``index`` in 0..size-1; ``fill`` elsewhere."""
+    reduced = pd.Series(values).groupby(index).agg(how)
+    out = np.full(size, fill, dtype=float)
+    out[reduced.index.to_numpy()] = reduced.to_numpy(dtype=float)
+    return out
+
+
+def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, size: int) -> np.ndarray:
+    """Per group, the weighted median of ``value``: the midpoint of the lower and upper medians.
+
+    With equal weights this is the plain median.
+    """
+    out = np.full(size, np.nan)
+    if not len(group):
+        return out
+    order = np.lexsort((value, group))
+    g, v, w = group[order], value[order], weight[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    total = np.add.reduceat(w, starts)
+    before = np.cumsum(w) - np.repeat(np.cumsum(w)[starts] - w[starts], np.diff(np.r_[starts, len(g)]))
+    half = np.repeat(total / 2, np.diff(np.r_[starts, len(g)]))
+    tolerance = half * 1e-12
+    lower = first_per_group(g, before >= half - tolerance, np.arange(len(g)))
+    upper = first_per_group(g, before > half + tolerance, np.arange(len(g)))
+    groups = g[starts]
+    out[groups] = (v[lower[groups]] + v[upper[groups]]) / 2
+    return out
