@@ -13,6 +13,9 @@ from reconcile._wording import gap_texts, nouns, summaries
 
 __all__ = ["explain", "explain_ties", "said", "text_column"]
 
+# The most claims a tie's message words; the conflicts table names every one.
+_SHOWN_IN_A_TIE = 20
+
 
 def text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
     """The column's text at ``rows`` as an object array, "" where missing or absent."""
@@ -94,8 +97,16 @@ def explain_ties(
     """Per tied claim, its tie's message: what each tied source says, and that none outweighs the rest."""
     if not len(rows):
         return np.zeros(0, dtype=object)
-    worded = pd.Series(said(frame, rows, (low, value, high), unit)[np.arange(len(rows))])
+    worded = said(frame, rows, (low, value, high), unit)
     tie = np.cumsum(np.isin(np.arange(len(rows)), starts)) - 1
-    joined = worded.groupby(tie).agg("; ".join).to_numpy(dtype=object)
+    # Join each tie's words, one position within the ties at a time (ties are a few claims).
+    position = np.arange(len(rows)) - np.asarray(starts)[tie]
+    joined = np.full(len(starts), "", dtype=object)
+    for place in range(min(int(position.max()) + 1, _SHOWN_IN_A_TIE)):
+        at = position == place
+        joined[tie[at]] = joined[tie[at]] + ("; " if place else "") + worded[at]
+    size = np.bincount(tie, minlength=len(starts))
+    more = size > _SHOWN_IN_A_TIE
+    joined[more] = joined[more] + "; and " + (size[more] - _SHOWN_IN_A_TIE).astype(str).astype(object) + " more"
     ending = "; sets of sources of equal weight share no point, and none outweighs the others"
     return np.asarray(joined[tie] + ending, dtype=object)

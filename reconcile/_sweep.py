@@ -144,17 +144,36 @@ def first_per_group(
 
 
 def per_group(index: np.ndarray, values: np.ndarray, size: int, how: str, fill: float) -> np.ndarray:
-    """``values`` reduced ``how`` ("min", "max", "median") per ``index`` in 0..size-1; ``fill`` elsewhere."""
-    reduced = pd.Series(values).groupby(index).agg(how)
+    """``values`` reduced ``how`` ("min", "max", "median") per ``index`` in 0..size-1; ``fill`` elsewhere.
+
+    A group of one value is that value; only groups of several are reduced (by pandas).
+
+    Examples:
+        >>> per_group(np.array([0, 2, 2]), np.array([5.0, 1.0, 3.0]), 4, "max", -1.0).tolist()
+        [5.0, -1.0, 3.0, -1.0]
+
+    """
     out = np.full(size, fill, dtype=float)
-    out[reduced.index.to_numpy()] = reduced.to_numpy(dtype=float)
+    count = np.bincount(index, minlength=size)
+    once = count[index] == 1
+    out[index[once]] = values[once]
+    many = ~once
+    if many.any():
+        reduced = pd.Series(values[many]).groupby(index[many]).agg(how)
+        out[reduced.index.to_numpy()] = reduced.to_numpy(dtype=float)
     return out
 
 
 def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, size: int) -> np.ndarray:
     """Per group, the weighted median of ``value``: the midpoint of the lower and upper medians.
 
-    With equal weights this is the plain median.
+    With equal weights this is the plain median. Weights are above 0.
+
+    Examples:
+        >>> weighted_median(np.array([0, 0, 1, 1, 1]), np.array([10.0, 20, 1, 2, 9]),
+        ...                 np.array([1.0, 1, 1, 1, 3]), 3).tolist()
+        [15.0, 9.0, nan]
+
     """
     out = np.full(size, np.nan)
     if not len(group):
@@ -162,12 +181,15 @@ def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, si
     order = np.lexsort((value, group))
     g, v, w = group[order], value[order], weight[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    total = np.add.reduceat(w, starts)
-    before = np.cumsum(w) - np.repeat(np.cumsum(w)[starts] - w[starts], np.diff(np.r_[starts, len(g)]))
-    half = np.repeat(total / 2, np.diff(np.r_[starts, len(g)]))
-    tolerance = half * 1e-12
-    lower = first_per_group(g, before >= half - tolerance, np.arange(len(g)))
-    upper = first_per_group(g, before > half + tolerance, np.arange(len(g)))
-    groups = g[starts]
-    out[groups] = (v[lower[groups]] + v[upper[groups]]) / 2
+    ends = np.r_[starts[1:], len(g)]
+    running = np.cumsum(w)
+    before = running[starts] - w[starts]
+    total = running[ends - 1] - before
+    middle = before + total / 2
+    tolerance = total * 1e-9
+    # The lower median is the first value whose running weight reaches half the group's, the
+    # upper one the first that passes it.
+    lower = np.minimum(np.searchsorted(running, middle - tolerance, side="left"), ends - 1)
+    upper = np.minimum(np.searchsorted(running, middle + tolerance, side="right"), ends - 1)
+    out[g[starts]] = (v[lower] + v[upper]) / 2
     return out

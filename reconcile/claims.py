@@ -50,7 +50,7 @@ CLAIM_COLUMNS = (
 _TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
 # Optional text columns a file may add: ``origin`` names who made a figure where ``source``
 # names whom a claim cites for it (see ``reconcile.voices``).
-_READ_AS_TEXT = (*_TEXT_COLUMNS, "origin")
+_READ_AS_TEXT = (*_TEXT_COLUMNS, "origin", "phrase")
 _SHOWN_FAILURES = 100
 #: What to do about bad rows, the end of every hint of a :class:`ClaimsError` for them; the
 #: hints of the rows the library itself found (phrases, dates) come before it, each once.

@@ -191,7 +191,7 @@ def _voice_key(name: str, aliases: Mapping[str, str] | None) -> str:
 
 def _weights(
     frame: pd.DataFrame,
-    names: np.ndarray,
+    found: Voices,
     weights: Mapping[str, float] | None,
     aliases: Mapping[str, str] | None,
 ) -> np.ndarray:
@@ -199,7 +199,8 @@ def _weights(
     weight = pd.Series(1.0, index=frame.index)
     if weights is not None:
         by_voice = {_voice_key(name, aliases): float(value) for name, value in weights.items()}
-        weight = pd.Series(names, index=frame.index).map(by_voice).astype(float).fillna(1.0)
+        per_name = np.array([by_voice.get(name, 1.0) if name else 1.0 for name in found.names])
+        weight = pd.Series(per_name[found.which], index=frame.index)
     if "weight" in frame:
         weight = frame["weight"].astype(float).fillna(weight)
     return weight.to_numpy(dtype=float)
@@ -252,6 +253,10 @@ def estimate(
         ...                        rc.Figure.at_least(7000, counts="militants", source="backers")])
         >>> found = estimate(claims, key=("counts",))
         >>> found.estimates[["counts", "low", "high", "status"]]
+              counts     low  high      status
+        0  militants  4500.0   inf  unresolved
+        >>> weighed = estimate(claims, key=("counts",), weights={"U.S. officials": 2})
+        >>> weighed.estimates[["counts", "low", "high", "status"]]
               counts     low    high    status
         0  militants  4500.0  5500.0  conflict
 
@@ -306,14 +311,14 @@ def estimate(
         )
     names = voices(frame, aliases)
     if weights is not None:
-        _refuse_unknown_sources(names.name, weights, aliases)
+        _refuse_unknown_sources(names.names, weights, aliases)
     if policy == "priority" and weights is None and "weight" not in frame:
         raise ArgumentError(
             "the priority policy needs a ranking of sources",
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
             reason=Reason.PRIORITY_NEEDS_WEIGHTS,
         )
-    return _per_quantity(frame, key, policy, _weights(frame, names.name, weights, aliases), names)
+    return _per_quantity(frame, key, policy, _weights(frame, names, weights, aliases), names)
 
 
 def _per_quantity(
@@ -355,10 +360,12 @@ def _per_quantity(
     v_low = per_group(voice[top], low[top], n_voices, "min", np.inf)
     v_high = per_group(voice[top], high[top], n_voices, "max", -np.inf)
     # The median of the distinct values the voice's best claims print: copies do not vote.
-    distinct = pd.DataFrame({"voice": voice[top], "value": value[top]}).drop_duplicates()
-    v_value = per_group(
-        distinct["voice"].to_numpy(), distinct["value"].to_numpy(), n_voices, "median", np.nan
-    )
+    v_value = per_group(voice[top], value[top], n_voices, "median", np.nan)
+    several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
+    if several.any():
+        distinct = pd.DataFrame({"voice": voice[several], "value": value[several]}).drop_duplicates()
+        told = distinct["voice"].to_numpy()
+        v_value[told] = per_group(told, distinct["value"].to_numpy(), n_voices, "median", np.nan)[told]
     v_value = np.clip(v_value, v_low, v_high)
     v_weight = per_group(voice[live], weight[live], n_voices, "max", 0.0)
     speaker = _defining_claims(voice, top, claim_id, n_voices)  # per voice: the claim it is named by
@@ -395,7 +402,8 @@ def _per_quantity(
     unit = frame["unit"].to_numpy(dtype=object)
     quantity_unit = unit[first]
     convertible = alive & (v_family == chosen[v_group])
-    tied = (sets.n_sets[chosen] > 1) & (policy in ("consensus", "conservative"))
+    # Equal sets that share no point: under every policy but priority's ranking, unresolved.
+    tied = (sets.n_sets[chosen] > 1) & (policy != "priority")
     in_set, in_every_set = _membership(sets, v_family, v_low, v_high, convertible)
     in_first = convertible & (v_low <= set_low[v_family]) & (v_high >= set_high[v_family])
 
@@ -441,12 +449,10 @@ def _per_quantity(
     else:
         # A floor or a ceiling ("at least 2,521") bounds the value but does not vote for it,
         # unless no kept voice gives a point or a two-sided range.
-        votes = kept_voice[
-            (v_low[kept_voice] < v_value[kept_voice]) & (v_value[kept_voice] < v_high[kept_voice])
-        ]
-        votes = np.union1d(votes, kept_voice[v_low[kept_voice] == v_high[kept_voice]])
-        has_vote = np.bincount(v_group[votes], minlength=n_groups)[v_group[kept_voice]] > 0
-        votes = np.union1d(votes, kept_voice[~has_vote])
+        inside = (v_low < v_value) & (v_value < v_high)
+        votes = v_kept & (inside | (v_low == v_high))
+        has_vote = np.bincount(v_group[votes], minlength=n_groups) > 0
+        votes = np.flatnonzero(votes | (v_kept & ~has_vote[v_group]))
         est_value = weighted_median(v_group[votes], v_value[votes], v_weight[votes], n_groups)
     est_value = np.clip(est_value, est_low, est_high)
     kept = ~superseded & ~misreport & v_kept[voice]
@@ -547,7 +553,7 @@ def _per_quantity(
         kept=kept,
         reason=pd.Series(reason, index=frame.index, dtype="str"),
         conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
-        voice=pd.Series(found.name, index=frame.index, dtype="str"),
+        voice=pd.Series(pd.array(found.names, dtype="str").take(found.which), index=frame.index),
     )
     return Consensus(
         estimates=estimates,  # checked once, with its tightened columns, by the relations step

@@ -69,15 +69,20 @@ def voice_name(name: str) -> str:
     return " ".join(kept.split())
 
 
-def _names(values: pd.Series, aliases: Mapping[str, str] | None) -> pd.Series:
-    """Each cell's voice name (``aliases`` applied), each distinct cell folded once; NA stays NA."""
+def _folded(values: pd.Series, aliases: Mapping[str, str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's row in the distinct folded names (``aliases`` applied), -1 where blank; and the names.
+
+    Each distinct cell is folded once.
+    """
     codes, distinct = pd.factorize(values)
     folded = [voice_name(str(name)) for name in distinct]
     if aliases:
         mapped = {voice_name(str(spelling)): voice_name(str(name)) for spelling, name in aliases.items()}
         folded = [mapped.get(name, name) for name in folded]
-    table = np.array([*folded, None], dtype=object)
-    return pd.Series(table[codes], index=values.index, dtype=object)
+    ids, names = pd.factorize(np.array([*folded, ""], dtype=object))
+    blank = names.tolist().index("")  # (always there: added above)
+    row_ids = ids[codes]  # code -1 (a missing cell) takes the last entry, ""
+    return np.where(row_ids == blank, -1, row_ids), np.asarray(names, dtype=object)
 
 
 class Voices(NamedTuple):
@@ -86,11 +91,15 @@ class Voices(NamedTuple):
     Attributes:
         name: per claim, the voice's name as compared (``""`` for a claim without a source).
         code: per claim, a number shared by the claims of one voice (whatever their quantity).
+        names: the distinct names, ``""`` last.
+        which: per claim, its name's position in ``names``.
 
     """
 
     name: np.ndarray
     code: np.ndarray
+    names: np.ndarray
+    which: np.ndarray
 
 
 def voices(frame: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> Voices:
@@ -106,15 +115,28 @@ def voices(frame: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> Voi
         [0, 0, 1, 2]
 
     """
-    named = _names(frame["source"], aliases) if "source" in frame else pd.Series(None, index=frame.index)
+    n = len(frame)
+    blank = pd.Series([None] * n, index=frame.index, dtype=object)
+    source_ids, source_names = _folded(frame["source"] if "source" in frame else blank, aliases)
+    ids, names = source_ids, source_names
     if "origin" in frame:
-        origin = _names(frame["origin"], aliases)
-        named = origin.where(origin.notna() & (origin != ""), named)
-    unnamed = named.isna() | (named == "")
-    # A claim without a source is its own voice: its claim id, where no name can be.
-    keyed = named.where(~unnamed, "\x00" + frame["claim_id"].astype(str))
+        origin_ids, origin_names = _folded(frame["origin"], aliases)
+        # One list of names for both columns: the origin's names after the source's.
+        names = np.array([*source_names, *origin_names], dtype=object)
+        joined, names = pd.factorize(names)
+        ids = np.where(
+            origin_ids >= 0,
+            joined[len(source_names) + np.maximum(origin_ids, 0)],
+            np.where(source_ids >= 0, joined[np.maximum(source_ids, 0)], -1),
+        )
+        names = np.asarray(names, dtype=object)
+    # A claim without a source is its own voice.
+    unnamed = ids < 0
+    keyed = np.where(unnamed, len(names) + np.arange(n), ids)
     code = pd.factorize(keyed)[0]
-    return Voices(np.where(unnamed, "", named).astype(object), code)
+    names = np.array([*names, ""], dtype=object)
+    which = np.where(unnamed, len(names) - 1, ids)
+    return Voices(names[which], code, names, which)
 
 
 def faithfulness(

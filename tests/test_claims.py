@@ -49,7 +49,14 @@ def test_a_phrase_column_is_read_into_ranges(tmp_path: Path) -> None:
     assert table["unit"].tolist() == ["person", "person", "family"]
     assert table["hedge"].tolist()[:2] == ["about", "at least"]
     assert table["quote"].tolist() == ["about 5,000", "at least 7,000", "7,619 families"]
-    assert rc.reconcile(table).estimates["status"].tolist().count("conflict") == 1
+    # Two sources of equal weight, and their ranges share no point: the militants are
+    # unresolved, their range spans both claims, and one conflict names both of them.
+    result = rc.reconcile(table)
+    militants = result.estimates.set_index("counts").loc["militants"]
+    assert (militants["status"], militants["low"], militants["high"]) == ("unresolved", 4500.0, math.inf)
+    assert result.estimates["status"].tolist().count("single") == 1
+    assert result.conflicts[["conflict_id", "claim_id"]].values.tolist() == [["C1", "backers"], ["C1", "us"]]
+    assert result.claims["kept"].all()
 
 
 def test_unreadable_phrases_are_listed_in_one_error(tmp_path: Path) -> None:

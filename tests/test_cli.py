@@ -55,16 +55,37 @@ def test_installed_command_reports_the_mosul_militant_conflict_and_exits_1() -> 
     assert done.returncode == cli.EXIT_CONFLICTS, done.stderr
     report = done.stdout
     assert "Estimates" in report and "Conflicts" in report
-    assert "militants-backers (set aside)" in report
-    assert "U.S. officials via CNN: about 5,000 militants (4,500–5,500)" in report
-    assert "the ranges share no point: 1,500 militants apart" in report
+    # The two sources weigh the same and share no point: unresolved, both claims kept and
+    # named in one conflict, none set aside.
+    conflict = report.split("Conflicts", 1)[1]
+    assert "militants-backers   Islamic State backers via CNN: at least 7,000 militants (7,000–∞)" in conflict
+    assert "militants-us        U.S. officials via CNN: about 5,000 militants (4,500–5,500)" in conflict
+    assert "sets of sources of equal weight share no point, and none outweighs the others" in conflict
+    assert "set aside" not in report
     assert report.rstrip().endswith("1 conflict among 7 claims about 6 quantities (policy consensus).")
     # Piped output is plain: no colour codes, no spaces at line ends, one row per line.
     assert "\x1b[" not in report
     assert all(line == line.rstrip() for line in report.splitlines())
     militants = [line for line in report.splitlines() if line.lstrip().startswith("militants, Mosul")]
-    assert militants[0].split()[3:] == ["5,000", "4,500–5,500", "person", "1", "of", "2", "conflict"]
+    assert militants[0].split()[3:] == ["5,000", "4,500–∞", "person", "2", "of", "2", "unresolved"]
     assert done.stderr == ""
+    # A weight settles it: the backers are set aside, in the conflict and with their reason.
+    weighed = subprocess.run(
+        [_installed_command(), "check", str(MOSUL), "--weight", "U.S. officials=2"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert weighed.returncode == cli.EXIT_CONFLICTS, weighed.stderr
+    report = weighed.stdout
+    assert "militants-backers (set aside)" in report
+    assert "U.S. officials via CNN: about 5,000 militants (4,500–5,500)" in report
+    assert "the ranges share no point: 1,500 militants apart" in report
+    assert "Claims set aside" in report
+    militants = [line for line in report.splitlines() if line.lstrip().startswith("militants, Mosul")]
+    assert militants[0].split()[3:] == ["5,000", "4,500–5,500", "person", "1", "of", "2", "conflict"]
+    assert report.rstrip().endswith("1 conflict among 7 claims about 6 quantities (policy consensus).")
 
 
 def test_python_dash_m_runs_the_same_command() -> None:
@@ -105,11 +126,19 @@ def test_consistent_claims_exit_0(tmp_path: Path) -> None:
 
 
 def test_policy_changes_the_estimate(tmp_path: Path) -> None:
-    run = runner.invoke(cli.app, ["check", str(MOSUL), "--policy", "envelope", "--format", "csv"])
-    assert run.exit_code == 1
-    estimates = pd.read_csv(io.StringIO(run.stdout), dtype={"as_of": str})
-    militants = estimates.set_index("counts").loc["militants"]
-    assert (militants["low"], militants["high"]) == (4500.0, math.inf)
+    weighed = ["-w", "U.S. officials=2", "--format", "csv"]
+    ranges = {}
+    for policy in ("consensus", "envelope"):
+        run = runner.invoke(cli.app, ["check", str(MOSUL), "--policy", policy, *weighed])
+        assert run.exit_code == 1  # the claims contradict each other whatever the policy
+        estimates = pd.read_csv(io.StringIO(run.stdout), dtype={"as_of": str})
+        militants = estimates.set_index("counts").loc["militants"]
+        ranges[policy] = (militants["low"], militants["high"])
+    assert ranges == {"consensus": (4500.0, 5500.0), "envelope": (4500.0, math.inf)}
+    # Equal voices that disagree are a conflict under the envelope policy too.
+    unweighed = runner.invoke(cli.app, ["check", str(MOSUL), "--policy", "envelope", "--format", "csv"])
+    assert unweighed.exit_code == 1
+    assert "unresolved" in unweighed.stdout
 
 
 def test_weights_let_the_priority_policy_follow_a_source() -> None:
@@ -145,9 +174,18 @@ def test_json_report_holds_every_table_and_reads_back(tmp_path: Path) -> None:
     assert set(report) >= {"policy", "key", "consistent", "estimates", "conflicts", "claims"}
     assert report["consistent"] is False
     assert report["policy"] == "consensus"
+    militants = report["estimates"][0]
+    assert (militants["counts"], militants["status"]) == ("militants", "unresolved")
+    assert (militants["low"], militants["high"], militants["n_kept"]) == (4500.0, "inf", 2)
+    # Neither source outweighs the other: both claims stay, each named in the one conflict.
+    for claim_id in ("militants-us", "militants-backers"):
+        claim = next(row for row in report["claims"] if row["claim_id"] == claim_id)
+        assert claim["kept"] is True and claim["conflict_id"] == "C1"
+        assert claim["reason"] == "no set of sources outweighs the others (C1)"
     backers = next(row for row in report["claims"] if row["claim_id"] == "militants-backers")
-    assert backers["high"] == "inf" and backers["kept"] is False and backers["conflict_id"] == "C1"
-    assert [row["claim_id"] for row in report["conflicts"]] == ["militants-us", "militants-backers"]
+    assert backers["high"] == "inf"
+    assert [row["claim_id"] for row in report["conflicts"]] == ["militants-backers", "militants-us"]
+    assert {row["conflict_id"] for row in report["conflicts"]} == {"C1"}
     # The claims records are a claims file: rc.read_claims reads them back unchanged.
     path = tmp_path / "claims.json"
     path.write_text(json.dumps(report["claims"]))
@@ -165,8 +203,13 @@ def test_csv_report_is_one_row_per_quantity_with_its_conflicts() -> None:
     assert len(estimates) == len(expected)
     pd.testing.assert_series_equal(estimates["high"], expected["high"])
     militants = estimates.set_index("counts").loc["militants"]
+    assert (militants["status"], militants["low"], militants["high"]) == ("unresolved", 4500.0, math.inf)
     assert militants["conflict_ids"] == "C1"
-    assert militants["conflicts"].endswith("the ranges share no point: 1,500 militants apart")
+    assert militants["conflicts"] == (
+        "Islamic State backers via CNN: at least 7,000 militants (7,000–∞); "
+        "U.S. officials via CNN: about 5,000 militants (4,500–5,500); "
+        "sets of sources of equal weight share no point, and none outweighs the others"
+    )
     assert estimates["conflict_ids"].isna().sum() == len(estimates) - 1
 
 

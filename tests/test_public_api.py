@@ -77,11 +77,27 @@ def test_mosul_example_reports_the_contradiction_and_the_totals() -> None:
 
 
 def test_mosul_example_reconciles_its_claims_table() -> None:
-    report = runpy.run_path(str(ROOT / "examples" / "mosul_2016.py"))["table_report"]()
-    assert "C1 (militants-us, militants-backers)" in report
+    example = runpy.run_path(str(ROOT / "examples" / "mosul_2016.py"))
+    report = example["table_report"]()
+    # The two militant estimates are one voice each and share no point: a tie no weight
+    # breaks, so the quantity is unresolved, its range spans both claims, one conflict
+    # names both, and neither is set aside.
+    militants = next(line.split() for line in report.splitlines() if line.split()[:1] == ["militants"])
+    assert militants == ["militants", "Mosul", "4500.0", "5000.0", "inf", "2", "2", "unresolved"]
+    assert "C1 (militants-backers, militants-us): " in report
+    assert "C2" not in report
+    assert report.count("none outweighs the others") == 1
     assert report.count("single") == 5
-    assert report.count("conflict") == 1
+    assert report.count("unresolved") == 1
+    assert "conflict" not in report.split("C1 (")[0]  # no estimate's status is conflict
     assert "troops/foreign in Iraq 7,920 to 9,280 (sound), 8,060 to 9,123 (90%" in report
+    # A weight settles the tie: the same claims file then sets the backers' claim aside.
+    weighed = rc.reconcile(rc.read_claims(example["CLAIMS"]), weights={"U.S. officials": 2})
+    assert weighed.estimates.loc[0, ["low", "high", "status"]].tolist() == [4500.0, 5500.0, "conflict"]
+    fate = weighed.claims.set_index("claim_id")
+    assert fate.loc["militants-us", "kept"] and pd.isna(fate.loc["militants-us", "conflict_id"])
+    assert not fate.loc["militants-backers", "kept"]
+    assert fate.loc["militants-backers", "conflict_id"] == "C1"
 
 
 def test_mosul_example_runs_as_a_script() -> None:

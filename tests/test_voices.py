@@ -336,3 +336,26 @@ def test_no_estimate_is_narrower_than_the_intersection_of_its_kept_voices(
     assert len(checked) == len(result.estimates)
     assert (checked["low"] <= checked["low_voices"]).all()
     assert (checked["high"] >= checked["high_voices"]).all()
+
+
+def test_the_command_takes_aliases_and_refuses_a_malformed_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reconcile.cli import app
+
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim_id,counts,place,as_of,phrase,source,via\n"
+        "a,deaths,Puerto Rico,2018-02,2975,George Washington University,\n"
+        "b,deaths,Puerto Rico,2018-02,2975,GWU,CNN\n"
+        "c,deaths,Puerto Rico,2018-02,64,Government of Puerto Rico,\n"
+    )
+    two_voices = CliRunner().invoke(app, ["check", str(claims), "--format", "json"])
+    one_voice = CliRunner().invoke(
+        app, ["check", str(claims), "--format", "json", "--alias", "GWU=George Washington University"]
+    )
+    assert '"conflict"' in two_voices.stdout and '"unresolved"' not in two_voices.stdout
+    assert '"unresolved"' in one_voice.stdout
+    refused = CliRunner().invoke(app, ["check", str(claims), "--alias", "GWU"])
+    assert refused.exit_code == 2
+    assert "--alias 'GWU'" in refused.stderr

@@ -19,6 +19,7 @@ from reconcile.cli.inputs import (
     LEXICON_HELP,
     RelationLine,
     fail_on_relation,
+    read_aliases,
     read_claims,
     read_lexicon,
     read_relations,
@@ -94,6 +95,15 @@ def check(
             "-w",
             help="A source's weight, as NAME=WEIGHT (above 0; 1 when not given); repeat it for "
             "several sources. The priority policy follows the highest.",
+            show_default=False,
+        ),
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alias",
+            help="Another spelling of a source, as SPELLING=NAME, so that its claims are one voice "
+            "with NAME's (names are compared without case, spacing or punctuation); repeat it.",
             show_default=False,
         ),
     ] = None,
@@ -196,6 +206,8 @@ def check(
     more: dict[str, Any] = {}
     if weight:
         more["weights"] = read_weights(weight)
+    if alias:
+        more["aliases"] = read_aliases(alias)
     if not implied_parts:
         more["implied_parts"] = False
     status = status_console(progress)

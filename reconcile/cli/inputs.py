@@ -99,6 +99,32 @@ def read_weights(given: Sequence[str]) -> dict[str, float]:
     return weights
 
 
+def read_aliases(given: Sequence[str]) -> dict[str, str]:
+    """``SPELLING=NAME`` options as a mapping; every malformed one is listed.
+
+    Examples:
+        >>> read_aliases(["GWU=George Washington University"])
+        {'GWU': 'George Washington University'}
+
+    """
+    aliases: dict[str, str] = {}
+    problems: list[str] = []
+    for option in given:  # the options given, a handful
+        spelling, equals, name = option.partition("=")
+        if not equals or not spelling.strip() or not name.strip():
+            problems.append(f"--alias {option!r}")
+        else:
+            aliases[spelling.strip()] = name.strip()
+    if problems:
+        fail(
+            f"{len(problems)} --alias option{'s' if len(problems) > 1 else ''} cannot be read",
+            hint="write another spelling of a source, '=' and the name it stands for, "
+            "e.g. --alias 'GWU=George Washington University'",
+            details=problems,
+        )
+    return aliases
+
+
 def _relation_type() -> Any:
     relation = getattr(rc, "Relation", None)
     if relation is None:
