@@ -52,6 +52,7 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f"reconcile.{name}")
     raise AttributeError(f"module 'reconcile' has no attribute {name!r}")
 
+
 __all__ = [
     "DEFAULT_KEY",
     "POLICIES",

@@ -107,6 +107,8 @@ def explain_ties(
         joined[tie[at]] = joined[tie[at]] + ("; " if place else "") + worded[at]
     size = np.bincount(tie, minlength=len(starts))
     more = size > _SHOWN_IN_A_TIE
-    joined[more] = joined[more] + "; and " + (size[more] - _SHOWN_IN_A_TIE).astype(str).astype(object) + " more"
+    joined[more] = (
+        joined[more] + "; and " + (size[more] - _SHOWN_IN_A_TIE).astype(str).astype(object) + " more"
+    )
     ending = "; sets of sources of equal weight share no point, and none outweighs the others"
     return np.asarray(joined[tie] + ending, dtype=object)

@@ -270,8 +270,12 @@ def summaries(
 
     """
     said = phrases(hedges, values, nouns)
-    exact = np.asarray(lows, dtype=float) == np.asarray(highs, dtype=float)
-    return np.asarray(np.where(exact, said, said + " (" + format_ranges(lows, highs) + ")"), dtype=object)
+    spans = format_ranges(lows, highs)
+    # A range whose ends print as its value (1.5 to a float's width above) says nothing more.
+    exact = (np.asarray(lows, dtype=float) == np.asarray(highs, dtype=float)) | (
+        spans == format_numbers(values)
+    )
+    return np.asarray(np.where(exact, said, said + " (" + spans + ")"), dtype=object)
 
 
 def summary(*, hedge: str | None, value: float, low: float, high: float, noun: str) -> str:

@@ -351,8 +351,7 @@ def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[
             gives = np.where(shown, gives + np.where(gives == "", "", ", ") + number, gives)
         quoted = pd.Series(phrases[disagree].to_numpy(dtype=object)).map(repr).to_numpy(dtype=object)
         message[disagree] = (
-            "the phrase " + quoted + " reads " + reads + " (value " + value + ")"
-            ", but the row gives " + gives
+            "the phrase " + quoted + " reads " + reads + " (value " + value + "), but the row gives " + gives
         )
         hint[disagree] = _DISAGREE_HINT
         reason[disagree] = Reason.PHRASE_DISAGREES

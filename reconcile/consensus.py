@@ -389,12 +389,13 @@ def _per_quantity(
     envelope_high = pd.Series(sets.high).groupby(sets.owner).max().reindex(range(n_families)).to_numpy()
 
     # Each quantity takes the family of units with the heaviest agreeing set (ties: the
-    # narrower range, then the family that comes first); under the priority policy, the
-    # family of its highest-weighted claim. The others are conflicts of kind 'unit'.
+    # family with the lowest claim id; widths in different units say nothing); under the
+    # priority policy, the family of its highest-weighted claim. The others are conflicts
+    # of kind 'unit'.
     family_group = group[families.first]
-    heaviest_claim = pd.Series(weight).groupby(family).max().to_numpy()
+    heaviest_claim = per_group(family, weight, n_families, "max", 0.0)
     rank_family = -(heaviest_claim if policy == "priority" else sets.weight)
-    by_rank = np.lexsort((families.first, set_high - set_low, rank_family, family_group))
+    by_rank = np.lexsort((_lowest_ids(family, claim_id, n_families, n_groups), rank_family, family_group))
     chosen = np.full(n_groups, -1)
     leaders = np.unique(family_group[by_rank], return_index=True)[1]
     chosen[family_group[by_rank][leaders]] = by_rank[leaders]
@@ -429,7 +430,7 @@ def _per_quantity(
         partner = np.where(above, lowest_high[v_group], highest_low[v_group])
     partner = np.where(convertible, speaker[np.maximum(partner, 0)], first[v_group])
     v_conflict = alive & (v_outlier | ~convertible)
-    shown_unit = np.where(family == chosen[group], quantity_unit[group], unit)
+    shown_unit = unit[families.first[family]]  # each claim in its family's unit, as converted
 
     # -- estimates --------------------------------------------------------------------------
     kept_voice = np.flatnonzero(v_kept)
@@ -562,6 +563,14 @@ def _per_quantity(
         policy=policy,
         key=key,
     )
+
+
+def _lowest_ids(family: np.ndarray, claim_id: np.ndarray, n_families: int, n_groups: int) -> np.ndarray:
+    """Per family of units, the rank of its lowest claim id (0 where each quantity has one family)."""
+    if n_families == n_groups:  # one family per quantity: nothing to break
+        return np.zeros(n_families, dtype=np.int64)
+    ranks = pd.factorize(claim_id.astype(str), sort=True)[0]
+    return per_group(family, ranks.astype(float), n_families, "min", 0.0).astype(np.int64)
 
 
 def _most_of_its_voice(

@@ -11,11 +11,28 @@ Examples:
     >>> from reconcile import display
     >>> result = rc.reconcile(rc.read_claims("examples/data/mosul_2016_claims.csv"))
     >>> print(display.reconciliation_text(result, max_rows=2))
-    consensus: 6 quantities from 7 claims; 1 conflict; 1 claim set aside
-    quantity                      estimate  range              claims       status
-    militants, Mosul, 2016-10-17     5,000  4,500–5,500        1 of 2 kept  conflict
-    residents, Mosul, 2016-10-17 1,000,000  900,000–1,100,000  1 of 1 kept  single
+    consensus: 6 quantities from 7 claims; 1 conflict; 0 claims set aside
+    quantity                       estimate  range              claims       status
+    militants, Mosul, 2016-10-17      5,000  4,500–∞            2 of 2 kept  unresolved
+    residents, Mosul, 2016-10-17  1,000,000  900,000–1,100,000  1 of 1 kept  single
     … and 4 more quantities (none with conflicts): see result.estimates
+    <BLANKLINE>
+    C1 (disjoint) militants, Mosul, 2016-10-17
+      Islamic State backers via CNN: at least 7,000 militants (7,000–∞)
+      U.S. officials via CNN: about 5,000 militants (4,500–5,500)
+      sets of sources of equal weight share no point, and none outweighs the others
+
+    The militants' two sources weigh the same and disagree, so the quantity is ``unresolved``:
+    its range is the envelope of both, and its conflict says that none outweighs the other.
+    Weighing one source more settles it, and the other's claim is set aside:
+
+    >>> weighed = rc.reconcile(rc.read_claims("examples/data/mosul_2016_claims.csv"),
+    ...                        weights={"U.S. officials": 2})
+    >>> print(display.reconciliation_text(weighed, max_rows=1))
+    consensus: 6 quantities from 7 claims; 1 conflict; 1 claim set aside
+    quantity                      estimate  range        claims       status
+    militants, Mosul, 2016-10-17     5,000  4,500–5,500  1 of 2 kept  conflict
+    … and 5 more quantities (none with conflicts): see result.estimates
     <BLANKLINE>
     C1 (disjoint) militants, Mosul, 2016-10-17
       U.S. officials via CNN: about 5,000 militants (4,500–5,500)
@@ -55,6 +72,7 @@ class Reconciliation(Protocol):
     def key(self) -> tuple[str, ...]: ...
     @property
     def policy(self) -> str: ...
+
 
 __all__ = [
     "MAX_CONFLICTS_PER_QUANTITY",
@@ -184,10 +202,17 @@ def _conflict_lines(result: Reconciliation) -> pd.DataFrame:
     return result.conflicts.drop_duplicates(["conflict_id", *key])[["conflict_id", "kind", *key, "message"]]
 
 
-def _hidden_note(hidden: pd.DataFrame) -> str:
+def _hidden_note(result: Reconciliation, hidden: pd.DataFrame) -> str:
+    """How many quantities are left out, and how many of those a conflict names.
+
+    A quantity with conflicts is one ``result.conflicts`` names: one with claims set aside
+    (``conflict``), an ``unresolved`` one (its tie is a conflict), or one in a relation's.
+    """
     if hidden.empty:
         return ""
-    in_conflict = int((hidden["status"] == "conflict").sum())
+    key = list(result.key)
+    named = result.conflicts[key].drop_duplicates()
+    in_conflict = len(hidden[key].drop_duplicates().merge(named, on=key))
     which = "none" if in_conflict == 0 else f"{in_conflict:,}"
     return (
         f"… and {len(hidden):,} more quantit{'y' if len(hidden) == 1 else 'ies'} "
@@ -221,8 +246,8 @@ def reconciliation_html(result: Reconciliation, *, max_rows: int | None = MAX_RO
         >>> import reconcile as rc
         >>> result = rc.reconcile(rc.read_claims("examples/data/mosul_2016_claims.csv"))
         >>> page = reconciliation_html(result)
-        >>> page.count("<tr>"), "1,500 militants apart" in page
-        (7, True)
+        >>> page.count("<tr>"), "unresolved" in page, "none outweighs the others" in page
+        (7, True, True)
         >>> "… and 5 more quantities" in reconciliation_html(result, max_rows=1)
         True
 
@@ -253,7 +278,7 @@ def reconciliation_html(result: Reconciliation, *, max_rows: int | None = MAX_RO
     cells = rows.apply(_escaped).assign(conflicts=conflicts)
     table = cells.to_html(index=False, escape=False, border=0, classes="reconcile-table")
     table = table.replace(_RIGHT_ALIGNED_ROW, "<tr>")
-    note = _hidden_note(hidden)
+    note = _hidden_note(result, hidden)
     page = [
         f'<div class="reconcile-result"><style>{_CSS}</style>',
         f"<p><strong>{html.escape(_summary(result))}</strong></p>",
@@ -310,7 +335,7 @@ def reconciliation_text(result: Reconciliation, *, max_rows: int | None = MAX_RO
     shown = rows.assign(range=rows["range"] + np.where(rows["unit"] == "people", "", " " + rows["unit"]))
     out = [_summary(result)]
     out += _aligned({name: shown[name] for name in shown.columns if name != "unit"}, right={"estimate"})
-    note = _hidden_note(hidden)
+    note = _hidden_note(result, hidden)
     if note:
         out.append(note)
     derived, left_out = _total_rows(result, max_rows)

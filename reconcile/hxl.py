@@ -63,6 +63,7 @@ HXL_COLUMNS = {
 PLACE_HASHTAGS = ("#country", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#loc")
 _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
 
+
 class _Tag(NamedTuple):
     """One parsed hashtag: the tag (``#affected``) and its attributes, in their order."""
 

@@ -8,7 +8,8 @@ command, ``pip install 'reconcile[plot]'``.
 Both functions draw on ``ax`` (or on a new figure) and return the matplotlib Axes. What
 they draw can be found by label, for tests or for restyling: the claims' bars are the
 bar containers labelled :data:`CLAIMS_LABEL` and :data:`SET_ASIDE_LABEL`, the estimates'
-bands the one labelled :data:`ESTIMATE_LABEL`, the arrows of open ends the lines
+bands the one labelled :data:`ESTIMATE_LABEL` (and, for ``unresolved`` quantities, the one
+labelled :data:`UNRESOLVED_LABEL`), the arrows of open ends the lines
 labelled :data:`OPEN_END_LABEL`, and the break marks of ranges from 0 on a log axis the
 line labelled :data:`ZERO_END_LABEL`.
 
@@ -56,6 +57,7 @@ __all__ = [
     "PARTS_LABEL",
     "SET_ASIDE_LABEL",
     "TOTAL_LABEL",
+    "UNRESOLVED_LABEL",
     "ZERO_END_LABEL",
     "ranges",
     "total",
@@ -67,6 +69,9 @@ CLAIMS_LABEL = "claim: range, dot at its value"
 SET_ASIDE_LABEL = "claim set aside"
 #: Legend label of the shaded estimate bands; the policy's name is added in brackets.
 ESTIMATE_LABEL = "estimate"
+#: Legend label of the bands of ``unresolved`` quantities: sets of sources of equal weight
+#: disagree, and the band is the envelope of what they say, not a range they agree on.
+UNRESOLVED_LABEL = "unresolved: envelope of tied sources"
 #: Legend label of the outlines of estimates that relations across quantities narrowed.
 NARROWED_LABEL = "narrowed by relations"
 #: Legend label of the arrows drawn at open ends (no low or no high end: ``-inf`` or ``inf``).
@@ -347,6 +352,7 @@ def _legend(ax: Axes) -> None:
         SET_ASIDE_LABEL,
         TOTAL_LABEL,
         ESTIMATE_LABEL,
+        UNRESOLVED_LABEL,
         NARROWED_LABEL,
         OPEN_END_LABEL,
         ZERO_END_LABEL,
@@ -358,7 +364,7 @@ def _legend(ax: Axes) -> None:
         [labels[index] for _, index in ranked],
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=len(labels) if len(labels) <= 4 else 3,  # two rows rather than one too wide
+        ncols=len(labels) if len(labels) <= 4 else 2,  # rows of two rather than one too wide
         fontsize=8,
         frameon=False,
     )
@@ -412,7 +418,10 @@ def ranges(
     (a real end the axis cannot show) runs to the left edge and ends in a break mark. Claims
     set aside are hatched grey bars with hollow dots. The estimate's range is shaded behind
     the quantity's claims, with a line at its value; where relations across quantities
-    narrowed it, the narrowed range is outlined with dashes. The claim's words are written
+    narrowed it, the narrowed range is outlined with dashes. An ``unresolved`` quantity
+    (sets of sources of equal weight that disagree) is shaded in another colour, labelled
+    :data:`UNRESOLVED_LABEL`, with a dashed line at its value: the band is the envelope of
+    the tied sets, not a range they agree on. The claim's words are written
     to the right. Claims are shown in their quantity's unit; a claim whose unit cannot be
     converted gets a row without a bar that says so.
 
@@ -445,6 +454,9 @@ def ranges(
         >>> backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers", **in_mosul)
         >>> ax = ranges([us, backers])
         >>> [bars.get_label() for bars in ax.containers]
+        ['unresolved: envelope of tied sources', 'claim: range, dot at its value']
+        >>> weighed = rc.reconcile(rc.to_claims([us, backers]), weights={"U.S. officials": 2})
+        >>> [bars.get_label() for bars in ranges(weighed).containers]
         ['estimate (consensus)', 'claim: range, dot at its value', 'claim set aside']
         >>> ranges([us, backers], quantities="troops")
         Traceback (most recent call last):
@@ -504,19 +516,32 @@ def ranges(
         np.isfinite(band_low) & ((band_low > 0) | (not is_log)), np.maximum(band_low, left), left
     )
     band_high = np.where(np.isfinite(band_high), np.minimum(band_high, right), right)
-    ax.barh(
-        (first_y + last_y) / 2,
-        band_high - band_low,
-        left=band_low,
-        height=last_y - first_y + 0.8,
-        color="C2",
-        alpha=0.2,
-        label=f"{ESTIMATE_LABEL} ({result.policy})",
-        zorder=0,
-    )
-    ax.vlines(
-        estimates["value"], first_y - 0.4, last_y + 0.4, color="C2", linewidth=1.5, label="_estimate value"
-    )
+    # A settled estimate in green; an unresolved one (a tie: the envelope) in orange, dashed.
+    unresolved = (estimates["status"] == "unresolved").to_numpy()
+    for tied in (False, True):
+        mine = unresolved == tied
+        if not mine.any():
+            continue
+        colour = "C1" if tied else "C2"
+        ax.barh(
+            ((first_y + last_y) / 2)[mine],
+            (band_high - band_low)[mine],
+            left=band_low[mine],
+            height=(last_y - first_y + 0.8)[mine],
+            color=colour,
+            alpha=0.2,
+            label=UNRESOLVED_LABEL if tied else f"{ESTIMATE_LABEL} ({result.policy})",
+            zorder=0,
+        )
+        ax.vlines(
+            estimates["value"][mine],
+            (first_y - 0.4)[mine],
+            (last_y + 0.4)[mine],
+            color=colour,
+            linewidth=1.5,
+            linestyles="dashed" if tied else "solid",
+            label="_estimate value",
+        )
     if {"low_tight", "high_tight"} <= set(estimates.columns):
         tight_low = estimates["low_tight"].to_numpy(dtype=float)
         tight_high = estimates["high_tight"].to_numpy(dtype=float)

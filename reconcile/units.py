@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 
-
 _built: list[pint.UnitRegistry[Any]] = []
 _building = threading.Lock()
 

@@ -117,7 +117,7 @@ def voices(frame: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> Voi
     """
     n = len(frame)
     blank = pd.Series([None] * n, index=frame.index, dtype=object)
-    source_ids, source_names = _folded(frame["source"] if "source" in frame else blank, aliases)
+    source_ids, source_names = _folded(frame.get("source", blank), aliases)
     ids, names = source_ids, source_names
     if "origin" in frame:
         origin_ids, origin_names = _folded(frame["origin"], aliases)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -51,7 +52,30 @@ def body_rows(page: str) -> int:
 
 @pytest.fixture(scope="module")
 def mosul() -> rc.Reconciliation:
+    """The Mosul claims as reported: the militants' two sources weigh the same and disagree."""
     return rc.reconcile(rc.read_claims(MOSUL))
+
+
+@pytest.fixture(scope="module")
+def weighed() -> rc.Reconciliation:
+    """The Mosul claims with U.S. officials weighed twice: the backers' claim is set aside."""
+    return rc.reconcile(rc.read_claims(MOSUL), weights={"U.S. officials": 2})
+
+
+def revised() -> rc.Reconciliation:
+    """A government's toll, revised from 64 to 2,975 by its later report."""
+    government = "Government of Puerto Rico"
+    said = [
+        rc.parse(
+            phrase,
+            counts="deaths/official",
+            place="Puerto Rico",
+            as_of="2017-09-20",
+            source=rc.Source(name=government, via=via, date=dt.date.fromisoformat(day)),
+        )
+        for phrase, via, day in [("64", "AP", "2017-12-18"), ("2,975", "CNN", "2018-08-28")]
+    ]
+    return rc.reconcile(rc.to_claims(said))
 
 
 def militants(source: str = "U.S. officials") -> list[rc.Figure]:
@@ -149,15 +173,48 @@ def test_reconciliation_html_has_a_row_per_quantity_with_its_conflicts(mosul: rc
     assert body_rows(page) == 6
     militants_row = page.split("<tr>")[2]  # the header row, then the first quantity
     assert "militants, Mosul, 2016-10-17" in militants_row
-    assert "conflict" in militants_row
-    assert "C1 (disjoint)" in militants_row
-    assert "1,500 militants apart" in militants_row
+    # Equal sources that disagree: unresolved, the envelope of both kept, one conflict naming both.
+    for cell in ("5,000", "4,500–∞", "2 of 2 kept", "unresolved"):
+        assert f"<td>{cell}</td>" in militants_row
+    assert militants_row.count("C1 (disjoint): ") == 1
+    assert "U.S. officials via CNN: about 5,000 militants (4,500–5,500)" in militants_row
+    assert "Islamic State backers via CNN: at least 7,000 militants (7,000–∞)" in militants_row
+    assert "sets of sources of equal weight share no point, and none outweighs the others" in militants_row
+    assert "apart" not in militants_row
     assert "… and" not in page
 
 
-def test_reconciliation_repr_is_unchanged(mosul: rc.Reconciliation) -> None:
+def test_a_weighed_source_sets_the_other_aside_in_the_html(weighed: rc.Reconciliation) -> None:
+    page = weighed._repr_html_()
+    assert body_rows(page) == 6
+    militants_row = page.split("<tr>")[2]
+    for cell in ("5,000", "4,500–5,500", "1 of 2 kept", "conflict"):
+        assert f"<td>{cell}</td>" in militants_row
+    assert militants_row.count("C1 (disjoint): ") == 1
+    assert "1,500 militants apart" in militants_row
+    assert "outweighs" not in militants_row
+
+
+def test_a_revised_quantity_shows_its_latest_report_and_no_conflict() -> None:
+    result = revised()
+    page = result._repr_html_()
+    row = page.split("<tr>")[2]
+    for cell in ("2,975", "1 of 2 kept", "revised", ""):  # the last, empty cell: no conflicts
+        assert f"<td>{cell}</td>" in row
+    assert "(disjoint)" not in page
+    assert str(result).splitlines() == [
+        "consensus: 1 quantity from 2 claims; 0 conflicts; 1 claim set aside",
+        "quantity                                  estimate  range  claims       status",
+        "deaths/official, Puerto Rico, 2017-09-20     2,975  2,975  1 of 2 kept  revised",
+    ], "the earlier report is set aside, and a revision is no conflict between sources"
+
+
+def test_reconciliation_repr_is_unchanged(mosul: rc.Reconciliation, weighed: rc.Reconciliation) -> None:
     assert (
-        repr(mosul) == "Reconciliation(policy='consensus', quantities=6, conflicts=1, claims=7, set_aside=1)"
+        repr(mosul) == "Reconciliation(policy='consensus', quantities=6, conflicts=1, claims=7, set_aside=0)"
+    )
+    assert repr(weighed) == (
+        "Reconciliation(policy='consensus', quantities=6, conflicts=1, claims=7, set_aside=1)"
     )
 
 
@@ -169,6 +226,11 @@ def test_reconciliation_html_escapes_claims_text() -> None:
 
 
 def many_quantities(n: int, conflicts_every: int = 7) -> pd.DataFrame:
+    """``n`` quantities, each said by "first"; every ``conflicts_every``-th also by "second", apart.
+
+    The two sources weigh the same, so those quantities are unresolved; weighing "first"
+    more (``WEIGH_FIRST``) sets "second" aside, a conflict.
+    """
     figures = []
     for number in range(n):
         figures.append(rc.Figure.about(1000 + number, counts=f"q{number:03d}", source="first"))
@@ -177,8 +239,25 @@ def many_quantities(n: int, conflicts_every: int = 7) -> pd.DataFrame:
     return rc.to_claims(figures)
 
 
-def test_a_large_result_shows_the_first_rows_and_says_what_is_left_out() -> None:
-    result = rc.reconcile(many_quantities(120), key=("counts",))
+WEIGH_FIRST = {"first": 2}
+#: How a tie's conflict message ends, one line of the text report.
+TIE_ENDING = "\n  sets of sources of equal weight share no point, and none outweighs the others"
+
+
+def statuses(result: rc.Reconciliation, conflicts_every: int) -> dict[str, set[str]]:
+    """The statuses of the quantities two sources speak of, and of those one source does."""
+    two = result.estimates["counts"].str.slice(1).astype(int) % conflicts_every == 0
+    status = result.estimates["status"]
+    return {"two sources": set(status[two]), "one source": set(status[~two])}
+
+
+# Set aside (a conflict) or unresolved (a tie, also a conflict): both are quantities with conflicts.
+@pytest.mark.parametrize(("weights", "status"), [(WEIGH_FIRST, "conflict"), (None, "unresolved")])
+def test_a_large_result_shows_the_first_rows_and_says_what_is_left_out(
+    weights: dict[str, float] | None, status: str
+) -> None:
+    result = rc.reconcile(many_quantities(120), key=("counts",), weights=weights)
+    assert statuses(result, 7) == {"two sources": {status}, "one source": {"single"}}
     page = display.reconciliation_html(result)
     assert body_rows(page) == display.MAX_ROWS
     # Quantities 50..119 are left out; those with a number divisible by 7 have a conflict.
@@ -209,12 +288,26 @@ def test_print_shows_the_text_report(mosul: rc.Reconciliation) -> None:
     text = str(mosul)
     assert text == display.reconciliation_text(mosul)
     lines = text.splitlines()
-    assert lines[0] == "consensus: 6 quantities from 7 claims; 1 conflict; 1 claim set aside"
+    assert lines[0] == "consensus: 6 quantities from 7 claims; 1 conflict; 0 claims set aside"
     table = lines[1:8]
     # The columns line up: every row's range starts where the header's does.
     start = table[0].index("range")
     assert all(line[start - 2 : start] == "  " and line[start] != " " for line in table)
     assert "troops/us/added, Iraq, 2016-10-17" in text and " 600  " in text
+    # The militants' equal sources disagree: the envelope of both, and no source outweighs.
+    assert lines[2].split()[-7:] == ["5,000", "4,500–∞", "2", "of", "2", "kept", "unresolved"]
+    assert lines[-4:] == [
+        "C1 (disjoint) militants, Mosul, 2016-10-17",
+        "  Islamic State backers via CNN: at least 7,000 militants (7,000–∞)",
+        "  U.S. officials via CNN: about 5,000 militants (4,500–5,500)",
+        "  sets of sources of equal weight share no point, and none outweighs the others",
+    ]
+
+
+def test_print_shows_a_conflict_and_the_claim_it_sets_aside(weighed: rc.Reconciliation) -> None:
+    lines = str(weighed).splitlines()
+    assert lines[0] == "consensus: 6 quantities from 7 claims; 1 conflict; 1 claim set aside"
+    assert lines[2].split()[-7:] == ["5,000", "4,500–5,500", "1", "of", "2", "kept", "conflict"]
     assert lines[-4:] == [
         "C1 (disjoint) militants, Mosul, 2016-10-17",
         "  U.S. officials via CNN: about 5,000 militants (4,500–5,500)",
@@ -223,11 +316,22 @@ def test_print_shows_the_text_report(mosul: rc.Reconciliation) -> None:
     ]
 
 
-def test_text_report_cuts_long_lists_of_quantities_and_conflicts() -> None:
-    result = rc.reconcile(many_quantities(120, conflicts_every=2), key=("counts",))
+@pytest.mark.parametrize(
+    ("weights", "status", "ending"),
+    [
+        (WEIGH_FIRST, "conflict", "\n  the ranges share no point: "),
+        (None, "unresolved", TIE_ENDING),
+    ],
+)
+def test_text_report_cuts_long_lists_of_quantities_and_conflicts(
+    weights: dict[str, float] | None, status: str, ending: str
+) -> None:
+    result = rc.reconcile(many_quantities(120, conflicts_every=2), key=("counts",), weights=weights)
+    assert statuses(result, 2) == {"two sources": {status}, "one source": {"single"}}
     text = display.reconciliation_text(result, max_rows=10)
     assert "… and 110 more quantities (55 with conflicts): see result.estimates" in text
     assert text.count("(disjoint)") == 10
+    assert text.count(ending) == 10
     assert text.endswith("… and 50 more conflicts: see result.conflicts")
 
 
@@ -259,9 +363,12 @@ def test_html_has_one_row_per_quantity_and_only_our_tags(
     assert all(name == "class" for name, _ in tags.attributes)
     n_conflicts = result.conflicts["conflict_id"].nunique()
     text = display.reconciliation_text(result, max_rows=None)
-    assert (
-        text.count("\n  the ranges share no point") + text.count("without a figure that links") == n_conflicts
+    worded = (
+        text.count("\n  the ranges share no point")
+        + text.count("without a figure that links")
+        + text.count(TIE_ENDING)
     )
+    assert worded == n_conflicts
 
 
 def test_relations_add_the_narrowed_ranges_and_the_derived_quantities() -> None:

@@ -36,7 +36,14 @@ def _close_figures() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def mosul() -> rc.Reconciliation:
+    """The Mosul claims as reported: the militants' two sources weigh the same and disagree."""
     return rc.reconcile(rc.read_claims(MOSUL))
+
+
+@pytest.fixture(scope="module")
+def weighed() -> rc.Reconciliation:
+    """The Mosul claims with U.S. officials weighed twice: the backers' claim is set aside."""
+    return rc.reconcile(rc.read_claims(MOSUL), weights={"U.S. officials": 2})
 
 
 def in_mosul(figures: list[rc.Figure]) -> list[rc.Figure]:
@@ -85,9 +92,9 @@ def tick_labels(ax: Any) -> list[str]:
 
 
 def test_militants_plot_draws_one_bar_per_claim_the_set_aside_claim_and_the_band(
-    mosul: rc.Reconciliation,
+    weighed: rc.Reconciliation,
 ) -> None:
-    ax = rendered(plot.ranges(mosul, quantities="militants"))
+    ax = rendered(plot.ranges(weighed, quantities="militants"))
     assert tick_labels(ax) == [
         "militants, Mosul, 2016-10-17",
         "U.S. officials via CNN",
@@ -108,11 +115,35 @@ def test_militants_plot_draws_one_bar_per_claim_the_set_aside_claim_and_the_band
     assert plot.SET_ASIDE_LABEL in legend and plot.OPEN_END_LABEL in legend
     margin = [text.get_text() for text in ax.texts]
     assert margin == ["about 5,000", "at least 7,000"]
+    assert not bars(ax, plot.UNRESOLVED_LABEL)
+
+
+def test_an_unresolved_quantity_keeps_both_claims_and_shades_their_envelope(mosul: rc.Reconciliation) -> None:
+    ax = rendered(plot.ranges(mosul, quantities="militants"))
+    us, backers = bars(ax, plot.CLAIMS_LABEL)
+    assert not bars(ax, plot.SET_ASIDE_LABEL), "no source outweighs the other: neither is set aside"
+    assert (us.get_x(), us.get_x() + us.get_width()) == pytest.approx((4500, 5500))
+    assert backers.get_x() == pytest.approx(7000)
+    assert backers.get_x() + backers.get_width() == pytest.approx(ax.get_xlim()[1])
+    assert arrows(ax) == {"<": 0, ">": 1}
+    # The band is the envelope of the tied sources, 4,500 to no upper end, and not an estimate's.
+    assert not bars(ax, plot.ESTIMATE_LABEL)
+    (band,) = bars(ax, plot.UNRESOLVED_LABEL)
+    assert band.get_x() == pytest.approx(4500)
+    assert band.get_x() + band.get_width() == pytest.approx(ax.get_xlim()[1])
+    settled = bars(rendered(plot.ranges(mosul, quantities="troops/us")), plot.ESTIMATE_LABEL)[0]
+    assert band.get_facecolor() != settled.get_facecolor(), "a tie is shaded in another colour"
+    (value,) = [line for line in ax.collections if line.get_label() == "_estimate value"]
+    assert value.get_linestyle() != [(0, None)], "the value of a tie is dashed"
+    assert value.get_segments()[0][0][0] == pytest.approx(5000)
+    legend = legend_labels(ax)
+    assert plot.UNRESOLVED_LABEL in legend and plot.SET_ASIDE_LABEL not in legend
 
 
 def test_every_quantity_gets_a_heading_and_a_band(mosul: rc.Reconciliation) -> None:
     ax = rendered(plot.ranges(mosul))
-    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 6
+    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 5
+    assert len(bars(ax, plot.UNRESOLVED_LABEL)) == 1, "the militants' equal sources disagree"
     assert len(bars(ax, plot.CLAIMS_LABEL)) + len(bars(ax, plot.SET_ASIDE_LABEL)) == 7
     bold = [tick.get_text() for tick in ax.get_yticklabels() if tick.get_fontweight() == "bold"]
     assert bold == [
@@ -199,8 +230,13 @@ def test_a_claims_table_or_figures_are_reconciled_first() -> None:
     backers = rc.Figure.at_least(7000, counts="militants", source="Islamic State backers")
     for given_claims in (in_mosul([us, backers]), rc.to_claims(in_mosul([us, backers]))):
         ax = rendered(plot.ranges(given_claims))
-        assert len(bars(ax, plot.CLAIMS_LABEL)) == 1
-        assert len(bars(ax, plot.SET_ASIDE_LABEL)) == 1
+        # Reconciled with the default policy: the two sources weigh the same, so both are kept
+        # and the quantity is unresolved.
+        assert len(bars(ax, plot.CLAIMS_LABEL)) == 2
+        assert len(bars(ax, plot.SET_ASIDE_LABEL)) == 0
+        assert legend_labels(ax)[:2] == [plot.CLAIMS_LABEL, plot.UNRESOLVED_LABEL]
+        (band,) = bars(ax, plot.UNRESOLVED_LABEL)
+        assert band.get_x() == pytest.approx(4500)
 
 
 def test_drawing_on_a_given_axes_returns_it() -> None:
@@ -315,7 +351,9 @@ def test_every_claim_is_drawn_once_and_every_open_end_has_an_arrow(table: pd.Dat
         set_aside = bars(ax, plot.SET_ASIDE_LABEL)
         assert len(kept) == int(result.claims["kept"].sum())
         assert len(set_aside) == int((~result.claims["kept"]).sum())
-        assert len(bars(ax, plot.ESTIMATE_LABEL)) == len(result.estimates)
+        n_unresolved = int((result.estimates["status"] == "unresolved").sum())
+        assert len(bars(ax, plot.UNRESOLVED_LABEL)) == n_unresolved
+        assert len(bars(ax, plot.ESTIMATE_LABEL)) == len(result.estimates) - n_unresolved
         assert arrows(ax)[">"] == int(np.isinf(result.claims["high"]).sum())
         assert arrows(ax)["<"] == int(np.isinf(result.claims["low"]).sum())
         assert zero_ends(ax) == 0, "a linear axis shows every finite end"
@@ -416,7 +454,11 @@ def test_the_display_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         if cell["cell_type"] == "code":
             exec("".join(cell["source"]), namespace)
     assert isinstance(namespace["result"], rc.Reconciliation)
-    assert "1,500 militants apart" in namespace["result"]._repr_html_()
+    # As reported, the militants' equal sources disagree; weighed, the backers' claim is set aside.
+    assert "none outweighs the others" in namespace["result"]._repr_html_()
+    assert namespace["result"].estimates["status"].iloc[0] == "unresolved"
+    assert "1,500 militants apart" in namespace["weighed"]._repr_html_()
+    assert namespace["weighed"].estimates["status"].iloc[0] == "conflict"
 
 
 def test_estimates_narrowed_by_relations_are_outlined() -> None:
@@ -426,4 +468,5 @@ def test_estimates_narrowed_by_relations_are_outlined() -> None:
     narrowed = bars(ax, plot.NARROWED_LABEL)
     assert len(narrowed) == 2
     assert (narrowed[0].get_x(), narrowed[0].get_x() + narrowed[0].get_width()) == pytest.approx((4500, 4580))
-    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 3
+    assert len(bars(ax, plot.ESTIMATE_LABEL)) == 2
+    assert len(bars(ax, plot.UNRESOLVED_LABEL)) == 1, "the militants' equal sources disagree"
