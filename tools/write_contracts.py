@@ -19,7 +19,7 @@ Examples:
     >>> from reconcile.schemas import Estimates
     >>> record = json_schema(Estimates)
     >>> record["required"][:4], record["properties"]["status"]["enum"]
-    (['low', 'value', 'high', 'unit'], ['single', 'agreed', 'conflict'])
+    (['low', 'value', 'high', 'unit'], ['single', 'agreed', 'conflict', 'revised', 'unresolved'])
     >>> "claims.yaml" in contracts() and "claims.schema.json" in contracts()
     True
 
