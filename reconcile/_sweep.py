@@ -18,6 +18,7 @@ __all__ = [
     "first_per_group",
     "largest_agreeing_sets",
     "per_group",
+    "per_group_all",
     "sort_within_groups",
     "weighted_median",
 ]
@@ -164,6 +165,37 @@ def per_group(index: np.ndarray, values: np.ndarray, size: int, how: str, fill: 
     return out
 
 
+def per_group_all(
+    index: np.ndarray, size: int, **columns: tuple[np.ndarray, str, float]
+) -> dict[str, np.ndarray]:
+    """Several :func:`per_group` reductions over one grouping, the groups found once.
+
+    Each keyword names a column as ``(values, how, fill)``.
+
+    Examples:
+        >>> found = per_group_all(np.array([0, 0, 2]), 3, low=(np.array([1.0, 2.0, 3.0]), "min", 9.0),
+        ...                       high=(np.array([4.0, 5.0, 6.0]), "max", -1.0))
+        >>> found["low"].tolist(), found["high"].tolist()
+        ([1.0, 9.0, 3.0], [5.0, -1.0, 6.0])
+
+    """
+    count = np.bincount(index, minlength=size)
+    once = count[index] == 1
+    many = ~once
+    reduced = None
+    if many.any():
+        frame = pd.DataFrame({name: values[many] for name, (values, _, _) in columns.items()})
+        reduced = frame.groupby(index[many]).agg({name: how for name, (_, how, _) in columns.items()})
+    found = {}
+    for name, (values, _, fill) in columns.items():
+        out = np.full(size, fill, dtype=float)
+        out[index[once]] = values[once]
+        if reduced is not None:
+            out[reduced.index.to_numpy()] = reduced[name].to_numpy(dtype=float)
+        found[name] = out
+    return found
+
+
 def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, size: int) -> np.ndarray:
     """Per group, the weighted median of ``value``: the midpoint of the lower and upper medians.
 
@@ -178,6 +210,8 @@ def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, si
     out = np.full(size, np.nan)
     if not len(group):
         return out
+    if np.all(weight == weight[0]):  # equal weights: the plain median, which pandas finds faster
+        return per_group(group, value, size, "median", np.nan)
     order = np.lexsort((value, group))
     g, v, w = group[order], value[order], weight[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])

@@ -16,14 +16,22 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from reconcile._conflict_text import explain, explain_ties, text_column
-from reconcile._sweep import AgreeingSets, first_per_group, largest_agreeing_sets, per_group, weighted_median
+from reconcile._sweep import (
+    AgreeingSets,
+    first_per_group,
+    largest_agreeing_sets,
+    per_group,
+    per_group_all,
+    weighted_median,
+)
 from reconcile.claims import blank_cells, read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension
-from reconcile.voices import Voices, faithfulness, revisions, voice_name, voices
+from reconcile.voices import FAITHFULNESS, Voices, faithfulness, revisions, voice_name, voices
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
 
@@ -340,7 +348,7 @@ def _per_quantity(
     high = _convert(frame["high"].to_numpy(dtype=float), families.least, families.most, "up")
     value = np.clip(frame["value"].to_numpy(dtype=float) * families.factor, low, high)
     every = np.arange(n)
-    claim_id = frame["claim_id"].to_numpy(dtype=object)
+    claim_id = _Ids(frame["claim_id"])
 
     # -- voices: revisions, then each voice's most faithful statements --------------------
     # A voice is one source's claims about one quantity, in one family of units.
@@ -348,19 +356,31 @@ def _per_quantity(
     n_voices = int(voice.max(initial=-1)) + 1
     rank = faithfulness(low, value, high, text_column(frame, "hedge", every), voice)
     reported = text_column(frame, "reported_on", every)
-    superseded, superseder = revisions(voice, reported, rank, low, high, claim_id)
+    dated = bool((reported != "").any())  # (ids are only needed to name a revision's leader)
+    all_ids = claim_id[every] if dated else np.full(n, "", dtype=object)
+    own, channel = _own(frame, found)
+    superseded, superseder = revisions(voice, reported, rank, low, high, all_ids, own, channel)
     live = ~superseded
-    best = per_group(voice[live], rank[live], n_voices, "min", 4)
+    # The source's own words outrank any outlet's: where a voice has a statement of its own
+    # that stands, its retellings (an outlet's "some 7.1 million") only repeat it.
+    speaks = per_group(voice[live & own], np.ones(int((live & own).sum())), n_voices, "max", 0.0) > 0
+    rank = np.where(speaks[voice] & ~own, rank + len(FAITHFULNESS), rank)
+    best = per_group(voice[live], rank[live], n_voices, "min", 99)
     top = live & (rank == best[voice])
     # Of rounded numbers, the finest printed speaks for the voice.
     width = high - low
     finest = per_group(voice[top], width[top], n_voices, "min", np.inf)
     top &= (rank != 3) | (width <= finest[voice])
     top &= _most_of_its_voice(voice, top, low, high, n_voices)
-    v_low = per_group(voice[top], low[top], n_voices, "min", np.inf)
-    v_high = per_group(voice[top], high[top], n_voices, "max", -np.inf)
+    spoken = per_group_all(
+        voice[top],
+        n_voices,
+        low=(low[top], "min", np.inf),
+        high=(high[top], "max", -np.inf),
+        value=(value[top], "median", np.nan),
+    )
+    v_low, v_high, v_value = spoken["low"], spoken["high"], spoken["value"]
     # The median of the distinct values the voice's best claims print: copies do not vote.
-    v_value = per_group(voice[top], value[top], n_voices, "median", np.nan)
     several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
     if several.any():
         distinct = pd.DataFrame({"voice": voice[several], "value": value[several]}).drop_duplicates()
@@ -393,8 +413,8 @@ def _per_quantity(
     # priority policy, the family of its highest-weighted claim. The others are conflicts
     # of kind 'unit'.
     family_group = group[families.first]
-    heaviest_claim = per_group(family, weight, n_families, "max", 0.0)
-    rank_family = -(heaviest_claim if policy == "priority" else sets.weight)
+    priority = policy == "priority"  # (then ranked by its highest-weighted claim)
+    rank_family = -per_group(family, weight, n_families, "max", 0.0) if priority else -sets.weight
     by_rank = np.lexsort((_lowest_ids(family, claim_id, n_families, n_groups), rank_family, family_group))
     chosen = np.full(n_groups, -1)
     leaders = np.unique(family_group[by_rank], return_index=True)[1]
@@ -538,7 +558,8 @@ def _per_quantity(
     voice_reason[v_kept] = ""  # (a voice kept by the envelope or priority policy stands in its conflict)
     voice_conflict[tie_voice] = tie_id
     voice_reason[tie_voice] = "no set of sources outweighs the others (" + tie_id + ")"
-    stands = ~superseded & ~misreport
+    # (only claims of voices with a reason or a conflict: most claims have neither)
+    stands = np.flatnonzero(~superseded & ~misreport & (voice_conflict != None)[voice])  # noqa: E711
     reason[stands] = voice_reason[voice[stands]]
     claim_conflict[stands] = voice_conflict[voice[stands]]
     reports = np.flatnonzero(kind == "misreport")
@@ -554,7 +575,7 @@ def _per_quantity(
         kept=kept,
         reason=pd.Series(reason, index=frame.index, dtype="str"),
         conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
-        voice=pd.Series(pd.array(found.names, dtype="str").take(found.which), index=frame.index),
+        voice=pd.Series(_texts(found.names, found.which), index=frame.index),
     )
     return Consensus(
         estimates=estimates,  # checked once, with its tightened columns, by the relations step
@@ -565,11 +586,43 @@ def _per_quantity(
     )
 
 
-def _lowest_ids(family: np.ndarray, claim_id: np.ndarray, n_families: int, n_groups: int) -> np.ndarray:
+class _Ids:
+    """The claims' ids, taken as object arrays only where they are needed (a few rows, mostly)."""
+
+    def __init__(self, column: pd.Series) -> None:
+        self._ids = pa.array(column.array)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        taken = self._ids.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _texts(names: np.ndarray, which: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``names[which]``, taken by Arrow (pandas' own take is several times slower)."""
+    taken = pa.array(names.tolist(), type=pa.large_string()).take(pa.array(which))
+    texts: pd.api.extensions.ExtensionArray = pd.array(taken, dtype="str")
+    return texts
+
+
+def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
+    """Per claim: whether it is its source's own report, and the outlet that passed it on.
+
+    A claim is its source's own when it has no ``via``, or a ``via`` that is the source;
+    outlets are numbered, -1 for the source's own.
+    """
+    if "via" not in frame:
+        return np.ones(len(frame), dtype=bool), np.full(len(frame), -1)
+    via = voices(frame.assign(source=frame["via"]).drop(columns="origin", errors="ignore"))
+    passed_on = via.which < len(via.names) - 1  # a via is given
+    own = np.asarray(~passed_on | (via.names[via.which] == found.names[found.which]), dtype=bool)
+    return own, np.where(own, -1, via.which)
+
+
+def _lowest_ids(family: np.ndarray, claim_id: _Ids, n_families: int, n_groups: int) -> np.ndarray:
     """Per family of units, the rank of its lowest claim id (0 where each quantity has one family)."""
     if n_families == n_groups:  # one family per quantity: nothing to break
         return np.zeros(n_families, dtype=np.int64)
-    ranks = pd.factorize(claim_id.astype(str), sort=True)[0]
+    ranks = pd.factorize(claim_id[np.arange(len(family))].astype(str), sort=True)[0]
     return per_group(family, ranks.astype(float), n_families, "min", 0.0).astype(np.int64)
 
 
@@ -585,6 +638,10 @@ def _most_of_its_voice(
     """
     keep = np.ones(len(voice), dtype=bool)
     several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
+    # Only voices whose best claims do not all share a point need a closer look.
+    highest_low = per_group(voice[several], low[several], n_voices, "max", -np.inf)
+    lowest_high = per_group(voice[several], high[several], n_voices, "min", np.inf)
+    several &= highest_low[voice] > lowest_high[voice]
     rows = np.flatnonzero(several)
     if not len(rows):
         return keep
@@ -600,7 +657,7 @@ def _most_of_its_voice(
     return keep
 
 
-def _defining_claims(voice: np.ndarray, top: np.ndarray, claim_id: np.ndarray, n_voices: int) -> np.ndarray:
+def _defining_claims(voice: np.ndarray, top: np.ndarray, claim_id: _Ids, n_voices: int) -> np.ndarray:
     """Per voice, its most faithful claim with the lowest claim id (whatever the row order)."""
     rows = np.flatnonzero(top)
     speaker = np.full(n_voices, -1)
@@ -618,7 +675,15 @@ def _membership(
     sets: AgreeingSets, family: np.ndarray, low: np.ndarray, high: np.ndarray, eligible: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per voice: whether its range holds the shared range of some heaviest set, and of every one."""
-    voices_in = np.flatnonzero(eligible & (sets.n_sets[family] > 0))
+    in_set = np.zeros(len(family), dtype=bool)
+    in_every = np.zeros(len(family), dtype=bool)
+    # A family with one heaviest set (most of them): holding it is holding every one.
+    alone = np.flatnonzero(eligible & (sets.n_sets[family] == 1))
+    first = sets.first[family[alone]]
+    holds = (low[alone] <= sets.low[first]) & (high[alone] >= sets.high[first])
+    in_set[alone] = holds
+    in_every[alone] = holds
+    voices_in = np.flatnonzero(eligible & (sets.n_sets[family] > 1))
     fam = family[voices_in]
     count = sets.n_sets[fam]
     pair_voice = np.repeat(voices_in, count)
@@ -626,8 +691,6 @@ def _membership(
     candidate = start + np.arange(len(pair_voice))
     holds = (low[pair_voice] <= sets.low[candidate]) & (high[pair_voice] >= sets.high[candidate])
     held = np.bincount(pair_voice, weights=holds, minlength=len(family))
-    in_set = np.zeros(len(family), dtype=bool)
-    in_every = np.zeros(len(family), dtype=bool)
     in_set[voices_in] = held[voices_in] > 0
     in_every[voices_in] = held[voices_in] == count
     return in_set, in_every

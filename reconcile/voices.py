@@ -170,10 +170,16 @@ def faithfulness(
     rank = np.where(two_sided, np.where(hedged, 1, np.where(_rounding(low, value, high), 3, 0)), 4)
     rank = np.where(low == high, 2, rank)
     # A one-sided figure at an exact point's very number: the point is a retelling without its hedge.
-    points = pd.MultiIndex.from_arrays([voice[rank == 2], value[rank == 2]])
-    one_sided = np.flatnonzero(rank == 4)
-    same = pd.MultiIndex.from_arrays([voice[one_sided], value[one_sided]]).isin(points)
-    rank[one_sided[same]] = 2
+    # (Only voices with both kinds of statement can have one.)
+    size = int(voice.max(initial=-1)) + 1
+    both = np.bincount(voice[rank == 2], minlength=size) > 0
+    both &= np.bincount(voice[rank == 4], minlength=size) > 0
+    if both.any():
+        mixed = both[voice]
+        points = pd.MultiIndex.from_arrays([voice[mixed & (rank == 2)], value[mixed & (rank == 2)]])
+        one_sided = np.flatnonzero(mixed & (rank == 4))
+        same = pd.MultiIndex.from_arrays([voice[one_sided], value[one_sided]]).isin(points)
+        rank[one_sided[same]] = 2
     return rank
 
 
@@ -197,17 +203,28 @@ def revisions(
     low: np.ndarray,
     high: np.ndarray,
     claim_id: np.ndarray,
+    own: np.ndarray | None = None,
+    channel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which claims a later report of their voice revises, and the claim that does.
 
-    ``voice`` numbers the voices of each quantity. A voice's latest report is its claims
-    with the latest ``reported_on``; of those, the most faithful (lowest ``rank``) say
-    what the source says now. An earlier claim of the voice that is no more faithful and
-    whose range shares no point with what it says now is superseded, by the first of them
-    (by claim id): the source revised its figure. An earlier claim that agrees with it is
-    no revision (it stays, a retelling); a later headline less faithful than an earlier
-    interval revises nothing (it is checked as a retelling). Claims without a date are
-    never superseded and supersede nothing.
+    ``voice`` numbers the voices of each quantity; ``own`` marks the source's own reports
+    (no ``via``, or a ``via`` that is the source). Where a voice has dated reports of its
+    own, its latest own report says what the source says now (of several that day, the
+    most faithful, lowest ``rank``), and every earlier claim of the voice, its own or an
+    outlet's, whose range shares no point with that is superseded, by the first of them
+    (by claim id): the source revised its figure. An outlet's later retelling revises
+    nothing then; it is checked as a retelling.
+
+    Where a voice is known only through outlets, its claims with the latest
+    ``reported_on`` say what it says now, and an earlier claim that shares no point with
+    them is superseded, unless it is a stated interval or a hedged range (rank 0 or 1)
+    more faithful than they are: a later headline revises no earlier interval. Within
+    one ``channel`` (the outlet that passes the voice on, numbered; -1 for the source
+    itself), the channel's latest report supersedes its earlier ones that share no point
+    with it, whatever their rank: the next issue of a situation report series. An earlier
+    claim that agrees is no revision either way (it stays, a retelling). Claims without a
+    date are never superseded and supersede nothing.
 
     Returns:
         ``superseded`` (per claim, bool) and ``by`` (per claim, the row of the claim that
@@ -226,17 +243,35 @@ def revisions(
         >>> superseded.tolist(), by.tolist()
         ([True, False, False, False], [1, -1, -1, -1])
 
+        A source's own later report supersedes its earlier, more hedged one ("approximately
+        8.3 million", then "6.5 million"); an outlet's later misprint revises nothing:
+
+        >>> superseded, by = revisions(np.array([0, 0, 0]),
+        ...                            np.array(["2022-12-13", "2023-02-28", "2023-03-02"], dtype=object),
+        ...                            np.array([1, 3, 2]),
+        ...                            np.array([7_885_000.0, 6_450_000, 6_000_000]),
+        ...                            np.array([8_715_000.0, 6_550_000, 6_000_000]),
+        ...                            np.array(["dec", "feb", "typo"], dtype=object),
+        ...                            np.array([True, True, False]))
+        >>> superseded.tolist(), by.tolist()
+        ([True, False, False], [1, -1, -1])
+
     """
     n = len(voice)
     by = np.full(n, -1)
     dated = np.flatnonzero(reported_on != "")
     if not len(dated):
         return np.zeros(n, dtype=bool), by
+    own = np.zeros(n, dtype=bool) if own is None else own
     size = int(voice.max()) + 1
     day = np.full(n, -1)
     day[dated] = pd.factorize(reported_on[dated], sort=True)[0]
-    latest = per_group(voice[dated], day[dated], size, "max", -1)
-    now = np.flatnonzero((day >= 0) & (day == latest[voice]))
+    # A voice with dated reports of its own is read from them; any other from all its dated claims.
+    reports = (day >= 0) & own
+    has_own = per_group(voice[reports], np.ones(int(reports.sum())), size, "max", 0.0) > 0
+    counted = (day >= 0) & (own | ~has_own[voice])
+    latest = per_group(voice[counted], day[counted], size, "max", -1)
+    now = np.flatnonzero(counted & (day == latest[voice]))
     best = per_group(voice[now], rank[now], size, "min", 99)
     now = now[rank[now] == best[voice[now]]]
     now_low = per_group(voice[now], low[now], size, "min", np.inf)
@@ -244,7 +279,27 @@ def revisions(
     leader = np.full(size, -1)
     ordered = now[np.lexsort((claim_id[now].astype(str), voice[now]))][::-1]
     leader[voice[ordered]] = ordered  # the last write per voice is its lowest claim id
-    old = (day >= 0) & (day < latest[voice]) & (rank >= best[voice])
+    protected = (rank < best[voice]) & (rank <= 1)
+    old = (day >= 0) & (day < latest[voice]) & (has_own[voice] | ~protected)
     superseded = old & ((high < now_low[voice]) | (low > now_high[voice]))
     by[superseded] = leader[voice[superseded]]
+    if channel is not None and (channel >= 0).any():
+        # Each outlet's own series: (voice, channel) pairs read as voices of their own.
+        passed = (day >= 0) & (channel >= 0)
+        pair = np.full(n, -1)
+        pair[passed] = pd.factorize(
+            voice[passed].astype(np.int64) * (int(channel.max()) + 1) + channel[passed]
+        )[0]
+        series, series_by = revisions(
+            np.where(passed, pair, int(pair.max()) + 1 + np.arange(n)),
+            np.where(passed, reported_on, ""),
+            np.zeros(n, dtype=int),
+            low,
+            high,
+            claim_id,
+            np.ones(n, dtype=bool),
+        )
+        fresh = series & ~superseded
+        superseded |= series
+        by[fresh] = series_by[fresh]
     return superseded, by

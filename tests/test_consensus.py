@@ -338,7 +338,9 @@ def ranges(result: rc.Reconciliation) -> pd.DataFrame:
 
 @tables
 @given(claims(), st.randoms(use_true_random=False), st.sampled_from(sorted(rc.POLICIES)))
-def test_shuffled_rows_give_the_same_estimates(table: pd.DataFrame, random: object, policy: str) -> None:
+def test_shuffled_rows_give_the_same_estimates(
+    table: pd.DataFrame, random: object, policy: rc.Policy
+) -> None:
     table = table.assign(weight=np.arange(1.0, len(table) + 1))  # distinct, so priority has no ties
     shuffled = table.sample(frac=1, random_state=random.randint(0, 2**31))  # type: ignore[attr-defined]
     forward, backward = rc.reconcile(table, policy=policy), rc.reconcile(shuffled, policy=policy)
@@ -347,7 +349,7 @@ def test_shuffled_rows_give_the_same_estimates(table: pd.DataFrame, random: obje
 
 @tables
 @given(claims(weights=True), st.sampled_from(sorted(rc.POLICIES)))
-def test_nothing_is_lost(table: pd.DataFrame, policy: str) -> None:
+def test_nothing_is_lost(table: pd.DataFrame, policy: rc.Policy) -> None:
     named = table["source"].dropna()
     weights = {named.iloc[0]: 2.0} if len(named) else None
     result = rc.reconcile(table, policy=policy, weights=weights)

@@ -93,11 +93,13 @@ def test_mosul_example_reconciles_its_claims_table() -> None:
     assert "troops/foreign in Iraq 7,920 to 9,280 (sound), 8,060 to 9,123 (90%" in report
     # A weight settles the tie: the same claims file then sets the backers' claim aside.
     weighed = rc.reconcile(rc.read_claims(example["CLAIMS"]), weights={"U.S. officials": 2})
-    assert weighed.estimates.loc[0, ["low", "high", "status"]].tolist() == [4500.0, 5500.0, "conflict"]
-    fate = weighed.claims.set_index("claim_id")
-    assert fate.loc["militants-us", "kept"] and pd.isna(fate.loc["militants-us", "conflict_id"])
-    assert not fate.loc["militants-backers", "kept"]
-    assert fate.loc["militants-backers", "conflict_id"] == "C1"
+    militants = weighed.estimates.iloc[0]
+    assert [militants["low"], militants["high"], militants["status"]] == [4500.0, 5500.0, "conflict"]
+    fates = weighed.claims.set_index("claim_id")
+    us = fates.loc[["militants-us"]]
+    assert us["kept"].all() and us["conflict_id"].isna().all()
+    assert not fates.loc["militants-backers", "kept"]
+    assert fates.loc["militants-backers", "conflict_id"] == "C1"
 
 
 def test_mosul_example_runs_as_a_script() -> None:

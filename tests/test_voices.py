@@ -207,7 +207,7 @@ def test_an_origin_column_names_the_voice_where_source_names_an_outlet() -> None
             {"phrase": "5,000", "source": "Reuters"},
             {"phrase": "9,000", "source": "IOM"},
         ]
-    ).assign(origin=["U.S. officials", "U.S. officials", None])
+    ).assign(origin=pd.Series(["U.S. officials", "U.S. officials", None], dtype="str"))
     assert rc.reconcile(table).estimates["n_voices"][0] == 2
     assert rc.reconcile(table.drop(columns="origin")).estimates["status"][0] == "conflict"
 
@@ -359,3 +359,33 @@ def test_the_command_takes_aliases_and_refuses_a_malformed_one(tmp_path: Path) -
     refused = CliRunner().invoke(app, ["check", str(claims), "--alias", "GWU"])
     assert refused.exit_code == 2
     assert "--alias 'GWU'" in refused.stderr
+
+
+# -- Somalia, 2022-2023: a series revised through its publisher --------------------------------
+
+
+def test_a_publishers_next_report_revises_a_more_hedged_earlier_one() -> None:
+    # IPC Somalia via FSNAU: "approximately 8.3 million" (December 2022) for April-June 2023,
+    # then "6.5 million" (February 2023); and 727,000 in phase 5, then "up to 223,000".
+    result = real("somalia_drought_2022")
+    crisis = estimate_of(result, "people/ipc3_or_worse", "2023Q2")
+    assert (crisis["low"], crisis["high"], crisis["status"]) == (6450000.0, 6550000.0, "revised")
+    famine = estimate_of(result, "people/ipc5", "2023Q2")
+    assert (famine["low"], famine["high"], famine["status"]) == (0.0, 223000.0, "revised")
+    assert str(fate(result).at["so-q2-ipc-dec", "reason"]).startswith("superseded by so-q2-ipc-feb")
+    assert result.conflicts.empty or "so-q2-ipc-dec" not in set(result.conflicts["claim_id"])
+
+
+def test_the_sources_own_words_outrank_an_outlets_hedge() -> None:
+    def said(phrase: str, via: str | None = None) -> rc.Figure:
+        return rc.parse(phrase, counts="deaths", place="Derna", as_of="2023-09-11", source="WHO", via=via)
+
+    table = rc.to_claims(
+        [said("3,958"), said("at least 3,958", via="CNN"), said("some 4,000", via="an outlet")]
+    )
+    result = rc.reconcile(table)
+    assert (result.estimates["low"][0], result.estimates["high"][0]) == (3958.0, 3958.0)
+    assert result.claims["reason"].tolist() == ["", "repeats c1", "repeats c1"]
+    # Without the source's own words, the outlets' statements are all there is.
+    retold = rc.reconcile(table.iloc[1:])
+    assert retold.estimates["high"][0] > 3958.0

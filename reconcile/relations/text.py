@@ -8,11 +8,12 @@ quantities the claims give.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,16 +22,13 @@ from reconcile.figure import Figure
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 
-
 # A name as written without backticks: a path of words (letters, digits, '_', '.', apostrophes)
 # separated by '/', a word of a part separated from the next by spaces (no operator is a
 # space, so "troops/us army" is one name). It starts with a letter or '_', so that a number
 # is never a name. A '-' is a minus unless a known name holds it (see _known_names).
 _WORDS = r"[\w.'’]+(?:[ \t]+[\w.'’]+)*"
 
-
 _NAME = rf"[^\W\d][\w.'’]*(?:[ \t]+[\w.'’]+)*(?:/{_WORDS})*"
-
 
 _TOKEN = re.compile(
     rf"""
@@ -45,16 +43,12 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-
 _READ_WHOLE = re.compile(rf"{_NAME}\Z")
-
 
 # Where a known name may end: before a space, an operator, a sign, a '*' or a backtick.
 _NAME_END = r"(?=[\s`+\-−=<>≤≥*×·]|\Z)"
 
-
 _BARE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:/[\w.]+)*\Z")
-
 
 _HINT = (
     "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
@@ -620,7 +614,12 @@ def _as_relation(
     read = readings.get((text, figures))
     if read is None:
         read = readings[text, figures] = _reading(text, dict(figures), (), known)
-    return read if read.scope == scope else replace(read, scope=scope)
+    if read.scope == scope:
+        return read
+    # The same reading in another scope: its text and terms are already checked.
+    twin = copy.copy(read)
+    object.__setattr__(twin, "scope", scope)
+    return twin
 
 
 def read_with_names(
@@ -646,7 +645,7 @@ def read_with_names(
                 read.append(_as_relation(relation, index, known, readings))
             except RelationError as error:
                 failure = error if failure is None else failure
-        defined = {name for relation in read for name in relation.defines} - names
+        defined = {name for relation in readings.values() for name in relation.defines} - names
         if not defined:
             if failure is not None:
                 raise failure
@@ -663,7 +662,8 @@ def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pa
     known names to the whole word.
     """
     claimed = set(estimates["counts"].dropna().astype(str).unique().tolist())
-    defined = {name for relation in relations for name in relation.defines}
+    distinct = {relation.text: relation for relation in relations}.values()  # one per text
+    defined = {name for relation in distinct for name in relation.defines}
     for relation in relations:
         for term in relation.terms:
             if term.quantity is None or term.quantity in claimed or term.quantity in defined:
