@@ -541,7 +541,7 @@ def _per_quantity(
     conflicts = pd.concat(
         [
             pd.DataFrame({"conflict_id": all_ids[at], "kind": all_kinds[at]}, dtype="str"),
-            frame.iloc[rows["row"].to_numpy()][["claim_id", *key]].reset_index(drop=True),
+            frame[["claim_id", *key]].iloc[rows["row"].to_numpy()].reset_index(drop=True),
             pd.DataFrame({"message": all_messages[at]}, dtype="str"),
         ],
         axis=1,
