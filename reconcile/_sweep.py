@@ -154,15 +154,7 @@ def per_group(index: np.ndarray, values: np.ndarray, size: int, how: str, fill: 
         [5.0, -1.0, 3.0, -1.0]
 
     """
-    out = np.full(size, fill, dtype=float)
-    count = np.bincount(index, minlength=size)
-    once = count[index] == 1
-    out[index[once]] = values[once]
-    many = ~once
-    if many.any():
-        reduced = pd.Series(values[many]).groupby(index[many]).agg(how)
-        out[reduced.index.to_numpy()] = reduced.to_numpy(dtype=float)
-    return out
+    return per_group_all(index, size, values=(values, how, fill))["values"]
 
 
 def per_group_all(

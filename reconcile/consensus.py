@@ -31,7 +31,7 @@ from reconcile.claims import blank_cells, read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension
-from reconcile.voices import FAITHFULNESS, Voices, faithfulness, revisions, voice_name, voices
+from reconcile.voices import FAITHFULNESS, Voices, faithfulness, revisions, voice_names, voices
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
 
@@ -168,7 +168,7 @@ def _refuse_unknown_sources(
     spacing and punctuation folded, ``aliases`` applied).
     """
     known = {str(name) for name in pd.unique(names) if name}
-    given = {name: _voice_key(name, aliases) for name in weights}
+    given = dict(zip(weights, voice_names(weights, aliases), strict=True))
     unknown = [name for name, folded in given.items() if folded not in known]  # a handful
     if not unknown:
         return
@@ -189,14 +189,6 @@ def _refuse_unknown_sources(
     )
 
 
-def _voice_key(name: str, aliases: Mapping[str, str] | None) -> str:
-    folded = voice_name(str(name))
-    if aliases:
-        mapped = {voice_name(str(spelling)): voice_name(str(to)) for spelling, to in aliases.items()}
-        return mapped.get(folded, folded)
-    return folded
-
-
 def _weights(
     frame: pd.DataFrame,
     found: Voices,
@@ -206,7 +198,7 @@ def _weights(
     """Each claim's weight: its ``weight`` cell, else its voice's weight in ``weights``, else 1."""
     weight = pd.Series(1.0, index=frame.index)
     if weights is not None:
-        by_voice = {_voice_key(name, aliases): float(value) for name, value in weights.items()}
+        by_voice = dict(zip(voice_names(weights, aliases), map(float, weights.values()), strict=True))
         per_name = np.array([by_voice.get(name, 1.0) if name else 1.0 for name in found.names])
         weight = pd.Series(per_name[found.which], index=frame.index)
     if "weight" in frame:

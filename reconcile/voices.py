@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -31,7 +31,7 @@ import pandas as pd
 
 from reconcile._sweep import per_group
 
-__all__ = ["FAITHFULNESS", "Voices", "faithfulness", "revisions", "voice_name", "voices"]
+__all__ = ["FAITHFULNESS", "Voices", "faithfulness", "revisions", "voice_name", "voice_names", "voices"]
 
 #: The ranks of a voice's statements, most faithful first. A voice's range is the envelope
 #: of its statements of the best rank it has; the others are retellings, checked against it.
@@ -69,16 +69,28 @@ def voice_name(name: str) -> str:
     return " ".join(kept.split())
 
 
+def voice_names(names: Iterable[object], aliases: Mapping[str, str] | None = None) -> list[str]:
+    """Each name as voices are compared: :func:`voice_name`, then ``aliases`` (folded the same way).
+
+    Examples:
+        >>> voice_names(["GWU", "U.S. officials"], {"gwu": "George Washington University"})
+        ['george washington university', 'us officials']
+
+    """
+    folded = [voice_name(str(name)) for name in names]
+    if not aliases:
+        return folded
+    mapped = {voice_name(str(spelling)): voice_name(str(name)) for spelling, name in aliases.items()}
+    return [mapped.get(name, name) for name in folded]
+
+
 def _folded(values: pd.Series, aliases: Mapping[str, str] | None) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's row in the distinct folded names (``aliases`` applied), -1 where blank; and the names.
 
     Each distinct cell is folded once.
     """
     codes, distinct = pd.factorize(values)
-    folded = [voice_name(str(name)) for name in distinct]
-    if aliases:
-        mapped = {voice_name(str(spelling)): voice_name(str(name)) for spelling, name in aliases.items()}
-        folded = [mapped.get(name, name) for name in folded]
+    folded = voice_names(distinct, aliases)
     ids, names = pd.factorize(np.array([*folded, ""], dtype=object))
     blank = names.tolist().index("")  # (always there: added above)
     row_ids = ids[codes]  # code -1 (a missing cell) takes the last entry, ""

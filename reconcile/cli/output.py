@@ -156,18 +156,21 @@ def _wrapping_column(table: Table, header: str, texts: Sequence[str]) -> None:
     table.add_column(header, overflow="fold", min_width=min(max(longest, len(header)), 30))
 
 
-def _estimates_table(result: rc.Reconciliation, rows: int, *, terminal: bool) -> Table:
-    estimates, hidden = _first(result.estimates, rows)
-    table = _table("Estimates", hidden, "quantities")
-    quantities = _quantities(estimates, result.key)
+def _quantity_table(
+    title: str, rows: pd.DataFrame, hidden: int, noun: str, key: Sequence[str]
+) -> tuple[Table, list[Any]]:
+    """A table of quantities with its quantity, estimate and range columns, and their cells."""
+    table = _table(title, hidden, noun)
+    quantities = _quantities(rows, key)
     _wrapping_column(table, "quantity", quantities)
     table.add_column("estimate", justify="right", no_wrap=True)
     table.add_column("range", justify="right", no_wrap=True)
-    cells = [
-        quantities,
-        numbers(estimates["value"]),
-        _ranges(estimates["low"], estimates["high"]),
-    ]
+    return table, [quantities, numbers(rows["value"]), _ranges(rows["low"], rows["high"])]
+
+
+def _estimates_table(result: rc.Reconciliation, rows: int, *, terminal: bool) -> Table:
+    estimates, hidden = _first(result.estimates, rows)
+    table, cells = _quantity_table("Estimates", estimates, hidden, "quantities", result.key)
     # The relations' range, where they changed some range (or found none possible).
     tightened = {"low_tight", "high_tight"} <= set(estimates.columns) and bool(
         (estimates["low_tight"].ne(estimates["low"]) | estimates["high_tight"].ne(estimates["high"])).any()
@@ -238,16 +241,7 @@ def _totals_table(result: rc.Reconciliation, rows: int) -> Table | None:
     if not isinstance(all_totals, pd.DataFrame) or all_totals.empty:
         return None
     totals, hidden = _first(all_totals, rows)
-    table = _table("Derived totals", hidden, "totals")
-    quantities = _quantities(totals, result.key)
-    _wrapping_column(table, "quantity", quantities)
-    table.add_column("estimate", justify="right", no_wrap=True)
-    table.add_column("range", justify="right", no_wrap=True)
-    cells = [
-        quantities,
-        numbers(totals["value"]),
-        _ranges(totals["low"], totals["high"]),
-    ]
+    table, cells = _quantity_table("Derived totals", totals, hidden, "totals", result.key)
     if {"low_90", "high_90"} <= set(totals.columns):
         table.add_column("90% reading", justify="right", no_wrap=True)
         probable = _ranges(totals["low_90"], totals["high_90"])
