@@ -6,12 +6,14 @@ each conflict's message names its claims and what parts them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from reconcile._wording import gap_texts, nouns, summaries
 
-__all__ = ["explain", "explain_ties", "said", "text_column"]
+__all__ = ["Worded", "said", "text_column", "word_conflicts"]
 
 # The most claims a tie's message words; the conflicts table names every one.
 _SHOWN_IN_A_TIE = 20
@@ -46,61 +48,64 @@ def said(frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], un
     return np.asarray(who + ": " + what, dtype=object)
 
 
-def explain(
+class Worded(NamedTuple):
+    """The words of the conflicts a per-quantity step found."""
+
+    message: np.ndarray  # per pair: its conflict's message
+    why: np.ndarray  # per pair: the reason its claim is set aside
+    tie_message: np.ndarray  # per tied claim: its tie's message
+
+
+def word_conflicts(
     frame: pd.DataFrame,
-    involved: np.ndarray,
-    mate: np.ndarray,
-    kind: np.ndarray,
-    low: np.ndarray,
-    value: np.ndarray,
-    high: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ties: tuple[np.ndarray, np.ndarray],
+    ends: tuple[np.ndarray, np.ndarray, np.ndarray],
     unit: np.ndarray,
     policy: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason."""
+) -> Worded:
+    """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason.
+
+    ``pairs`` are (involved, mate, kind) per pair of claims in conflict; ``ties`` are
+    (rows, starts): the tied claims, tie after tie, and where each tie starts. ``ends``
+    are (low, value, high) per claim, in ``unit``. A claim often stands in several
+    conflicts: each one is worded once.
+    """
+    involved, mate, kind = pairs
+    tied, starts = ties
+    low, _, high = ends
+    rows, where = np.unique(np.concatenate([mate, involved, tied]), return_inverse=True)
+    worded = said(frame, rows, ends, unit)[where.reshape(-1)]
+    n_pairs = len(involved)
     gap = np.where(low[involved] > high[mate], low[involved] - high[mate], low[mate] - high[involved])
     apart = gap_texts(gap, nouns(unit[mate], text_column(frame, "counts", mate)))
     clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
-    # A claim often stands in several conflicts: word each one once.
-    rows, where = np.unique(np.concatenate([mate, involved]), return_inverse=True)
-    worded = said(frame, rows, (low, value, high), unit)[where.reshape(-1)]
     mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
     last = np.select(
         [kind == "disjoint", kind == "misreport"],
         [apart, apart + "; a retelling outside what its own source said"],
         clash + " without a figure that links them (such as a household size)",
     )
-    message = worded[: len(mate)] + "; " + worded[len(mate) :] + "; " + last
+    message = worded[:n_pairs] + "; " + worded[n_pairs : 2 * n_pairs] + "; " + last
     if policy == "priority":
         why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
     else:
-        why_disjoint = np.full(
-            len(involved), "shares no point with the range the most sources allow", dtype=object
-        )
+        why_disjoint = np.full(n_pairs, "shares no point with the range the most sources allow", dtype=object)
     why = np.select(
         [kind == "disjoint", kind == "misreport"],
         [why_disjoint, "its own source says otherwise in claim " + mate_id],
         "its unit " + clash,
     )
-    return message, why
+    return Worded(message, why, _tie_messages(worded[2 * n_pairs :], starts))
 
 
-def explain_ties(
-    frame: pd.DataFrame,
-    rows: np.ndarray,
-    starts: np.ndarray,
-    low: np.ndarray,
-    value: np.ndarray,
-    high: np.ndarray,
-    unit: np.ndarray,
-) -> np.ndarray:
+def _tie_messages(worded: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Per tied claim, its tie's message: what each tied source says, and that none outweighs the rest."""
-    if not len(rows):
+    if not len(worded):
         return np.zeros(0, dtype=object)
-    worded = said(frame, rows, (low, value, high), unit)
-    tie = np.cumsum(np.isin(np.arange(len(rows)), starts)) - 1
+    tie = np.cumsum(np.isin(np.arange(len(worded)), starts)) - 1
     # Join each tie's words, one position within the ties at a time (ties are a few claims).
-    position = np.arange(len(rows)) - np.asarray(starts)[tie]
+    position = np.arange(len(worded)) - np.asarray(starts)[tie]
     joined = np.full(len(starts), "", dtype=object)
     for place in range(min(int(position.max()) + 1, _SHOWN_IN_A_TIE)):
         at = position == place

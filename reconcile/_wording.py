@@ -234,10 +234,15 @@ def phrases(hedges: TextColumn, values: npt.ArrayLike, nouns: TextColumn) -> Tex
         ['about 5,000 militants', '12']
 
     """
+    return _phrases(hedges, format_numbers(values), nouns)
+
+
+def _phrases(hedges: TextColumn, numbers: Texts, nouns: TextColumn) -> Texts:
+    """:func:`phrases` with the numbers already formatted."""
     hedge, named = _filled(hedges), _filled(nouns)
     hedge = np.where(hedge == "", "", hedge + " ")
     named = np.where(named == "", "", " " + named)
-    return np.asarray(hedge + format_numbers(values) + named, dtype=object)
+    return np.asarray(hedge + numbers + named, dtype=object)
 
 
 def phrase(hedge: str | None, value: float, noun: str) -> str:
@@ -269,12 +274,11 @@ def summaries(
         ['about 5,000 militants (4,500–5,500)', '600 people']
 
     """
-    said = phrases(hedges, values, nouns)
+    numbers = format_numbers(values)
+    said = _phrases(hedges, numbers, nouns)
     spans = format_ranges(lows, highs)
     # A range whose ends print as its value (1.5 to a float's width above) says nothing more.
-    exact = (np.asarray(lows, dtype=float) == np.asarray(highs, dtype=float)) | (
-        spans == format_numbers(values)
-    )
+    exact = (np.asarray(lows, dtype=float) == np.asarray(highs, dtype=float)) | (spans == numbers)
     return np.asarray(np.where(exact, said, said + " (" + spans + ")"), dtype=object)
 
 

@@ -18,20 +18,20 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from reconcile._conflict_text import explain, explain_ties, text_column
+from reconcile._conflict_text import text_column, word_conflicts
+from reconcile._statements import Ids, statements
 from reconcile._sweep import (
     AgreeingSets,
     first_per_group,
     largest_agreeing_sets,
     per_group,
-    per_group_all,
     weighted_median,
 )
 from reconcile.claims import blank_cells, read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension
-from reconcile.voices import FAITHFULNESS, Voices, faithfulness, revisions, voice_names, voices
+from reconcile.voices import Voices, faithfulness, revisions, voice_names, voices
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
 
@@ -340,7 +340,7 @@ def _per_quantity(
     high = _convert(frame["high"].to_numpy(dtype=float), families.least, families.most, "up")
     value = np.clip(frame["value"].to_numpy(dtype=float) * families.factor, low, high)
     every = np.arange(n)
-    claim_id = _Ids(frame["claim_id"])
+    claim_id = Ids(frame["claim_id"])
 
     # -- voices: revisions, then each voice's most faithful statements --------------------
     # A voice is one source's claims about one quantity, in one family of units.
@@ -353,34 +353,8 @@ def _per_quantity(
     own, channel = _own(frame, found)
     superseded, superseder = revisions(voice, reported, rank, low, high, all_ids, own, channel)
     live = ~superseded
-    # The source's own words outrank any outlet's: where a voice has a statement of its own
-    # that stands, its retellings (an outlet's "some 7.1 million") only repeat it.
-    speaks = per_group(voice[live & own], np.ones(int((live & own).sum())), n_voices, "max", 0.0) > 0
-    rank = np.where(speaks[voice] & ~own, rank + len(FAITHFULNESS), rank)
-    best = per_group(voice[live], rank[live], n_voices, "min", 99)
-    top = live & (rank == best[voice])
-    # Of rounded numbers, the finest printed speaks for the voice.
-    width = high - low
-    finest = per_group(voice[top], width[top], n_voices, "min", np.inf)
-    top &= (rank != 3) | (width <= finest[voice])
-    top &= _most_of_its_voice(voice, top, low, high, n_voices)
-    spoken = per_group_all(
-        voice[top],
-        n_voices,
-        low=(low[top], "min", np.inf),
-        high=(high[top], "max", -np.inf),
-        value=(value[top], "median", np.nan),
-    )
-    v_low, v_high, v_value = spoken["low"], spoken["high"], spoken["value"]
-    # The median of the distinct values the voice's best claims print: copies do not vote.
-    several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
-    if several.any():
-        distinct = pd.DataFrame({"voice": voice[several], "value": value[several]}).drop_duplicates()
-        told = distinct["voice"].to_numpy()
-        v_value[told] = per_group(told, distinct["value"].to_numpy(), n_voices, "median", np.nan)[told]
-    v_value = np.clip(v_value, v_low, v_high)
-    v_weight = per_group(voice[live], weight[live], n_voices, "max", 0.0)
-    speaker = _defining_claims(voice, top, claim_id, n_voices)  # per voice: the claim it is named by
+    said = statements(voice, n_voices, (low, value, high, rank, weight), live, own, claim_id)
+    top, v_low, v_high, v_value, v_weight, speaker = said  # per claim; then per voice
     v_family = family[speaker]
     v_group = group[speaker]
     meets = (low <= v_high[voice]) & (high >= v_low[voice])
@@ -507,20 +481,22 @@ def _per_quantity(
     tie_voice = tie_voice[np.lexsort((claim_id[speaker[tie_voice]], v_group[tie_voice]))]
     order = np.lexsort((claim_id[involved], group[involved]))
     involved, mate, kind = involved[order], mate[order], kind[order]
-    message, why = explain(frame, involved, mate, kind, low, value, high, shown_unit, policy)
+    tie_rows = speaker[tie_voice]
     tie_groups, tie_start = np.unique(v_group[tie_voice], return_index=True)
+    message, why, tie_message = word_conflicts(
+        frame, (involved, mate, kind), (tie_rows, tie_start), (low, value, high), shown_unit, policy
+    )
     n_pairs = len(involved)
     number = np.arange(1, n_pairs + 1)
     tie_number = n_pairs + 1 + np.searchsorted(tie_groups, v_group[tie_voice])
     conflict_id = ("C" + pd.Series(number, dtype="str")).to_numpy(dtype=object)
     tie_id = ("C" + pd.Series(tie_number, dtype="str")).to_numpy(dtype=object)
     reasons = why + " (" + conflict_id + ")"
-    tie_message = explain_ties(frame, speaker[tie_voice], tie_start, low, value, high, shown_unit)
     rows = pd.DataFrame(
         {
             "number": np.concatenate([number, number, tie_number]),
             "order": np.concatenate([np.zeros(n_pairs), np.ones(n_pairs), np.zeros(len(tie_voice))]),
-            "row": np.concatenate([mate, involved, speaker[tie_voice]]),
+            "row": np.concatenate([mate, involved, tie_rows]),
             "at": np.concatenate(
                 [np.arange(n_pairs), np.arange(n_pairs), n_pairs + np.arange(len(tie_voice))]
             ),
@@ -565,8 +541,8 @@ def _per_quantity(
     )
     result_claims = frame.assign(
         kept=kept,
-        reason=pd.Series(reason, index=frame.index, dtype="str"),
-        conflict_id=pd.Series(claim_conflict, index=frame.index, dtype="str"),
+        reason=pd.Series(_sparse_texts(reason, reason != ""), index=frame.index),
+        conflict_id=pd.Series(_sparse_texts(claim_conflict, claim_conflict != None), index=frame.index),  # noqa: E711
         voice=pd.Series(_texts(found.names, found.which), index=frame.index),
     )
     return Consensus(
@@ -578,22 +554,20 @@ def _per_quantity(
     )
 
 
-class _Ids:
-    """The claims' ids, taken as object arrays only where they are needed (a few rows, mostly)."""
-
-    def __init__(self, column: pd.Series) -> None:
-        self._ids = pa.array(column.array)
-
-    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
-        taken = self._ids.take(pa.array(np.asarray(rows, dtype=np.int64)))
-        return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
-
-
 def _texts(names: np.ndarray, which: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """A text column of ``names[which]``, taken by Arrow (pandas' own take is several times slower)."""
     taken = pa.array(names.tolist(), type=pa.large_string()).take(pa.array(which))
-    texts: pd.api.extensions.ExtensionArray = pd.array(taken, dtype="str")
+    texts: pd.api.extensions.ExtensionArray = pd.Series(taken, dtype="str").array
     return texts
+
+
+def _sparse_texts(texts: np.ndarray, filled: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``texts`` that are mostly one blank ("" or None), the others ``filled``."""
+    rows = np.flatnonzero(filled)
+    which = np.zeros(len(texts), dtype=np.int64)
+    which[rows] = np.arange(1, len(rows) + 1)
+    blank = texts[~filled][:1] if len(rows) < len(texts) else np.array([""], dtype=object)
+    return _texts(np.concatenate([blank, texts[rows]]), which)
 
 
 def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
@@ -610,57 +584,12 @@ def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
     return own, np.where(own, -1, via.which)
 
 
-def _lowest_ids(family: np.ndarray, claim_id: _Ids, n_families: int, n_groups: int) -> np.ndarray:
+def _lowest_ids(family: np.ndarray, claim_id: Ids, n_families: int, n_groups: int) -> np.ndarray:
     """Per family of units, the rank of its lowest claim id (0 where each quantity has one family)."""
     if n_families == n_groups:  # one family per quantity: nothing to break
         return np.zeros(n_families, dtype=np.int64)
     ranks = pd.factorize(claim_id[np.arange(len(family))].astype(str), sort=True)[0]
     return per_group(family, ranks.astype(float), n_families, "min", 0.0).astype(np.int64)
-
-
-def _most_of_its_voice(
-    voice: np.ndarray, top: np.ndarray, low: np.ndarray, high: np.ndarray, n_voices: int
-) -> np.ndarray:
-    """Of each voice's most faithful claims, those in the largest set that shares a point.
-
-    Where a voice's best statements disagree (outlets print 2,521 and "at least 2,521",
-    one prints 2,520), the most of the distinct statements say what the source said; the
-    others are checked as retellings. Where no set is the largest, every one of them is
-    kept: which is right is not for values to decide.
-    """
-    keep = np.ones(len(voice), dtype=bool)
-    several = top & (np.bincount(voice[top], minlength=n_voices)[voice] > 1)
-    # Only voices whose best claims do not all share a point need a closer look.
-    highest_low = per_group(voice[several], low[several], n_voices, "max", -np.inf)
-    lowest_high = per_group(voice[several], high[several], n_voices, "min", np.inf)
-    several &= highest_low[voice] > lowest_high[voice]
-    rows = np.flatnonzero(several)
-    if not len(rows):
-        return keep
-    inner, owner = np.unique(voice[rows], return_inverse=True)
-    # A range printed again word for word is one statement: copies weigh one between them.
-    same = pd.Series(np.ones(len(rows))).groupby([owner, low[rows], high[rows]]).transform("sum")
-    weight = 1.0 / same.to_numpy()
-    sets = largest_agreeing_sets(owner, low[rows], high[rows], weight, len(inner))
-    single = sets.n_sets[owner] == 1
-    chosen = sets.first[owner]
-    holds = (low[rows] <= sets.low[chosen]) & (high[rows] >= sets.high[chosen])
-    keep[rows] = ~single | holds
-    return keep
-
-
-def _defining_claims(voice: np.ndarray, top: np.ndarray, claim_id: _Ids, n_voices: int) -> np.ndarray:
-    """Per voice, its most faithful claim with the lowest claim id (whatever the row order)."""
-    rows = np.flatnonzero(top)
-    speaker = np.full(n_voices, -1)
-    speaker[voice[rows][::-1]] = rows[::-1]  # the first top row of each voice
-    several = np.bincount(voice[rows], minlength=n_voices)[voice[rows]] > 1
-    if several.any():  # only voices with several statements need their ids sorted
-        some = rows[several]
-        some = some[np.lexsort((claim_id[some].astype(str), voice[some]))]
-        leads = np.r_[True, voice[some][1:] != voice[some][:-1]]
-        speaker[voice[some][leads]] = some[leads]
-    return speaker
 
 
 def _membership(
