@@ -3,7 +3,10 @@
 A column of dates (``as_of``, ``reported_on``, an HXL ``#date``) is read in one pass over
 its distinct values. Each readable cell comes back in the spelling ``str(pandas.Period)``
 gives: a day ``2016-10-17``, a week ``2016-10-17/2016-10-23``, a month ``2016-10``, a
-quarter ``2016Q4`` or a year ``2016``. Every cell that cannot be read comes back missing,
+quarter ``2016Q4`` or a year ``2016``; a span of time is an ISO 8601 interval whose two ends
+keep their own precision (``2016-10/2017-07``, ``2017-09-20/2017-12-31``), as :class:`Span`
+writes it. A span that is exactly one calendar period is that period
+(``2017-10-01/2017-10-31`` is ``2017-10``). Every cell that cannot be read comes back missing,
 with a row in a table of failures that names the row, the value, the problem and a hint.
 
 Numbers written day, month, year (``17/10/2016``, ``03-04-2022``, ``17.10.2016``) are never
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +44,45 @@ import pandas as pd
 
 from reconcile.errors import ArgumentError, ParseError, Reason
 
-#: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"),
-#: or a pandas Period, whose frequency keeps the precision (day, month, year).
-AsOf = pd.Period | dt.date | str | None
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time from one period to another, each end with its own precision.
+
+    Written as an ISO 8601 interval, ``start/end``: ``2016-10/2017-07`` runs from the first
+    day of October 2016 to the last day of July 2017. Like a ``pandas.Period``, a span has
+    a ``start_time`` and an ``end_time``.
+
+    Examples:
+        >>> battle = Span(pd.Period("2016-10", "M"), pd.Period("2017-07", "M"))
+        >>> str(battle), battle.start_time.date(), battle.end_time.date()
+        ('2016-10/2017-07', datetime.date(2016, 10, 1), datetime.date(2017, 7, 31))
+
+    """
+
+    start: pd.Period
+    end: pd.Period
+
+    def __str__(self) -> str:
+        return f"{self.start}/{self.end}"
+
+    @property
+    def start_time(self) -> pd.Timestamp:
+        """The first moment of the span."""
+        return self.start.start_time
+
+    @property
+    def end_time(self) -> pd.Timestamp:
+        """The last moment of the span."""
+        return self.end.end_time
+
+
+#: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"), a
+#: span ("2016-10/2017-07"), a pandas Period, whose frequency keeps the precision (day,
+#: month, year), or a :class:`Span`.
+AsOf = pd.Period | Span | dt.date | str | None
+#: A date, period or span once read: a pandas Period or a :class:`Span`.
+When = pd.Period | Span
 
 #: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``);
 #: ``reason`` is the :class:`~reconcile.errors.Reason` of each.
@@ -53,7 +93,8 @@ EARLIEST_YEAR = 1800
 
 _READABLE_HINT = (
     "write a day as 2016-10-17, 17/10/2016 or 17 October 2016, a week as 2016-10-17/2016-10-23, "
-    "a month as 2016-10 or Oct 2016, a quarter as 2016Q4 or a year as 2016"
+    "a month as 2016-10 or Oct 2016, a quarter as 2016Q4, a year as 2016, "
+    "or a span as 2016-10/2017-07"
 )
 _DAY_HINT = (
     "write the day the source reported the figure, such as 2016-10-17 or 17/10/2016; "
@@ -67,7 +108,7 @@ _ORDER_HINT = (
 _MIXED_HINT = "write every date of a column in one order, or pass dayfirst= and correct the rows it refuses"
 _AGAINST_HINT = "correct the row, or leave dayfirst out to settle the order from the column"
 
-_PRECISION_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+_PRECISION_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "S": "span"}
 _DAY_MONTH_YEAR = r"^(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})$"
 _SHORT_YEAR = r"^\d{1,2}(?P<sep>[-/.])\d{1,2}(?P=sep)\d{2}$"
 _YEAR_FIRST = r"^(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$"
@@ -75,6 +116,9 @@ _YEAR_FIRST_BASIC = r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$"
 _YEAR_MONTH = r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})$"
 _YEAR = r"^(?P<year>\d{4})$"
 _WEEK = r"^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
+# An ISO 8601 interval: two ISO days, months, years or quarters.
+_ISO_END = r"\d{4}(?:-\d{2}(?:-\d{2})?|Q[1-4])?"
+_SPAN = rf"^\s*{_ISO_END}\s*/\s*{_ISO_END}\s*$"
 _LETTER = r"[^\W\d_]"
 _FULL_YEAR = r"(?<!\d)\d{4}(?!\d)"
 #: What is known of each distinct value: its canonical text and precision, or why it was refused.
@@ -83,7 +127,10 @@ _VERDICT = ("read", "precision", "check", "message", "hint", "reason")
 
 _PERIOD_HINT = (
     "write a day '2016-10-17', a week '2016-10-17/2016-10-23', a month '2016-10', "
-    "a quarter '2016Q4' or a year '2016'"
+    "a quarter '2016Q4', a year '2016' or a span '2016-10/2017-07'"
+)
+_SPAN_HINT = (
+    "write a span as two ISO dates or periods, the earlier first: 2016-10/2017-07 or 2017-09-20/2017-12-31"
 )
 _ONE_DATE_ORDER_HINT = "write the date as ISO, year-month-day, such as 2016-10-17"
 #: The precisions ``as_of`` may have: day, week, month, quarter, year.
@@ -112,8 +159,10 @@ def _precise_enough(read: object, as_of: object, what: str) -> pd.Period:
     return read
 
 
-def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
+def period(as_of: object, *, what: str = "as_of") -> When | None:
     """One date or period as a pandas Period whose frequency is its precision (day ... year).
+
+    A span (``2016-10/2017-07``) is a :class:`Span`, unless it is one calendar period.
 
     Text is read as a table's date column is read (:func:`read_dates`), one cell alone: a
     date whose day-month order only the rest of a column could settle is an error here.
@@ -125,6 +174,8 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
     Examples:
         >>> period("17/10/2016"), period("2016-10"), period("Oct 2016") == period("2016-10")
         (Period('2016-10-17', 'D'), Period('2016-10', 'M'), True)
+        >>> str(period("2016-10/2017-07")), period("2017-10-01/2017-10-31")
+        ('2016-10/2017-07', Period('2017-10', 'M'))
         >>> period("03/04/2022")
         Traceback (most recent call last):
         ...
@@ -135,6 +186,8 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
         return None
     if isinstance(as_of, pd.Period):
         return _precise_enough(as_of, as_of, what)
+    if isinstance(as_of, Span):
+        return period(str(as_of), what=what)
     if isinstance(as_of, dt.date):  # datetime and pd.Timestamp are dates too
         return pd.Period(as_of, freq="D")
     if not isinstance(as_of, str):
@@ -156,6 +209,13 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
             )
         text = str(read.iloc[0])
     week = _week(text) if "/" in text else None
+    if "/" in text and week is None:
+        span = _read_span(text)
+        if isinstance(span, str):
+            raise ParseError(
+                f"{what}={as_of!r} {span}", hint=_PERIOD_HINT, text=as_of, position=0, reason=Reason.BAD_DATE
+            )
+        return span
     try:
         found = pd.Period(text) if week is None else _week_period(text)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -167,6 +227,26 @@ def period(as_of: object, *, what: str = "as_of") -> pd.Period | None:
             reason=Reason.BAD_DATE,
         ) from exc
     return _precise_enough(found, as_of, what)
+
+
+def _read_span(text: str) -> When | str:
+    """The span ``start/end`` (two ISO days, months, quarters or years), or why it is not one.
+
+    A span that is exactly one calendar period (a day, month, quarter or year) is that period.
+    """
+    first, last = (part.strip() for part in text.split("/"))
+    start, end = _period(first), _period(last)
+    if not _PLAIN.fullmatch(first) or not _PLAIN.fullmatch(last) or start is None or end is None:
+        return "is not a span of two ISO dates or periods"
+    if min(start.start_time.year, end.start_time.year) < EARLIEST_YEAR:
+        return f"starts or ends before {EARLIEST_YEAR}: is a year missing?"
+    if start.start_time > end.start_time or start.end_time > end.end_time:
+        return f"ends ({last}) before it starts ({first})"
+    for freq in ("D", "M", "Q", "Y"):
+        whole = pd.Period(start.start_time, freq=freq)
+        if whole.start_time == start.start_time and whole.end_time == end.end_time:
+            return whole
+    return Span(start, end)
 
 
 def _week_period(text: str) -> pd.Period:
@@ -237,8 +317,8 @@ def _period(text: str) -> pd.Period | None:
         return None
 
 
-def _iso(values: pd.Series) -> pd.DataFrame:
-    """Days, months and years written year first (``2016-10-17``, ``2016-10``, ``2016``), and weeks."""
+def _iso(values: pd.Series, name: str) -> pd.DataFrame:
+    """Days, months and years written year first (``2016-10-17``, ``2016-10``, ``2016``), weeks and spans."""
     verdict = _verdicts(values)
     for pattern in (_YEAR_FIRST, _YEAR_FIRST_BASIC):
         parts = _parts(values, pattern)
@@ -253,7 +333,29 @@ def _iso(values: pd.Series) -> pd.DataFrame:
     weeks = values.str.fullmatch(_WEEK).to_numpy(dtype=bool)
     verdict.loc[weeks, "read"] = [_week(text) for text in values[weeks]]  # per distinct week
     verdict.loc[weeks & verdict["read"].notna().to_numpy(), "precision"] = "W"
+    spans = values.str.fullmatch(_SPAN).to_numpy(dtype=bool) & verdict["read"].isna().to_numpy()
+    read = pd.Series([_read_span(text) for text in values[spans]], index=values.index[spans], dtype=object)
+    problem = read.map(lambda found: isinstance(found, str))
+    good = read[~problem]
+    verdict.loc[good.index, "read"] = good.map(str)
+    verdict.loc[good.index, "precision"] = good.map(_precision)
+    bad = pd.Series(False, index=values.index)
+    bad[problem.index[problem]] = True
+    shown = _shown(values, name)
+    _refuse(
+        verdict,
+        bad,
+        "date or period",
+        shown + " " + read.reindex(values.index).fillna("").astype(str),
+        _SPAN_HINT,
+        Reason.BAD_DATE,
+    )
     return verdict
+
+
+def _precision(found: When) -> str:
+    """A read period's precision: ``D``, ``W``, ``M``, ``Q``, ``Y``, or ``S`` for a span."""
+    return "S" if isinstance(found, Span) else str(found.freqstr.split("-")[0])
 
 
 def _day_month_year(
@@ -405,7 +507,7 @@ def read_dates(
         cells = np.concatenate([values.to_numpy(dtype=object), np.array([None], dtype=object)])[codes]
         return pd.Series(cells, index=texts.index, dtype="str"), pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (
-        _iso(values)
+        _iso(values, name)
         .combine_first(_day_month_year(values, codes, texts.index, name, dayfirst))
         .combine_first(_written(values, name))
     )
@@ -449,3 +551,42 @@ def read_dates(
     )
     # A row of an HXL file may give several claims: say each of its problems once.
     return canonical, failures.drop_duplicates(["index", "failure_case"], ignore_index=True)
+
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _read_quietly(text: object) -> When | None:
+    """The period a cell names, or None where it is missing or cannot be read."""
+    try:
+        return None if text is None or pd.isna(text) else period(str(text))  # type: ignore[arg-type]
+    except (ParseError, ArgumentError):
+        return None
+
+
+def day_bounds(texts: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per date, period or span: its first day, the first day of its last period, and its last day.
+
+    Days are counted from 1970-01-01, as floats: NaN where a cell is missing or cannot be
+    read. The last period of a span is its end (``2017-07`` of ``2016-10/2017-07``); of a
+    day, month or year, itself. Each distinct text is read once.
+
+    Examples:
+        >>> first, last_start, last = day_bounds(["1970-01-02", "1970-01/1970-02", None])
+        >>> first.tolist(), last_start.tolist(), last.tolist()
+        ([1.0, 0.0, nan], [1.0, 31.0, nan], [1.0, 58.0, nan])
+
+    """
+    codes, distinct = pd.factorize(pd.Series(np.asarray(texts, dtype=object)))
+    found = [_read_quietly(text) for text in distinct]
+    days = np.full((len(found) + 1, 3), np.nan)
+    for row, when in enumerate(found):  # per distinct text: a table has a few hundred
+        if when is not None:
+            last = when.end if isinstance(when, Span) else when
+            days[row] = [
+                when.start_time.value // _NS_PER_DAY,
+                last.start_time.value // _NS_PER_DAY,
+                when.end_time.value // _NS_PER_DAY,
+            ]
+    taken = days[codes]  # code -1 (a missing cell) takes the appended last row
+    return taken[:, 0], taken[:, 1], taken[:, 2]

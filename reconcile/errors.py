@@ -124,6 +124,8 @@ class Reason(enum.StrEnum):
     BAD_DATE = "bad_date"
     #: A report date is not a day.
     NOT_A_DAY = "not_a_day"
+    #: The claims of one quantity give different measures (stock, flow, cumulative) or phases.
+    MIXED_MEASURES = "mixed_measures"
     #: A date has no four-digit year.
     SHORT_YEAR = "short_year"
     #: Dates read differently day-first and month-first, and nothing settles which.

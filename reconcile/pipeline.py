@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from reconcile import relations as relating
+from reconcile import temporal as timing
 from reconcile.claims import read_claims
 from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
@@ -160,6 +161,7 @@ def reconcile(
     relations: Sequence[Relation | str] | None = None,
     implied_parts: bool = True,
     aliases: Mapping[str, str] | None = None,
+    time_checks: bool = True,
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
@@ -224,6 +226,10 @@ def reconcile(
         implied_parts: check each counts path against its parent path.
         aliases: other spellings of source names, each mapped to the name it stands for
             (``{"GWU": "George Washington University"}``), so their claims are one voice.
+        time_checks: check figures across time (see :mod:`reconcile.temporal`): a running
+            total (``measure`` ``cumulative``) that falls, or a flow over part of a period
+            above the flow over the whole, is a conflict of kind ``temporal``, and running
+            totals and nested flows tighten each other's ranges.
 
     Returns:
         A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
@@ -295,6 +301,7 @@ def reconcile(
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
+    found = timing.apply(found, time_checks)
     related = relating.apply(found, relations, implied_parts)
     return Reconciliation(
         estimates=related.estimates,

@@ -30,12 +30,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from reconcile._periods import period
+from reconcile._periods import day_bounds, period
 from reconcile.errors import InternalError, ReconcileError
 from reconcile.units import canonical_unit, is_count
 
 __all__ = [
     "CONFLICT_KINDS",
+    "MEASURES",
     "STATUSES",
     "Adjustments",
     "Claims",
@@ -51,11 +52,18 @@ __all__ = [
 #: (``agreed``), some set aside (``conflict``), a source's earlier report superseded by its
 #: later one and nothing else amiss (``revised``), or equally weighted sets of voices that
 #: disagree (``unresolved``: the estimate is their envelope).
+#: What a figure measures: a ``stock`` is a count on a date (people displaced on 4 November),
+#: a ``flow`` a count over a period (deaths from October to July), ``cumulative`` a running
+#: total since a start (arrivals since 25 August). Left empty, a figure dated to a span of
+#: time is a flow and any other a stock.
+MEASURES = ("stock", "flow", "cumulative")
 STATUSES = ("single", "agreed", "conflict", "revised", "unresolved")
 #: What a conflict is about: ranges of one quantity that share no point (``disjoint``), a
 #: retelling its own source's range excludes (``misreport``), units that cannot be converted
-#: (``unit``), or (with relations) a relation no values in the ranges satisfy (``relation``).
-CONFLICT_KINDS = ("disjoint", "misreport", "unit", "relation")
+#: (``unit``), (with relations) a relation no values in the ranges satisfy (``relation``), or
+#: figures that time rules out together: a running total that falls, a part of a period
+#: that counts more than the whole (``temporal``; see :mod:`reconcile.temporal`).
+CONFLICT_KINDS = ("disjoint", "misreport", "unit", "relation", "temporal")
 
 
 def _unique_ok(values: pd.Series, accept: Callable[[object], bool]) -> pd.Series:
@@ -115,6 +123,15 @@ def _inside(
     return pd.Series(inside | missing, index=frame.index, dtype=bool)
 
 
+def _reported_after(frame: pd.DataFrame) -> pd.Series:
+    """A figure is reported once its time is over: ``reported_on`` is not before ``as_of`` ends."""
+    if not {"as_of", "reported_on"} <= set(frame.columns):
+        return pd.Series(True, index=frame.index)
+    ends = day_bounds(frame["as_of"].to_numpy(dtype=object))[2]
+    reported = day_bounds(frame["reported_on"].to_numpy(dtype=object))[0]
+    return pd.Series(~(reported < ends), index=frame.index, dtype=bool)
+
+
 def _counts_not_negative(frame: pd.DataFrame) -> pd.Series:
     if not {"low", "unit"} <= set(frame.columns):
         return pd.Series(True, index=frame.index)
@@ -131,12 +148,15 @@ class Claims(pa.DataFrameModel):
     Required: ``claim_id`` (unique), ``counts``, ``place``, ``as_of`` (the quantity's key;
     ``counts``/``place``/``as_of`` may be empty), ``low``, ``value``, ``high`` (an open end is
     ``inf`` or ``-inf``; ``value`` is finite), ``unit`` (known to :mod:`reconcile.units`) and
-    ``source``. Optional: ``via``, ``reported_on``, ``hedge``, ``quote``, ``url`` and ``weight``
-    (above 0). Counts of people, households and families are never negative. Other
-    columns are kept as they are.
+    ``source``. Optional: ``via``, ``reported_on`` (not before ``as_of`` ends: a figure is
+    reported once its time is over), ``hedge``, ``quote``, ``url``, ``weight`` (above 0),
+    ``measure`` (one of :data:`MEASURES`) and ``phase`` (a named stage after which a running
+    total starts again). Counts of people, households and families are never negative.
+    Other columns are kept as they are.
 
     Dates are held in one spelling: ``as_of`` as ``str(pandas.Period)`` writes it (a day
-    ``2016-10-17``, a week, a month ``2016-10``, a quarter ``2016Q4``, a year ``2016``), and
+    ``2016-10-17``, a week, a month ``2016-10``, a quarter ``2016Q4``, a year ``2016``, a span
+    ``2016-10/2017-07``), and
     ``reported_on`` as an ISO day: a source reports on a day, and a month or a year there
     would pass for its first day. :func:`reconcile.read_claims` reads other spellings
     (``17/10/2016``, ``17 October 2016``) into these.
@@ -158,10 +178,16 @@ class Claims(pa.DataFrameModel):
     quote: Series[str] | None = pa.Field(nullable=True)
     url: Series[str] | None = pa.Field(nullable=True)
     weight: Series[float] | None = pa.Field(gt=0, lt=math.inf, nullable=True)
+    measure: Series[str] | None = pa.Field(nullable=True, isin=MEASURES)
+    phase: Series[str] | None = pa.Field(nullable=True)
 
     class Config:
         coerce = True
         strict = False
+
+    @pa.dataframe_check(name="reported_on on or after the end of as_of")
+    def _reported_after(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _reported_after(frame)  # type: ignore[return-value]
 
     @pa.check("value", name="value is finite")
     def _value_finite(cls, value: Series[float]) -> Series[bool]:
@@ -239,6 +265,7 @@ class Estimates(pa.DataFrameModel):
     status: Series[str] = pa.Field(isin=STATUSES)
     low_tight: Series[float] | None = pa.Field(nullable=True)
     high_tight: Series[float] | None = pa.Field(nullable=True)
+    lag_days: Series[float] | None = pa.Field(nullable=True)
 
     class Config:
         coerce = True

@@ -114,7 +114,7 @@ def test_a_later_restatement_that_agrees_is_no_revision() -> None:
 
 def test_a_ministers_count_far_outside_an_investigation_is_a_conflict_and_set_aside() -> None:
     result = real("mosul_civilian_deaths_2017")
-    civilians = estimate_of(result, "deaths/civilian", "2017-07", place="Mosul")
+    civilians = estimate_of(result, "deaths/civilian", "2016-10-17/2017-07-10", place="Mosul")
     assert civilians["status"] == "conflict"
     assert (civilians["low"], civilians["value"], civilians["high"]) == (9000.0, 10000.0, 11000.0)
     abadi = result.claims[result.claims["voice"].str.contains("abadi")]
@@ -124,7 +124,7 @@ def test_a_ministers_count_far_outside_an_investigation_is_a_conflict_and_set_as
 
 def test_the_investigation_weighted_alone_still_sets_the_minister_aside() -> None:
     result = real("mosul_civilian_deaths_2017", weights={"Associated Press investigation": 3})
-    civilians = estimate_of(result, "deaths/civilian", "2017-07", place="Mosul")
+    civilians = estimate_of(result, "deaths/civilian", "2016-10-17/2017-07-10", place="Mosul")
     assert (civilians["low"], civilians["high"]) == (9000.0, 11000.0)
 
 
@@ -140,7 +140,7 @@ def test_a_retelling_its_own_source_excludes_is_a_misreport() -> None:
 def test_a_hedged_figure_and_its_bare_retelling_give_the_hedge() -> None:
     # Amnesty: "5,805 civilians may have been killed" and "up to 5,805": 0 to 5,805.
     result = real("mosul_civilian_deaths_2017")
-    west = estimate_of(result, "deaths/civilian/pro_government", "2017-06-19", place="Mosul/West")
+    west = estimate_of(result, "deaths/civilian/pro_government", "2017-02-19/2017-06-19", place="Mosul/West")
     assert (west["low"], west["high"]) == (0.0, 5805.0)
     assert west["status"] == "single"
 

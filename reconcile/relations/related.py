@@ -141,6 +141,8 @@ def apply(
         )
     key = found.key
     estimates = found.estimates
+    if "low_tight" not in estimates:  # no step before tightened anything
+        estimates = estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
     claimed = estimates["counts"].dropna().unique().tolist() if "counts" in key else []
     given, known = read_with_names(relations or (), claimed)
     if given and "counts" not in key:
@@ -152,21 +154,26 @@ def apply(
     implied = part_of_checks(estimates, key) if implied_parts and "counts" in key else None
     if not given and (implied is None or implied.empty):
         return Related(
-            estimates=check_built(
-                Estimates, estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
-            ),
+            estimates=check_built(Estimates, estimates),
             conflicts=found.conflicts,
             totals=empty_totals(key),
         )
     check_names(estimates, given, known)
-    built = build(estimates, key, given, implied)
+    # The relations start from what earlier steps (time) allow, where they allow anything.
+    before_low, before_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
+    open_ = np.isnan(before_low)
+    bounded = estimates.assign(
+        low=np.where(open_, estimates["low"], before_low),
+        high=np.where(open_, estimates["high"], before_high),
+    )
+    built = build(bounded, key, given, implied)
     low, high, infeasible, parts = _solve(built)
     n_est = built.n_estimates
     bad_var = infeasible[parts.of_var]
     low = np.where(bad_var, np.nan, low) + 0.0  # -0.0 from a subtraction reads as 0
     high = np.where(bad_var, np.nan, high) + 0.0
     # Tightening never widens: propagation only intersects, and the LP's margin is cut here.
-    est_low, est_high = estimates["low"].to_numpy(float), estimates["high"].to_numpy(float)
+    est_low, est_high = before_low, before_high
     tight_low = np.where(bad_var[:n_est], np.nan, np.maximum(low[:n_est], est_low))
     tight_high = np.where(bad_var[:n_est], np.nan, np.minimum(high[:n_est], est_high))
     new_estimates = check_built(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))

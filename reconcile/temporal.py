@@ -1,0 +1,427 @@
+"""Checks across time: running totals that fall, parts of a period that outnumber the whole.
+
+A quantity's figures are about one time (its ``as_of``); quantities that differ only in
+their time form a *series* (the same ``counts`` and ``place``, the same ``measure`` and
+``phase``). What a figure measures decides what time may do to it:
+
+- a ``stock`` (people displaced on a date) may rise and fall: nothing is checked;
+- a ``cumulative`` count (arrivals since 25 August) never falls: a later figure whose range
+  cannot reach an earlier one's lowest value is a conflict of kind ``temporal``, naming the
+  two claims behind the two ranges; a ``phase`` names a restart, after which the count
+  begins again as a series of its own;
+- a ``flow`` (deaths from October to July) over a period is at most the flow over any
+  period that holds it.
+
+One quantity is *before* another when its time ends before the other's begins; for a
+running total, its time is the last period of its ``as_of`` (``2017-09`` of
+``2017-08-25/2017-09``). Times that overlap (``2017-12`` and ``2017-12-31``) are not
+ordered, so they are not checked against each other.
+
+The same rules tighten the ranges: a running total is at least every earlier figure's
+lowest value and at most every later figure's highest; a flow is at most the flow of any
+period that holds it, and the flow of a period at least the flow of any period inside it.
+Every step is a whole-column operation over the quantities sorted once by series and time.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from reconcile._periods import day_bounds
+from reconcile._wording import format_numbers, nouns, summaries
+from reconcile.consensus import Consensus
+from reconcile.errors import ArgumentError, ClaimsError, Reason
+from reconcile.schemas import Conflicts, check_built
+
+__all__ = ["TimeChecks", "apply", "check_time", "measures"]
+
+# Days since 1970 fit in 20 bits once offset (dates from 1800 on are at least -62,000).
+_DAY_OFFSET = 1 << 17
+_DAY_BITS = 20
+
+
+class TimeChecks(NamedTuple):
+    """What time says of a table of estimates.
+
+    Attributes:
+        low: per estimate, its range's low end once every check across time has tightened it
+            (NaN where the checks leave no value).
+        high: per estimate, the high end.
+        lag_days: per estimate, the days from the end of its time to its latest report (NaN
+            where no claim gives ``reported_on``).
+        conflicts: one row per claim in a conflict of kind ``temporal`` (columns
+            ``number``, ``claim``, ``estimate`` and ``message``; ``number`` counts the
+            conflicts from 1, ``claim`` is a row of the claims table, ``estimate`` one of
+            the estimates).
+
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+    lag_days: np.ndarray
+    conflicts: pd.DataFrame
+
+
+def measures(frame: pd.DataFrame) -> np.ndarray:
+    """Each claim's measure: its ``measure`` column, else ``flow`` for a span and ``stock`` otherwise.
+
+    Examples:
+        >>> frame = pd.DataFrame({"as_of": ["2017-09-10", "2016-10/2017-07", "2017-09-11"],
+        ...                       "measure": [None, None, "cumulative"]})
+        >>> measures(frame).tolist()
+        ['stock', 'flow', 'cumulative']
+
+    """
+    as_of = frame["as_of"].to_numpy(dtype=object) if "as_of" in frame else np.full(len(frame), None)
+    first, last_start, _ = day_bounds(as_of)
+    default = np.where(first < last_start, "flow", "stock").astype(object)
+    if "measure" not in frame:
+        return default
+    given = frame["measure"].to_numpy(dtype=object)
+    return np.where(pd.isna(given), default, given).astype(object)
+
+
+def check_time(
+    estimates: pd.DataFrame, claims: pd.DataFrame, key: tuple[str, ...], claim_estimate: np.ndarray
+) -> TimeChecks:
+    r"""The checks across time over reconciled ``estimates`` and their ``claims``.
+
+    ``claim_estimate`` gives, per claim, the row of its estimate (-1 for none). Only kept
+    claims name a conflict: they are what the estimate's range rests on.
+
+    Raises:
+        ClaimsError: the claims of one quantity give different measures or phases.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.exact(409_000, counts="arrivals", place="Bangladesh", as_of="2017-09-10",
+        ...                     source="ISCG"),
+        ...     rc.Figure.exact(370_000, counts="arrivals", place="Bangladesh", as_of="2017-09-11",
+        ...                     source="ISCG"),
+        ... ]).assign(measure="cumulative")
+        >>> result = rc.reconcile(claims)
+        >>> print(result.conflicts.loc[0, "message"].replace("; ", ";\n"))
+        a running total falls: ISCG: 409,000 arrivals as of 2017-09-10;
+        ISCG: 370,000 arrivals as of 2017-09-11;
+        the later figure is at most 370,000, below the earlier one's lowest, 409,000
+        >>> result.conflicts[["conflict_id", "kind", "claim_id"]]
+          conflict_id      kind claim_id
+        0          C1  temporal       c1
+        1          C1  temporal       c2
+
+    """
+    n = len(estimates)
+    low = estimates["low"].to_numpy(dtype=float).copy()
+    high = estimates["high"].to_numpy(dtype=float).copy()
+    mine = claim_estimate >= 0
+    measure, phase = _per_estimate(estimates, claims, claim_estimate, key)
+    as_of = estimates["as_of"].to_numpy(dtype=object) if "as_of" in key else np.full(n, None)
+    first, last_start, last = day_bounds(as_of)
+    reported = (
+        day_bounds(claims["reported_on"].to_numpy(dtype=object))[0] if "reported_on" in claims else None
+    )
+    lag = np.full(n, np.nan)
+    if reported is not None and n:
+        latest = pd.Series(reported[mine]).groupby(claim_estimate[mine]).max()
+        lag[latest.index.to_numpy()] = latest.to_numpy() - last[latest.index.to_numpy()]
+    timed = ~np.isnan(first)
+    rest = [column for column in key if column != "as_of"]
+    series = (
+        estimates[rest]
+        .assign(_measure=measure, _phase=phase)
+        .groupby([*rest, "_measure", "_phase"], dropna=False, sort=False)
+        .ngroup()
+        .to_numpy()
+        if n
+        else np.zeros(0, dtype=np.int64)
+    )
+    pairs = []
+    running = np.flatnonzero(timed & (measure == "cumulative"))
+    pairs.append(_running_totals(series[running], last_start[running], last[running], low, high, running))
+    flows = np.flatnonzero(timed & (measure == "flow"))
+    pairs.append(_nested_flows(series[flows], first[flows], last[flows], low, high, flows))
+    earlier, later, kind = (np.concatenate(parts) for parts in zip(*pairs, strict=True))
+    empty = low > high
+    low[empty], high[empty] = np.nan, np.nan
+    conflicts = _conflicts(estimates, claims, claim_estimate, (earlier, later, kind))
+    return TimeChecks(low=low, high=high, lag_days=lag, conflicts=conflicts)
+
+
+def _per_estimate(
+    estimates: pd.DataFrame, claims: pd.DataFrame, claim_estimate: np.ndarray, key: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per estimate, its measure and phase: those its claims give, which must agree."""
+    n = len(estimates)
+    mine = claim_estimate >= 0
+    given = pd.DataFrame(
+        {
+            "estimate": claim_estimate[mine],
+            "measure": measures(claims)[mine],
+            "phase": claims["phase"].to_numpy(dtype=object)[mine] if "phase" in claims else None,
+        }
+    )
+    distinct = given.drop_duplicates()
+    split = distinct["estimate"].duplicated(keep=False).to_numpy()
+    if split.any():
+        rows = distinct[split]
+        shown = rows.groupby("estimate").agg(lambda values: ", ".join(sorted(map(str, values.unique()))))
+        said = [
+            f"{' / '.join(str(estimates[column].iloc[row]) for column in key)}: measure {m}; phase {p}"
+            for row, m, p in zip(shown.index[:5], shown["measure"][:5], shown["phase"][:5], strict=True)
+        ]
+        raise ClaimsError(
+            f"{len(shown)} quantities mix measures or phases among their claims",
+            details="  " + "\n  ".join(said),
+            hint="give every claim of one quantity the same measure and phase, "
+            "or tell them apart by their counts",
+            reason=Reason.MIXED_MEASURES,
+        )
+    measure = np.full(n, "stock", dtype=object)
+    phase = np.full(n, None, dtype=object)
+    measure[distinct["estimate"].to_numpy()] = distinct["measure"].to_numpy(dtype=object)
+    phase[distinct["estimate"].to_numpy()] = distinct["phase"].to_numpy(dtype=object)
+    return measure, phase
+
+
+def _sort_key(series: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """One sortable number per (series, day)."""
+    return (series.astype(np.int64) << _DAY_BITS) | (day.astype(np.int64) + _DAY_OFFSET)
+
+
+def _running_totals(
+    series: np.ndarray,
+    last_start: np.ndarray,
+    last: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Running totals: tighten ``low`` and ``high`` (in place); the falls, as (earlier, later) rows."""
+    none = np.zeros(0, dtype=np.int64)
+    if not len(rows):
+        return none, none, np.zeros(0, dtype=object)
+    # Sorted by the end of each one's time: the lowest value any total ending earlier allows.
+    by_end = np.argsort(_sort_key(series, last), kind="stable")
+    ends = _sort_key(series, last)[by_end]
+    own_low = low[rows][by_end]
+    highest_low = pd.Series(own_low).groupby(series[by_end]).cummax().to_numpy()
+    at = np.maximum.accumulate(np.where(own_low == highest_low, np.arange(len(rows)), -1))
+    before = np.searchsorted(ends, _sort_key(series, last_start), side="left") - 1
+    same = (before >= 0) & (series[by_end][np.maximum(before, 0)] == series)
+    floor = np.where(same, highest_low[np.maximum(before, 0)], -np.inf)
+    # Sorted by the start of each one's last period: the highest value any later total allows.
+    by_start = np.argsort(_sort_key(series, last_start), kind="stable")
+    starts = _sort_key(series, last_start)[by_start]
+    own_high = high[rows][by_start][::-1]
+    lowest_high = pd.Series(own_high).groupby(series[by_start][::-1]).cummin().to_numpy()[::-1]
+    after = np.searchsorted(starts, _sort_key(series, last), side="right")
+    same_after = (after < len(rows)) & (series[by_start][np.minimum(after, len(rows) - 1)] == series)
+    ceiling = np.where(same_after, lowest_high[np.minimum(after, len(rows) - 1)], np.inf)
+    fell = np.flatnonzero(floor > high[rows])
+    earlier = rows[by_end[at[before[fell]]]]
+    low[rows] = np.maximum(low[rows], floor)
+    high[rows] = np.minimum(high[rows], ceiling)
+    return earlier, rows[fell], np.full(len(fell), "fall", dtype=object)
+
+
+def _nested_flows(
+    series: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flows over nested periods: tighten (in place); each part above its whole, as (part, whole) rows."""
+    table = pd.DataFrame({"series": series, "first": first, "last": last, "row": rows})
+    pairs = table.merge(table, on="series", suffixes=("_part", "_whole"))
+    inside = (
+        (pairs["first_whole"] <= pairs["first_part"])
+        & (pairs["last_part"] <= pairs["last_whole"])
+        & (pairs["row_part"] != pairs["row_whole"])
+    )
+    pairs = pairs[inside.to_numpy(dtype=bool)]
+    part = pairs["row_part"].to_numpy(dtype=np.int64)
+    whole = pairs["row_whole"].to_numpy(dtype=np.int64)
+    above = low[part] > high[whole]
+    most = pd.Series(high[whole]).groupby(part).min()
+    least = pd.Series(low[part]).groupby(whole).max()
+    high[most.index.to_numpy()] = np.minimum(high[most.index.to_numpy()], most.to_numpy())
+    low[least.index.to_numpy()] = np.maximum(low[least.index.to_numpy()], least.to_numpy())
+    return part[above], whole[above], np.full(int(above.sum()), "part", dtype=object)
+
+
+def _binding_claims(
+    claims: pd.DataFrame, claim_estimate: np.ndarray, estimates: np.ndarray, end: str
+) -> np.ndarray:
+    """Per estimate row given, its kept claim whose ``end`` bounds its range.
+
+    The ``low`` end: the claim with the highest low; the ``high`` end: the lowest high.
+    """
+    kept = claims["kept"].to_numpy(dtype=bool) & (claim_estimate >= 0)
+    rows = np.flatnonzero(kept & np.isin(claim_estimate, estimates))
+    values = claims[end].to_numpy(dtype=float)[rows]
+    order = np.lexsort((-values if end == "low" else values, claim_estimate[rows]))
+    chosen = rows[order]
+    firsts = np.unique(claim_estimate[chosen], return_index=True)
+    binding = pd.Series(chosen[firsts[1]], index=firsts[0])
+    return binding.reindex(estimates).to_numpy(dtype=np.int64)
+
+
+def _conflicts(
+    estimates: pd.DataFrame,
+    claims: pd.DataFrame,
+    claim_estimate: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The temporal conflicts: two rows each (the earlier or part claim, then the other), worded."""
+    first_q, second_q, kind = pairs
+    columns = ["number", "claim", "estimate", "message"]
+    if not len(first_q):
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+    fall = kind == "fall"
+    # A fall rests on the earlier total's lowest value and the later one's highest; a part
+    # above its whole on the part's lowest value and the whole's highest.
+    one = _binding_claims(claims, claim_estimate, first_q, "low")
+    other = _binding_claims(claims, claim_estimate, second_q, "high")
+    both = np.concatenate([one, other])
+    said = _said(claims, both)
+    first_said, second_said = said[: len(one)], said[len(one) :]
+    as_of = estimates["as_of"].to_numpy(dtype=object) if "as_of" in estimates else np.full(len(estimates), "")
+    low_text = format_numbers(estimates["low"].to_numpy(dtype=float)[first_q], "down")
+    high_text = format_numbers(estimates["high"].to_numpy(dtype=float)[second_q], "up")
+    message = np.where(
+        fall,
+        "a running total falls: "
+        + first_said
+        + " as of "
+        + as_of[first_q]
+        + "; "
+        + second_said
+        + " as of "
+        + as_of[second_q]
+        + "; the later figure is at most "
+        + high_text
+        + ", below the earlier one's lowest, "
+        + low_text,
+        "a part of a period counts more than the whole: "
+        + first_said
+        + " over "
+        + as_of[first_q]
+        + "; "
+        + second_said
+        + " over "
+        + as_of[second_q]
+        + "; the part is at least "
+        + low_text
+        + ", above the whole's highest, "
+        + high_text,
+    )
+    number = np.arange(1, len(first_q) + 1)
+    return pd.DataFrame(
+        {
+            "number": np.concatenate([number, number]),
+            "claim": both,
+            "estimate": np.concatenate([first_q, second_q]),
+            "message": np.concatenate([message, message]),
+        }
+    ).sort_values(["number", "claim"], kind="stable", ignore_index=True)
+
+
+def _said(claims: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """``who: what`` for each claim row, as conflicts word a claim."""
+
+    def text(column: str) -> np.ndarray:
+        if column not in claims:
+            return np.full(len(rows), "", dtype=object)
+        values = claims[column].to_numpy(dtype=object)[rows]
+        return np.where(pd.isna(values), "", values).astype(object)
+
+    who = np.where(text("source") == "", "claim " + text("claim_id"), text("source"))
+    what = summaries(
+        hedges=text("hedge"),
+        values=claims["value"].to_numpy(dtype=float)[rows],
+        lows=claims["low"].to_numpy(dtype=float)[rows],
+        highs=claims["high"].to_numpy(dtype=float)[rows],
+        nouns=nouns(text("unit"), text("counts")),
+    )
+    return np.asarray(who + ": " + what, dtype=object)
+
+
+def claim_estimates(claims: pd.DataFrame, estimates: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray:
+    """Per claim, the row of its quantity's estimate (-1 for none)."""
+    index = estimates[list(key)].assign(_estimate=np.arange(len(estimates)))
+    matched = claims[list(key)].merge(index, on=list(key), how="left")
+    return matched["_estimate"].fillna(-1).to_numpy(dtype=np.int64)
+
+
+def apply(found: Consensus, checks: bool = True) -> Consensus:
+    """The time step of :func:`reconcile.reconcile`: tightened ranges, lags and temporal conflicts.
+
+    The estimates gain ``low_tight`` and ``high_tight`` (what time allows; relations tighten
+    them further) and ``lag_days``; the conflicts gain those of kind ``temporal``. With
+    ``checks=False`` nothing is checked or tightened; the lag is still given.
+
+    Raises:
+        ArgumentError: ``checks`` is not a bool.
+        ClaimsError: the claims of one quantity give different measures or phases.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> from reconcile.consensus import estimate
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.between(500_000, 540_000, counts="arrivals", as_of="2017-10-20", source="ISCG"),
+        ...     rc.Figure.between(480_000, 560_000, counts="arrivals", as_of="2017-09-30", source="IOM"),
+        ... ]).assign(measure="cumulative")
+        >>> timed = apply(estimate(claims, key=("counts", "as_of")))
+        >>> timed.estimates[["as_of", "low", "high", "low_tight", "high_tight"]]
+                as_of       low       high  low_tight  high_tight
+        0  2017-09-30  480000.0  560000.0   480000.0    540000.0
+        1  2017-10-20  500000.0  540000.0   500000.0    540000.0
+
+        By 30 September there cannot have been more arrivals than by 20 October.
+
+    """
+    if not isinstance(checks, bool):
+        raise ArgumentError(
+            f"time_checks must be True or False (got {checks!r})",
+            hint="pass time_checks=False to leave out the checks across time",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    estimates, claims, key = found.estimates, found.claims, found.key
+    claim_estimate = claim_estimates(claims, estimates, key)
+    timed = check_time(estimates, claims, key, claim_estimate)
+    if not checks:
+        return found._replace(
+            estimates=estimates.assign(
+                low_tight=estimates["low"], high_tight=estimates["high"], lag_days=timed.lag_days
+            )
+        )
+    estimates = estimates.assign(low_tight=timed.low, high_tight=timed.high, lag_days=timed.lag_days)
+    conflicts = found.conflicts
+    rows = timed.conflicts
+    if len(rows):
+        taken = conflicts["conflict_id"].str.slice(1).astype(int).max() if len(conflicts) else 0
+        number = rows["number"].to_numpy(dtype=np.int64) + int(taken)
+        found_rows = pd.concat(
+            [
+                pd.DataFrame({"conflict_id": "C" + pd.Series(number).astype(str), "kind": "temporal"}),
+                claims[["claim_id", *key]]
+                .iloc[rows["claim"].to_numpy(dtype=np.int64)]
+                .reset_index(drop=True),
+                rows[["message"]].reset_index(drop=True),
+            ],
+            axis=1,
+        )
+        conflicts = check_built(
+            Conflicts,
+            pd.concat(
+                [conflicts, found_rows.astype({"conflict_id": "str", "kind": "str", "message": "str"})],
+                ignore_index=True,
+            ),
+        )
+    return found._replace(estimates=estimates, conflicts=conflicts)

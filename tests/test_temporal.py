@@ -1,0 +1,276 @@
+"""Time: spans, measures, running totals that fall, nested flows, late reports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reconcile as rc
+from reconcile._periods import Span, day_bounds, period
+from reconcile.temporal import measures
+
+
+def claims_of(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A claims table from rows of (as_of, low, value, high) and whatever else they give."""
+    base = {"counts": "arrivals", "place": "Bangladesh", "unit": "person", "source": "ISCG"}
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    return frame.assign(claim_id=[f"c{number}" for number in range(len(frame))])
+
+
+def point(as_of: str, value: float, **more: object) -> dict[str, object]:
+    return {"as_of": as_of, "low": value, "value": value, "high": value, **more}
+
+
+def temporal(result: rc.Reconciliation) -> pd.DataFrame:
+    return result.conflicts[result.conflicts["kind"] == "temporal"]
+
+
+# -- spans ---------------------------------------------------------------------------------
+
+
+def test_a_span_keeps_the_precision_of_each_end() -> None:
+    battle = period("2016-10/2017-07")
+    assert isinstance(battle, Span)
+    assert (str(battle.start), str(battle.end)) == ("2016-10", "2017-07")
+    assert battle.end_time.date().isoformat() == "2017-07-31"
+
+
+def test_a_span_that_is_one_calendar_period_is_that_period() -> None:
+    assert period("2017-01-01/2017-12-31") == pd.Period("2017", "Y")
+    assert period("2017-10/2017-12") == pd.Period("2017Q4", "Q")
+
+
+def test_a_span_that_ends_before_it_starts_is_refused_naming_the_row() -> None:
+    frame = claims_of([point("2017-12-31/2017-09-20", 5)])
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(frame)
+    assert "as_of='2017-12-31/2017-09-20' ends (2017-09-20) before it starts (2017-12-31)" in str(
+        caught.value
+    )
+    assert "row 0" in str(caught.value)
+
+
+def test_a_table_with_a_span_of_dates_reconciles() -> None:
+    frame = claims_of([point("2017-09-20/2017-12-31", 5), point("2017-09-20/2017-12-31", 5, source="IOM")])
+    result = rc.reconcile(frame)
+    assert result.estimates["as_of"].tolist() == ["2017-09-20/2017-12-31"]
+    assert result.estimates["status"].tolist() == ["agreed"]
+
+
+def test_day_bounds_give_first_day_last_period_and_last_day() -> None:
+    first, last_start, last = day_bounds(["2017-08-25/2017-09", "2017-09-30"])
+    as_dates = pd.to_datetime(np.r_[first, last_start, last], unit="D").strftime("%Y-%m-%d").tolist()
+    assert as_dates == ["2017-08-25", "2017-09-30", "2017-09-01", "2017-09-30", "2017-09-30", "2017-09-30"]
+
+
+def test_a_span_is_a_flow_and_a_date_a_stock_unless_the_measure_says() -> None:
+    frame = pd.DataFrame({"as_of": ["2016-10/2017-07", "2017-09-11", "2017-09-11"]})
+    assert measures(frame).tolist() == ["flow", "stock", "stock"]
+    frame = frame.assign(measure=[None, "cumulative", None])
+    assert measures(frame).tolist() == ["flow", "cumulative", "stock"]
+
+
+def test_a_measure_outside_the_three_is_refused() -> None:
+    with pytest.raises(rc.ClaimsError, match="measure='running'"):
+        rc.read_claims(claims_of([point("2017-09-11", 5, measure="running")]))
+
+
+def test_a_figure_reported_before_its_time_is_over_is_refused() -> None:
+    frame = claims_of([point("2017-12", 5, reported_on="2017-12-15")])
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(frame)
+    message = str(caught.value)
+    assert "reported_on on or after the end of as_of" in message
+    assert "as_of='2017-12'" in message and "reported_on='2017-12-15'" in message
+
+
+# -- running totals --------------------------------------------------------------------------
+
+
+def test_a_running_total_that_falls_is_a_temporal_conflict_naming_both_claims() -> None:
+    # ISCG, Bangladesh 2017: "Some 409,000" by 10 September (BdChronicle), then "370,000
+    # Accumulative arrivals since 25 Aug" on 11 September (ISCG situation report).
+    frame = claims_of(
+        [
+            {"as_of": "2017-09-10", "phrase": "Some 409,000", "measure": "cumulative"},
+            {"as_of": "2017-09-11", "phrase": "370,000", "measure": "cumulative"},
+        ]
+    )
+    result = rc.reconcile(rc.read_claims(frame.drop(columns=[])))
+    found = temporal(result)
+    assert found["claim_id"].tolist() == ["c0", "c1"]
+    assert found["conflict_id"].nunique() == 1
+    assert "a running total falls" in found["message"].iloc[0]
+
+
+def test_overlapping_ranges_of_a_running_total_are_not_a_fall() -> None:
+    frame = claims_of(
+        [
+            {"as_of": "2017-09-10", "phrase": "some 409,000", "measure": "cumulative"},
+            {"as_of": "2017-09-11", "phrase": "about 400,000", "measure": "cumulative"},
+        ]
+    )
+    result = rc.reconcile(rc.read_claims(frame))
+    assert temporal(result).empty
+    # ... but each bounds the other: the later one is at least the earlier one's lowest.
+    later = result.estimates.set_index("as_of").loc["2017-09-11"]
+    earlier = result.estimates.set_index("as_of").loc["2017-09-10"]
+    assert later["low_tight"] == earlier["low"] > later["low"]
+    assert earlier["high_tight"] <= later["high"]
+
+
+def test_a_new_phase_restarts_the_count() -> None:
+    frame = claims_of(
+        [
+            point("2017-01-31", 69_000, measure="cumulative", phase="2016 influx"),
+            point("2017-09-05", 123_000, measure="cumulative", phase="2017 influx"),
+            point("2017-08-31", 27_000, measure="cumulative", phase="2017 influx"),
+        ]
+    )
+    assert temporal(rc.reconcile(frame)).empty
+
+
+def test_a_stock_may_fall() -> None:
+    frame = claims_of(
+        [point("2022-04-01", 7_100_000), point("2022-05-03", 7_700_000), point("2022-06-23", 6_300_000)]
+    )
+    assert temporal(rc.reconcile(frame.assign(counts="idps", place="Ukraine"))).empty
+
+
+def test_times_that_overlap_are_not_ordered() -> None:
+    frame = claims_of(
+        [point("2017-12", 688_000, measure="cumulative"), point("2017-12-31", 655_000, measure="cumulative")]
+    )
+    assert temporal(rc.reconcile(frame)).empty
+
+
+def test_every_later_total_below_the_peak_is_named_with_the_peak() -> None:
+    frame = claims_of(
+        [
+            point("2018-01-10", 655_500, measure="cumulative"),
+            point("2018-02-01", 688_000, measure="cumulative"),
+            point("2018-03-01", 671_000, measure="cumulative"),
+            point("2018-04-01", 671_500, measure="cumulative"),
+        ]
+    )
+    found = temporal(rc.reconcile(frame))
+    pairs = found.groupby("conflict_id")["claim_id"].agg(tuple).tolist()
+    assert sorted(pairs) == [("c1", "c2"), ("c1", "c3")]
+
+
+def test_the_checks_can_be_switched_off() -> None:
+    frame = claims_of(
+        [
+            point("2017-09-10", 409_000, measure="cumulative"),
+            point("2017-09-11", 370_000, measure="cumulative"),
+        ]
+    )
+    result = rc.reconcile(frame, time_checks=False)
+    assert temporal(result).empty
+    assert result.estimates["low_tight"].tolist() == result.estimates["low"].tolist()
+    with pytest.raises(rc.ArgumentError, match="time_checks"):
+        rc.reconcile(frame, time_checks="no")  # type: ignore[arg-type]
+
+
+def test_one_quantity_with_two_measures_is_refused() -> None:
+    frame = claims_of(
+        [point("2017-09-10", 5, measure="stock"), point("2017-09-10", 5, measure="cumulative", source="IOM")]
+    )
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.reconcile(frame)
+    assert caught.value.reason is rc.Reason.MIXED_MEASURES
+
+
+# -- flows -------------------------------------------------------------------------------------
+
+
+def test_a_part_of_a_period_above_the_whole_is_a_conflict() -> None:
+    frame = claims_of(
+        [
+            point("2016-10-17/2017-07-10", 9_000),
+            {"as_of": "2017-02-19/2017-06-19", "low": 9_500, "value": 10_000, "high": 10_500},
+        ]
+    ).assign(counts="deaths/civilian", place="Mosul")
+    found = temporal(rc.reconcile(frame))
+    assert found["claim_id"].tolist() == ["c0", "c1"]
+    assert "a part of a period counts more than the whole" in found["message"].iloc[0]
+
+
+def test_nested_flows_that_fit_tighten_each_other() -> None:
+    frame = claims_of(
+        [
+            {"as_of": "2016-10-17/2017-07-10", "low": 9_000, "value": 10_000, "high": 11_000},
+            {"as_of": "2017-02-19/2017-06-19", "low": 5_800, "value": 5_805, "high": 12_000},
+        ]
+    ).assign(counts="deaths/civilian", place="Mosul")
+    result = rc.reconcile(frame)
+    assert temporal(result).empty
+    part = result.estimates.set_index("as_of").loc["2017-02-19/2017-06-19"]
+    assert part["high_tight"] == 11_000
+
+
+# -- late reports --------------------------------------------------------------------------------
+
+
+def test_estimates_carry_the_lag_to_their_latest_report() -> None:
+    frame = claims_of(
+        [
+            point("2017-09-10", 409_000, reported_on="2017-09-17"),
+            point("2017-09-10", 409_000, reported_on="2017-09-12", source="IOM"),
+        ]
+    )
+    assert rc.reconcile(frame).estimates["lag_days"].tolist() == [7.0]
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+
+@st.composite
+def running_totals(draw: st.DrawFn) -> tuple[list[float], pd.DataFrame]:
+    """A true running total over days, and claims whose ranges hold it (in a random order)."""
+    steps = draw(st.lists(st.integers(0, 1_000), min_size=1, max_size=12))
+    truth = np.cumsum(steps).astype(float)
+    rows = []
+    for day, true in enumerate(truth):
+        below = draw(st.integers(0, 500))
+        above = draw(st.one_of(st.integers(0, 500), st.just(10**9)))
+        high = np.inf if above == 10**9 else true + above
+        rows.append({"as_of": f"2017-09-{day + 1:02d}", "low": max(0.0, true - below), "value": true, "high": high})
+    order = draw(st.permutations(range(len(rows))))
+    frame = claims_of([rows[i] for i in order]).assign(measure="cumulative")
+    return truth.tolist(), frame
+
+
+@given(running_totals())
+def test_a_true_running_total_is_never_flagged_and_stays_inside_the_tightened_ranges(
+    case: tuple[list[float], pd.DataFrame],
+) -> None:
+    truth, frame = case
+    result = rc.reconcile(frame)
+    assert temporal(result).empty
+    estimates = result.estimates.sort_values("as_of")
+    assert (estimates["low_tight"].to_numpy() <= np.array(truth)).all()
+    assert (estimates["high_tight"].to_numpy() >= np.array(truth)).all()
+    assert (estimates["low_tight"] >= estimates["low"]).all() and (
+        estimates["high_tight"] <= estimates["high"]
+    ).all()
+
+
+@given(running_totals(), st.randoms(use_true_random=False))
+def test_the_order_of_the_claims_changes_nothing(
+    case: tuple[list[float], pd.DataFrame], random: object
+) -> None:
+    _, frame = case
+    shuffled = frame.sample(frac=1, random_state=np.random.RandomState(len(frame)))
+    one = rc.reconcile(frame).estimates
+    other = rc.reconcile(shuffled).estimates
+    columns = ["as_of", "low_tight", "high_tight"]
+    assert (
+        one[columns]
+        .sort_values("as_of")
+        .reset_index(drop=True)
+        .equals(other[columns].sort_values("as_of").reset_index(drop=True))
+    )
