@@ -559,7 +559,7 @@ _NS_PER_DAY = 86_400 * 10**9
 def _read_quietly(text: object) -> When | None:
     """The period a cell names, or None where it is missing or cannot be read."""
     try:
-        return None if text is None or pd.isna(text) else period(str(text))  # type: ignore[arg-type]
+        return None if text is None or bool(pd.isna(text)) else period(str(text))  # type: ignore[call-overload]
     except (ParseError, ArgumentError):
         return None
 
@@ -577,7 +577,8 @@ def day_bounds(texts: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray
         ([1.0, 0.0, nan], [1.0, 31.0, nan], [1.0, 58.0, nan])
 
     """
-    codes, distinct = pd.factorize(pd.Series(np.asarray(texts, dtype=object)))
+    column = texts if isinstance(texts, pd.Series) else pd.Series(np.asarray(texts, dtype=object))
+    codes, distinct = pd.factorize(column)
     found = [_read_quietly(text) for text in distinct]
     days = np.full((len(found) + 1, 3), np.nan)
     for row, when in enumerate(found):  # per distinct text: a table has a few hundred

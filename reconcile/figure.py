@@ -17,10 +17,8 @@ from dataclasses import InitVar, dataclass, field
 from fractions import Fraction
 from typing import Any, Unpack
 
-import pandas as pd
-
 from reconcile import _interval, _wording
-from reconcile._periods import AsOf, period
+from reconcile._periods import AsOf, When, period
 from reconcile._ranges import derived_range
 from reconcile._wording import format_number as _fmt
 from reconcile.display import figure_html
@@ -94,7 +92,7 @@ class Figure:
         unit: a unit of :data:`reconcile.units.registry` (``"person"`` by default).
         counts: what is counted, as a path: ``"troops/us"`` is a part of ``"troops"``.
         place: where, as the source names it (with ``as_of``, the figure's :class:`Scope`).
-        as_of: the date or period the figure describes (a ``pandas.Period``).
+        as_of: the date, period or span the figure describes (a ``pandas.Period`` or a ``Span``).
         source: who gave it (:class:`Source`); ``via=``, which every constructor takes, sets its ``via``.
         hedge: the word that set the range (``"about"``, ``"at least"``), or None.
         lineage: the figures this one was derived from; empty for a reported figure.
@@ -123,7 +121,7 @@ class Figure:
     unit: str = "person"
     counts: str | None = None
     place: str | None = None
-    as_of: pd.Period | None = None
+    as_of: When | None = None
     source: Source | None = None
     via: InitVar[str | None] = None
     hedge: str | None = None

@@ -236,7 +236,9 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
     both are empty, both are left missing, and :func:`reconcile.read_claims` reads the
     value at the precision it was printed with (547000 is 546,500 to 547,500). What a figure counts comes
     from its hashtag (``#affected+killed`` counts ``affected/killed``), for
-    ``#indicator+num`` from the row's ``#indicator+name``. The unit is the row's
+    ``#indicator+num`` from the row's ``#indicator+name``. A ``#date+start`` and a
+    ``#date+end`` column give ``as_of`` as a span (``2017-09-20/2017-12-31``); a
+    ``#date+year`` column gives it as a year. The unit is the row's
     ``#meta+unit`` cell, else ``household`` for ``+hh``, else ``person``. Columns without a
     hashtag are ignored; so are place codes (``#adm1+code``). The claim id is the row's
     ``#meta+id`` (or ``row-<n>``, counting data rows from 1), followed by the figure's
@@ -266,9 +268,37 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
     frame = table.reset_index(drop=True).astype(object).where(table.notna().to_numpy(), None)
     frame = frame.apply(lambda column: column.astype("str").str.strip()).replace("", None)
     labels = [str(label).strip() for label in table.columns]
+    frame, labels = _spans(frame, labels)
     text, places, figures = _column_roles(labels, origin)
     spelled = {figure: labels[roles["value"]] for figure, roles in figures.items()}
     return _claims_from_hxl(frame, text, places, figures, spelled, origin)
+
+
+def _spans(frame: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """``#date+start`` and ``#date+end`` as one ``#date`` span (``start/end``); ``#date+year`` as ``#date``.
+
+    A row with only one end gives that end's date alone.
+    """
+    parsed = [(_parse_hashtags([label]) or [None])[0] if label else None for label in labels]
+    where = {
+        tag.attributes[0]: position
+        for position, tag in enumerate(parsed)
+        if tag is not None and tag.tag == "#date" and len(tag.attributes) == 1
+        if tag.attributes[0] in ("start", "end", "year")
+    }
+    if "#date" in labels:
+        return frame, labels
+    if "start" in where and "end" in where:
+        start, end = frame.iloc[:, where["start"]], frame.iloc[:, where["end"]]
+        span = (start + "/" + end).fillna(start).fillna(end)
+        keep = [position for position in range(len(labels)) if position not in (where["start"], where["end"])]
+        frame = frame.iloc[:, keep].assign(_span=span.to_numpy(dtype=object))
+        labels = [*(labels[position] for position in keep), "#date"]
+        frame.columns = pd.RangeIndex(len(labels))
+    elif "year" in where:
+        labels = [*labels]
+        labels[where["year"]] = "#date"
+    return frame, labels
 
 
 class _Roles(NamedTuple):

@@ -30,7 +30,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from reconcile._periods import day_bounds, period
+from reconcile._periods import period
 from reconcile.errors import InternalError, ReconcileError
 from reconcile.units import canonical_unit, is_count
 
@@ -123,15 +123,6 @@ def _inside(
     return pd.Series(inside | missing, index=frame.index, dtype=bool)
 
 
-def _reported_after(frame: pd.DataFrame) -> pd.Series:
-    """A figure is reported once its time is over: ``reported_on`` is not before ``as_of`` ends."""
-    if not {"as_of", "reported_on"} <= set(frame.columns):
-        return pd.Series(True, index=frame.index)
-    ends = day_bounds(frame["as_of"].to_numpy(dtype=object))[2]
-    reported = day_bounds(frame["reported_on"].to_numpy(dtype=object))[0]
-    return pd.Series(~(reported < ends), index=frame.index, dtype=bool)
-
-
 def _counts_not_negative(frame: pd.DataFrame) -> pd.Series:
     if not {"low", "unit"} <= set(frame.columns):
         return pd.Series(True, index=frame.index)
@@ -148,8 +139,7 @@ class Claims(pa.DataFrameModel):
     Required: ``claim_id`` (unique), ``counts``, ``place``, ``as_of`` (the quantity's key;
     ``counts``/``place``/``as_of`` may be empty), ``low``, ``value``, ``high`` (an open end is
     ``inf`` or ``-inf``; ``value`` is finite), ``unit`` (known to :mod:`reconcile.units`) and
-    ``source``. Optional: ``via``, ``reported_on`` (not before ``as_of`` ends: a figure is
-    reported once its time is over), ``hedge``, ``quote``, ``url``, ``weight`` (above 0),
+    ``source``. Optional: ``via``, ``reported_on``, ``hedge``, ``quote``, ``url``, ``weight`` (above 0),
     ``measure`` (one of :data:`MEASURES`) and ``phase`` (a named stage after which a running
     total starts again). Counts of people, households and families are never negative.
     Other columns are kept as they are.
@@ -184,10 +174,6 @@ class Claims(pa.DataFrameModel):
     class Config:
         coerce = True
         strict = False
-
-    @pa.dataframe_check(name="reported_on on or after the end of as_of")
-    def _reported_after(cls, frame: pd.DataFrame) -> Series[bool]:
-        return _reported_after(frame)  # type: ignore[return-value]
 
     @pa.check("value", name="value is finite")
     def _value_finite(cls, value: Series[float]) -> Series[bool]:

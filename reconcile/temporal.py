@@ -34,10 +34,11 @@ from reconcile._periods import day_bounds
 from reconcile._wording import format_numbers, nouns, summaries
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, ClaimsError, Reason
-from reconcile.schemas import Conflicts, check_built
+from reconcile.schemas import MEASURES, Conflicts, check_built
 
 __all__ = ["TimeChecks", "apply", "check_time", "measures"]
 
+_STOCK, _FLOW, _CUMULATIVE = (MEASURES.index(name) for name in ("stock", "flow", "cumulative"))
 # Days since 1970 fit in 20 bits once offset (dates from 1800 on are at least -62,000).
 _DAY_OFFSET = 1 << 17
 _DAY_BITS = 20
@@ -75,13 +76,21 @@ def measures(frame: pd.DataFrame) -> np.ndarray:
         ['stock', 'flow', 'cumulative']
 
     """
-    as_of = frame["as_of"].to_numpy(dtype=object) if "as_of" in frame else np.full(len(frame), None)
+    named: np.ndarray = np.array(MEASURES, dtype=object)[measure_codes(frame)]
+    return named
+
+
+def measure_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each claim's measure as its position in :data:`MEASURES` (as :func:`measures` reads it)."""
+    as_of = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index, dtype=object)
     first, last_start, _ = day_bounds(as_of)
-    default = np.where(first < last_start, "flow", "stock").astype(object)
+    default = np.where(first < last_start, _FLOW, _STOCK)
     if "measure" not in frame:
         return default
-    given = frame["measure"].to_numpy(dtype=object)
-    return np.where(pd.isna(given), default, given).astype(object)
+    codes, distinct = pd.factorize(frame["measure"])
+    position = {name: number for number, name in enumerate(MEASURES)}
+    known = np.array([position.get(str(name), -1) for name in distinct] + [-1], dtype=np.int64)[codes]
+    return np.where(known < 0, default, known)
 
 
 def check_time(
@@ -117,32 +126,22 @@ def check_time(
     n = len(estimates)
     low = estimates["low"].to_numpy(dtype=float).copy()
     high = estimates["high"].to_numpy(dtype=float).copy()
-    mine = claim_estimate >= 0
     measure, phase = _per_estimate(estimates, claims, claim_estimate, key)
-    as_of = estimates["as_of"].to_numpy(dtype=object) if "as_of" in key else np.full(n, None)
+    as_of = estimates["as_of"] if "as_of" in key else pd.Series(None, index=estimates.index, dtype=object)
     first, last_start, last = day_bounds(as_of)
-    reported = (
-        day_bounds(claims["reported_on"].to_numpy(dtype=object))[0] if "reported_on" in claims else None
-    )
     lag = np.full(n, np.nan)
-    if reported is not None and n:
-        latest = pd.Series(reported[mine]).groupby(claim_estimate[mine]).max()
-        lag[latest.index.to_numpy()] = latest.to_numpy() - last[latest.index.to_numpy()]
+    if "reported_on" in claims and n:
+        mine = claim_estimate >= 0
+        reported = day_bounds(claims["reported_on"])[0][mine]
+        latest = np.full(n, -np.inf)
+        np.maximum.at(latest, claim_estimate[mine], np.where(np.isnan(reported), -np.inf, reported))
+        lag = np.where(np.isfinite(latest), latest - last, np.nan)
     timed = ~np.isnan(first)
-    rest = [column for column in key if column != "as_of"]
-    series = (
-        estimates[rest]
-        .assign(_measure=measure, _phase=phase)
-        .groupby([*rest, "_measure", "_phase"], dropna=False, sort=False)
-        .ngroup()
-        .to_numpy()
-        if n
-        else np.zeros(0, dtype=np.int64)
-    )
+    series = _codes([*(estimates[column] for column in key if column != "as_of")], measure, phase)
     pairs = []
-    running = np.flatnonzero(timed & (measure == "cumulative"))
+    running = np.flatnonzero(timed & (measure == _CUMULATIVE))
     pairs.append(_running_totals(series[running], last_start[running], last[running], low, high, running))
-    flows = np.flatnonzero(timed & (measure == "flow"))
+    flows = np.flatnonzero(timed & (measure == _FLOW))
     pairs.append(_nested_flows(series[flows], first[flows], last[flows], low, high, flows))
     earlier, later, kind = (np.concatenate(parts) for parts in zip(*pairs, strict=True))
     empty = low > high
@@ -151,40 +150,44 @@ def check_time(
     return TimeChecks(low=low, high=high, lag_days=lag, conflicts=conflicts)
 
 
+def _codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
+    """One number per distinct combination of the columns' values (missing is a value)."""
+    n = len(more[0])
+    key = np.zeros(n, dtype=np.int64)
+    for column in [*(pd.factorize(values)[0] for values in columns), *more]:
+        codes = pd.factorize(column)[0] if column.dtype.kind not in "iu" else column
+        key = pd.factorize(key * (int(codes.max(initial=0)) + 2) + codes + 1)[0]
+    return key
+
+
 def _per_estimate(
     estimates: pd.DataFrame, claims: pd.DataFrame, claim_estimate: np.ndarray, key: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per estimate, its measure and phase: those its claims give, which must agree."""
+    """Per estimate, its measure (a code) and phase (a code): those its claims give, which must agree."""
     n = len(estimates)
-    mine = claim_estimate >= 0
-    given = pd.DataFrame(
-        {
-            "estimate": claim_estimate[mine],
-            "measure": measures(claims)[mine],
-            "phase": claims["phase"].to_numpy(dtype=object)[mine] if "phase" in claims else None,
-        }
-    )
-    distinct = given.drop_duplicates()
-    split = distinct["estimate"].duplicated(keep=False).to_numpy()
+    mine = np.flatnonzero(claim_estimate >= 0)
+    measure = measure_codes(claims)[mine]
+    phase = pd.factorize(claims["phase"])[0][mine] if "phase" in claims else np.zeros(len(mine), np.int64)
+    at = claim_estimate[mine]
+    per_measure = np.full(n, _STOCK)
+    per_phase = np.full(n, -1)
+    per_measure[at], per_phase[at] = measure, phase
+    split = (per_measure[at] != measure) | (per_phase[at] != phase)
     if split.any():
-        rows = distinct[split]
-        shown = rows.groupby("estimate").agg(lambda values: ", ".join(sorted(map(str, values.unique()))))
+        rows = np.unique(at[split])
         said = [
-            f"{' / '.join(str(estimates[column].iloc[row]) for column in key)}: measure {m}; phase {p}"
-            for row, m, p in zip(shown.index[:5], shown["measure"][:5], shown["phase"][:5], strict=True)
+            f"{' / '.join(str(estimates[column].iloc[row]) for column in key)}: claims "
+            + ", ".join(claims["claim_id"].iloc[mine[at == row]].astype(str).tolist()[:5])
+            for row in rows[:5]  # the first few, for the message
         ]
         raise ClaimsError(
-            f"{len(shown)} quantities mix measures or phases among their claims",
+            f"{len(rows)} quantities mix measures or phases among their claims",
             details="  " + "\n  ".join(said),
             hint="give every claim of one quantity the same measure and phase, "
             "or tell them apart by their counts",
             reason=Reason.MIXED_MEASURES,
         )
-    measure = np.full(n, "stock", dtype=object)
-    phase = np.full(n, None, dtype=object)
-    measure[distinct["estimate"].to_numpy()] = distinct["measure"].to_numpy(dtype=object)
-    phase[distinct["estimate"].to_numpy()] = distinct["phase"].to_numpy(dtype=object)
-    return measure, phase
+    return per_measure, per_phase
 
 
 def _sort_key(series: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -208,7 +211,7 @@ def _running_totals(
     by_end = np.argsort(_sort_key(series, last), kind="stable")
     ends = _sort_key(series, last)[by_end]
     own_low = low[rows][by_end]
-    highest_low = pd.Series(own_low).groupby(series[by_end]).cummax().to_numpy()
+    highest_low = _scan(own_low, series[by_end], np.maximum)
     at = np.maximum.accumulate(np.where(own_low == highest_low, np.arange(len(rows)), -1))
     before = np.searchsorted(ends, _sort_key(series, last_start), side="left") - 1
     same = (before >= 0) & (series[by_end][np.maximum(before, 0)] == series)
@@ -217,7 +220,7 @@ def _running_totals(
     by_start = np.argsort(_sort_key(series, last_start), kind="stable")
     starts = _sort_key(series, last_start)[by_start]
     own_high = high[rows][by_start][::-1]
-    lowest_high = pd.Series(own_high).groupby(series[by_start][::-1]).cummin().to_numpy()[::-1]
+    lowest_high = _scan(own_high, series[by_start][::-1], np.minimum)[::-1]
     after = np.searchsorted(starts, _sort_key(series, last), side="right")
     same_after = (after < len(rows)) & (series[by_start][np.minimum(after, len(rows) - 1)] == series)
     ceiling = np.where(same_after, lowest_high[np.minimum(after, len(rows) - 1)], np.inf)
@@ -226,6 +229,23 @@ def _running_totals(
     low[rows] = np.maximum(low[rows], floor)
     high[rows] = np.minimum(high[rows], ceiling)
     return earlier, rows[fell], np.full(len(fell), "fall", dtype=object)
+
+
+def _scan(values: np.ndarray, groups: np.ndarray, how: np.ufunc) -> np.ndarray:
+    """The running ``how`` (maximum, minimum) of ``values`` within each run of equal ``groups``.
+
+    A scan by doubling: each pass folds in the value ``step`` rows back, so a run of length
+    L takes log2(L) passes over the whole column.
+    """
+    out = values.copy()
+    step = 1
+    while step < len(out):
+        same = groups[step:] == groups[:-step]
+        if not same.any():
+            break
+        out[step:] = np.where(same, how(out[step:], out[:-step]), out[step:])
+        step *= 2
+    return out
 
 
 def _nested_flows(
@@ -338,15 +358,16 @@ def _said(claims: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     def text(column: str) -> np.ndarray:
         if column not in claims:
             return np.full(len(rows), "", dtype=object)
-        values = claims[column].to_numpy(dtype=object)[rows]
+        values = claims[column].iloc[rows].to_numpy(dtype=object)
         return np.where(pd.isna(values), "", values).astype(object)
 
     who = np.where(text("source") == "", "claim " + text("claim_id"), text("source"))
+    who = np.where(text("via") != "", who + " via " + text("via"), who)
     what = summaries(
         hedges=text("hedge"),
-        values=claims["value"].to_numpy(dtype=float)[rows],
-        lows=claims["low"].to_numpy(dtype=float)[rows],
-        highs=claims["high"].to_numpy(dtype=float)[rows],
+        values=claims["value"].iloc[rows].to_numpy(dtype=float),
+        lows=claims["low"].iloc[rows].to_numpy(dtype=float),
+        highs=claims["high"].iloc[rows].to_numpy(dtype=float),
         nouns=nouns(text("unit"), text("counts")),
     )
     return np.asarray(who + ": " + what, dtype=object)

@@ -89,10 +89,22 @@ def test_two_digit_years_and_missing_years_are_refused() -> None:
 
 
 def test_what_is_not_a_date_is_refused_with_the_forms_to_use() -> None:
-    _, failures = _read("someday", "31/02/2016", "2016-13", "1750", "2016-10-17/2016-10-24")
+    _, failures = _read("someday", "31/02/2016", "2016-13", "1750", "2016-10-24/2016-10-17")
     assert failures["index"].tolist() == [0, 1, 2, 3, 4]
     assert set(failures["check"]) == {"date or period"}
-    assert failures["hint"].str.startswith("write a day as 2016-10-17, 17/10/2016 or 17 October 2016").all()
+    assert (
+        failures["hint"]
+        .iloc[:4]
+        .str.startswith("write a day as 2016-10-17, 17/10/2016 or 17 October 2016")
+        .all()
+    )
+    assert failures["hint"].iloc[4].startswith("write a span as two ISO dates or periods, the earlier first")
+
+
+def test_eight_days_are_a_span_and_seven_from_a_monday_a_week() -> None:
+    read, failures = _read("2016-10-17/2016-10-24", "2016-10-17/2016-10-23")
+    assert failures.empty
+    assert read == ["2016-10-17/2016-10-24", "2016-10-17/2016-10-23"]
 
 
 def test_report_dates_are_days() -> None:
