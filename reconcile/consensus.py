@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from reconcile._conflict_text import text_column, word_conflicts
+from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
     AgreeingSets,
@@ -283,6 +284,9 @@ def estimate(
             reason=Reason.BAD_KEY,
         )
     _refuse_blank_keys(frame, key)
+    compared = same_time(frame, key)
+    if compared is not None:  # counts on a date dated coarsely, compared at the day inside
+        frame = frame.assign(as_of=compared, as_of_given=frame["as_of"])
     if weights is not None:
         if not isinstance(weights, Mapping):
             raise ArgumentError(

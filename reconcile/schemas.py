@@ -213,7 +213,9 @@ class ReconciledClaims(pa.DataFrameModel):
     empty for a kept claim that speaks for its source; ``conflict_id`` names the conflict
     the claim stands in (empty when none); ``voice`` is the name of the source the claim
     speaks for, as sources are compared (see :mod:`reconcile.voices`; empty when it names
-    none).
+    none). Where a count on a date dated to a month (or a quarter, a year) was compared at
+    the one day of its series inside it (see :mod:`reconcile._measures`), ``as_of`` is that
+    day and ``as_of_given`` holds every claim's own ``as_of``.
     """
 
     claim_id: Series[str]

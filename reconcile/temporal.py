@@ -30,15 +30,18 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from reconcile._measures import CUMULATIVE as _CUMULATIVE
+from reconcile._measures import FLOW as _FLOW
+from reconcile._measures import STOCK as _STOCK
+from reconcile._measures import measure_codes, measures
 from reconcile._periods import day_bounds
 from reconcile._wording import format_numbers, nouns, summaries
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, ClaimsError, Reason
-from reconcile.schemas import MEASURES, Conflicts, check_built
+from reconcile.schemas import Conflicts, check_built
 
 __all__ = ["TimeChecks", "apply", "check_time", "measures"]
 
-_STOCK, _FLOW, _CUMULATIVE = (MEASURES.index(name) for name in ("stock", "flow", "cumulative"))
 # Days since 1970 fit in 20 bits once offset (dates from 1800 on are at least -62,000).
 _DAY_OFFSET = 1 << 17
 _DAY_BITS = 20
@@ -64,33 +67,6 @@ class TimeChecks(NamedTuple):
     high: np.ndarray
     lag_days: np.ndarray
     conflicts: pd.DataFrame
-
-
-def measures(frame: pd.DataFrame) -> np.ndarray:
-    """Each claim's measure: its ``measure`` column, else ``flow`` for a span and ``stock`` otherwise.
-
-    Examples:
-        >>> frame = pd.DataFrame({"as_of": ["2017-09-10", "2016-10/2017-07", "2017-09-11"],
-        ...                       "measure": [None, None, "cumulative"]})
-        >>> measures(frame).tolist()
-        ['stock', 'flow', 'cumulative']
-
-    """
-    named: np.ndarray = np.array(MEASURES, dtype=object)[measure_codes(frame)]
-    return named
-
-
-def measure_codes(frame: pd.DataFrame) -> np.ndarray:
-    """Each claim's measure as its position in :data:`MEASURES` (as :func:`measures` reads it)."""
-    as_of = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index, dtype=object)
-    first, last_start, _ = day_bounds(as_of)
-    default = np.where(first < last_start, _FLOW, _STOCK)
-    if "measure" not in frame:
-        return default
-    codes, distinct = pd.factorize(frame["measure"])
-    position = {name: number for number, name in enumerate(MEASURES)}
-    known = np.array([position.get(str(name), -1) for name in distinct] + [-1], dtype=np.int64)[codes]
-    return np.where(known < 0, default, known)
 
 
 def check_time(

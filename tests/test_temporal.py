@@ -335,3 +335,28 @@ def test_nested_ohchr_periods_flag_only_parts_above_their_whole() -> None:
         one, other = rows  # (in claim order: either may be the part)
         inside = first[other] <= first[one] and last[one] <= last[other]
         assert inside or (first[one] <= first[other] and last[other] <= last[one])
+
+
+# -- the same time ------------------------------------------------------------------------------------
+
+
+def test_a_count_dated_to_a_month_is_compared_with_the_one_day_inside_it() -> None:
+    frame = claims_of(
+        [point("2017-12", 655_000), point("2017-12-31", 655_500, source="IOM"), point("2018-01-07", 1)]
+    )
+    result = rc.reconcile(frame)
+    assert sorted(result.estimates["as_of"]) == ["2017-12-31", "2018-01-07"]
+    assert result.claims["as_of_given"].tolist() == ["2017-12", "2017-12-31", "2018-01-07"]
+    assert result.claims["as_of"].tolist() == ["2017-12-31", "2017-12-31", "2018-01-07"]
+
+
+def test_a_month_with_two_days_inside_it_stays_its_own_quantity() -> None:
+    frame = claims_of([point("2017-12", 655_000), point("2017-12-05", 1), point("2017-12-31", 2)])
+    result = rc.reconcile(frame)
+    assert sorted(result.estimates["as_of"]) == ["2017-12", "2017-12-05", "2017-12-31"]
+    assert "as_of_given" not in result.claims
+
+
+def test_flows_over_different_spans_stay_apart() -> None:
+    frame = claims_of([point("2017", 10), point("2017-12-31", 1)]).assign(measure="flow")
+    assert sorted(rc.reconcile(frame).estimates["as_of"]) == ["2017", "2017-12-31"]
