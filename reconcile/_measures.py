@@ -34,17 +34,21 @@ def measures(frame: pd.DataFrame) -> np.ndarray:
     return named
 
 
-def measure_codes(frame: pd.DataFrame) -> np.ndarray:
+def measure_codes(frame: pd.DataFrame, spans: np.ndarray | None = None) -> np.ndarray:
     """Each claim's measure as its position in :data:`MEASURES` (as :func:`measures` reads it).
+
+    ``spans`` says, where it is known already, which claims are dated to a span.
 
     Examples:
         >>> measure_codes(pd.DataFrame({"as_of": ["2017-09-10", "2016-10/2017-07"]})).tolist()
         [0, 1]
 
     """
-    as_of = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index, dtype=object)
-    first, last_start, _ = day_bounds(as_of)
-    default = np.where(first < last_start, FLOW, STOCK)
+    if spans is None:
+        as_of = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index, dtype=object)
+        first, last_start, _ = day_bounds(as_of)
+        spans = first < last_start
+    default = np.where(spans, FLOW, STOCK)
     if "measure" not in frame:
         return default
     codes, distinct = pd.factorize(frame["measure"])

@@ -102,9 +102,9 @@ def check_time(
     n = len(estimates)
     low = estimates["low"].to_numpy(dtype=float).copy()
     high = estimates["high"].to_numpy(dtype=float).copy()
-    measure, phase = _per_estimate(estimates, claims, claim_estimate, key)
     as_of = estimates["as_of"] if "as_of" in key else pd.Series(None, index=estimates.index, dtype=object)
     first, last_start, last = day_bounds(as_of)
+    measure, phase = _per_estimate(estimates, claims, claim_estimate, key, first < last_start)
     lag = np.full(n, np.nan)
     if "reported_on" in claims and n:
         mine = claim_estimate >= 0
@@ -137,12 +137,19 @@ def _codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
 
 
 def _per_estimate(
-    estimates: pd.DataFrame, claims: pd.DataFrame, claim_estimate: np.ndarray, key: tuple[str, ...]
+    estimates: pd.DataFrame,
+    claims: pd.DataFrame,
+    claim_estimate: np.ndarray,
+    key: tuple[str, ...],
+    spans: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per estimate, its measure (a code) and phase (a code): those its claims give, which must agree."""
+    """Per estimate, its measure (a code) and phase (a code): those its claims give, which must agree.
+
+    ``spans`` says which estimates are dated to a span (their claims share their ``as_of``).
+    """
     n = len(estimates)
     mine = np.flatnonzero(claim_estimate >= 0)
-    measure = measure_codes(claims)[mine]
+    measure = measure_codes(claims, np.append(spans, False)[claim_estimate])[mine]
     phase = pd.factorize(claims["phase"])[0][mine] if "phase" in claims else np.zeros(len(mine), np.int64)
     at = claim_estimate[mine]
     per_measure = np.full(n, _STOCK)
@@ -258,9 +265,10 @@ def _binding_claims(
 
     The ``low`` end: the claim with the highest low; the ``high`` end: the lowest high.
     """
-    kept = claims["kept"].to_numpy(dtype=bool) & (claim_estimate >= 0)
-    rows = np.flatnonzero(kept & np.isin(claim_estimate, estimates))
-    values = claims[end].to_numpy(dtype=float)[rows]
+    wanted = np.zeros(int(claim_estimate.max(initial=-1)) + 2, dtype=bool)
+    wanted[estimates] = True  # (the last place stands for -1: no estimate, never wanted)
+    rows = np.flatnonzero(claims["kept"].to_numpy(dtype=bool) & wanted[claim_estimate])
+    values = claims[end].iloc[rows].to_numpy(dtype=float)
     order = np.lexsort((-values if end == "low" else values, claim_estimate[rows]))
     chosen = rows[order]
     firsts = np.unique(claim_estimate[chosen], return_index=True)
