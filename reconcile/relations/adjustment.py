@@ -177,7 +177,7 @@ def adjust(
     keys = pd.concat(
         [
             est[list(found.key)],
-            derived_keys(built, estimates, found.key).iloc[used[~claimed] - n_est],
+            derived_keys(built, found.key).iloc[used[~claimed] - n_est],
         ],
         ignore_index=True,
     )

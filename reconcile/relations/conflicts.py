@@ -13,6 +13,7 @@ from reconcile import _propagate as prop
 from reconcile._interval import times
 from reconcile._wording import format_ranges
 from reconcile.errors import Reason, RelationError
+from reconcile.relations.spans import TIME_COLUMN
 from reconcile.relations.system import Built, joined
 from reconcile.units import conversion_bounds
 
@@ -126,6 +127,10 @@ def relation_conflicts(
         + " "
         + format_ranges(claim_low[members_of], claim_high[members_of])
     )
+    if TIME_COLUMN in key:  # a relation across time: say when each claim is, where they differ
+        as_of = kept[TIME_COLUMN].astype(str).to_numpy(dtype=object)[members_of]
+        times_in = pd.Series(as_of).groupby(member_component).transform("nunique").to_numpy()
+        said = np.where(times_in > 1, said + " as of " + as_of, said)
     claims_said = joined(member_component, said, bad, "; ")
     texts = joined(parts.of_row, np.array(built.relation_texts, dtype=object)[built.row_relation], bad, "; ")
     negative = _negative_counts(built, parts, bad)

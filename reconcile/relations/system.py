@@ -19,7 +19,9 @@ import pandas as pd
 from reconcile import _propagate as prop
 from reconcile._interval import EPS, times
 from reconcile.errors import ArgumentError, Reason, RelationError
-from reconcile.relations.text import Relation, caret, relation_error
+from reconcile.relations.spans import groups_of_terms, no_span_error, span_ends
+from reconcile.relations.text import Relation
+from reconcile.relations.tokens import caret, relation_error
 from reconcile.units import canonical_unit, conversion_bounds, dimension, is_count
 
 
@@ -38,6 +40,7 @@ class Built:
     low: np.ndarray  # initial bounds of every variable
     high: np.ndarray
     n_estimates: int
+    groups: pd.DataFrame  # per group: the key's columns other than counts (days spans end on added)
     derived_group: np.ndarray  # per derived quantity (variables n_estimates ...): its group
     derived_counts: np.ndarray  # ... and its counts path
     derived_unit: np.ndarray
@@ -75,7 +78,8 @@ def _term_table(relations: list[Relation]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per term of every relation (a loop over relations, not over claims).
 
     Each term's coefficient is an interval (numbers times its figures' ranges), with its
-    value (figures at their values) and its unit (the figures' units multiplied).
+    value (figures at their values) and its unit (the figures' units multiplied); ``at`` is
+    the end of the span a stock is dated to (``""`` for a term of the group itself).
     """
     quantity_terms: list[tuple[Any, ...]] = []
     constant_terms: list[tuple[Any, ...]] = []
@@ -90,9 +94,9 @@ def _term_table(relations: list[Relation]) -> tuple[pd.DataFrame, pd.DataFrame]:
             unit = "dimensionless"
             for name in term.figures:
                 unit = _multiply_units(bound[name].unit, unit)
-            entry = (r, t, term.quantity, c_low, c_high, value, unit, term.position)
+            entry = (r, t, term.quantity, term.at or "", c_low, c_high, value, unit, term.position)
             (quantity_terms if term.quantity is not None else constant_terms).append(entry)
-    columns = ["relation", "term", "counts", "c_low", "c_high", "c_value", "c_unit", "position"]
+    columns = ["relation", "term", "counts", "at", "c_low", "c_high", "c_value", "c_unit", "position"]
     return (
         pd.DataFrame.from_records(quantity_terms, columns=columns),
         pd.DataFrame.from_records(constant_terms, columns=columns),
@@ -100,22 +104,32 @@ def _term_table(relations: list[Relation]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _instances(
-    terms: pd.DataFrame, claimed: pd.DataFrame, relations: list[Relation], groups: pd.DataFrame
+    terms: pd.DataFrame,
+    claimed: pd.DataFrame,
+    relations: list[Relation],
+    groups: pd.DataFrame,
+    ends: pd.DataFrame,
 ) -> pd.DataFrame:
     """(relation, group) pairs where the relation holds.
 
     A relation holds in a group where one of its quantities is present: claimed there, or
     derived there by another relation that holds (so totals of totals are derived too),
-    within the relation's scope. Scoped relations are joined to the groups of their scope
-    once; rounds of whole-table merges then reach the fixed point.
+    within the relation's scope. A stock and flow relation holds in a span's group (one of
+    ``ends``) where one of its flows is present, and its stocks are present in the groups of
+    the span's ends. Scoped relations are joined to the groups of their scope once; rounds
+    of whole-table merges then reach the fixed point.
 
     Raises:
         RelationError: a relation whose scope matches no group, or that holds in no group
-            (none of its quantities is claimed or derived anywhere in its scope).
+            (none of its quantities is claimed or derived anywhere in its scope; for a stock
+            and flow relation, none of its flows over a span).
 
     """
     present = claimed[["group", "counts"]].drop_duplicates()
-    pairs = terms[["relation", "counts"]].drop_duplicates()
+    dated = terms[["relation", "counts", "at"]].drop_duplicates()
+    # The terms that make a relation hold: a stock and flow relation's flows, any other's all.
+    pairs = pd.DataFrame(dated[dated["at"] == ""][["relation", "counts"]]).drop_duplicates()
+    timed = [r for r, relation in enumerate(relations) if relation.across_time]
     allowed = _scope_groups(relations, groups)
     scoped = pairs["relation"].isin([r for r, relation in enumerate(relations) if relation.scope])
     free_pairs, scoped_pairs = pairs[~scoped], allowed.merge(pairs[scoped], on="relation")
@@ -128,14 +142,18 @@ def _instances(
             ],
             ignore_index=True,
         ).drop_duplicates()
+        found = found[~(found["relation"].isin(timed) & ~found["group"].isin(ends["group"]))]
         if len(found) == len(instances):
             break
         instances = found
-        reached = instances.merge(pairs, on="relation")[["group", "counts"]]
+        reached = instances.merge(dated, on="relation")
+        reached = reached.assign(group=groups_of_terms(reached, ends))[["group", "counts"]]
         present = pd.concat([present, reached], ignore_index=True).drop_duplicates()
     idle = np.setdiff1d(np.arange(len(relations)), instances["relation"].to_numpy(dtype=np.intp))
     if len(idle):
         relation = relations[int(idle[0])]
+        if relation.across_time and not relation.scope:
+            raise no_span_error(relation)
         where = " within its scope" if relation.scope else ""
         raise RelationError(
             f"the relation {relation.text!r} holds nowhere: none of its quantities "
@@ -229,12 +247,14 @@ def build(
     """
     n_est = len(estimates)
     group, groups = _groups(estimates, key)
+    groups, ends = span_ends(groups, relations)
     claimed = pd.DataFrame(
         {"group": group, "counts": estimates["counts"].to_numpy(dtype=object), "estimate": np.arange(n_est)}
     )
     terms, constant_terms = _term_table(relations)
-    instances = _instances(terms, claimed, relations, groups)
-    full = instances.merge(terms, on="relation").merge(claimed, on=["group", "counts"], how="left")
+    instances = _instances(terms, claimed, relations, groups, ends)
+    full = instances.merge(terms, on="relation")  # each term in its group: a stock in its day's
+    full = full.assign(group=groups_of_terms(full, ends)).merge(claimed, on=["group", "counts"], how="left")
     full = full.sort_values(["row", "term"], kind="stable").reset_index(drop=True)
     has_estimate = full["estimate"].notna().to_numpy()
     var = full["estimate"].fillna(-1).to_numpy(dtype=np.intp, copy=True)
@@ -347,6 +367,7 @@ def build(
         low=low,
         high=high,
         n_estimates=n_est,
+        groups=groups,
         derived_group=derived_group,
         derived_counts=derived_counts,
         derived_unit=derived_unit,
@@ -502,10 +523,9 @@ def _exact_factor(source: str, into: str) -> float:
     return factor if least == most else math.nan
 
 
-def derived_keys(built: Built, estimates: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
+def derived_keys(built: Built, key: tuple[str, ...]) -> pd.DataFrame:
     """The key columns of each derived quantity: its group's values and its counts path."""
-    _, groups = _groups(estimates, key)
-    keys = groups.iloc[built.derived_group].reset_index(drop=True)
+    keys = built.groups.iloc[built.derived_group].reset_index(drop=True)
     return keys.assign(counts=built.derived_counts)[list(key)]
 
 

@@ -1,9 +1,10 @@
 """Relation text: :class:`Term`, :class:`Relation`, and the one reader of relations.
 
-A relation is read from text once, token by token: names are paths of words, read whole
-when the claims give them or a relation defines them (:func:`read_with_names`), so a ``-``
-inside a known name is not a minus. :func:`check_names` holds the relations to the
-quantities the claims give.
+A relation is read from text once, token by token (:mod:`reconcile.relations.tokens`): names
+are paths of words, read whole when the claims give them or a relation defines them
+(:func:`read_with_names`), so a ``-`` inside a known name is not a minus; a name may end in a
+time suffix (``@start``, ``@end``) that dates a stock to an end of its flows' span.
+:func:`check_names` holds the relations to the quantities the claims give.
 """
 
 from __future__ import annotations
@@ -19,74 +20,23 @@ import pandas as pd
 
 from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.figure import Figure
+from reconcile.relations.tokens import Token, as_written, caret, known_names, number, relation_error, tokenize
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 
-# A name as written without backticks: a path of words (letters, digits, '_', '.', apostrophes)
-# separated by '/', a word of a part separated from the next by spaces (no operator is a
-# space, so "troops/us army" is one name). It starts with a letter or '_', so that a number
-# is never a name. A '-' is a minus unless a known name holds it (see _known_names).
-_WORDS = r"[\w.'’]+(?:[ \t]+[\w.'’]+)*"
-
-_NAME = rf"[^\W\d][\w.'’]*(?:[ \t]+[\w.'’]+)*(?:/{_WORDS})*"
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>\s+)
-  | (?P<number>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?)
-  | (?P<name>{_NAME})
-  | (?P<quoted>`[^`]*`)
-  | (?P<operator><=|>=|==|=|≤|≥)
-  | (?P<sign>[+\-−])
-  | (?P<times>[*×·])
-    """,
-    re.VERBOSE,
-)
-
-_READ_WHOLE = re.compile(rf"{_NAME}\Z")
-
-# Where a known name may end: before a space, an operator, a sign, a '*' or a backtick.
-_NAME_END = r"(?=[\s`+\-−=<>≤≥*×·]|\Z)"
-
 _BARE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:/[\w.]+)*\Z")
 
-_HINT = (
-    "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
-    "'troops/foreign = troops/us + troops/coalition'; a term may be multiplied by numbers or "
-    "by figures named in figures=; quote a name with other characters in backticks"
+#: The time suffixes of a stock and flow relation's terms.
+_TIMES = ("start", "end")
+# Words for the ends of a span that a writer may reach for instead of the suffixes.
+_TIME_WORDS = {"begin": "start", "beginning": "start", "first": "start", "finish": "end", "last": "end"}
+
+_TIME_HINT = (
+    "write '@start' after a quantity for its value on the day the flows' span starts and '@end' "
+    "for the day it ends, e.g. 'displaced/current@end = displaced/current@start + displaced/new "
+    "- displaced/returned', where displaced/new and displaced/returned are claimed over a span "
+    "such as 2017-09-20/2017-12-31"
 )
-
-
-def caret(text: str, position: int) -> str:
-    """The text with a caret under the character at ``position``, for an error's details.
-
-    Examples:
-        >>> print(caret("a = b +", 7))
-          a = b +
-                 ^
-
-    """
-    return f"  {text}\n  {' ' * position}^"
-
-
-def relation_error(
-    problem: str, text: str, position: int, hint: str = _HINT, reason: Reason = Reason.MALFORMED_RELATION
-) -> RelationError:
-    """The error for a relation that cannot be read: the problem, where, and the caret under it.
-
-    Examples:
-        >>> relation_error("cannot read '?'", "a = ?", 4).position
-        4
-
-    """
-    return RelationError(
-        f"{problem} at character {position} of {text!r}",
-        hint=hint,
-        details=caret(text, position),
-        reason=reason,
-        text=text,
-        position=position,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +51,15 @@ class Term:
         quantity: the ``counts`` path of the quantity, or None for a constant term.
         position: the character where the term starts in the relation's text.
         side: ``"left"`` or ``"right"`` of the comparison.
+        at: ``"start"`` or ``"end"`` for a stock dated to the day the span of the relation's
+            flows starts or ends (``displaced/current@end``); None for a term of the span itself.
 
     Examples:
         >>> import reconcile as rc
         >>> rc.Relation.parse("a = 2 * b").terms[1]
-        Term(coefficient=-2.0, figures=(), quantity='b', position=4, side='right')
+        Term(coefficient=-2.0, figures=(), quantity='b', position=4, side='right', at=None)
+        >>> rc.Relation.parse("stock@end = stock@start + new").terms[0].at
+        'end'
 
     """
 
@@ -114,6 +68,7 @@ class Term:
     quantity: str | None
     position: int
     side: str
+    at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +78,9 @@ class Relation:
     Read one from text with :meth:`parse`, or build one with :meth:`total` or
     :meth:`part_of`. Within :func:`reconcile.reconcile`, a relation holds in every group of
     the key's other columns (by default each ``place`` and ``as_of``) where at least one of
-    its quantities has a claim, unless ``scope`` names the groups it holds in.
+    its quantities has a claim, unless ``scope`` names the groups it holds in. A stock and
+    flow relation (terms dated ``@start`` and ``@end``) holds over each span at which one of
+    its flows is present, and reaches the stocks on the span's first and last days.
 
     Attributes:
         text: the relation as written.
@@ -166,6 +123,16 @@ class Relation:
         constant. ``/`` is part of a name, never a division: write a ratio as a figure
         (``half * residents/2014``) or a number (``0.5 * ...``).
 
+        **Stocks and flows across time.** A quantity followed by ``@start`` or ``@end`` is a
+        stock on a day: ``displaced/current@end = displaced/current@start + displaced/new -
+        displaced/returned``. The terms without a suffix are the flows, claimed over a span
+        (an ``as_of`` such as ``2017-09-20/2017-12-31``, or a period: ``2017-12`` runs from
+        1 to 31 December); for each such span, ``@start`` is the quantity of the same place
+        whose ``as_of`` is the day the span starts (``2017-09-20``), and ``@end`` the one of
+        the day it ends (``2017-12-31``). A stock dated to a month is not dated to a day, so it
+        is not one of these. A flow dated to a single day has no span, so the relation does
+        not hold there. Write the suffix right after the name (or after its closing backtick).
+
         A name is read whole when it is a path of words (letters, digits, ``_``, ``.``,
         apostrophes; words of a part separated by spaces: ``troops/us army``) that starts
         with a letter, or when it is one of ``names``, whatever its characters
@@ -190,7 +157,9 @@ class Relation:
 
         Raises:
             RelationError: the text cannot be read; ``.position`` is the character, and the
-                message shows it with a caret.
+                message shows it with a caret. A time suffix other than ``@start`` or
+                ``@end``, or one in a relation whose every quantity has a suffix (no flow
+                gives the span), is such an error.
             ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
                 or ``names`` is not a list of names.
 
@@ -201,14 +170,25 @@ class Relation:
             >>> half = rc.Figure.between(0.4, 0.6, unit="dimensionless")
             >>> relation = rc.Relation.parse("residents/2016 = share * residents/2014",
             ...                              figures={"share": half})
-            >>> relation.terms[1]
-            Term(coefficient=-1.0, figures=('share',), quantity='residents/2014', position=17, side='right')
+            >>> relation.terms[1].coefficient, relation.terms[1].figures, relation.terms[1].quantity
+            (-1.0, ('share',), 'residents/2014')
             >>> rc.Relation.parse("troops/us <= troops").operator
             '<='
             >>> by_party = "deaths/civilians/pro-government + deaths/civilians/anti-government"
             >>> rc.Relation.parse(f"deaths/civilians = {by_party}",
             ...                   names=by_party.split(" + ")).quantities
             ('deaths/civilians', 'deaths/civilians/pro-government', 'deaths/civilians/anti-government')
+
+            Stocks on the days a span of flows starts and ends:
+
+            >>> stocks = rc.Relation.parse(
+            ...     "displaced/current@end = displaced/current@start + displaced/new - displaced/returned")
+            >>> [term.at for term in stocks.terms], stocks.quantities
+            (['end', 'start', None, None], ('displaced/current', 'displaced/new', 'displaced/returned'))
+            >>> rc.Relation.parse("displaced/current@finish = displaced/current@start + displaced/new")
+            Traceback (most recent call last):
+            ...
+            reconcile.errors.RelationError: unknown time suffix '@finish' at character 17 ...
             >>> rc.Relation.parse("troops/foreign = troops/us +")
             Traceback (most recent call last):
             ...
@@ -223,7 +203,7 @@ class Relation:
                 hint="write e.g. Relation.parse('troops/foreign = troops/us + troops/coalition')",
                 reason=Reason.NOT_TEXT,
             )
-        known = _known_names(_check_names_argument(names))
+        known = known_names(_check_names_argument(names))
         relation = _reading(text, _check_figures(figures), _check_scope(scope), known)
         _check_each_once(relation, known)
         return relation
@@ -276,8 +256,23 @@ class Relation:
 
     @property
     def quantities(self) -> tuple[str, ...]:
-        """The ``counts`` paths the relation names, in the order written."""
-        return tuple(term.quantity for term in self.terms if term.quantity is not None)
+        """The ``counts`` paths the relation names, each once, in the order written."""
+        return tuple(dict.fromkeys(term.quantity for term in self.terms if term.quantity is not None))
+
+    @property
+    def across_time(self) -> bool:
+        """Whether a term is a stock dated to the start or end of the flows' span (``@start``, ``@end``).
+
+        Examples:
+            >>> import reconcile as rc
+            >>> stock = "displaced/current"
+            >>> rc.Relation.parse(f"{stock}@end = {stock}@start + displaced/new").across_time
+            True
+            >>> rc.Relation.parse("troops/foreign = troops/us + troops/coalition").across_time
+            False
+
+        """
+        return any(term.at is not None for term in self.terms)
 
     @property
     def defines(self) -> tuple[str, ...]:
@@ -371,20 +366,6 @@ def _check_names_argument(names: Iterable[str] | None) -> set[str]:
     return {name for name in names if isinstance(name, str) and name.strip()}
 
 
-def _known_names(names: Iterable[str]) -> re.Pattern[str] | None:
-    """The names the plain reading would not read whole, longest first, as one pattern.
-
-    A name the plain reading reads whole ("troops/us army") needs no pattern: where it is
-    written, that reading takes it, or a longer name it is the start of.
-    """
-    unusual = sorted(
-        {name for name in names if not _READ_WHOLE.match(name)}, key=lambda name: (-len(name), name)
-    )
-    if not unusual:
-        return None
-    return re.compile(f"(?:{'|'.join(map(re.escape, unusual))}){_NAME_END}")
-
-
 def _reading(
     text: str,
     figures: dict[str, Figure],
@@ -399,77 +380,20 @@ def _reading(
     )
 
 
-def _tokens(text: str, known: re.Pattern[str] | None = None) -> list[tuple[str, str, int]]:
-    tokens = []
-    position = 0
-    while position < len(text):
-        found = _TOKEN.match(text, position)
-        whole = known.match(text, position) if known is not None else None
-        if whole is not None and (
-            found is None or (found.lastgroup in ("name", "number") and whole.end() > found.end())
-        ):
-            found = whole  # a known name, read whole before '-' (or any other sign) is an operator
-            tokens.append(("name", found.group(), position))
-        elif found is None or found.lastgroup is None:
-            raise relation_error(f"cannot read {text[position]!r}", text, position)
-        elif found.lastgroup != "space":
-            tokens.append((found.lastgroup, found.group(), position))
-        position = found.end()
-    tokens.append(("end", "", len(text)))
-    return tokens
-
-
-def _as_written(
-    text: str, known: re.Pattern[str] | None, quantity: str, start: int
-) -> tuple[str, str] | None:
-    """How the name ``quantity`` (in the term at ``start``) was cut from the word written.
-
-    A word written without spaces ("deaths/civilians/pro-government") that was read as
-    several tokens gives the word and the reading ("'deaths/civilians/pro' - 'government'");
-    a name read as written gives None.
-    """
-    tokens = _tokens(text, known)
-    at = next(
-        (
-            n
-            for n, (kind, token, where) in enumerate(tokens)
-            if kind == "name" and where >= start and token == quantity
-        ),
-        None,
-    )
-    if at is None:
-        return None
-
-    def touching(a: int, b: int) -> bool:
-        joined = tokens[a][2] + len(tokens[a][1]) == tokens[b][2]
-        return joined and {tokens[a][0], tokens[b][0]} <= {"name", "number", "sign"}
-
-    first = last = at
-    while first > 0 and touching(first - 1, first):
-        first -= 1
-    while touching(last, last + 1):
-        last += 1
-    if first == last:
-        return None
-    pieces = tokens[first : last + 1]
-    word = text[pieces[0][2] : pieces[-1][2] + len(pieces[-1][1])]
-    said = " ".join(repr(token) if kind == "name" else token for kind, token, _ in pieces)
-    return word, said
-
-
 def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
-    """A quantity named twice is an error; where a split word caused it, the error says so."""
-    seen: set[str] = set()
+    """A quantity named twice (at one time) is an error; where a split word caused it, the error says so."""
+    seen: set[tuple[str, str | None]] = set()
     for term in relation.terms:
         if term.quantity is None:
             continue
-        if term.quantity not in seen:
-            seen.add(term.quantity)
+        if (term.quantity, term.at) not in seen:
+            seen.add((term.quantity, term.at))
             continue
-        split = _as_written(relation.text, known, term.quantity, term.position)
+        split = as_written(relation.text, known, term.quantity, term.position)
         if split is None:
+            named = term.quantity if term.at is None else f"{term.quantity}@{term.at}"
             raise relation_error(
-                f"{term.quantity!r} appears twice",
+                f"{named!r} appears twice",
                 relation.text,
                 term.position,
                 hint="name each quantity once: move its terms to one side and add their numbers",
@@ -488,17 +412,11 @@ def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
         )
 
 
-def _number(token: str) -> float:
-    share = token.endswith("%")
-    number = float(token.rstrip("%").replace(",", ""))
-    return number / 100 if share else number
-
-
 def _read(
     text: str, figures: Mapping[str, Figure], known: re.Pattern[str] | None = None
 ) -> tuple[str, tuple[Term, ...]]:
     """The relation's operator and terms (the right side's negated), ``known`` names read whole."""
-    tokens = _tokens(text, known)
+    tokens = tokenize(text, known)
     terms: list[Term] = []
     operator: str | None = None
     side = 1.0
@@ -541,11 +459,20 @@ def _read(
     quantities = [term for term in terms if term.quantity is not None]
     if not quantities:
         raise relation_error("a relation names at least one quantity", text, 0)
+    dated = [term for term in quantities if term.at is not None]
+    if dated and len(dated) == len(quantities):
+        raise relation_error(
+            f"'{dated[0].quantity}@{dated[0].at}' is dated by the span of the relation's flows, "
+            "but every quantity has a time suffix, so no flow gives the span",
+            text,
+            dated[0].position,
+            hint="name at least one flow without a suffix; " + _TIME_HINT,
+        )
     return operator, tuple(terms)
 
 
 def _term(
-    tokens: list[tuple[str, str, int]],
+    tokens: list[Token],
     index: int,
     text: str,
     figures: Mapping[str, Figure],
@@ -557,11 +484,13 @@ def _term(
     coefficient = sign
     named: list[str] = []
     quantity: str | None = None
+    dated: str | None = None
     position = tokens[index][2]
     while True:
         kind, token, at = tokens[index]
+        read_quantity = False
         if kind == "number":
-            coefficient *= _number(token)
+            coefficient *= number(token)
         elif kind in ("name", "quoted"):
             name = token.strip("`").strip() if kind == "quoted" else token
             if not name:
@@ -578,16 +507,38 @@ def _term(
                     reason=Reason.NOT_LINEAR,
                 )
             else:
-                quantity = name
+                quantity, read_quantity = name, True
         else:
             raise relation_error("expected a quantity, a number or a figure", text, at)
         index += 1
+        if tokens[index][0] == "at":
+            dated = _time_suffix(tokens[index], token, read_quantity, text)
+            index += 1
         if tokens[index][0] != "times":
             break
         index += 1
     if coefficient == 0 and quantity is not None:
         raise relation_error(f"{quantity!r} is multiplied by 0", text, position, hint="leave the term out")
-    return Term(coefficient + 0.0, tuple(named), quantity, position, side), index
+    return Term(coefficient + 0.0, tuple(named), quantity, position, side, dated), index
+
+
+def _time_suffix(suffix: Token, factor: str, after_quantity: bool, text: str) -> str:
+    """The time a suffix (``@start``, ``@end``) dates the quantity ``factor`` to."""
+    _, written, at = suffix
+    if not after_quantity:
+        raise relation_error(
+            f"{written!r} follows {factor!r}, which is not a quantity", text, at, hint=_TIME_HINT
+        )
+    time = written[1:]
+    if time not in _TIMES:
+        near = [_TIME_WORDS[time.lower()]] if time.lower() in _TIME_WORDS else []
+        near = near or difflib.get_close_matches(time.lower(), _TIMES, n=1, cutoff=0.5)
+        problem = (
+            "expected 'start' or 'end' right after '@'" if not time else f"unknown time suffix {written!r}"
+        )
+        guess = f"did you mean '@{near[0]}'? " if near else ""
+        raise relation_error(problem, text, at, hint=guess + _TIME_HINT)
+    return time
 
 
 def _as_relation(
@@ -636,7 +587,7 @@ def read_with_names(
     """
     names = set(claimed)
     while True:
-        known = _known_names(names)
+        known = known_names(names)
         read: list[Relation] = []
         readings: dict[tuple[str, tuple[tuple[str, Figure], ...]], Relation] = {}
         failure: RelationError | None = None
@@ -669,7 +620,7 @@ def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pa
             if term.quantity is None or term.quantity in claimed or term.quantity in defined:
                 continue
             names = sorted(claimed | defined)
-            split = _as_written(relation.text, known, term.quantity, term.position)
+            split = as_written(relation.text, known, term.quantity, term.position)
             near = difflib.get_close_matches(split[0] if split else term.quantity, names, n=3, cutoff=0.5)
             suggestion = f"did you mean {', '.join(map(repr, near))}?" if near else "no known name is close."
             how = ""

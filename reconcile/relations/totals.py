@@ -131,7 +131,7 @@ def derived_totals(
     n_derived = len(built.derived_counts)
     if n_derived == 0:
         return empty_totals(key)
-    keys = derived_keys(built, estimates, key)
+    keys = derived_keys(built, key)
     d_low, d_high = low[n_est : n_est + n_derived], high[n_est : n_est + n_derived]
     value, low_90, high_90 = _derived_values(built, estimates)
     value = np.clip(value, d_low, d_high)  # moved into the sound range, as estimates' values are
