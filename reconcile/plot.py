@@ -1,17 +1,21 @@
-"""Range plots with matplotlib (the ``plot`` extra): the claims on a quantity, a total and its parts.
+"""Plots with matplotlib (the ``plot`` extra): claims on a quantity, a total and its parts, a timeline.
 
 Import the module explicitly: ``from reconcile import plot``. Importing it needs nothing
 beyond ``reconcile``; matplotlib is imported when a function draws, and a missing
 matplotlib raises :class:`~reconcile.errors.MissingDependencyError` with the install
 command, ``pip install 'reconcile[plot]'``.
 
-Both functions draw on ``ax`` (or on a new figure) and return the matplotlib Axes. What
+Each function draws on ``ax`` (or on a new figure) and returns the matplotlib Axes. What
 they draw can be found by label, for tests or for restyling: the claims' bars are the
 bar containers labelled :data:`CLAIMS_LABEL` and :data:`SET_ASIDE_LABEL`, the estimates'
 bands the one labelled :data:`ESTIMATE_LABEL` (and, for ``unresolved`` quantities, the one
 labelled :data:`UNRESOLVED_LABEL`), the arrows of open ends the lines
 labelled :data:`OPEN_END_LABEL`, and the break marks of ranges from 0 on a log axis the
-line labelled :data:`ZERO_END_LABEL`.
+line labelled :data:`ZERO_END_LABEL`. :func:`timeline` draws its claims as errorbar
+containers labelled :data:`TIMELINE_CLAIMS_LABEL` and :data:`SET_ASIDE_LABEL`, and labels
+tightened ranges :data:`TIGHTENED_LABEL`, the rings round claims in a conflict
+:data:`IN_CONFLICT_LABEL` and the lines joining a temporal conflict's claims
+:data:`TEMPORAL_CONFLICT_LABEL`.
 
 Examples:
     >>> import matplotlib
@@ -35,10 +39,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from reconcile._plot_time import (
+    ESTIMATE_LABEL,
+    IN_CONFLICT_LABEL,
+    OPEN_END_LABEL,
+    SET_ASIDE_LABEL,
+    TEMPORAL_CONFLICT_LABEL,
+    TIGHTENED_LABEL,
+    TIMELINE_CLAIMS_LABEL,
+    UNRESOLVED_LABEL,
+    load_pyplot,
+    timeline,
+)
 from reconcile._wording import format_number, format_numbers, format_ranges, nouns
 from reconcile.claims import to_claims
 from reconcile.display import quantity_labels
-from reconcile.errors import ArgumentError, MissingDependencyError, Reason, UnitError
+from reconcile.errors import ArgumentError, Reason, UnitError
 from reconcile.figure import Figure
 from reconcile.pipeline import Reconciliation, reconcile
 from reconcile.units import conversion_factor, display_unit
@@ -49,6 +65,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CLAIMS_LABEL",
     "ESTIMATE_LABEL",
+    "IN_CONFLICT_LABEL",
     "LOG_SPAN",
     "MAX_CLAIMS",
     "MAX_LABEL",
@@ -56,26 +73,21 @@ __all__ = [
     "OPEN_END_LABEL",
     "PARTS_LABEL",
     "SET_ASIDE_LABEL",
+    "TEMPORAL_CONFLICT_LABEL",
+    "TIGHTENED_LABEL",
+    "TIMELINE_CLAIMS_LABEL",
     "TOTAL_LABEL",
     "UNRESOLVED_LABEL",
     "ZERO_END_LABEL",
     "ranges",
+    "timeline",
     "total",
 ]
 
 #: Legend label of the bars of kept claims (and of a total's parts).
 CLAIMS_LABEL = "claim: range, dot at its value"
-#: Legend label of the bars of claims set aside.
-SET_ASIDE_LABEL = "claim set aside"
-#: Legend label of the shaded estimate bands; the policy's name is added in brackets.
-ESTIMATE_LABEL = "estimate"
-#: Legend label of the bands of ``unresolved`` quantities: sets of sources of equal weight
-#: disagree, and the band is the envelope of what they say, not a range they agree on.
-UNRESOLVED_LABEL = "unresolved: envelope of tied sources"
 #: Legend label of the outlines of estimates that relations across quantities narrowed.
-NARROWED_LABEL = "narrowed by relations"
-#: Legend label of the arrows drawn at open ends (no low or no high end: ``-inf`` or ``inf``).
-OPEN_END_LABEL = "open end"
+NARROWED_LABEL = "narrowed by time and relations"
 #: Legend label of the break marks drawn where a range runs off a log axis at 0 or below: a
 #: real end, which a log axis cannot show, so not drawn as an open end.
 ZERO_END_LABEL = "runs to 0 or below (off the log axis)"
@@ -92,22 +104,8 @@ MAX_LABEL = 40
 #: this many times the smallest.
 LOG_SPAN = 1000.0
 
-_INSTALL = "pip install 'reconcile[plot]'"
 _BAR_HEIGHT = 0.5
 _OPEN_END_SIZE = 9
-
-
-def _pyplot() -> Any:
-    """matplotlib.pyplot, or a clear error naming the extra that installs it."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "reconcile.plot needs matplotlib, which is not installed",
-            hint=f"install the plot extra: {_INSTALL}",
-            package="matplotlib",
-        ) from exc
-    return plt
 
 
 def _result(claims_or_result: object) -> Reconciliation:
@@ -398,7 +396,7 @@ def _annotate_right(ax: Axes, y: np.ndarray, texts: Sequence[str]) -> None:
 
 
 def _new_axes(n_rows: int) -> Axes:
-    plt = _pyplot()
+    plt = load_pyplot()
     _, ax = plt.subplots(figsize=(8.0, 1.2 + 0.4 * n_rows), layout="constrained")
     return ax  # type: ignore[no-any-return]
 
@@ -464,7 +462,7 @@ def ranges(
         reconcile.errors.ArgumentError: no quantity 'troops' in the result: ... 'militants, Mosul, 2016-10-17'
 
     """
-    _pyplot()  # before any other matplotlib import, for the error that says how to install it
+    load_pyplot()  # before any other matplotlib import, for the error that says how to install it
     from matplotlib.transforms import blended_transform_factory
 
     result = _result(claims_or_result)
@@ -613,7 +611,7 @@ def total(total_figure: Figure, ax: Axes | None = None, *, log: bool | None = No
         ['troops/us (CNN)', 'troops/coalition (CNN)', 'total: troops/foreign']
 
     """
-    _pyplot()
+    load_pyplot()
     if not isinstance(total_figure, Figure):
         raise ArgumentError(
             f"total_figure must be a Figure (got {type(total_figure).__name__})",

@@ -191,20 +191,21 @@ def _running_totals(
     if not len(rows):
         return none, none, np.zeros(0, dtype=object)
     # Sorted by the end of each one's time: the lowest value any total ending earlier allows.
-    by_end = np.argsort(_sort_key(series, last), kind="stable")
-    ends = _sort_key(series, last)[by_end]
+    end_key, start_key = _sort_key(series, last), _sort_key(series, last_start)
+    by_end = np.argsort(end_key, kind="stable")
+    ends = end_key[by_end]
     own_low = low[rows][by_end]
     highest_low = _scan(own_low, series[by_end], np.maximum)
     at = np.maximum.accumulate(np.where(own_low == highest_low, np.arange(len(rows)), -1))
-    before = np.searchsorted(ends, _sort_key(series, last_start), side="left") - 1
+    before = np.searchsorted(ends, start_key, side="left") - 1
     same = (before >= 0) & (series[by_end][np.maximum(before, 0)] == series)
     floor = np.where(same, highest_low[np.maximum(before, 0)], -np.inf)
     # Sorted by the start of each one's last period: the highest value any later total allows.
-    by_start = np.argsort(_sort_key(series, last_start), kind="stable")
-    starts = _sort_key(series, last_start)[by_start]
+    by_start = np.argsort(start_key, kind="stable")
+    starts = start_key[by_start]
     own_high = high[rows][by_start][::-1]
     lowest_high = _scan(own_high, series[by_start][::-1], np.minimum)[::-1]
-    after = np.searchsorted(starts, _sort_key(series, last), side="right")
+    after = np.searchsorted(starts, end_key, side="right")
     same_after = (after < len(rows)) & (series[by_start][np.minimum(after, len(rows) - 1)] == series)
     ceiling = np.where(same_after, lowest_high[np.minimum(after, len(rows) - 1)], np.inf)
     fell = np.flatnonzero(floor > high[rows])
@@ -295,7 +296,9 @@ def _conflicts(
     both = np.concatenate([one, other])
     said = _said(claims, both)
     first_said, second_said = said[: len(one)], said[len(one) :]
-    as_of = estimates["as_of"].to_numpy(dtype=object) if "as_of" in estimates else np.full(len(estimates), "")
+    dates = estimates["as_of"] if "as_of" in estimates else pd.Series("", index=estimates.index)
+    first_as_of = dates.iloc[first_q].to_numpy(dtype=object)
+    second_as_of = dates.iloc[second_q].to_numpy(dtype=object)
     low_text = format_numbers(estimates["low"].to_numpy(dtype=float)[first_q], "down")
     high_text = format_numbers(estimates["high"].to_numpy(dtype=float)[second_q], "up")
     message = np.where(
@@ -303,11 +306,11 @@ def _conflicts(
         "a running total falls: "
         + first_said
         + " as of "
-        + as_of[first_q]
+        + first_as_of
         + "; "
         + second_said
         + " as of "
-        + as_of[second_q]
+        + second_as_of
         + "; the later figure is at most "
         + high_text
         + ", below the earlier one's lowest, "
@@ -315,11 +318,11 @@ def _conflicts(
         "a part of a period counts more than the whole: "
         + first_said
         + " over "
-        + as_of[first_q]
+        + first_as_of
         + "; "
         + second_said
         + " over "
-        + as_of[second_q]
+        + second_as_of
         + "; the part is at least "
         + low_text
         + ", above the whole's highest, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
 import reconcile as rc
@@ -67,11 +69,11 @@ def bars(ax: Any, label: str) -> list[Any]:
 
 
 def arrows(ax: Any) -> dict[str, int]:
-    """How many open-end arrow heads point each way."""
+    """How many open-end arrow heads point each way (``<`` and ``>`` always; ``^`` and ``v`` where drawn)."""
     counts = {"<": 0, ">": 0}
     for line in ax.lines:
         if line.get_label().lstrip("_") == plot.OPEN_END_LABEL:
-            counts[line.get_marker()] += len(line.get_xdata())
+            counts[line.get_marker()] = counts.get(line.get_marker(), 0) + len(line.get_xdata())
     return counts
 
 
@@ -421,6 +423,261 @@ def test_total_needs_a_derived_total(figure: Any, message: str) -> None:
         plot.total(figure)
 
 
+# -- timeline -----------------------------------------------------------------------------
+
+ARRIVALS = ROOT / "tests" / "data" / "real" / "rohingya_arrivals_series_2017.csv"
+SERIES: dict[str, Any] = {"counts": "refugees/rohingya/new", "place": "Bangladesh"}
+
+
+@pytest.fixture(scope="module")
+def arrivals() -> rc.Reconciliation:
+    """Rohingya arrivals in Bangladesh, 2016-2018: running totals, four of which fall."""
+    return rc.reconcile(str(ARRIVALS))
+
+
+def day(text: str) -> float:
+    """A date as matplotlib places it on a date axis."""
+    return float(mdates.date2num(np.datetime64(text)))  # type: ignore[no-untyped-call]
+
+
+def drawn_claims(ax: Any, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y of the dots of the claims in the errorbar container labelled ``label``."""
+    found = [container for container in ax.containers if container.get_label() == label]
+    if not found:
+        return np.array([]), np.array([])
+    (claims,) = found
+    dots = claims.lines[0]
+    return np.asarray(dots.get_xdata(), dtype=float), np.asarray(dots.get_ydata(), dtype=float)
+
+
+def collection(ax: Any, label: str) -> Any:
+    (found,) = [artist for artist in ax.collections if artist.get_label() == label]
+    return found
+
+
+def test_timeline_draws_every_claim_of_the_series_once(arrivals: rc.Reconciliation) -> None:
+    ax = rendered(plot.timeline(arrivals, **SERIES))
+    claims = arrivals.claims[(arrivals.claims["counts"] == SERIES["counts"])]
+    kept_x, _ = drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)
+    set_aside_x, _ = drawn_claims(ax, plot.SET_ASIDE_LABEL)
+    assert len(kept_x) + len(set_aside_x) == len(claims) == 33
+    assert len(set_aside_x) == int((~claims["kept"]).sum()) == 2, "two reports revised"
+    estimates = collection(ax, plot.ESTIMATE_LABEL + " (consensus)")
+    assert len(estimates.get_segments()) == len(arrivals.estimates) == 28
+
+
+def test_timeline_places_claims_and_estimates_at_their_dates(arrivals: rc.Reconciliation) -> None:
+    ax = rendered(plot.timeline(arrivals, **SERIES))
+    claims = arrivals.claims
+    for kept, label in ((True, plot.TIMELINE_CLAIMS_LABEL), (False, plot.SET_ASIDE_LABEL)):
+        x, y = drawn_claims(ax, label)
+        mine = claims[claims["kept"] == kept]
+        assert x.tolist() == [day(as_of) for as_of in mine["as_of"]]
+        assert y.tolist() == mine["value"].tolist()
+    # A day is a point in time: each estimate's range is a vertical segment at its date.
+    segments = collection(ax, plot.ESTIMATE_LABEL + " (consensus)").get_segments()
+    estimates = arrivals.estimates
+    assert [segment[0][0] for segment in segments] == [day(as_of) for as_of in estimates["as_of"]]
+    finite = np.isfinite(estimates["high"]).to_numpy()
+    assert [segment[1][1] for segment in np.array(segments, dtype=object)[finite]] == estimates["high"][
+        finite
+    ].tolist()
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+def test_a_temporal_conflict_joins_its_two_claims(arrivals: rc.Reconciliation) -> None:
+    ax = rendered(plot.timeline(arrivals, **SERIES))
+    claims = arrivals.claims.set_index("claim_id")
+    temporal = arrivals.conflicts[arrivals.conflicts["kind"] == "temporal"]
+    expected = set()
+    for _, pair in temporal.groupby("conflict_id"):
+        ends = sorted(
+            (day(claims.loc[claim, "as_of"]), claims.loc[claim, "value"]) for claim in pair["claim_id"]
+        )
+        expected.add(tuple(ends))
+    lines = collection(ax, plot.TEMPORAL_CONFLICT_LABEL).get_segments()
+    assert {tuple(map(tuple, segment.tolist())) for segment in lines} == expected
+    assert len(lines) == 4
+    # 409,000 on 10 September, then 370,000 on 11 September: the running total falls.
+    assert ((day("2017-09-10"), 409_000.0), (day("2017-09-11"), 370_000.0)) in expected
+    (rings,) = [line for line in ax.lines if line.get_label() == plot.IN_CONFLICT_LABEL]
+    assert len(rings.get_xdata()) == arrivals.conflicts["claim_id"].nunique() == 7
+
+
+def test_timeline_open_ends_are_arrows_at_the_top_edge(arrivals: rc.Reconciliation) -> None:
+    ax = rendered(plot.timeline(arrivals, **SERIES))
+    open_high = int(np.isposinf(arrivals.claims["high"]).sum()) + int(
+        np.isposinf(arrivals.estimates["high"]).sum()
+    )
+    assert arrows(ax) == {"<": 0, ">": 0, "^": open_high}
+    (heads,) = [line for line in ax.lines if line.get_label() == plot.OPEN_END_LABEL]
+    # "At least 21,000": the claim's range runs to the top of the axis, not off it.
+    x, _ = drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)
+    assert day("2016-12-05") in heads.get_xdata() and day("2016-12-05") in x
+    top = ax.get_ylim()[1]
+    assert top < 1_000_000, "an open end does not stretch the axis"
+    assert plot.OPEN_END_LABEL in legend_labels(ax)
+
+
+def test_timeline_draws_tightened_ranges_where_narrower(arrivals: rc.Reconciliation) -> None:
+    ax = rendered(plot.timeline(arrivals, **SERIES))
+    estimates = arrivals.estimates
+    narrower = (estimates["low_tight"] > estimates["low"]) | (estimates["high_tight"] < estimates["high"])
+    tightened = collection(ax, plot.TIGHTENED_LABEL).get_segments()
+    assert len(tightened) == int(narrower.sum()) == 7
+    # 13 September: 360,050 to 397,950 as said; 388,550 to 389,500 once the totals around it agree.
+    (on_13th,) = [segment for segment in tightened if segment[0][0] == day("2017-09-13")]
+    assert on_13th.tolist() == [[day("2017-09-13"), 388_550.0], [day("2017-09-13"), 389_500.0]]
+
+
+def test_timeline_draws_a_month_and_a_span_over_their_time() -> None:
+    place: dict[str, Any] = {"place": "Bangladesh", "source": "ISCG"}
+    figures = [
+        rc.Figure.about(500_000, counts="arrivals", as_of="2017-08-25/2017-09", **place),
+        rc.Figure.about(620_000, counts="arrivals", as_of="2017-11", **place),
+    ]
+    claims = rc.to_claims(figures).assign(measure=["cumulative", "stock"])
+    result = rc.reconcile(claims)
+    ax = rendered(plot.timeline(result))
+    (kept,) = [
+        container for container in ax.containers if container.get_label() == plot.TIMELINE_CLAIMS_LABEL
+    ]
+    # A running total is read at the end of its span (mid-September); a stock mid-month.
+    assert kept.lines[0].get_xdata().tolist() == [day("2017-09-16"), day("2017-11-16")]
+    across = kept.lines[2][0].get_segments()  # the bars over their time
+    assert [(segment[0][0], segment[1][0]) for segment in across] == [
+        (day("2017-08-25"), day("2017-10-01")),
+        (day("2017-11-01"), day("2017-12-01")),
+    ]
+    bands = bars(ax, plot.ESTIMATE_LABEL)
+    assert [(band.get_x(), band.get_x() + band.get_width()) for band in bands] == [
+        (day("2017-08-25"), day("2017-10-01")),
+        (day("2017-11-01"), day("2017-12-01")),
+    ]
+    assert [band.get_y() for band in bands] == result.estimates["low"].tolist()
+
+
+def test_a_claim_compared_at_a_day_has_its_dot_there_and_its_bar_over_what_it_said() -> None:
+    said: dict[str, Any] = {"counts": "arrivals", "place": "Bangladesh"}
+    claims = rc.to_claims(
+        [
+            rc.Figure.about(655_000, as_of="2017-12", source="UNHCR", **said),
+            rc.Figure.exact(655_500, as_of="2017-12-31", source="ISCG", **said),
+        ]
+    )
+    ax = rendered(plot.timeline(rc.reconcile(claims)))
+    x, _ = drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)
+    assert x.tolist() == [day("2017-12-31")] * 2
+    (kept,) = [
+        container for container in ax.containers if container.get_label() == plot.TIMELINE_CLAIMS_LABEL
+    ]
+    month, the_day = kept.lines[2][0].get_segments()
+    assert (month[0][0], month[1][0]) == (day("2017-12-01"), day("2018-01-01"))
+    assert the_day[0][0] == the_day[1][0] == day("2017-12-31")
+
+
+def test_an_unresolved_estimate_is_shaded_as_a_tie_and_set_aside_claims_are_hollow() -> None:
+    at: dict[str, Any] = {"counts": "militants", "place": "Mosul", "as_of": "2016-10-17"}
+    us = rc.Figure.about(5000, source="U.S. officials", **at)
+    backers = rc.Figure.at_least(7000, source="Islamic State backers", **at)
+    ax = rendered(plot.timeline(rc.reconcile(rc.to_claims([us, backers]))))
+    assert len(collection(ax, plot.UNRESOLVED_LABEL).get_segments()) == 1
+    assert plot.ESTIMATE_LABEL + " (consensus)" not in legend_labels(ax)
+    weighed = rc.reconcile(rc.to_claims([us, backers]), weights={"U.S. officials": 2})
+    ax = rendered(plot.timeline(weighed))
+    (set_aside,) = [container for container in ax.containers if container.get_label() == plot.SET_ASIDE_LABEL]
+    assert set_aside.lines[0].get_markerfacecolor() == "none"
+    assert plot.IN_CONFLICT_LABEL in legend_labels(ax), "the disjoint pair is ringed"
+
+
+@pytest.mark.parametrize("days_apart", [1, 7, 30])
+def test_fifty_dates_get_date_labels_that_do_not_overlap(days_apart: int) -> None:
+    dates = pd.date_range("2017-01-01", periods=50, freq=f"{days_apart}D")
+    figures = [
+        rc.Figure.about(1000 + 40 * n, counts="displaced", place="Iraq", as_of=date.date(), source="IOM")
+        for n, date in enumerate(dates)
+    ]
+    result = rc.reconcile(rc.to_claims(figures))
+    ax = plot.timeline(result)
+    ax.figure.canvas.draw()
+    labels = [label for label in ax.get_xticklabels() if label.get_text() and label.get_visible()]
+    assert len(labels) >= 3
+    boxes = sorted((label.get_window_extent() for label in labels), key=lambda box: box.x0)
+    assert all(left.x1 < right.x0 for left, right in itertools.pairwise(boxes))
+    x, _ = drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)
+    assert len(x) == 50
+    assert ax.get_xlim()[0] < day(str(dates[0].date())) and day(str(dates[-1].date())) < ax.get_xlim()[1]
+
+
+@pytest.mark.parametrize(
+    ("asked", "message", "nearest"),
+    [
+        (
+            {"counts": "refugees/rohingya"},
+            "no estimates of counts='refugees/rohingya'",
+            "refugees/rohingya/new",
+        ),
+        (
+            {"counts": SERIES["counts"], "place": "Bangladsh"},
+            "no estimates of place='Bangladsh' for counts=",
+            "Bangladesh",
+        ),
+    ],
+)
+def test_an_unknown_counts_or_place_is_refused_with_the_nearest(
+    arrivals: rc.Reconciliation, asked: dict[str, Any], message: str, nearest: str
+) -> None:
+    with pytest.raises(rc.ArgumentError, match=message) as raised:
+        plot.timeline(arrivals, **asked)
+    error = raised.value
+    assert error.reason is rc.Reason.BAD_ARGUMENT
+    assert f"nearest: {nearest!r}" in error.hint
+    assert error.argument in asked
+    assert error.nearest == {asked[error.argument]: [nearest]}
+
+
+def test_timeline_needs_a_series_named_where_there_are_several(mosul: rc.Reconciliation) -> None:
+    with pytest.raises(rc.ArgumentError, match="the result has 6 values of counts: a timeline draws one"):
+        plot.timeline(mosul)
+    ax = rendered(plot.timeline(mosul, counts="troops/us"))
+    assert drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)[0].tolist() == [day("2016-10-17")]
+    pooled = rc.reconcile(rc.read_claims(MOSUL), key=("counts", "place"))
+    with pytest.raises(rc.ArgumentError, match="a timeline needs quantities dated by as_of"):
+        plot.timeline(pooled, counts="militants")
+    with pytest.raises(rc.ArgumentError, match="cannot draw the timeline of DataFrame"):
+        plot.timeline(pooled.claims)  # type: ignore[arg-type]
+
+
+def test_timeline_shows_one_unit_and_says_which_claims_it_leaves_out() -> None:
+    road = [
+        rc.Figure.exact(2, unit="km", counts="road", place="Mosul", as_of="2017-01-02"),
+        rc.Figure.exact(1500, unit="m", counts="road", place="Mosul", as_of="2017-01-03"),
+        rc.Figure.exact(3, unit="USD", counts="road", place="Mosul", as_of="2017-01-03"),
+    ]
+    ax = rendered(plot.timeline(rc.reconcile(rc.to_claims(road))))
+    assert drawn_claims(ax, plot.TIMELINE_CLAIMS_LABEL)[1].tolist() == [2.0, 1.5]
+    assert [
+        segment[0][1] for segment in collection(ax, plot.ESTIMATE_LABEL + " (consensus)").get_segments()
+    ] == [
+        2.0,
+        1.5,
+    ]
+    assert [text.get_text() for text in ax.texts] == [
+        "not drawn: 1 claim whose unit cannot be shown in kilometer"
+    ]
+    apart = rc.to_claims([road[0], road[2].replace(as_of="2017-01-04")])
+    with pytest.raises(
+        rc.ArgumentError, match="cannot be converted to it: one axis shows one unit"
+    ) as raised:
+        plot.timeline(rc.reconcile(apart))
+    assert raised.value.reason is rc.Reason.UNIT_MISMATCH
+
+
+def test_timeline_draws_on_a_given_axes_and_returns_it(arrivals: rc.Reconciliation) -> None:
+    _, ax = plt.subplots()
+    assert plot.timeline(arrivals, ax=ax) is ax
+
+
 # -- without matplotlib -------------------------------------------------------------------
 
 WITHOUT_MATPLOTLIB = """
@@ -432,6 +689,10 @@ try:
     plot.ranges([rc.Figure.exact(5)])
 except rc.MissingDependencyError as error:
     print(type(error).__name__, error.package, "|", error)
+try:
+    plot.timeline(rc.reconcile(rc.to_claims([rc.Figure.exact(5, counts="x", place="y", as_of="2017")])))
+except rc.MissingDependencyError as error:
+    print(type(error).__name__, error.package, "|", error)
 """
 
 
@@ -439,10 +700,11 @@ def test_reconcile_imports_without_matplotlib_and_plots_say_how_to_install_it() 
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_MATPLOTLIB], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    assert done.stdout.strip() == (
+    said = (
         "MissingDependencyError matplotlib | reconcile.plot needs matplotlib, which is not installed: "
         "install the plot extra: pip install 'reconcile[plot]'"
     )
+    assert done.stdout.splitlines() == [said, said], "the range plot, then the timeline"
 
 
 def test_the_display_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:

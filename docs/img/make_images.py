@@ -4,6 +4,8 @@ Writes ``docs/img/mosul_ranges.png`` (the militants' claims, one set aside, and 
 ``docs/img/mosul_all_log.png`` (every quantity on a log axis, where a range from 0 ends in a
 break mark) and ``docs/img/mosul_troops_total.png`` (foreign troops against their parts). The claims are
 those of the CNN report of 17 October 2016 on the start of the offensive to retake Mosul.
+``docs/img/rohingya_timeline.png`` is the timeline of Rohingya arrivals in Bangladesh from the
+situation reports and news of 2016 to 2018 (``tests/data/real/rohingya_arrivals_series_2017.csv``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from reconcile import plot
 
 HERE = Path(__file__).resolve().parent
 CLAIMS = HERE.parent.parent / "examples" / "data" / "mosul_2016_claims.csv"
+ARRIVALS = HERE.parent.parent / "tests" / "data" / "real" / "rohingya_arrivals_series_2017.csv"
 # Fixed metadata, so the same drawing gives the same bytes and a rebuild leaves git clean.
 METADATA = {"Software": None}
 
@@ -45,6 +48,11 @@ def main() -> None:
     figure, ax = plt.subplots(figsize=(8.0, 2.4), layout="constrained")
     plot.total(rc.total([us, coalition], counts="troops/foreign"), ax=ax)
     figure.savefig(HERE / "mosul_troops_total.png", dpi=120, metadata=METADATA)
+
+    arrivals = rc.reconcile(str(ARRIVALS))
+    figure, ax = plt.subplots(figsize=(8.0, 4.4), layout="constrained")
+    plot.timeline(arrivals, counts="refugees/rohingya/new", place="Bangladesh", ax=ax)
+    figure.savefig(HERE / "rohingya_timeline.png", dpi=120, metadata=METADATA)
 
 
 if __name__ == "__main__":
