@@ -236,11 +236,13 @@ class Estimates(pa.DataFrameModel):
     ``n_kept`` of them support the estimate; ``n_voices`` sources spoke (a source's claims
     count once, however many outlets repeat them); ``status`` is one of :data:`STATUSES`.
 
-    ``low_tight`` and ``high_tight`` are the range once relations across quantities are
-    applied (see ``reconcile.relations``): what every relation and every other range
-    together allow, always inside ``[low, high]`` (equal to it when no relation touches
-    the quantity). They are NaN where the relations cannot be met (a conflict of kind
-    ``relation``). The tightened range need not hold ``value``.
+    ``low_tight`` and ``high_tight`` are the range once time (see ``reconcile.temporal``)
+    and relations across quantities (see ``reconcile.relations``) are applied: what every
+    check across time, every relation and every other range together allow, always inside
+    ``[low, high]`` (equal to it when nothing touches the quantity). They are NaN where they
+    cannot be met (a conflict of kind ``temporal`` or ``relation``). The tightened range
+    need not hold ``value``. ``measure`` says what the quantity measures (one of
+    :data:`MEASURES`); ``lag_days`` the days from the end of its time to its latest report.
     """
 
     low: Series[float]
@@ -254,6 +256,7 @@ class Estimates(pa.DataFrameModel):
     low_tight: Series[float] | None = pa.Field(nullable=True)
     high_tight: Series[float] | None = pa.Field(nullable=True)
     lag_days: Series[float] | None = pa.Field(nullable=True)
+    measure: Series[str] | None = pa.Field(isin=MEASURES)
 
     class Config:
         coerce = True

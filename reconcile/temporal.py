@@ -38,7 +38,7 @@ from reconcile._periods import day_bounds
 from reconcile._wording import format_numbers, nouns, summaries
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, ClaimsError, Reason
-from reconcile.schemas import Conflicts, check_built
+from reconcile.schemas import MEASURES, Conflicts, check_built
 
 __all__ = ["TimeChecks", "apply", "check_time", "measures"]
 
@@ -56,6 +56,7 @@ class TimeChecks(NamedTuple):
         high: per estimate, the high end.
         lag_days: per estimate, the days from the end of its time to its latest report (NaN
             where no claim gives ``reported_on``).
+        measure: per estimate, what it measures (``stock``, ``flow`` or ``cumulative``).
         conflicts: one row per claim in a conflict of kind ``temporal`` (columns
             ``number``, ``claim``, ``estimate`` and ``message``; ``number`` counts the
             conflicts from 1, ``claim`` is a row of the claims table, ``estimate`` one of
@@ -66,6 +67,7 @@ class TimeChecks(NamedTuple):
     low: np.ndarray
     high: np.ndarray
     lag_days: np.ndarray
+    measure: np.ndarray
     conflicts: pd.DataFrame
 
 
@@ -123,7 +125,8 @@ def check_time(
     empty = low > high
     low[empty], high[empty] = np.nan, np.nan
     conflicts = _conflicts(estimates, claims, claim_estimate, (earlier, later, kind))
-    return TimeChecks(low=low, high=high, lag_days=lag, conflicts=conflicts)
+    named = np.array(MEASURES, dtype=object)[measure]
+    return TimeChecks(low=low, high=high, lag_days=lag, measure=named, conflicts=conflicts)
 
 
 def _codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
@@ -371,7 +374,7 @@ def apply(found: Consensus, checks: bool = True) -> Consensus:
     """The time step of :func:`reconcile.reconcile`: tightened ranges, lags and temporal conflicts.
 
     The estimates gain ``low_tight`` and ``high_tight`` (what time allows; relations tighten
-    them further) and ``lag_days``; the conflicts gain those of kind ``temporal``. With
+    them further), ``lag_days`` and ``measure``; the conflicts gain those of kind ``temporal``. With
     ``checks=False`` nothing is checked or tightened; the lag is still given.
 
     Raises:
@@ -406,10 +409,15 @@ def apply(found: Consensus, checks: bool = True) -> Consensus:
     if not checks:
         return found._replace(
             estimates=estimates.assign(
-                low_tight=estimates["low"], high_tight=estimates["high"], lag_days=timed.lag_days
+                low_tight=estimates["low"],
+                high_tight=estimates["high"],
+                lag_days=timed.lag_days,
+                measure=timed.measure,
             )
         )
-    estimates = estimates.assign(low_tight=timed.low, high_tight=timed.high, lag_days=timed.lag_days)
+    estimates = estimates.assign(
+        low_tight=timed.low, high_tight=timed.high, lag_days=timed.lag_days, measure=timed.measure
+    )
     conflicts = found.conflicts
     rows = timed.conflicts
     if len(rows):
