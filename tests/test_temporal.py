@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -360,3 +362,21 @@ def test_a_month_with_two_days_inside_it_stays_its_own_quantity() -> None:
 def test_flows_over_different_spans_stay_apart() -> None:
     frame = claims_of([point("2017", 10), point("2017-12-31", 1)]).assign(measure="flow")
     assert sorted(rc.reconcile(frame).estimates["as_of"]) == ["2017", "2017-12-31"]
+
+
+def test_the_command_checks_time_unless_told_not_to(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reconcile.cli import app
+
+    path = tmp_path / "arrivals.csv"
+    claims_of(
+        [
+            point("2017-09-10", 409_000, measure="cumulative"),
+            point("2017-09-11", 370_000, measure="cumulative"),
+        ]
+    ).to_csv(path, index=False)
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 1 and "temporal" in checked.stdout
+    unchecked = CliRunner().invoke(app, ["check", str(path), "--no-time"])
+    assert unchecked.exit_code == 0, unchecked.stdout

@@ -168,6 +168,14 @@ def check(
             "(troops/us <= troops), besides the --relations; --no-parts skips that check.",
         ),
     ] = True,
+    time_checks: Annotated[
+        bool,
+        typer.Option(
+            "--time/--no-time",
+            help="Check figures across time: a running total (measure cumulative) that falls, or a "
+            "flow over part of a period above the whole; --no-time skips those checks.",
+        ),
+    ] = True,
     progress: Annotated[
         bool,
         typer.Option(
@@ -210,6 +218,8 @@ def check(
         more["aliases"] = read_aliases(alias)
     if not implied_parts:
         more["implied_parts"] = False
+    if not time_checks:
+        more["time_checks"] = False
     status = status_console(progress)
     relation_lines: list[RelationLine] = []
     try:
