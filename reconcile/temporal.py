@@ -130,12 +130,22 @@ def check_time(
 
 
 def _codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
-    """One number per distinct combination of the columns' values (missing is a value)."""
+    """One number per distinct combination of the columns' values (missing is a value).
+
+    The numbers are ordered as the combinations first appear where the columns' values are;
+    they are made dense again only when their product would pass 2**40.
+    """
     n = len(more[0])
     key = np.zeros(n, dtype=np.int64)
+    size = 1
     for column in [*(pd.factorize(values)[0] for values in columns), *more]:
-        codes = pd.factorize(column)[0] if column.dtype.kind not in "iu" else column
-        key = pd.factorize(key * (int(codes.max(initial=0)) + 2) + codes + 1)[0]
+        codes = (pd.factorize(column)[0] if column.dtype.kind not in "iu" else column).astype(np.int64) + 1
+        span = int(codes.max(initial=0)) + 1
+        if size * span > 2**40:
+            key = pd.factorize(key)[0].astype(np.int64)
+            size = int(key.max(initial=0)) + 1
+        key = key * span + codes
+        size *= span
     return key
 
 
@@ -194,28 +204,40 @@ def _running_totals(
     if not len(rows):
         return none, none, np.zeros(0, dtype=object)
     # Sorted by the end of each one's time: the lowest value any total ending earlier allows.
+    # (A table in series and date order is sorted already: then nothing is reordered.)
     end_key, start_key = _sort_key(series, last), _sort_key(series, last_start)
-    by_end = np.argsort(end_key, kind="stable")
-    ends = end_key[by_end]
-    own_low = low[rows][by_end]
-    highest_low = _scan(own_low, series[by_end], np.maximum)
-    at = np.maximum.accumulate(np.where(own_low == highest_low, np.arange(len(rows)), -1))
+    own_low, own_high = low[rows], high[rows]
+    by_end = _order(end_key)
+    ends, end_series, sorted_low = (_take(column, by_end) for column in (end_key, series, own_low))
+    highest_low = _scan(sorted_low, end_series, np.maximum)
+    at = np.maximum.accumulate(np.where(sorted_low == highest_low, np.arange(len(rows)), -1))
     before = np.searchsorted(ends, start_key, side="left") - 1
-    same = (before >= 0) & (series[by_end][np.maximum(before, 0)] == series)
+    same = (before >= 0) & (end_series[np.maximum(before, 0)] == series)
     floor = np.where(same, highest_low[np.maximum(before, 0)], -np.inf)
     # Sorted by the start of each one's last period: the highest value any later total allows.
-    by_start = np.argsort(start_key, kind="stable")
-    starts = start_key[by_start]
-    own_high = high[rows][by_start][::-1]
-    lowest_high = _scan(own_high, series[by_start][::-1], np.minimum)[::-1]
-    after = np.searchsorted(starts, end_key, side="right")
-    same_after = (after < len(rows)) & (series[by_start][np.minimum(after, len(rows) - 1)] == series)
-    ceiling = np.where(same_after, lowest_high[np.minimum(after, len(rows) - 1)], np.inf)
-    fell = np.flatnonzero(floor > high[rows])
-    earlier = rows[by_end[at[before[fell]]]]
-    low[rows] = np.maximum(low[rows], floor)
-    high[rows] = np.minimum(high[rows], ceiling)
+    by_start = _order(start_key)
+    starts, start_series, sorted_high = (_take(column, by_start) for column in (start_key, series, own_high))
+    lowest_high = _scan(sorted_high[::-1], start_series[::-1], np.minimum)[::-1]
+    after = np.minimum(np.searchsorted(starts, end_key, side="right"), len(rows) - 1)
+    same_after = (starts[after] > end_key) & (start_series[after] == series)
+    ceiling = np.where(same_after, lowest_high[after], np.inf)
+    fell = np.flatnonzero(floor > own_high)
+    earlier = rows[_take(np.arange(len(rows)), by_end)[at[before[fell]]]]
+    low[rows] = np.maximum(own_low, floor)
+    high[rows] = np.minimum(own_high, ceiling)
     return earlier, rows[fell], np.full(len(fell), "fall", dtype=object)
+
+
+def _order(key: np.ndarray) -> np.ndarray | None:
+    """The stable order that sorts ``key``; None when it is sorted already."""
+    if bool(np.all(key[1:] >= key[:-1])):
+        return None
+    return np.argsort(key, kind="stable")
+
+
+def _take(column: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    """``column`` in ``order`` (as it is for None)."""
+    return column if order is None else column[order]
 
 
 def _scan(values: np.ndarray, groups: np.ndarray, how: np.ufunc) -> np.ndarray:
