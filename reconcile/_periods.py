@@ -197,7 +197,7 @@ def period(as_of: object, *, what: str = "as_of") -> When | None:
             reason=Reason.BAD_DATE,
         )
     text = as_of.strip()
-    if not _PLAIN.fullmatch(text):
+    if not _PLAIN.fullmatch(text) and not re.fullmatch(_SPAN, text):  # (ISO needs no reader)
         read, failures = read_dates(pd.Series([text], name=what))
         if len(failures):
             failure = failures.iloc[0]

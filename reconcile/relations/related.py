@@ -19,8 +19,10 @@ from reconcile import _propagate as prop
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, Reason
 from reconcile.relations.conflicts import relation_conflicts
-from reconcile.relations.system import Built, build, joined, part_of_checks
+from reconcile.relations.places import Places, place_pairs
+from reconcile.relations.system import Built, build, joined, part_of_checks, unit_factors
 from reconcile.relations.text import Relation, check_names, read_with_names
+from reconcile.relations.tilings import tiling_checks
 from reconcile.relations.totals import derived_totals, empty_totals, lineage
 from reconcile.schemas import Conflicts, Estimates, check_built
 
@@ -82,6 +84,9 @@ def apply(
     found: Consensus,
     relations: Sequence[Relation | str] | None,
     implied_parts: bool,
+    *,
+    places: Places | None = None,
+    implied_places: bool = True,
 ) -> Related:
     """Tighten, derive and check: the relations step of :func:`reconcile.reconcile`.
 
@@ -89,12 +94,19 @@ def apply(
     (``low_tight`` and ``high_tight``); quantities no claim gives are derived into
     ``totals``; relations no values inside the ranges satisfy become conflicts of kind
     ``relation``, each naming an irreducible set of kept claims. With ``implied_parts``,
-    each ``counts`` path is checked to be at most its parent path wherever both are claimed.
+    the relations the claims imply are added: each ``counts`` path is at most its parent
+    path wherever both are claimed, and a flow is the sum of the flows of its series whose
+    periods tile its own (:mod:`reconcile.relations.tilings`; only where the estimates have
+    a ``measure`` column, as the time step adds it).
 
     Args:
         found: each quantity's estimate and conflicts, from :func:`reconcile.consensus.estimate`.
         relations: relations across quantities, as text or :class:`Relation`; None for none.
-        implied_parts: check each counts path against its parent path.
+        implied_parts: check each counts path against its parent path, and add up flows
+            over periods that tile a period to the flow over it.
+        places: each place's parent by name (:func:`reconcile.relations.places.read_places`);
+            paths (``Bangladesh/Cox's Bazar``) need none.
+        implied_places: check each place's figure against the nearest place it is part of.
 
     Returns:
         A :class:`Related` with the ``estimates``, ``conflicts`` and ``totals``.
@@ -133,10 +145,16 @@ def apply(
             hint="pass relations=['troops/foreign = troops/us + troops/coalition']",
             reason=Reason.BAD_ARGUMENT,
         )
+    if not isinstance(implied_places, bool):
+        raise ArgumentError(
+            f"implied_places must be True or False (got {implied_places!r})",
+            hint="pass implied_places=False to leave out the checks of places against the places they are in",
+            reason=Reason.BAD_ARGUMENT,
+        )
     if not isinstance(implied_parts, bool):
         raise ArgumentError(
             f"implied_parts must be True or False (got {implied_parts!r})",
-            hint="pass implied_parts=False to leave out the part-of checks",
+            hint="pass implied_parts=False to leave out the part-of checks and tilings",
             reason=Reason.BAD_ARGUMENT,
         )
     key = found.key
@@ -151,8 +169,9 @@ def apply(
             hint="keep 'counts' in the key to use relations",
             reason=Reason.KEY_WITHOUT_COUNTS,
         )
-    implied = part_of_checks(estimates, key) if implied_parts and "counts" in key else None
-    if not given and (implied is None or implied.empty):
+    implied = _implied(estimates, key, implied_parts, places if implied_places else None)
+    tilings = tiling_checks(estimates, key) if implied_parts else None
+    if not given and (implied is None or implied.empty) and (tilings is None or tilings.empty):
         return Related(
             estimates=check_built(Estimates, estimates),
             conflicts=found.conflicts,
@@ -166,7 +185,7 @@ def apply(
         low=np.where(open_, estimates["low"], before_low),
         high=np.where(open_, estimates["high"], before_high),
     )
-    built = build(bounded, key, given, implied)
+    built = build(bounded, key, given, implied, sums=tilings)
     low, high, infeasible, parts = _solve(built)
     n_est = built.n_estimates
     bad_var = infeasible[parts.of_var]
@@ -190,6 +209,23 @@ def apply(
     else:
         conflicts = found.conflicts
     return Related(estimates=new_estimates, conflicts=conflicts, totals=totals)
+
+
+def _implied(
+    estimates: pd.DataFrame, key: tuple[str, ...], parts: bool, places: Places | None
+) -> pd.DataFrame | None:
+    """The implied ``child <= parent`` checks: counts paths (with ``parts``), then places.
+
+    Places are checked where ``places`` is given (an empty mapping: paths only).
+    """
+    found = [part_of_checks(estimates, key)] if parts and "counts" in key else []
+    if places is not None:
+        pairs = place_pairs(estimates, key, places)
+        child, parent = pairs["child"].to_numpy(np.intp), pairs["parent"].to_numpy(np.intp)
+        factor = unit_factors(estimates, child, parent)
+        found.append(pairs.assign(factor=factor)[~np.isnan(factor)][["child", "parent", "factor", "text"]])
+    found = [checks for checks in found if len(checks)]
+    return pd.concat(found, ignore_index=True) if found else None
 
 
 def _estimate_of_claims(kept: pd.DataFrame, estimates: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 :func:`build` joins every relation to the groups (the key without ``counts``) it holds in,
 turns each term into a variable with a coefficient in the relation's unit, moves constants
-to the right side, and adds a row per implied part-of check (:func:`part_of_checks`).
+to the right side, and adds a row per implied part-of check (:func:`part_of_checks`) and per
+implied sum (flows over periods that tile a period: :mod:`reconcile.relations.tilings`).
 """
 
 from __future__ import annotations
@@ -240,10 +241,13 @@ def build(
     key: tuple[str, ...],
     relations: list[Relation],
     implied: pd.DataFrame | None = None,
+    sums: pd.DataFrame | None = None,
 ) -> Built:
     """The rows, links and bounds of the relations in every group they hold in.
 
-    ``implied`` holds part-of checks as (child, parent, factor, text) rows over estimates.
+    ``implied`` holds part-of checks as (child, parent, factor, text) rows over estimates;
+    ``sums`` holds implied equalities, one row per term: ``check`` (numbered from 0),
+    ``estimate``, ``coefficient`` and ``text``, each check's terms summing to 0.
     """
     n_est = len(estimates)
     group, groups = _groups(estimates, key)
@@ -324,24 +328,28 @@ def build(
     )
     texts = [relation.text for relation in relations]
 
-    # Implied part-of checks: child·factor - parent <= 0, one row each.
-    if implied is not None and len(implied):
-        n_rows, n_implied = len(instances), len(implied)
-        new_rows = n_rows + np.arange(n_implied)
-        row = np.r_[row, new_rows, new_rows]
-        term_var = np.r_[term_var, implied["child"].to_numpy(np.intp), implied["parent"].to_numpy(np.intp)]
-        var = np.r_[var, implied["child"].to_numpy(np.intp), implied["parent"].to_numpy(np.intp)]
-        term_coef = np.r_[term_coef, implied["factor"].to_numpy(float), -np.ones(n_implied)]
-        term_value = np.r_[term_value, implied["factor"].to_numpy(float), -np.ones(n_implied)]
-        exact = np.r_[exact, np.ones(2 * n_implied, dtype=bool)]
-        row_low = np.r_[row_low, np.full(n_implied, -np.inf)]
+    # Implied checks, one row each: part-of (child·factor - parent <= 0), sums (terms = 0).
+    checks = _implied_terms(implied, sums)
+    if len(checks):
+        check = checks["check"].to_numpy(np.intp)
+        heads = np.unique(check, return_index=True)[1]
+        n_implied = len(heads)
+        assert (check[heads] == np.arange(n_implied)).all(), "implied checks are numbered from 0"
+        equal = checks["equal"].to_numpy(bool)[heads]
+        row = np.r_[row, len(instances) + check]
+        implied_var = checks["estimate"].to_numpy(np.intp)
+        term_var, var = np.r_[term_var, implied_var], np.r_[var, implied_var]
+        term_coef = np.r_[term_coef, checks["coefficient"].to_numpy(float)]
+        term_value = np.r_[term_value, checks["coefficient"].to_numpy(float)]
+        exact = np.r_[exact, np.ones(len(checks), dtype=bool)]
+        row_low = np.r_[row_low, np.where(equal, 0.0, -np.inf)]
         row_high = np.r_[row_high, np.zeros(n_implied)]
         row_constant = np.r_[row_constant, np.zeros(n_implied)]
         row_constant_exact = np.r_[row_constant_exact, np.ones(n_implied, dtype=bool)]
-        operator = np.r_[operator, np.full(n_implied, "<=", dtype=object)]
-        text_codes, implied_texts = pd.factorize(implied["text"])
+        operator = np.r_[operator, np.where(equal, "=", "<=").astype(object)]
+        text_codes, implied_texts = pd.factorize(checks["text"].to_numpy(dtype=object)[heads])
         relation_of_row = np.r_[relation_of_row, len(relations) + np.asarray(text_codes, dtype=np.intp)]
-        texts += [f"{text} (implied part)" for text in implied_texts.tolist()]
+        texts += [str(text) for text in implied_texts.tolist()]
 
     n_vars = n_base + len(ranged)
     low, high = np.empty(n_vars), np.empty(n_vars)
@@ -383,6 +391,37 @@ def build(
         row_constant_exact=row_constant_exact,
         row_equal=operator == "=",
     )
+
+
+def _implied_terms(implied: pd.DataFrame | None, sums: pd.DataFrame | None) -> pd.DataFrame:
+    """The implied checks as terms (``check``, ``estimate``, ``coefficient``, ``equal``, ``text``).
+
+    Part-of checks first (the child, then the parent), then the sums, numbered on from them.
+    """
+    columns = ["check", "estimate", "coefficient", "equal", "text"]
+    frames = []
+    n = 0 if implied is None else len(implied)
+    if implied is not None and n:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "check": np.repeat(np.arange(n, dtype=np.intp), 2),
+                    "estimate": np.column_stack(
+                        [implied["child"].to_numpy(np.intp), implied["parent"].to_numpy(np.intp)]
+                    ).reshape(-1),
+                    "coefficient": np.column_stack([implied["factor"].to_numpy(float), -np.ones(n)]).reshape(
+                        -1
+                    ),
+                    "equal": False,
+                    "text": np.repeat(
+                        (implied["text"].astype(str) + " (implied part)").to_numpy(dtype=object), 2
+                    ),
+                }
+            )
+        )
+    if sums is not None and len(sums):
+        frames.append(sums.assign(check=sums["check"] + n, equal=True)[columns])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _pairwise(combine: Any, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -474,6 +513,15 @@ def _raise_unit_mismatch(
         position=position,
         reason=Reason.UNIT_MISMATCH,
     )
+
+
+def unit_factors(estimates: pd.DataFrame, child: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """Per (child, parent) pair of estimate rows, the exact factor of the child's unit into the parent's.
+
+    NaN where the units cannot be compared (families and people) or the factor is inexact.
+    """
+    unit = estimates["unit"].to_numpy(dtype=object)
+    return _pairwise(_exact_factor, unit[child], unit[parent]).astype(float)
 
 
 def part_of_checks(estimates: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
