@@ -26,6 +26,7 @@ from reconcile.display import reconciliation_html, reconciliation_text
 from reconcile.errors import ConflictError, Reason
 from reconcile.formats import write_tables
 from reconcile.relations import Relation
+from reconcile.relations.places import read_places
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Policy", "Reconciliation", "reconcile"]
 
@@ -162,6 +163,8 @@ def reconcile(
     implied_parts: bool = True,
     aliases: Mapping[str, str] | None = None,
     time_checks: bool = True,
+    places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None = None,
+    implied_places: bool = True,
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
@@ -211,7 +214,10 @@ def reconcile(
     ``totals``, and relations that no values inside the ranges satisfy become conflicts
     of kind ``relation``, each naming an irreducible set of claims. With
     ``implied_parts`` a ``counts`` path is checked to be at most its parent
-    (``troops/us <= troops``) wherever both are claimed.
+    (``troops/us <= troops``) wherever both are claimed; with ``implied_places`` a place's
+    figure is checked to be at most that of the nearest place it is part of
+    (``Bangladesh/Cox's Bazar`` within ``Bangladesh``, or as ``places`` says) wherever both
+    are claimed for the same counts and date.
 
     Args:
         claims: a claims table (checked with :func:`reconcile.read_claims`), or the path of
@@ -223,13 +229,19 @@ def reconcile(
             column names it; names are compared as voices are (case, spacing and
             punctuation folded), so a weight applies to every claim of its source.
         relations: relations across quantities, as text or :class:`reconcile.Relation`.
-        implied_parts: check each counts path against its parent path.
+        implied_parts: check each counts path against its parent path, and add up the
+            flows whose periods tile a period to the flow over it (see :mod:`reconcile.temporal`).
         aliases: other spellings of source names, each mapped to the name it stands for
             (``{"GWU": "George Washington University"}``), so their claims are one voice.
         time_checks: check figures across time (see :mod:`reconcile.temporal`): a running
             total (``measure`` ``cumulative``) that falls, or a flow over part of a period
             above the flow over the whole, is a conflict of kind ``temporal``, and running
             totals and nested flows tighten each other's ranges.
+        places: plain place names put into a hierarchy: a table (or CSV path) with the
+            columns ``place``, ``parent`` and, if you like, ``pcode`` (another name of the
+            place), or a mapping of place to parent. Paths (``Bangladesh/Cox's Bazar``)
+            need none.
+        implied_places: check each place's figure against the place it is part of.
 
     Returns:
         A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
@@ -302,7 +314,9 @@ def reconcile(
         claims = read_claims(claims)
     found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
     found = timing.apply(found, time_checks)
-    related = relating.apply(found, relations, implied_parts)
+    related = relating.apply(
+        found, relations, implied_parts, places=read_places(places), implied_places=implied_places
+    )
     return Reconciliation(
         estimates=related.estimates,
         conflicts=related.conflicts,

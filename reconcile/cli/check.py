@@ -168,6 +168,23 @@ def check(
             "(troops/us <= troops), besides the --relations; --no-parts skips that check.",
         ),
     ] = True,
+    places: Annotated[
+        Path | None,
+        typer.Option(
+            "--places",
+            help="A CSV table of places (columns place, parent, and optionally pcode) that puts "
+            "plain place names into a hierarchy; paths such as Bangladesh/Cox's Bazar need none.",
+            show_default=False,
+        ),
+    ] = None,
+    implied_places: Annotated[
+        bool,
+        typer.Option(
+            "--place-parts/--no-place-parts",
+            help="Check that an area's figure is at most that of the place it is part of "
+            "(Bangladesh/Cox's Bazar <= Bangladesh); --no-place-parts skips that check.",
+        ),
+    ] = True,
     time_checks: Annotated[
         bool,
         typer.Option(
@@ -220,6 +237,10 @@ def check(
         more["implied_parts"] = False
     if not time_checks:
         more["time_checks"] = False
+    if places is not None:
+        more["places"] = places
+    if not implied_places:
+        more["implied_places"] = False
     status = status_console(progress)
     relation_lines: list[RelationLine] = []
     try:
