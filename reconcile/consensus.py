@@ -219,6 +219,8 @@ class Consensus(NamedTuple):
             (:class:`reconcile.schemas.ReconciledClaims`).
         policy: the policy that chose each estimate.
         key: the columns that name a quantity.
+        claim_estimate: per claim, the row of its quantity's estimate (None where not known:
+            then the key columns tell).
 
     """
 
@@ -227,6 +229,7 @@ class Consensus(NamedTuple):
     claims: pd.DataFrame
     policy: str
     key: tuple[str, ...]
+    claim_estimate: np.ndarray | None = None
 
 
 def estimate(
@@ -555,6 +558,7 @@ def _per_quantity(
         claims=check_built(ReconciledClaims, result_claims),
         policy=policy,
         key=key,
+        claim_estimate=group,  # (estimates come one per group, in group order)
     )
 
 

@@ -426,7 +426,9 @@ def apply(found: Consensus, checks: bool = True) -> Consensus:
             reason=Reason.BAD_ARGUMENT,
         )
     estimates, claims, key = found.estimates, found.claims, found.key
-    claim_estimate = claim_estimates(claims, estimates, key)
+    claim_estimate = (
+        found.claim_estimate if found.claim_estimate is not None else claim_estimates(claims, estimates, key)
+    )
     timed = check_time(estimates, claims, key, claim_estimate)
     if not checks:
         return found._replace(

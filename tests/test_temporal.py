@@ -380,3 +380,13 @@ def test_the_command_checks_time_unless_told_not_to(tmp_path: Path) -> None:
     assert checked.exit_code == 1 and "temporal" in checked.stdout
     unchecked = CliRunner().invoke(app, ["check", str(path), "--no-time"])
     assert unchecked.exit_code == 0, unchecked.stdout
+
+
+@given(rc.strategies.claims())
+def test_each_claim_knows_its_estimate_as_the_key_columns_say(claims: pd.DataFrame) -> None:
+    from reconcile.consensus import estimate
+    from reconcile.temporal import claim_estimates
+
+    found = estimate(claims)
+    assert found.claim_estimate is not None
+    assert found.claim_estimate.tolist() == claim_estimates(found.claims, found.estimates, found.key).tolist()
