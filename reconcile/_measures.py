@@ -76,8 +76,10 @@ def same_time(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series | None:
     if "as_of" not in key or not len(frame):
         return None
     as_of = frame["as_of"]
-    first, _, last = day_bounds(as_of)
-    measure = measure_codes(frame)
+    first, last_start, last = day_bounds(as_of)
+    if not (last > first).any():  # every claim dated to a day: nothing to compare elsewhere
+        return None
+    measure = measure_codes(frame, first < last_start)
     coarse = (last > first) & (measure != FLOW)
     if not coarse.any():
         return None
