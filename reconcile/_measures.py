@@ -15,7 +15,7 @@ import pandas as pd
 from reconcile._periods import day_bounds
 from reconcile.schemas import MEASURES
 
-__all__ = ["CUMULATIVE", "FLOW", "STOCK", "measure_codes", "measures", "same_time"]
+__all__ = ["CUMULATIVE", "FLOW", "STOCK", "measure_codes", "measures", "same_time", "series_codes"]
 
 STOCK, FLOW, CUMULATIVE = (MEASURES.index(name) for name in ("stock", "flow", "cumulative"))
 
@@ -85,10 +85,7 @@ def same_time(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series | None:
         return None
     rest = [column for column in key if column != "as_of"]
     phase = frame["phase"] if "phase" in frame else pd.Series(None, index=frame.index, dtype=object)
-    table = frame[rest].assign(
-        _measure=measure, _phase=phase.to_numpy(dtype=object), _first=first, _last=last
-    )
-    series = table.groupby([*rest, "_measure", "_phase"], dropna=False, sort=False).ngroup().to_numpy()
+    series = series_codes([*(frame[column] for column in rest), phase], measure)
     times = pd.DataFrame(
         {"series": series, "as_of": as_of.to_numpy(dtype=object), "first": first, "last": last}
     ).dropna(subset=["first"])
@@ -114,3 +111,30 @@ def same_time(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series | None:
     moved = lookup.reindex(keys).to_numpy(dtype=object)
     compared = np.where(pd.isna(moved) | ~coarse, as_of.to_numpy(dtype=object), moved)
     return pd.Series(compared, index=frame.index, dtype="str")
+
+
+def series_codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
+    """One number per distinct combination of the columns' values (missing is a value).
+
+    ``more`` are columns of numbers already. The numbers follow the order in which the
+    combinations first appear where the columns' values are; they are made dense again only
+    when their product would pass 2**40.
+
+    Examples:
+        >>> names, places = pd.Series(["a", "b", "a"]), pd.Series(["x", None, "x"])
+        >>> series_codes([names, places], np.array([0, 0, 1])).tolist()  # rows 0 and 2 differ by the last
+        [10, 13, 11]
+
+    """
+    n = len(more[0])
+    key = np.zeros(n, dtype=np.int64)
+    size = 1
+    for column in [*(pd.factorize(values)[0] for values in columns), *more]:
+        codes = (pd.factorize(column)[0] if column.dtype.kind not in "iu" else column).astype(np.int64) + 1
+        span = int(codes.max(initial=0)) + 1
+        if size * span > 2**40:
+            key = pd.factorize(key)[0].astype(np.int64)
+            size = int(key.max(initial=0)) + 1
+        key = key * span + codes
+        size *= span
+    return key

@@ -397,22 +397,45 @@ def _draw_conflicts(ax: Axes, conflicts: pd.DataFrame, points: pd.DataFrame) -> 
 
 def _draw_open_ends(ax: Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
     """An arrow head at the axis's edge above each range with no high end, below each with no low."""
+    open_end_marks(ax, x, np.isneginf(low), np.isposinf(high), across="y", size=_OPEN_END_SIZE, zorder=5)
+
+
+def open_end_marks(
+    ax: Axes,
+    at: np.ndarray,
+    open_low: np.ndarray,
+    open_high: np.ndarray,
+    *,
+    across: str,
+    size: float,
+    zorder: float,
+) -> None:
+    """Arrow heads just inside the axis's edges where ranges have no end, one legend entry for both.
+
+    ``across`` is the axis the ranges run along (``"y"``: heads at its bottom and top, placed at
+    ``at`` on x; ``"x"``: at its left and right, placed at ``at`` on y).
+    """
     from matplotlib.transforms import blended_transform_factory
 
-    edge_at = blended_transform_factory(ax.transData, ax.transAxes)  # x in data, y in axes
+    if across == "y":
+        edge_at = blended_transform_factory(ax.transData, ax.transAxes)  # x in data, y in axes
+        sides = (("v", 0.015, open_low), ("^", 0.985, open_high))
+    else:
+        edge_at = blended_transform_factory(ax.transAxes, ax.transData)  # x in axes, y in data
+        sides = (("<", 0.012, open_low), (">", 0.988, open_high))
     label = OPEN_END_LABEL
-    for marker, edge, where in (("v", 0.015, np.isneginf(low)), ("^", 0.985, np.isposinf(high))):
-        if where.any():  # one line per side
+    for marker, edge, where in sides:  # one line per side
+        if where.any():
+            edges = np.full(int(where.sum()), edge)
             ax.plot(
-                x[where],
-                np.full(int(where.sum()), edge),
+                *((at[where], edges) if across == "y" else (edges, at[where])),
                 linestyle="none",
                 marker=marker,
-                markersize=_OPEN_END_SIZE,
+                markersize=size,
                 color="0.2",
                 transform=edge_at,
                 label=label,
-                zorder=5,
+                zorder=zorder,
             )
             label = "_" + OPEN_END_LABEL  # one legend entry for both sides
 

@@ -56,7 +56,7 @@ _SHOWN_FAILURES = 100
 #: hints of the rows the library itself found (phrases, dates) come before it, each once.
 ROWS_HINT = (
     'fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), units are pint units '
-    "such as 'person' or 'household', dates look like 2016-10-17, 2016-10 or 2016"
+    "such as 'person' or 'household', dates look like 2016-10-17, 2016-10, 2016 or 2016-10/2017-07"
 )
 
 

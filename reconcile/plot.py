@@ -49,6 +49,7 @@ from reconcile._plot_time import (
     TIMELINE_CLAIMS_LABEL,
     UNRESOLVED_LABEL,
     load_pyplot,
+    open_end_marks,
     timeline,
 )
 from reconcile._wording import format_number, format_numbers, format_ranges, nouns
@@ -297,22 +298,8 @@ def _draw_bars(
         ax.plot(rows["value"].to_numpy(dtype=float)[mine], y, "o", markersize=6, label="_value", **dot_look)
     y = rows["y"].to_numpy(dtype=float)
     # The arrow heads sit just inside the axis's edges (x in axes coordinates, y in data).
+    open_end_marks(ax, y, open_low, open_high, across="x", size=_OPEN_END_SIZE, zorder=3)
     edge_at = blended_transform_factory(ax.transAxes, ax.transData)
-    label = OPEN_END_LABEL
-    for marker, edge, where in (("<", 0.012, open_low), (">", 0.988, open_high)):  # one line per side
-        if where.any():
-            ax.plot(
-                np.full(int(where.sum()), edge),
-                y[where],
-                linestyle="none",
-                marker=marker,
-                markersize=_OPEN_END_SIZE,
-                color="0.2",
-                transform=edge_at,
-                label=label,
-                zorder=3,
-            )
-            label = "_" + OPEN_END_LABEL  # one legend entry for both sides
     if off_axis.any():
         # The axis-break sign "//" across the bar, where an arrow would mean "no end".
         strokes = Path(

@@ -30,12 +30,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from reconcile._conflict_text import said as worded
 from reconcile._measures import CUMULATIVE as _CUMULATIVE
 from reconcile._measures import FLOW as _FLOW
 from reconcile._measures import STOCK as _STOCK
-from reconcile._measures import measure_codes, measures
+from reconcile._measures import measure_codes, measures, series_codes
 from reconcile._periods import day_bounds
-from reconcile._wording import format_numbers, nouns, summaries
+from reconcile._wording import format_numbers
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import MEASURES, Conflicts, check_built
@@ -115,7 +116,7 @@ def check_time(
         np.maximum.at(latest, claim_estimate[mine], np.where(np.isnan(reported), -np.inf, reported))
         lag = np.where(np.isfinite(latest), latest - last, np.nan)
     timed = ~np.isnan(first)
-    series = _codes([*(estimates[column] for column in key if column != "as_of")], measure, phase)
+    series = series_codes([*(estimates[column] for column in key if column != "as_of")], measure, phase)
     pairs = []
     running = np.flatnonzero(timed & (measure == _CUMULATIVE))
     pairs.append(_running_totals(series[running], last_start[running], last[running], low, high, running))
@@ -127,26 +128,6 @@ def check_time(
     conflicts = _conflicts(estimates, claims, claim_estimate, (earlier, later, kind))
     named = np.array(MEASURES, dtype=object)[measure]
     return TimeChecks(low=low, high=high, lag_days=lag, measure=named, conflicts=conflicts)
-
-
-def _codes(columns: list[pd.Series], *more: np.ndarray) -> np.ndarray:
-    """One number per distinct combination of the columns' values (missing is a value).
-
-    The numbers are ordered as the combinations first appear where the columns' values are;
-    they are made dense again only when their product would pass 2**40.
-    """
-    n = len(more[0])
-    key = np.zeros(n, dtype=np.int64)
-    size = 1
-    for column in [*(pd.factorize(values)[0] for values in columns), *more]:
-        codes = (pd.factorize(column)[0] if column.dtype.kind not in "iu" else column).astype(np.int64) + 1
-        span = int(codes.max(initial=0)) + 1
-        if size * span > 2**40:
-            key = pd.factorize(key)[0].astype(np.int64)
-            size = int(key.max(initial=0)) + 1
-        key = key * span + codes
-        size *= span
-    return key
 
 
 def _per_estimate(
@@ -319,7 +300,9 @@ def _conflicts(
     one = _binding_claims(claims, claim_estimate, first_q, "low")
     other = _binding_claims(claims, claim_estimate, second_q, "high")
     both = np.concatenate([one, other])
-    said = _said(claims, both)
+    picked = claims.iloc[both].reset_index(drop=True)
+    ends = tuple(picked[end].to_numpy(dtype=float) for end in ("low", "value", "high"))
+    said = worded(picked, np.arange(len(both)), ends, picked["unit"].to_numpy(dtype=object))
     first_said, second_said = said[: len(one)], said[len(one) :]
     dates = estimates["as_of"] if "as_of" in estimates else pd.Series("", index=estimates.index)
     first_as_of = dates.iloc[first_q].to_numpy(dtype=object)
@@ -362,27 +345,6 @@ def _conflicts(
             "message": np.concatenate([message, message]),
         }
     ).sort_values(["number", "claim"], kind="stable", ignore_index=True)
-
-
-def _said(claims: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """``who: what`` for each claim row, as conflicts word a claim."""
-
-    def text(column: str) -> np.ndarray:
-        if column not in claims:
-            return np.full(len(rows), "", dtype=object)
-        values = claims[column].iloc[rows].to_numpy(dtype=object)
-        return np.where(pd.isna(values), "", values).astype(object)
-
-    who = np.where(text("source") == "", "claim " + text("claim_id"), text("source"))
-    who = np.where(text("via") != "", who + " via " + text("via"), who)
-    what = summaries(
-        hedges=text("hedge"),
-        values=claims["value"].iloc[rows].to_numpy(dtype=float),
-        lows=claims["low"].iloc[rows].to_numpy(dtype=float),
-        highs=claims["high"].iloc[rows].to_numpy(dtype=float),
-        nouns=nouns(text("unit"), text("counts")),
-    )
-    return np.asarray(who + ": " + what, dtype=object)
 
 
 def claim_estimates(claims: pd.DataFrame, estimates: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray:
@@ -445,8 +407,8 @@ def apply(found: Consensus, checks: bool = True) -> Consensus:
     conflicts = found.conflicts
     rows = timed.conflicts
     if len(rows):
-        taken = conflicts["conflict_id"].str.slice(1).astype(int).max() if len(conflicts) else 0
-        number = rows["number"].to_numpy(dtype=np.int64) + int(taken)
+        # Conflicts are numbered C1, C2 ... in one run: the time step's follow those already found.
+        number = rows["number"].to_numpy(dtype=np.int64) + conflicts["conflict_id"].nunique()
         found_rows = pd.concat(
             [
                 pd.DataFrame({"conflict_id": "C" + pd.Series(number).astype(str), "kind": "temporal"}),
