@@ -34,7 +34,7 @@ from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension
 from reconcile.voices import Voices, faithfulness, revisions, voice_names, voices
 
-__all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "estimate"]
+__all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "VoiceRanges", "estimate"]
 
 # The most claims with a blank key cell an error lists; its ``failures`` holds them all.
 _SHOWN_BLANK_KEYS = 100
@@ -207,6 +207,28 @@ def _weights(
     return weight.to_numpy(dtype=float)
 
 
+class VoiceRanges(NamedTuple):
+    """Each voice's range as the per-quantity step read it, for a step that chooses voices again.
+
+    Per voice (a source's claims about one quantity): ``estimate`` (its quantity's row),
+    ``low``, ``value``, ``high`` (in the quantity's unit), ``weight``, ``speaker`` (the row of
+    the claim that states its range), ``candidate`` (it has a claim that stands and its unit
+    converts to the quantity's) and ``kept``; per claim: ``of_claim`` (its voice) and
+    ``stands`` (neither superseded nor a misreport: it goes with its voice).
+    """
+
+    estimate: np.ndarray
+    low: np.ndarray
+    value: np.ndarray
+    high: np.ndarray
+    weight: np.ndarray
+    speaker: np.ndarray
+    candidate: np.ndarray
+    kept: np.ndarray
+    of_claim: np.ndarray
+    stands: np.ndarray
+
+
 class Consensus(NamedTuple):
     """What the claims say of each quantity on their own, before any relation between quantities.
 
@@ -221,6 +243,7 @@ class Consensus(NamedTuple):
         key: the columns that name a quantity.
         claim_estimate: per claim, the row of its quantity's estimate (None where not known:
             then the key columns tell).
+        voices: each voice's range and weight (:class:`VoiceRanges`), or None.
 
     """
 
@@ -230,6 +253,7 @@ class Consensus(NamedTuple):
     policy: str
     key: tuple[str, ...]
     claim_estimate: np.ndarray | None = None
+    voices: VoiceRanges | None = None
 
 
 def estimate(
@@ -559,6 +583,18 @@ def _per_quantity(
         policy=policy,
         key=key,
         claim_estimate=group,  # (estimates come one per group, in group order)
+        voices=VoiceRanges(
+            estimate=v_group,
+            low=v_low,
+            value=v_value,
+            high=v_high,
+            weight=v_weight,
+            speaker=speaker,
+            candidate=convertible,
+            kept=v_kept,
+            of_claim=voice,
+            stands=~superseded & ~misreport,
+        ),
     )
 
 

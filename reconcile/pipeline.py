@@ -165,6 +165,7 @@ def reconcile(
     time_checks: bool = True,
     places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None = None,
     implied_places: bool = True,
+    joint: bool = True,
 ) -> Reconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
@@ -219,6 +220,15 @@ def reconcile(
     (``Bangladesh/Cox's Bazar`` within ``Bangladesh``, or as ``places`` says) wherever both
     are claimed for the same counts and date.
 
+    With relations, the voices to keep are chosen **across quantities** (``joint``, the
+    default): where each quantity's own choice breaks a relation or leaves a tie, the voices
+    that together carry the most weight while every relation can hold are kept (see
+    :mod:`reconcile.relations.joint`); each voice set aside is a conflict of kind
+    ``relation`` naming the claims and relations it cannot be kept with. Of two reports of
+    people who returned, the one the relation "fled = still displaced + returned" allows is
+    kept. ``joint=False`` keeps each quantity's own choice (the relations then only tighten,
+    derive and report). Without relations the two are the same.
+
     Args:
         claims: a claims table (checked with :func:`reconcile.read_claims`), or the path of
             a claims file, read with :func:`reconcile.read_claims` and its defaults (read it
@@ -242,6 +252,7 @@ def reconcile(
             place), or a mapping of place to parent. Paths (``Bangladesh/Cox's Bazar``)
             need none.
         implied_places: check each place's figure against the place it is part of.
+        joint: choose the voices to keep across quantities where relations tie them.
 
     Returns:
         A :class:`Reconciliation` with ``estimates``, ``conflicts``, ``claims`` and ``totals``.
@@ -315,12 +326,17 @@ def reconcile(
     found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
     found = timing.apply(found, time_checks)
     related = relating.apply(
-        found, relations, implied_parts, places=read_places(places), implied_places=implied_places
+        found,
+        relations,
+        implied_parts,
+        places=read_places(places),
+        implied_places=implied_places,
+        joint=joint,
     )
     return Reconciliation(
         estimates=related.estimates,
         conflicts=related.conflicts,
-        claims=found.claims,
+        claims=found.claims if related.claims is None else related.claims,
         policy=found.policy,
         key=found.key,
         totals=related.totals,

@@ -19,6 +19,7 @@ from reconcile import _propagate as prop
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, Reason
 from reconcile.relations.conflicts import relation_conflicts
+from reconcile.relations.joint import choose
 from reconcile.relations.places import Places, place_pairs
 from reconcile.relations.system import Built, build, joined, part_of_checks, unit_factors
 from reconcile.relations.text import Relation, check_names, read_with_names
@@ -39,6 +40,9 @@ class Related(NamedTuple):
             (:class:`reconcile.schemas.Conflicts`).
         totals: one row per quantity no claim gives that the relations derive
             (:class:`reconcile.schemas.Totals`); empty without relations.
+        claims: every claim with ``kept``, ``reason`` and ``conflict_id`` as the voices were
+            chosen across quantities (:mod:`reconcile.relations.joint`); the per-quantity
+            claims where nothing changed.
 
     Examples:
         >>> import reconcile as rc
@@ -55,6 +59,7 @@ class Related(NamedTuple):
     estimates: pd.DataFrame
     conflicts: pd.DataFrame
     totals: pd.DataFrame
+    claims: pd.DataFrame | None = None
 
 
 def _solve(built: Built) -> tuple[np.ndarray, np.ndarray, np.ndarray, prop.Components]:
@@ -87,6 +92,7 @@ def apply(
     *,
     places: Places | None = None,
     implied_places: bool = True,
+    joint: bool = True,
 ) -> Related:
     """Tighten, derive and check: the relations step of :func:`reconcile.reconcile`.
 
@@ -107,6 +113,8 @@ def apply(
         places: each place's parent by name (:func:`reconcile.relations.places.read_places`);
             paths (``Bangladesh/Cox's Bazar``) need none.
         implied_places: check each place's figure against the nearest place it is part of.
+        joint: where the per-quantity choice of voices breaks a relation or leaves a tie,
+            choose the voices across quantities (:mod:`reconcile.relations.joint`).
 
     Returns:
         A :class:`Related` with the ``estimates``, ``conflicts`` and ``totals``.
@@ -151,6 +159,12 @@ def apply(
             hint="pass implied_places=False to leave out the checks of places against the places they are in",
             reason=Reason.BAD_ARGUMENT,
         )
+    if not isinstance(joint, bool):
+        raise ArgumentError(
+            f"joint must be True or False (got {joint!r})",
+            hint="pass joint=False to keep each quantity's own choice of voices",
+            reason=Reason.BAD_ARGUMENT,
+        )
     if not isinstance(implied_parts, bool):
         raise ArgumentError(
             f"implied_parts must be True or False (got {implied_parts!r})",
@@ -178,21 +192,21 @@ def apply(
             totals=empty_totals(key),
         )
     check_names(estimates, given, known)
-    # The relations start from what earlier steps (time) allow, where they allow anything.
-    before_low, before_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
-    open_ = np.isnan(before_low)
-    bounded = estimates.assign(
-        low=np.where(open_, estimates["low"], before_low),
-        high=np.where(open_, estimates["high"], before_high),
-    )
-    built = build(bounded, key, given, implied, sums=tilings)
-    low, high, infeasible, parts = _solve(built)
+    built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings)
+    if joint:
+        choice = choose(found, built, parts, infeasible)
+        if choice.changed.any():  # the voices chosen across quantities: tighten their estimates again
+            found = choice.found
+            estimates = found.estimates
+            if "low_tight" not in estimates:
+                estimates = estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
+            built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings)
     n_est = built.n_estimates
     bad_var = infeasible[parts.of_var]
     low = np.where(bad_var, np.nan, low) + 0.0  # -0.0 from a subtraction reads as 0
     high = np.where(bad_var, np.nan, high) + 0.0
     # Tightening never widens: propagation only intersects, and the LP's margin is cut here.
-    est_low, est_high = before_low, before_high
+    est_low, est_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
     tight_low = np.where(bad_var[:n_est], np.nan, np.maximum(low[:n_est], est_low))
     tight_high = np.where(bad_var[:n_est], np.nan, np.minimum(high[:n_est], est_high))
     new_estimates = check_built(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))
@@ -208,7 +222,27 @@ def apply(
         conflicts = check_built(Conflicts, pd.concat([found.conflicts, conflicts], ignore_index=True))
     else:
         conflicts = found.conflicts
-    return Related(estimates=new_estimates, conflicts=conflicts, totals=totals)
+    return Related(estimates=new_estimates, conflicts=conflicts, totals=totals, claims=found.claims)
+
+
+def _tightened(
+    estimates: pd.DataFrame,
+    key: tuple[str, ...],
+    given: list[Relation],
+    implied: pd.DataFrame | None,
+    tilings: pd.DataFrame | None,
+) -> tuple[Built, np.ndarray, np.ndarray, np.ndarray, prop.Components]:
+    """The relations as one system over the estimates, and the bounds it allows."""
+    # The relations start from what earlier steps (time) allow, where they allow anything.
+    before_low, before_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
+    open_ = np.isnan(before_low)
+    bounded = estimates.assign(
+        low=np.where(open_, estimates["low"], before_low),
+        high=np.where(open_, estimates["high"], before_high),
+    )
+    built = build(bounded, key, given, implied, sums=tilings)
+    low, high, infeasible, parts = _solve(built)
+    return built, low, high, infeasible, parts
 
 
 def _implied(

@@ -1,0 +1,452 @@
+"""Joint reconciliation: the voices set aside are chosen across quantities, so the relations hold.
+
+Per quantity, consensus keeps the heaviest set of voices whose ranges share a point, without
+looking at the other quantities. Where relations tie quantities together, that can keep a
+voice the relations rule out, or leave a tie that the relations would decide: of two reports
+of people who returned, "more than 220,000" and "nearly 200,000", only the first fits those
+who fled (1,048,044) minus those still displaced (825,000).
+
+:func:`choose` looks again at each connected system of relations where the per-quantity
+choice fails (no values satisfy the relations) or leaves a tie (status ``unresolved``), and
+keeps the voices that together carry the most weight while every relation can hold, every
+quantity keeping at least one voice: a maximum feasible subsystem. The method is exact:
+
+1. a **master problem** over one 0/1 variable per voice (kept or not) maximises the kept
+   weight, solved by HiGHS as a mixed-integer program (:func:`scipy.optimize.milp`); it
+   starts from the pairs of voices of one quantity whose ranges share no point;
+2. the voices it keeps are tested against the relations (propagation, and HiGHS where the
+   system has cycles); if no values satisfy them, a deletion filter finds an irreducible set
+   of those voices, and the master problem learns that they cannot all be kept (a
+   combinatorial Benders cut, as Codato and Fischetti set it out);
+3. the first choice that the relations allow is optimal, as every choice the master problem
+   prefers has been ruled out. The search goes on for other choices of the same weight: a
+   voice that is kept in some of them and not in others is not decided by weight, and its
+   quantity keeps what consensus chose on its own (as the voices rule leaves a tie
+   unresolved); the relations step then reports the conflict.
+
+Each voice set aside is named with the claims and the relations it cannot be kept with: an
+irreducible set of voices holding it, then the fewest of the system's relations that still
+rule them out. The cost is one small mixed-integer program and one feasibility test per cut,
+for each system in trouble only; systems where the per-quantity choice holds are untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from reconcile import _propagate as prop
+from reconcile._sweep import weighted_median
+from reconcile._wording import format_ranges
+from reconcile.consensus import Consensus, VoiceRanges
+from reconcile.relations.system import Built
+from reconcile.schemas import Conflicts, ReconciledClaims, check_built
+
+__all__ = ["Choice", "choose"]
+
+#: The most cuts (rounds of the master problem) for one system; past it the system keeps
+#: the per-quantity choice.
+MAX_ROUNDS = 200
+#: The most choices of equal weight looked for before a system is left undecided.
+MAX_OPTIMA = 8
+
+
+class Choice(NamedTuple):
+    """What joint reconciliation changed.
+
+    Attributes:
+        found: the per-quantity result with the voices chosen across quantities: claims
+            kept and set aside, estimates of the quantities whose voices changed, and the
+            conflicts of kind ``relation`` that name each voice set aside.
+        changed: per estimate, whether its voices changed.
+
+    """
+
+    found: Consensus
+    changed: np.ndarray
+
+
+class _Component(NamedTuple):
+    """One connected system: its rows and links over local variables, and its voices."""
+
+    system: prop.System
+    rows: np.ndarray  # global row of each local row
+    base_low: np.ndarray  # per local variable, the bounds without any voice
+    base_high: np.ndarray
+    tree: bool
+    voices: np.ndarray  # global voice indices
+    at: np.ndarray  # per voice, its local variable
+
+
+def _local(
+    built: Built, parts: prop.Components, component: int
+) -> tuple[prop.System, np.ndarray, np.ndarray]:
+    system = built.system
+    variables = np.flatnonzero(parts.of_var == component)
+    local = np.full(system.n, -1, dtype=np.intp)
+    local[variables] = np.arange(len(variables))
+    rows = np.flatnonzero(parts.of_row == component)
+    row_local = np.full(system.n_rows, -1, dtype=np.intp)
+    row_local[rows] = np.arange(len(rows))
+    terms = row_local[system.term_row] >= 0
+    links = parts.of_link == component
+    sub = prop.System(
+        n=len(variables),
+        term_row=row_local[system.term_row[terms]],
+        term_var=local[system.term_var[terms]],
+        term_coef=system.term_coef[terms],
+        row_low=system.row_low[rows],
+        row_high=system.row_high[rows],
+        link_y=local[system.link_y[links]],
+        link_x=local[system.link_x[links]],
+        link_low=system.link_low[links],
+        link_high=system.link_high[links],
+    )
+    return sub, variables, rows
+
+
+def _rows_kept(system: prop.System, keep: np.ndarray) -> prop.System:
+    """The system with only the rows ``keep`` says (links stay)."""
+    renumber = np.cumsum(keep) - 1
+    terms = keep[system.term_row]
+    return dataclasses.replace(
+        system,
+        term_row=renumber[system.term_row[terms]],
+        term_var=system.term_var[terms],
+        term_coef=system.term_coef[terms],
+        row_low=system.row_low[keep],
+        row_high=system.row_high[keep],
+    )
+
+
+def _feasible(
+    part: _Component, voices: VoiceRanges, active: np.ndarray, system: prop.System | None = None
+) -> bool:
+    low, high = part.base_low.copy(), part.base_high.copy()
+    chosen = part.voices[active]
+    np.maximum.at(low, part.at[active], voices.low[chosen])
+    np.minimum.at(high, part.at[active], voices.high[chosen])
+    if (low > high).any():
+        return False
+    return prop.feasible(part.system if system is None else system, low, high, tree=part.tree)
+
+
+def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced: int = -1) -> np.ndarray:
+    """A deletion filter: the members of ``active`` without which the rest would pass ``test``."""
+    members = active.copy()
+    for member in np.flatnonzero(active).tolist():  # a handful of voices per system
+        if member == forced:
+            continue
+        members[member] = False
+        if not test(members):
+            members[member] = True
+    return members
+
+
+def _master(
+    weight: np.ndarray, quantity: np.ndarray, cuts: list[np.ndarray], others: list[np.ndarray]
+) -> np.ndarray | None:
+    """The heaviest choice of voices that keeps no cut whole and differs from every one of ``others``.
+
+    Every quantity keeps a voice at least; None when no choice does.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m = len(weight)
+    rows, lows, highs = [], [], []
+    for cut in cuts:
+        rows.append(cut.astype(float))
+        lows.append(-np.inf)
+        highs.append(cut.sum() - 1.0)
+    for q in np.unique(quantity).tolist():
+        rows.append((quantity == q).astype(float))
+        lows.append(1.0)
+        highs.append(np.inf)
+    for other in others:
+        rows.append(np.where(other, -1.0, 1.0))
+        lows.append(1.0 - other.sum())
+        highs.append(np.inf)
+    constraint = LinearConstraint(np.array(rows).reshape(len(rows), m), np.array(lows), np.array(highs))
+    result = milp(-weight, integrality=np.ones(m), bounds=Bounds(0, 1), constraints=constraint)
+    if result.status != 0 or result.x is None:
+        return None
+    chosen: np.ndarray = result.x > 0.5
+    return chosen
+
+
+def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
+    """The pairs of voices of one quantity whose ranges share no point, as cuts."""
+    a, b = np.triu_indices(len(quantity), 1)
+    apart = (quantity[a] == quantity[b]) & ((high[a] < low[b]) | (high[b] < low[a]))
+    cuts = []
+    for i, j in zip(a[apart].tolist(), b[apart].tolist(), strict=True):
+        cut = np.zeros(len(quantity), dtype=bool)
+        cut[[i, j]] = True
+        cuts.append(cut)
+    return cuts
+
+
+def _decide(part: _Component, voices: VoiceRanges) -> tuple[np.ndarray, np.ndarray] | None:
+    """The voices kept in every heaviest choice the relations allow, and those decided.
+
+    Returns (kept, decided) per voice of the system, or None when no choice keeps a voice
+    of every quantity and lets the relations hold.
+    """
+    chosen = part.voices
+    weight, quantity = voices.weight[chosen], voices.estimate[chosen]
+    cuts = _disjoint_pairs(quantity, voices.low[chosen], voices.high[chosen])
+    optima: list[np.ndarray] = []
+    best = np.nan
+    for _ in range(MAX_ROUNDS):
+        kept = _master(weight, quantity, cuts, optima)
+        if kept is None:
+            break
+        if optima and weight[kept].sum() < best - 1e-9 * max(1.0, abs(best)):
+            break
+        if _feasible(part, voices, kept):
+            best = weight[kept].sum() if not optima else best
+            optima.append(kept)
+            if len(optima) > MAX_OPTIMA:
+                return None
+            continue
+        cuts.append(_irreducible(lambda active: not _feasible(part, voices, active), kept))
+    else:
+        return None
+    if not optima:
+        return None
+    stacked = np.array(optima)
+    decided = (stacked == stacked[0]).all(axis=0)
+    return stacked[0], decided
+
+
+def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: np.ndarray) -> Choice:
+    """Choose the voices to keep across each system of relations where the per-quantity choice fails.
+
+    Args:
+        found: the per-quantity result, with its voices (:class:`reconcile.consensus.VoiceRanges`).
+        built: the relations as one system over the estimates (variables ``0 .. n_estimates - 1``).
+        parts: the system's connected components.
+        infeasible: per component, whether no values in the estimates' ranges satisfy it.
+
+    Returns:
+        A :class:`Choice`: the result with the voices chosen, and the estimates changed.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations import apply
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.exact(1_048_044, counts="fled", source="IOM"),
+        ...     rc.Figure.exact(825_000, counts="displaced", source="UNHCR"),
+        ...     rc.Figure.at_least(220_000, counts="returned", source="Reuters"),
+        ...     rc.Figure.between(180_000, 200_000, counts="returned", source="AFP"),
+        ... ])
+        >>> related = apply(estimate(claims, key=("counts",)), ["fled = displaced + returned"], True)
+        >>> related.estimates[["counts", "low_tight", "high_tight", "status"]]
+              counts  low_tight  high_tight  status
+        0  displaced   825000.0    825000.0  single
+        1       fled  1048044.0   1048044.0  single
+        2   returned   223044.0    223044.0  conflict
+        >>> print(related.claims.loc[3, "reason"])
+        does not fit fled = displaced + returned with c1 and c2 (C2)
+
+        AFP's range is set aside, naming what it cannot be kept with; without relations
+        the two reports of returns would be a tie (status ``unresolved``).
+
+    """
+    voices = found.voices
+    n_est = built.n_estimates
+    unchanged = Choice(found, np.zeros(n_est, dtype=bool))
+    if voices is None or found.policy not in ("consensus", "conservative") or not len(voices.estimate):
+        return unchanged
+    has_rows = np.bincount(parts.of_row, minlength=parts.count) > 0
+    has_rows |= np.bincount(parts.of_link, minlength=parts.count) > 0
+    status = found.estimates["status"].to_numpy(dtype=object)
+    troubled = infeasible.copy()
+    troubled[parts.of_var[:n_est][status == "unresolved"]] = True
+    troubled &= has_rows
+    voice_component = parts.of_var[voices.estimate]
+    candidates = np.flatnonzero(voices.candidate & troubled[voice_component])
+    if not len(candidates):
+        return unchanged
+    kept = voices.kept.copy()
+    counting = built.counting
+    reasons: list[tuple[int, np.ndarray, np.ndarray]] = []  # (voice, others held, relations)
+    for component in np.unique(voice_component[candidates]).tolist():  # the systems in trouble only
+        sub, variables, rows = _local(built, parts, component)
+        local = np.full(built.system.n, -1, dtype=np.intp)
+        local[variables] = np.arange(len(variables))
+        base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
+        claimed = variables < n_est
+        base_low[claimed] = np.where(counting[variables[claimed]], 0.0, -np.inf)
+        base_high[claimed] = np.inf
+        members = candidates[voice_component[candidates] == component]
+        part = _Component(
+            sub,
+            rows,
+            base_low,
+            base_high,
+            bool(parts.is_tree[component]),
+            members,
+            local[voices.estimate[members]],
+        )
+        decision = _decide(part, voices)
+        if decision is None:
+            continue
+        best, decided = decision
+        quantity = voices.estimate[members]
+        settled = ~np.isin(
+            quantity, quantity[~decided]
+        )  # a quantity with a voice undecided keeps its own choice
+        kept[members[settled]] = best[settled]
+        for v in np.flatnonzero(settled & ~best & voices.kept[members]).tolist():
+            reasons.append((int(members[v]), *_why(part, voices, best, v, built)))
+    changed_voice = kept != voices.kept
+    if not changed_voice.any():
+        return unchanged
+    return _apply(found, voices, kept, changed_voice, reasons, built)
+
+
+def _why(
+    part: _Component, voices: VoiceRanges, best: np.ndarray, v: int, built: Built
+) -> tuple[np.ndarray, np.ndarray]:
+    """The voices a voice set aside cannot be kept with, and the fewest relations that say so."""
+    with_it = best.copy()
+    with_it[v] = True  # the best choice with it cannot hold, or it would weigh more
+    # Named by the relations where they rule it out, rather than by a voice of its own quantity.
+    quantity = voices.estimate[part.voices]
+    apart = with_it & ((quantity != quantity[v]) | (np.arange(len(with_it)) == v))
+    if _feasible(part, voices, apart):
+        apart = with_it
+    held = _irreducible(lambda active: not _feasible(part, voices, active), apart, forced=v)
+    relation = built.row_relation[part.rows]
+    names = np.unique(relation)
+    needed = np.ones(len(names), dtype=bool)
+    for i in range(len(names)):  # the relations of one system, a handful
+        needed[i] = False
+        if not _feasible(part, voices, held, _rows_kept(part.system, np.isin(relation, names[needed]))):
+            continue
+        needed[i] = True
+    others = part.voices[held & (np.arange(len(held)) != v)]
+    return others, names[needed]
+
+
+def _apply(
+    found: Consensus,
+    voices: VoiceRanges,
+    kept: np.ndarray,
+    changed_voice: np.ndarray,
+    reasons: list[tuple[int, np.ndarray, np.ndarray]],
+    built: Built,
+) -> Choice:
+    """The claims, estimates and conflicts once the voices ``kept`` are chosen."""
+    claims, estimates, key = found.claims, found.estimates, found.key
+    n_est = len(estimates)
+    claim_ids = claims["claim_id"].astype(str).to_numpy(dtype=object)
+    counts = claims["counts"].astype(str).to_numpy(dtype=object)
+    said = (
+        claim_ids[voices.speaker]
+        + ": "
+        + counts[voices.speaker]
+        + " "
+        + format_ranges(voices.low, voices.high)
+    )
+    number = found.conflicts["conflict_id"].nunique()
+    texts = np.array(built.relation_texts, dtype=object)
+    rows, reason_of, conflict_of = [], {}, {}
+    for k, (v, others, relations) in enumerate(reasons):  # one per voice set aside: a handful
+        name = f"C{number + k + 1}"
+        named = " and ".join(dict.fromkeys(texts[relations].tolist()))
+        members = np.r_[others, v]
+        message = "; ".join(said[members].tolist()) + f"; no values in these ranges satisfy {named}"
+        message += f"; {claim_ids[voices.speaker[v]]} is set aside, as keeping it would set aside more weight"
+        with_whom = " and ".join(claim_ids[voices.speaker[others]].tolist())
+        reason_of[v] = f"does not fit {named} with {with_whom} ({name})"
+        conflict_of[v] = name
+        for member in members.tolist():
+            rows.append((name, voices.speaker[member], message))
+    # Claims: those that stand go with their voice.
+    stands = voices.stands
+    new_kept = stands & kept[voices.of_claim]
+    reason = claims["reason"].astype(object).to_numpy(dtype=object).copy()
+    conflict_id = claims["conflict_id"].astype(object).to_numpy(dtype=object).copy()
+    changed = np.bincount(voices.estimate[changed_voice], minlength=n_est) > 0
+    # The claims of every voice of a quantity whose voices changed (a tie's reason goes too).
+    moved = np.flatnonzero(stands & changed[voices.estimate[voices.of_claim]])
+    tied = estimates["status"].to_numpy(dtype=object) == "unresolved"
+    for row in moved.tolist():  # the claims of the voices that changed
+        v = int(voices.of_claim[row])
+        if kept[v] and (not voices.kept[v] or tied[voices.estimate[v]]):  # newly kept, or a tie decided
+            retold = row != voices.speaker[v]
+            reason[row] = f"repeats {claim_ids[voices.speaker[v]]}" if retold else ""
+        else:
+            reason[row] = reason_of.get(v, reason[row])
+            conflict_id[row] = conflict_of.get(v, conflict_id[row])
+    new_claims = claims.assign(
+        kept=new_kept,
+        reason=pd.Series(reason, index=claims.index, dtype="str"),
+        conflict_id=pd.Series(conflict_id, index=claims.index, dtype="str"),
+    )
+    # Estimates of the quantities whose voices changed: the meet of their kept voices.
+    live = np.flatnonzero(kept & changed[voices.estimate])
+    group = voices.estimate[live]
+    low = pd.Series(voices.low[live]).groupby(group).max().reindex(range(n_est)).to_numpy()
+    high = pd.Series(voices.high[live]).groupby(group).min().reindex(range(n_est)).to_numpy()
+    if found.policy == "conservative":
+        value = pd.Series(voices.value[live]).groupby(group).min().reindex(range(n_est)).to_numpy()
+    else:
+        v_low, v_value, v_high = voices.low[live], voices.value[live], voices.high[live]
+        votes = ((v_low < v_value) & (v_value < v_high)) | (v_low == v_high)
+        has_vote = np.bincount(group[votes], minlength=n_est) > 0
+        votes |= ~has_vote[group]
+        value = weighted_median(group[votes], v_value[votes], voices.weight[live][votes], n_est)
+    set_aside = np.bincount(voices.estimate[voices.candidate & ~kept], minlength=n_est) > 0
+    status = estimates["status"].to_numpy(dtype=object)
+    single = estimates["n_voices"].to_numpy() == 1 if "n_voices" in estimates else np.zeros(n_est, dtype=bool)
+    new_status = np.where(
+        set_aside, "conflict", np.where(status == "unresolved", np.where(single, "single", "agreed"), status)
+    )
+    est_low = np.where(changed, low, estimates["low"].to_numpy(float))
+    est_high = np.where(changed, high, estimates["high"].to_numpy(float))
+    est_value = np.clip(np.where(changed, value, estimates["value"].to_numpy(float)), est_low, est_high)
+    n_kept = np.bincount(voices.estimate[voices.of_claim[new_kept]], minlength=n_est)
+    new_estimates = estimates.assign(
+        low=est_low,
+        value=est_value,
+        high=est_high,
+        n_kept=np.where(changed, n_kept, estimates["n_kept"].to_numpy()),
+        status=np.where(changed, new_status, status),
+    )
+    for column in ("low_tight", "high_tight"):
+        if column in new_estimates:
+            new_estimates[column] = np.where(
+                changed, new_estimates[column.replace("_tight", "")], new_estimates[column]
+            )
+    conflicts = found.conflicts
+    if rows:
+        ids, claim_row, messages = (np.array(column, dtype=object) for column in zip(*rows, strict=True))
+        added = pd.concat(
+            [
+                pd.DataFrame({"conflict_id": ids, "kind": "relation"}),
+                claims[["claim_id", *key]].iloc[claim_row.astype(np.intp)].reset_index(drop=True),
+                pd.DataFrame({"message": messages}),
+            ],
+            axis=1,
+        )
+        conflicts = check_built(
+            Conflicts,
+            pd.concat(
+                [conflicts, added.astype({"conflict_id": "str", "kind": "str", "message": "str"})],
+                ignore_index=True,
+            ),
+        )
+    return Choice(
+        found._replace(
+            claims=check_built(ReconciledClaims, new_claims), estimates=new_estimates, conflicts=conflicts
+        ),
+        changed,
+    )
