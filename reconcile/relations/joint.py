@@ -46,7 +46,7 @@ from reconcile.consensus import Consensus, VoiceRanges
 from reconcile.relations.system import Built
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 
-__all__ = ["Choice", "choose"]
+__all__ = ["Choice", "choose", "set_aside_outside"]
 
 #: The most cuts (rounds of the master problem) for one system; past it the system keeps
 #: the per-quantity choice.
@@ -78,8 +78,11 @@ class _Component(NamedTuple):
     base_low: np.ndarray  # per local variable, the bounds without any voice
     base_high: np.ndarray
     tree: bool
-    voices: np.ndarray  # global voice indices
-    at: np.ndarray  # per voice, its local variable
+    voices: np.ndarray  # per voice of the system: its global index (-1: a claim tested on its own)
+    at: np.ndarray  # ... its local variable
+    low: np.ndarray  # ... its range
+    high: np.ndarray
+    quantity: np.ndarray  # ... its estimate
 
 
 def _local(
@@ -123,16 +126,30 @@ def _rows_kept(system: prop.System, keep: np.ndarray) -> prop.System:
     )
 
 
-def _feasible(
-    part: _Component, voices: VoiceRanges, active: np.ndarray, system: prop.System | None = None
-) -> bool:
+def _feasible(part: _Component, active: np.ndarray, system: prop.System | None = None) -> bool:
     low, high = part.base_low.copy(), part.base_high.copy()
-    chosen = part.voices[active]
-    np.maximum.at(low, part.at[active], voices.low[chosen])
-    np.minimum.at(high, part.at[active], voices.high[chosen])
+    np.maximum.at(low, part.at[active], part.low[active])
+    np.minimum.at(high, part.at[active], part.high[active])
     if (low > high).any():
         return False
     return prop.feasible(part.system if system is None else system, low, high, tree=part.tree)
+
+
+def _component(
+    built: Built, parts: prop.Components, component: int, members: np.ndarray, ranges: tuple[np.ndarray, ...]
+) -> _Component:
+    """One system, with the voices ``members`` (global indices, or -1) and their ``ranges``."""
+    sub, variables, rows = _local(built, parts, component)
+    local = np.full(built.system.n, -1, dtype=np.intp)
+    local[variables] = np.arange(len(variables))
+    base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
+    claimed = variables < built.n_estimates
+    # Without its voices a quantity is free, but a count is never negative.
+    base_low[claimed] = np.where(built.counting[variables[claimed]], 0.0, -np.inf)
+    base_high[claimed] = np.inf
+    quantity, low, high = ranges
+    tree = bool(parts.is_tree[component])
+    return _Component(sub, rows, base_low, base_high, tree, members, local[quantity], low, high, quantity)
 
 
 def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced: int = -1) -> np.ndarray:
@@ -190,15 +207,14 @@ def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> 
     return cuts
 
 
-def _decide(part: _Component, voices: VoiceRanges) -> tuple[np.ndarray, np.ndarray] | None:
+def _decide(part: _Component, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The voices kept in every heaviest choice the relations allow, and those decided.
 
     Returns (kept, decided) per voice of the system, or None when no choice keeps a voice
     of every quantity and lets the relations hold.
     """
-    chosen = part.voices
-    weight, quantity = voices.weight[chosen], voices.estimate[chosen]
-    cuts = _disjoint_pairs(quantity, voices.low[chosen], voices.high[chosen])
+    quantity = part.quantity
+    cuts = _disjoint_pairs(quantity, part.low, part.high)
     optima: list[np.ndarray] = []
     best = np.nan
     for _ in range(MAX_ROUNDS):
@@ -207,13 +223,13 @@ def _decide(part: _Component, voices: VoiceRanges) -> tuple[np.ndarray, np.ndarr
             break
         if optima and weight[kept].sum() < best - 1e-9 * max(1.0, abs(best)):
             break
-        if _feasible(part, voices, kept):
+        if _feasible(part, kept):
             best = weight[kept].sum() if not optima else best
             optima.append(kept)
             if len(optima) > MAX_OPTIMA:
                 return None
             continue
-        cuts.append(_irreducible(lambda active: not _feasible(part, voices, active), kept))
+        cuts.append(_irreducible(lambda active: not _feasible(part, active), kept))
     else:
         return None
     if not optima:
@@ -274,65 +290,92 @@ def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: n
     if not len(candidates):
         return unchanged
     kept = voices.kept.copy()
-    counting = built.counting
     reasons: list[tuple[int, np.ndarray, np.ndarray]] = []  # (voice, others held, relations)
     for component in np.unique(voice_component[candidates]).tolist():  # the systems in trouble only
-        sub, variables, rows = _local(built, parts, component)
-        local = np.full(built.system.n, -1, dtype=np.intp)
-        local[variables] = np.arange(len(variables))
-        base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
-        claimed = variables < n_est
-        base_low[claimed] = np.where(counting[variables[claimed]], 0.0, -np.inf)
-        base_high[claimed] = np.inf
         members = candidates[voice_component[candidates] == component]
-        part = _Component(
-            sub,
-            rows,
-            base_low,
-            base_high,
-            bool(parts.is_tree[component]),
-            members,
-            local[voices.estimate[members]],
-        )
-        decision = _decide(part, voices)
+        ranges = (voices.estimate[members], voices.low[members], voices.high[members])
+        part = _component(built, parts, component, members, ranges)
+        decision = _decide(part, voices.weight[members])
         if decision is None:
             continue
         best, decided = decision
-        quantity = voices.estimate[members]
-        settled = ~np.isin(
-            quantity, quantity[~decided]
-        )  # a quantity with a voice undecided keeps its own choice
+        # A quantity with a voice that weight does not decide keeps its own choice.
+        settled = ~np.isin(part.quantity, part.quantity[~decided])
         kept[members[settled]] = best[settled]
         for v in np.flatnonzero(settled & ~best & voices.kept[members]).tolist():
-            reasons.append((int(members[v]), *_why(part, voices, best, v, built)))
+            reasons.append((int(members[v]), *_why(part, best, v, built)))
     changed_voice = kept != voices.kept
     if not changed_voice.any():
         return unchanged
     return _apply(found, voices, kept, changed_voice, reasons, built)
 
 
-def _why(
-    part: _Component, voices: VoiceRanges, best: np.ndarray, v: int, built: Built
-) -> tuple[np.ndarray, np.ndarray]:
+def _why(part: _Component, best: np.ndarray, v: int, built: Built) -> tuple[np.ndarray, np.ndarray]:
     """The voices a voice set aside cannot be kept with, and the fewest relations that say so."""
     with_it = best.copy()
     with_it[v] = True  # the best choice with it cannot hold, or it would weigh more
     # Named by the relations where they rule it out, rather than by a voice of its own quantity.
-    quantity = voices.estimate[part.voices]
-    apart = with_it & ((quantity != quantity[v]) | (np.arange(len(with_it)) == v))
-    if _feasible(part, voices, apart):
+    apart = with_it & ((part.quantity != part.quantity[v]) | (np.arange(len(with_it)) == v))
+    if _feasible(part, apart):
         apart = with_it
-    held = _irreducible(lambda active: not _feasible(part, voices, active), apart, forced=v)
+    held = _irreducible(lambda active: not _feasible(part, active), apart, forced=v)
     relation = built.row_relation[part.rows]
     names = np.unique(relation)
     needed = np.ones(len(names), dtype=bool)
     for i in range(len(names)):  # the relations of one system, a handful
         needed[i] = False
-        if not _feasible(part, voices, held, _rows_kept(part.system, np.isin(relation, names[needed]))):
+        if not _feasible(part, held, _rows_kept(part.system, np.isin(relation, names[needed]))):
             continue
         needed[i] = True
     others = part.voices[held & (np.arange(len(held)) != v)]
     return others, names[needed]
+
+
+class _SetAside(NamedTuple):
+    """A claim set aside (the one that states its voice's range), and what it cannot be kept with."""
+
+    row: int
+    low: float
+    high: float
+    others: list[tuple[int, float, float]]  # (claim row, low, high) of each claim held with it
+    relations: np.ndarray  # the relations (indices into built.relation_texts) that rule it out
+
+
+def _worded(
+    found: Consensus, items: list[_SetAside], built: Built, because: str | list[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The conflict rows (kind ``relation``), each claim's reason, and each conflict's id."""
+    claims, key = found.claims, found.key
+    claim_ids = claims["claim_id"].astype(str).to_numpy(dtype=object)
+    counts = claims["counts"].astype(str).to_numpy(dtype=object)
+    texts = np.array(built.relation_texts, dtype=object)
+    number = found.conflicts["conflict_id"].nunique()
+    rows, reasons, names = [], [], []
+    for k, item in enumerate(items):  # one per claim set aside: a handful
+        name = f"C{number + k + 1}"
+        named = " and ".join(dict.fromkeys(texts[item.relations].tolist()))
+        members = [*item.others, (item.row, item.low, item.high)]
+        row, low, high = (np.array(column) for column in zip(*members, strict=True))
+        said = claim_ids[row] + ": " + counts[row] + " " + format_ranges(low, high)
+        message = "; ".join(said.tolist()) + f"; no values in these ranges satisfy {named}"
+        said_why = because if isinstance(because, str) else because[k]
+        message += f"; {claim_ids[item.row]} {said_why}"
+        with_whom = " and ".join(claim_ids[row[:-1]].tolist())
+        reasons.append(f"does not fit {named} with {with_whom} ({name})")
+        names.append(name)
+        rows += [(name, member, message) for member in row.tolist()]
+    if not rows:
+        return found.conflicts.iloc[:0], reasons, names
+    ids, claim_row, messages = (np.array(column, dtype=object) for column in zip(*rows, strict=True))
+    added = pd.concat(
+        [
+            pd.DataFrame({"conflict_id": ids, "kind": "relation"}, dtype="str"),
+            claims[["claim_id", *key]].iloc[claim_row.astype(np.intp)].reset_index(drop=True),
+            pd.DataFrame({"message": messages}, dtype="str"),
+        ],
+        axis=1,
+    )
+    return added, reasons, names
 
 
 def _apply(
@@ -344,31 +387,23 @@ def _apply(
     built: Built,
 ) -> Choice:
     """The claims, estimates and conflicts once the voices ``kept`` are chosen."""
-    claims, estimates, key = found.claims, found.estimates, found.key
+    claims, estimates = found.claims, found.estimates
     n_est = len(estimates)
+    items = [
+        _SetAside(
+            int(voices.speaker[v]),
+            float(voices.low[v]),
+            float(voices.high[v]),
+            [(int(voices.speaker[o]), float(voices.low[o]), float(voices.high[o])) for o in others.tolist()],
+            relations,
+        )
+        for v, others, relations in reasons
+    ]
+    because = "is set aside, as keeping it would set aside more weight"
+    added, said_why, named = _worded(found, items, built, because)
+    reason_of = {v: why for (v, _, _), why in zip(reasons, said_why, strict=True)}
+    conflict_of = {v: name for (v, _, _), name in zip(reasons, named, strict=True)}
     claim_ids = claims["claim_id"].astype(str).to_numpy(dtype=object)
-    counts = claims["counts"].astype(str).to_numpy(dtype=object)
-    said = (
-        claim_ids[voices.speaker]
-        + ": "
-        + counts[voices.speaker]
-        + " "
-        + format_ranges(voices.low, voices.high)
-    )
-    number = found.conflicts["conflict_id"].nunique()
-    texts = np.array(built.relation_texts, dtype=object)
-    rows, reason_of, conflict_of = [], {}, {}
-    for k, (v, others, relations) in enumerate(reasons):  # one per voice set aside: a handful
-        name = f"C{number + k + 1}"
-        named = " and ".join(dict.fromkeys(texts[relations].tolist()))
-        members = np.r_[others, v]
-        message = "; ".join(said[members].tolist()) + f"; no values in these ranges satisfy {named}"
-        message += f"; {claim_ids[voices.speaker[v]]} is set aside, as keeping it would set aside more weight"
-        with_whom = " and ".join(claim_ids[voices.speaker[others]].tolist())
-        reason_of[v] = f"does not fit {named} with {with_whom} ({name})"
-        conflict_of[v] = name
-        for member in members.tolist():
-            rows.append((name, voices.speaker[member], message))
     # Claims: those that stand go with their voice.
     stands = voices.stands
     new_kept = stands & kept[voices.of_claim]
@@ -427,26 +462,128 @@ def _apply(
                 changed, new_estimates[column.replace("_tight", "")], new_estimates[column]
             )
     conflicts = found.conflicts
-    if rows:
-        ids, claim_row, messages = (np.array(column, dtype=object) for column in zip(*rows, strict=True))
-        added = pd.concat(
-            [
-                pd.DataFrame({"conflict_id": ids, "kind": "relation"}),
-                claims[["claim_id", *key]].iloc[claim_row.astype(np.intp)].reset_index(drop=True),
-                pd.DataFrame({"message": messages}),
-            ],
-            axis=1,
-        )
-        conflicts = check_built(
-            Conflicts,
-            pd.concat(
-                [conflicts, added.astype({"conflict_id": "str", "kind": "str", "message": "str"})],
-                ignore_index=True,
-            ),
-        )
+    if len(added):
+        conflicts = check_built(Conflicts, pd.concat([conflicts, added], ignore_index=True))
     return Choice(
         found._replace(
-            claims=check_built(ReconciledClaims, new_claims), estimates=new_estimates, conflicts=conflicts
+            claims=check_built(ReconciledClaims, new_claims),
+            estimates=new_estimates,
+            conflicts=conflicts,
+            voices=voices._replace(kept=kept),
         ),
         changed,
+    )
+
+
+def set_aside_outside(
+    found: Consensus, built: Built, parts: prop.Components, low_tight: np.ndarray, high_tight: np.ndarray
+) -> Consensus:
+    """Set aside each kept claim whose range lies outside what the relations allow its quantity.
+
+    A voice is kept whole, but one of its retellings can still say what the relations rule
+    out: of IOM's figures for returns passed on by two agencies, "more than 220,000" and
+    "nearly 200,000", the voice's range holds both, and only the first fits those who fled
+    minus those still displaced. Such a claim is set aside, with a conflict of kind
+    ``relation`` naming the claims and the fewest relations that rule it out; its voice and
+    its quantity's estimate stay. Claims in another unit than their quantity's are left as
+    they are (their ranges would need converting outward first).
+
+    Args:
+        found: the result once the voices are chosen (:func:`choose`).
+        built: the relations as one system over the estimates.
+        parts: the system's connected components.
+        low_tight: per estimate, the low end the relations allow (NaN where they allow none).
+        high_tight: per estimate, the high end.
+
+    Returns:
+        ``found`` with those claims set aside, and the estimates' ``n_kept`` and ``status``.
+
+    Examples:
+        >>> import reconcile as rc
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.exact(1_048_044, counts="fled", source="IOM"),
+        ...     rc.Figure.exact(825_000, counts="displaced", source="IOM"),
+        ...     rc.parse("more than 220,000", counts="returned", source="IOM", via="Efe"),
+        ...     rc.parse("nearly 200,000", counts="returned", source="IOM", via="AFP"),
+        ... ])
+        >>> result = rc.reconcile(claims, key=("counts",), relations=["fled = displaced + returned"])
+        >>> result.claims[["claim_id", "kept"]].to_numpy().tolist()
+        [['c1', True], ['c2', True], ['c3', True], ['c4', False]]
+
+    """
+    voices = found.voices
+    if voices is None or found.policy not in ("consensus", "conservative"):
+        return found
+    claims, estimates = found.claims, found.estimates
+    estimate = voices.estimate[voices.of_claim]
+    has_rows = np.bincount(parts.of_row, minlength=parts.count) > 0
+    low, high = claims["low"].to_numpy(float), claims["high"].to_numpy(float)
+    tight_low, tight_high = low_tight[estimate], high_tight[estimate]
+    margin = 1e-9 * np.maximum(1.0, np.abs(np.nan_to_num(np.r_[tight_low, tight_high], posinf=0, neginf=0)))
+    with np.errstate(invalid="ignore"):
+        apart = (high < tight_low - margin[: len(low)]) | (low > tight_high + margin[len(low) :])
+    same_unit = claims["unit"].to_numpy(dtype=object) == estimates["unit"].to_numpy(dtype=object)[estimate]
+    outside = np.flatnonzero(
+        claims["kept"].to_numpy(dtype=bool) & apart & same_unit & has_rows[parts.of_var[estimate]]
+    )
+    if not len(outside):
+        return found
+    voice_component = parts.of_var[voices.estimate]
+    holding = voices.kept & voices.candidate
+    items, rows = [], []
+    for row in outside.tolist():  # the claims the relations rule out: a handful
+        component = int(parts.of_var[estimate[row]])
+        members = np.flatnonzero(holding & (voice_component == component))
+        ranges = (
+            np.r_[voices.estimate[members], estimate[row]],
+            np.r_[voices.low[members], low[row]],
+            np.r_[voices.high[members], high[row]],
+        )
+        part = _component(built, parts, component, np.r_[members, -1], ranges)
+        best = np.r_[np.ones(len(members), dtype=bool), False]
+        if _feasible(part, ~best | best):  # (the margin above: not quite outside after all)
+            continue
+        others, relations = _why(part, best, len(members), built)
+        held = [
+            (int(voices.speaker[o]), float(voices.low[o]), float(voices.high[o])) for o in others.tolist()
+        ]
+        items.append(_SetAside(row, float(low[row]), float(high[row]), held, relations))
+        rows.append(row)
+    if not items:
+        return found
+    at = np.array(rows, dtype=np.intp)
+    # A claim is set aside where another claim of its voice fits; a voice none of whose claims
+    # fits (kept in a tie that no weight decides) keeps them, and the conflict names them.
+    fits = claims["kept"].to_numpy(dtype=bool) & ~apart
+    retold = (np.bincount(voices.of_claim[fits], minlength=len(voices.estimate)) > 0)[voices.of_claim[at]]
+    because = np.where(
+        retold,
+        "is set aside, as it says what the relations rule out while its source's range is kept",
+        "stays kept, as no set of sources outweighs the others",
+    )
+    added, reasons, names = _worded(found, items, built, because.tolist())
+    at, reasons, names = (
+        at[retold],
+        np.array(reasons, dtype=object)[retold],
+        np.array(names, dtype=object)[retold],
+    )
+    kept = claims["kept"].to_numpy(dtype=bool).copy()
+    kept[at] = False
+    reason = claims["reason"].astype(object).to_numpy(dtype=object).copy()
+    conflict_id = claims["conflict_id"].astype(object).to_numpy(dtype=object).copy()
+    reason[at], conflict_id[at] = reasons, names
+    new_claims = claims.assign(
+        kept=kept,
+        reason=pd.Series(reason, index=claims.index, dtype="str"),
+        conflict_id=pd.Series(conflict_id, index=claims.index, dtype="str"),
+    )
+    touched = np.bincount(estimate[at], minlength=len(estimates)) > 0
+    new_estimates = estimates.assign(
+        n_kept=estimates["n_kept"].to_numpy() - np.bincount(estimate[at], minlength=len(estimates)),
+        status=np.where(touched, "conflict", estimates["status"].to_numpy(dtype=object)),
+    )
+    return found._replace(
+        claims=check_built(ReconciledClaims, new_claims),
+        estimates=new_estimates,
+        conflicts=check_built(Conflicts, pd.concat([found.conflicts, added], ignore_index=True)),
     )

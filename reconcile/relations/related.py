@@ -19,7 +19,7 @@ from reconcile import _propagate as prop
 from reconcile.consensus import Consensus
 from reconcile.errors import ArgumentError, Reason
 from reconcile.relations.conflicts import relation_conflicts
-from reconcile.relations.joint import choose
+from reconcile.relations.joint import choose, set_aside_outside
 from reconcile.relations.places import Places, place_pairs
 from reconcile.relations.system import Built, build, joined, part_of_checks, unit_factors
 from reconcile.relations.text import Relation, check_names, read_with_names
@@ -209,7 +209,13 @@ def apply(
     est_low, est_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
     tight_low = np.where(bad_var[:n_est], np.nan, np.maximum(low[:n_est], est_low))
     tight_high = np.where(bad_var[:n_est], np.nan, np.minimum(high[:n_est], est_high))
-    new_estimates = check_built(Estimates, estimates.assign(low_tight=tight_low, high_tight=tight_high))
+    new_estimates = estimates.assign(low_tight=tight_low, high_tight=tight_high)
+    if joint:  # a retelling the relations rule out, in a voice they keep
+        found = set_aside_outside(found, built, parts, tight_low, tight_high)
+        new_estimates = new_estimates.assign(
+            n_kept=found.estimates["n_kept"], status=found.estimates["status"]
+        )
+    new_estimates = check_built(Estimates, new_estimates)
 
     kept = found.claims[found.claims["kept"]]
     claim_estimate = _estimate_of_claims(kept, estimates, key)
