@@ -186,6 +186,50 @@ class Components:
     is_tree: Bools  # per component
 
 
+def around(system: System, seeds: Ints, steps: int) -> tuple[Bools, Bools, Bools]:
+    """The variables within ``steps`` rows or links of ``seeds``, and the rows and links wholly among them.
+
+    A contradiction among claims is local (a place and the place it is in, a total and its
+    parts): the rows and links around the variable where it shows hold it, and a system of
+    thousands of variables need not be searched whole.
+    """
+    inside = np.zeros(system.n, dtype=bool)
+    inside[seeds] = True
+    for _ in range(steps):
+        touched = np.zeros(system.n_rows, dtype=bool)
+        touched[system.term_row[inside[system.term_var]]] = True
+        reached = inside.copy()
+        reached[system.term_var[touched[system.term_row]]] = True
+        linked = inside[system.link_y] | inside[system.link_x]
+        reached[system.link_y[linked]] = True
+        reached[system.link_x[linked]] = True
+        if (reached == inside).all():
+            break
+        inside = reached
+    rows = np.bincount(system.term_row, weights=~inside[system.term_var], minlength=system.n_rows) == 0
+    links = inside[system.link_y] & inside[system.link_x]
+    return inside, rows, links
+
+
+def restricted(system: System, variables: Bools, rows: Bools, links: Bools) -> System:
+    """The system of the given variables, rows (whose terms are all among them) and links, renumbered."""
+    local = np.cumsum(variables) - 1
+    row_local = np.cumsum(rows) - 1
+    terms = rows[system.term_row]
+    return System(
+        n=int(variables.sum()),
+        term_row=row_local[system.term_row[terms]],
+        term_var=local[system.term_var[terms]],
+        term_coef=system.term_coef[terms],
+        row_low=system.row_low[rows],
+        row_high=system.row_high[rows],
+        link_y=local[system.link_y[links]],
+        link_x=local[system.link_x[links]],
+        link_low=system.link_low[links],
+        link_high=system.link_high[links],
+    )
+
+
 def components(system: System) -> Components:
     """Label the components; a component is a tree when its graph has no cycle."""
     from scipy import sparse

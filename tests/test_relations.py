@@ -565,19 +565,30 @@ def test_a_deep_hierarchy_is_propagated_to_its_far_end() -> None:
 
 @pytest.mark.parametrize(("scale", "gap"), [(1e8, 90), (1e8, 1), (1e11, 1000), (1000, 1)])
 def test_a_small_gap_between_large_numbers_in_a_cycle_is_a_conflict(scale: float, gap: float) -> None:
-    # a and d are both b + c: they must be equal, and the claims put them `gap` apart.
+    # a and d are both b + c: they must be equal, and the claims put them `gap` apart. b is
+    # claimed (at least 0, which says nothing more), so that each relation misses at most one
+    # quantity and holds: a = b + c derives c.
     cycle = ["a = b + c", "d = b + c", "b = e", "c = f"]
+    some_b = rc.Figure.at_least(0, counts="b", source="s")
     apart = rc.to_claims(
-        [rc.Figure.exact(scale, counts="a", source="s"), rc.Figure.exact(scale + gap, counts="d", source="s")]
+        [
+            rc.Figure.exact(scale, counts="a", source="s"),
+            rc.Figure.exact(scale + gap, counts="d", source="s"),
+            some_b,
+        ]
     )
     conflict = rc.reconcile(apart, relations=cycle, implied_parts=False, key=("counts",)).conflicts
     assert set(conflict["kind"]) == {"relation"} and set(conflict["claim_id"]) == {"c1", "c2"}
     equal = rc.to_claims(
-        [rc.Figure.exact(scale, counts="a", source="s"), rc.Figure.exact(scale, counts="d", source="s")]
+        [
+            rc.Figure.exact(scale, counts="a", source="s"),
+            rc.Figure.exact(scale, counts="d", source="s"),
+            some_b,
+        ]
     )
     result = rc.reconcile(equal, relations=cycle, implied_parts=False, key=("counts",))
     assert result.conflicts.empty
-    assert result.totals.set_index("counts").loc["b", "high"] == pytest.approx(scale)
+    assert result.totals.set_index("counts").loc["c", "high"] == pytest.approx(scale)
 
 
 def test_lp_trouble_keeps_the_sound_bounds_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -589,7 +600,11 @@ def test_lp_trouble_keeps_the_sound_bounds_and_says_so(monkeypatch: pytest.Monke
     # _propagate imports linprog where it solves, so the solver is replaced where it is found.
     monkeypatch.setattr(scipy.optimize, "linprog", troubled)
     claims = rc.to_claims(
-        [rc.Figure.exact(10, counts="a", source="s"), rc.Figure.between(0, 20, counts="d", source="s")]
+        [
+            rc.Figure.exact(10, counts="a", source="s"),
+            rc.Figure.between(0, 20, counts="d", source="s"),
+            rc.Figure.at_least(0, counts="b", source="s"),  # so that a = b + c holds, deriving c
+        ]
     )
     with pytest.warns(RuntimeWarning, match="could not settle 1 group"):
         result = rc.reconcile(

@@ -266,21 +266,24 @@ def test_spans_that_follow_each_other_relate_the_stocks_of_their_own_days() -> N
 
 def test_a_stock_derived_on_a_day_reaches_the_relations_of_that_day() -> None:
     parts = "displaced/current/hosts = displaced/current - displaced/current/camps"
-    claims = pd.concat(
-        [
-            camp(),
-            rc.to_claims(
-                [rc.Figure.exact(90, counts="displaced/current/camps", as_of="2017-09-20", **CAMP)],
-                ids=["p1"],
-            ),
-        ],
-        ignore_index=True,
-    )
+    in_camps = [
+        rc.Figure.exact(90, counts="displaced/current/camps", as_of="2017-09-20", **CAMP),
+        rc.Figure.exact(100, counts="displaced/current/camps", as_of="2017-12-31", **CAMP),
+    ]
+    claims = pd.concat([camp(), rc.to_claims(in_camps, ids=["p1", "p2"])], ignore_index=True)
     result = rc.reconcile(claims, relations=[STOCK_FLOW, parts], implied_parts=False)
     totals = result.totals.set_index(["counts", "as_of"])
     assert totals.loc[("displaced/current", "2017-12-31"), "value"] == 130.0
     assert totals.loc[("displaced/current/hosts", "2017-09-20"), "value"] == 10.0
-    assert (totals.loc[("displaced/current/camps", "2017-12-31"), ["low", "high"]] == [0.0, 130.0]).all()
+    assert totals.loc[("displaced/current/hosts", "2017-12-31"), "value"] == 30.0  # 130 derived - 100
+    # Without the camps on 31 December, the derived stock alone derives no split of it that day.
+    alone = rc.reconcile(
+        claims[claims["claim_id"] != "p2"], relations=[STOCK_FLOW, parts], implied_parts=False
+    )
+    assert set(zip(alone.totals["counts"], alone.totals["as_of"], strict=True)) == {
+        ("displaced/current", "2017-12-31"),
+        ("displaced/current/hosts", "2017-09-20"),
+    }
 
 
 def test_a_scope_picks_the_spans_a_stock_and_flow_relation_holds_over() -> None:

@@ -74,7 +74,10 @@ def check(
             "--relations",
             "-r",
             help="A text file of relations between quantities, one per line "
-            "(such as 'troops/foreign = troops/us + troops/coalition'); "
+            "(such as 'troops/foreign = troops/us + troops/coalition'), each ending, if you like, "
+            "with where it holds in brackets ('[place=Mosul, as_of=2017-09-09]'); a line such as "
+            "'share = around a third' defines a figure a relation multiplies by "
+            "('deaths/civilians/pro_government = share * deaths/civilians'); "
             "blank lines and lines or line ends after '#' are skipped.",
             show_default=False,
         ),
@@ -248,7 +251,7 @@ def check(
         if relations is not None:
             # Read once the claims are known: a name they give is read whole, '-' and all.
             names = table["counts"].dropna().astype(str).unique().tolist() if "counts" in table else []
-            relation_lines = read_relations(relations, names)
+            relation_lines = read_relations(relations, names, words)
             more["relations"] = [line.relation for line in relation_lines]
         busy = status if len(table) > MANY_CLAIMS else None
         with stage(busy, f"Reconciling {len(table):,} claims"):

@@ -1,13 +1,13 @@
 """What the ``reconcile`` command reads besides its arguments: claims, relations, a lexicon, weights.
 
 Each reader exits 2 with every problem it finds listed (see :mod:`reconcile.cli.problems`):
-a relations file's bad lines with a caret where reading stopped, every malformed
+a relations file's bad lines with a caret where reading stopped (the file is read as
+:func:`reconcile.relations.read_relations` reads it), every malformed
 ``--weight``. A large claims CSV is read with a progress bar (:mod:`reconcile.cli.progress`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,6 +20,7 @@ from reconcile.claims import CLAIM_COLUMNS
 from reconcile.cli import progress
 from reconcile.cli.hints import hint_for
 from reconcile.cli.problems import caret, fail
+from reconcile.relations.file import read_lines
 
 __all__ = [
     "LEXICON_HELP",
@@ -34,8 +35,6 @@ __all__ = [
 
 #: The columns of a claims table read as text (a large CSV is read in chunks with these).
 TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
-# A relations file's comment starts at a '#' outside `backticks` (which quote a name).
-_UNCOMMENTED = re.compile(r"(?:[^#`]|`[^`]*`)*")
 
 #: What ``--lexicon`` reads; each command adds what the lexicon reads there.
 LEXICON_HELP = (
@@ -143,44 +142,29 @@ class RelationLine(NamedTuple):
     relation: Any
 
 
-def read_relations(path: Path, names: Sequence[str]) -> list[RelationLine]:
-    """One relation per line; blank lines and ``#`` comments are skipped. Every bad line is listed.
+def read_relations(path: Path, names: Sequence[str], lexicon: rc.Lexicon | None = None) -> list[RelationLine]:
+    """One relation per line, and figures defined by name; blank lines and ``#`` comments are skipped.
 
-    Names the claims give (``names``) and names the relations define are read whole, as
-    :func:`reconcile.reconcile` reads them; a relation can define a name another uses, so
-    the lines are read again while that adds names.
+    The file is read as :func:`reconcile.relations.read_relations` reads it: names the claims
+    give (``names``) and names the relations define are read whole, and a line such as
+    ``share = around a third`` defines a figure (its phrase read with ``lexicon``). Every bad
+    line is listed, with a caret where reading stopped.
     """
-    relation = _relation_type()
+    _relation_type()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(
             f"cannot read the relations file {str(path)!r} ({getattr(exc, 'strerror', None) or exc})",
             hint="check the path; the file is UTF-8 text with one relation per line",
         )
-    written: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, start=1):  # a handful of lines, written by hand
-        before_comment = _UNCOMMENTED.match(line)
-        # A backtick left open is the parser's to report, so the line is kept whole.
-        opened = before_comment is None or line[before_comment.end() : before_comment.end() + 1] == "`"
-        text = (line if opened or before_comment is None else before_comment[0]).rstrip()
-        if text.strip():
-            written.append((number, text))
-    known = set(names)
-    while True:
-        relations: list[RelationLine] = []
-        problems: list[str] = []
-        hints: list[str] = []
-        for number, text in written:
-            try:
-                relations.append(RelationLine(number, text, relation.parse(text.strip(), names=known)))
-            except rc.ReconcileError as error:
-                problems += _relation_problem(number, text, error)
-                hints.append(hint_for(error))
-        defined = {name for line in relations for name in line.relation.defines} - known
-        if not defined:
-            break
-        known |= defined
+    lines = read_lines(text, names=names, lexicon=lexicon)
+    problems: list[str] = []
+    hints: list[str] = []
+    for line in lines:  # the lines of a file written by hand
+        if line.error is not None:
+            problems += _relation_problem(line.number, line.text, line.error)
+            hints.append(hint_for(line.error))
     if problems:
         count = len(hints)
         fail(
@@ -188,7 +172,9 @@ def read_relations(path: Path, names: Sequence[str]) -> list[RelationLine]:
             hint="; ".join(dict.fromkeys(hints)),
             details=problems,
         )
-    return relations
+    return [
+        RelationLine(line.number, line.text, line.relation) for line in lines if line.relation is not None
+    ]
 
 
 def _relation_problem(number: int, text: str, error: rc.ReconcileError) -> list[str]:
@@ -202,7 +188,7 @@ def _relation_problem(number: int, text: str, error: rc.ReconcileError) -> list[
 
 def fail_on_relation(error: rc.ReconcileError, relations: Sequence[RelationLine], path: Path) -> None:
     """Exit 2 naming the file and line of the relation ``error`` is about, if it is one of ours."""
-    lines = [line for line in relations if str(line.relation) == getattr(error, "text", None)]
+    lines = [line for line in relations if line.relation.text == getattr(error, "text", None)]
     if lines:
         details = _relation_problem(lines[0].number, lines[0].text, error)
         fail(f"a relation in {str(path)!r} cannot be used", hint=hint_for(error), details=details)

@@ -16,13 +16,16 @@ consensus:
   can be dropped without the rest becoming satisfiable.
 
 :func:`adjust` finds, instead, the values closest to the claims that satisfy the equality
-relations exactly (weighted least squares), and tests the claims against them. :func:`apply` is
+relations exactly (weighted least squares), and tests the claims against them.
+:func:`read_relations` reads a relations file (one relation a line, figures defined by name),
+as ``reconcile check --relations`` does. :func:`apply` is
 the relations step of :func:`reconcile.reconcile`, on what :func:`reconcile.consensus.estimate`
 found for each quantity.
 """
 
 from reconcile.relations.adjustment import Adjustment, adjust
+from reconcile.relations.file import read_relations
 from reconcile.relations.related import apply
 from reconcile.relations.text import Relation, Term
 
-__all__ = ["Adjustment", "Relation", "Term", "adjust", "apply"]
+__all__ = ["Adjustment", "Relation", "Term", "adjust", "apply", "read_relations"]

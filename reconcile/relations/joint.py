@@ -32,8 +32,6 @@ for each system in trouble only; systems where the per-quantity choice holds are
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -43,16 +41,11 @@ from reconcile import _propagate as prop
 from reconcile._sweep import weighted_median
 from reconcile._wording import format_ranges
 from reconcile.consensus import Consensus, VoiceRanges
+from reconcile.relations.subsystem import decide, holds, part_of, why
 from reconcile.relations.system import Built
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 
 __all__ = ["Choice", "choose", "set_aside_outside"]
-
-#: The most cuts (rounds of the master problem) for one system; past it the system keeps
-#: the per-quantity choice.
-MAX_ROUNDS = 200
-#: The most choices of equal weight looked for before a system is left undecided.
-MAX_OPTIMA = 8
 
 
 class Choice(NamedTuple):
@@ -68,175 +61,6 @@ class Choice(NamedTuple):
 
     found: Consensus
     changed: np.ndarray
-
-
-class _Component(NamedTuple):
-    """One connected system: its rows and links over local variables, and its voices."""
-
-    system: prop.System
-    rows: np.ndarray  # global row of each local row
-    base_low: np.ndarray  # per local variable, the bounds without any voice
-    base_high: np.ndarray
-    tree: bool
-    voices: np.ndarray  # per voice of the system: its global index (-1: a claim tested on its own)
-    at: np.ndarray  # ... its local variable
-    low: np.ndarray  # ... its range
-    high: np.ndarray
-    quantity: np.ndarray  # ... its estimate
-
-
-def _local(
-    built: Built, parts: prop.Components, component: int
-) -> tuple[prop.System, np.ndarray, np.ndarray]:
-    system = built.system
-    variables = np.flatnonzero(parts.of_var == component)
-    local = np.full(system.n, -1, dtype=np.intp)
-    local[variables] = np.arange(len(variables))
-    rows = np.flatnonzero(parts.of_row == component)
-    row_local = np.full(system.n_rows, -1, dtype=np.intp)
-    row_local[rows] = np.arange(len(rows))
-    terms = row_local[system.term_row] >= 0
-    links = parts.of_link == component
-    sub = prop.System(
-        n=len(variables),
-        term_row=row_local[system.term_row[terms]],
-        term_var=local[system.term_var[terms]],
-        term_coef=system.term_coef[terms],
-        row_low=system.row_low[rows],
-        row_high=system.row_high[rows],
-        link_y=local[system.link_y[links]],
-        link_x=local[system.link_x[links]],
-        link_low=system.link_low[links],
-        link_high=system.link_high[links],
-    )
-    return sub, variables, rows
-
-
-def _rows_kept(system: prop.System, keep: np.ndarray) -> prop.System:
-    """The system with only the rows ``keep`` says (links stay)."""
-    renumber = np.cumsum(keep) - 1
-    terms = keep[system.term_row]
-    return dataclasses.replace(
-        system,
-        term_row=renumber[system.term_row[terms]],
-        term_var=system.term_var[terms],
-        term_coef=system.term_coef[terms],
-        row_low=system.row_low[keep],
-        row_high=system.row_high[keep],
-    )
-
-
-def _feasible(part: _Component, active: np.ndarray, system: prop.System | None = None) -> bool:
-    low, high = part.base_low.copy(), part.base_high.copy()
-    np.maximum.at(low, part.at[active], part.low[active])
-    np.minimum.at(high, part.at[active], part.high[active])
-    if (low > high).any():
-        return False
-    return prop.feasible(part.system if system is None else system, low, high, tree=part.tree)
-
-
-def _component(
-    built: Built, parts: prop.Components, component: int, members: np.ndarray, ranges: tuple[np.ndarray, ...]
-) -> _Component:
-    """One system, with the voices ``members`` (global indices, or -1) and their ``ranges``."""
-    sub, variables, rows = _local(built, parts, component)
-    local = np.full(built.system.n, -1, dtype=np.intp)
-    local[variables] = np.arange(len(variables))
-    base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
-    claimed = variables < built.n_estimates
-    # Without its voices a quantity is free, but a count is never negative.
-    base_low[claimed] = np.where(built.counting[variables[claimed]], 0.0, -np.inf)
-    base_high[claimed] = np.inf
-    quantity, low, high = ranges
-    tree = bool(parts.is_tree[component])
-    return _Component(sub, rows, base_low, base_high, tree, members, local[quantity], low, high, quantity)
-
-
-def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced: int = -1) -> np.ndarray:
-    """A deletion filter: the members of ``active`` without which the rest would pass ``test``."""
-    members = active.copy()
-    for member in np.flatnonzero(active).tolist():  # a handful of voices per system
-        if member == forced:
-            continue
-        members[member] = False
-        if not test(members):
-            members[member] = True
-    return members
-
-
-def _master(
-    weight: np.ndarray, quantity: np.ndarray, cuts: list[np.ndarray], others: list[np.ndarray]
-) -> np.ndarray | None:
-    """The heaviest choice of voices that keeps no cut whole and differs from every one of ``others``.
-
-    Every quantity keeps a voice at least; None when no choice does.
-    """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    m = len(weight)
-    rows, lows, highs = [], [], []
-    for cut in cuts:
-        rows.append(cut.astype(float))
-        lows.append(-np.inf)
-        highs.append(cut.sum() - 1.0)
-    for q in np.unique(quantity).tolist():
-        rows.append((quantity == q).astype(float))
-        lows.append(1.0)
-        highs.append(np.inf)
-    for other in others:
-        rows.append(np.where(other, -1.0, 1.0))
-        lows.append(1.0 - other.sum())
-        highs.append(np.inf)
-    constraint = LinearConstraint(np.array(rows).reshape(len(rows), m), np.array(lows), np.array(highs))
-    result = milp(-weight, integrality=np.ones(m), bounds=Bounds(0, 1), constraints=constraint)
-    if result.status != 0 or result.x is None:
-        return None
-    chosen: np.ndarray = result.x > 0.5
-    return chosen
-
-
-def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
-    """The pairs of voices of one quantity whose ranges share no point, as cuts."""
-    a, b = np.triu_indices(len(quantity), 1)
-    apart = (quantity[a] == quantity[b]) & ((high[a] < low[b]) | (high[b] < low[a]))
-    cuts = []
-    for i, j in zip(a[apart].tolist(), b[apart].tolist(), strict=True):
-        cut = np.zeros(len(quantity), dtype=bool)
-        cut[[i, j]] = True
-        cuts.append(cut)
-    return cuts
-
-
-def _decide(part: _Component, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The voices kept in every heaviest choice the relations allow, and those decided.
-
-    Returns (kept, decided) per voice of the system, or None when no choice keeps a voice
-    of every quantity and lets the relations hold.
-    """
-    quantity = part.quantity
-    cuts = _disjoint_pairs(quantity, part.low, part.high)
-    optima: list[np.ndarray] = []
-    best = np.nan
-    for _ in range(MAX_ROUNDS):
-        kept = _master(weight, quantity, cuts, optima)
-        if kept is None:
-            break
-        if optima and weight[kept].sum() < best - 1e-9 * max(1.0, abs(best)):
-            break
-        if _feasible(part, kept):
-            best = weight[kept].sum() if not optima else best
-            optima.append(kept)
-            if len(optima) > MAX_OPTIMA:
-                return None
-            continue
-        cuts.append(_irreducible(lambda active: not _feasible(part, active), kept))
-    else:
-        return None
-    if not optima:
-        return None
-    stacked = np.array(optima)
-    decided = (stacked == stacked[0]).all(axis=0)
-    return stacked[0], decided
 
 
 def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: np.ndarray) -> Choice:
@@ -294,8 +118,8 @@ def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: n
     for component in np.unique(voice_component[candidates]).tolist():  # the systems in trouble only
         members = candidates[voice_component[candidates] == component]
         ranges = (voices.estimate[members], voices.low[members], voices.high[members])
-        part = _component(built, parts, component, members, ranges)
-        decision = _decide(part, voices.weight[members])
+        part = part_of(built, parts, component, members, ranges)
+        decision = decide(part, voices.weight[members])
         if decision is None:
             continue
         best, decided = decision
@@ -303,32 +127,11 @@ def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: n
         settled = ~np.isin(part.quantity, part.quantity[~decided])
         kept[members[settled]] = best[settled]
         for v in np.flatnonzero(settled & ~best & voices.kept[members]).tolist():
-            reasons.append((int(members[v]), *_why(part, best, v, built)))
+            reasons.append((int(members[v]), *why(part, best, v)))
     changed_voice = kept != voices.kept
     if not changed_voice.any():
         return unchanged
     return _apply(found, voices, kept, changed_voice, reasons, built)
-
-
-def _why(part: _Component, best: np.ndarray, v: int, built: Built) -> tuple[np.ndarray, np.ndarray]:
-    """The voices a voice set aside cannot be kept with, and the fewest relations that say so."""
-    with_it = best.copy()
-    with_it[v] = True  # the best choice with it cannot hold, or it would weigh more
-    # Named by the relations where they rule it out, rather than by a voice of its own quantity.
-    apart = with_it & ((part.quantity != part.quantity[v]) | (np.arange(len(with_it)) == v))
-    if _feasible(part, apart):
-        apart = with_it
-    held = _irreducible(lambda active: not _feasible(part, active), apart, forced=v)
-    relation = built.row_relation[part.rows]
-    names = np.unique(relation)
-    needed = np.ones(len(names), dtype=bool)
-    for i in range(len(names)):  # the relations of one system, a handful
-        needed[i] = False
-        if not _feasible(part, held, _rows_kept(part.system, np.isin(relation, names[needed]))):
-            continue
-        needed[i] = True
-    others = part.voices[held & (np.arange(len(held)) != v)]
-    return others, names[needed]
 
 
 class _SetAside(NamedTuple):
@@ -539,11 +342,11 @@ def set_aside_outside(
             np.r_[voices.low[members], low[row]],
             np.r_[voices.high[members], high[row]],
         )
-        part = _component(built, parts, component, np.r_[members, -1], ranges)
+        part = part_of(built, parts, component, np.r_[members, -1], ranges)
         best = np.r_[np.ones(len(members), dtype=bool), False]
-        if _feasible(part, ~best | best):  # (the margin above: not quite outside after all)
+        if holds(part, ~best | best):  # (the margin above: not quite outside after all)
             continue
-        others, relations = _why(part, best, len(members), built)
+        others, relations = why(part, best, len(members))
         held = [
             (int(voices.speaker[o]), float(voices.low[o]), float(voices.high[o])) for o in others.tolist()
         ]

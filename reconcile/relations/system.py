@@ -20,6 +20,7 @@ import pandas as pd
 from reconcile import _propagate as prop
 from reconcile._interval import EPS, times
 from reconcile.errors import ArgumentError, Reason, RelationError
+from reconcile.relations.scopes import described
 from reconcile.relations.spans import groups_of_terms, no_span_error, span_ends
 from reconcile.relations.text import Relation
 from reconcile.relations.tokens import caret, relation_error
@@ -113,37 +114,46 @@ def _instances(
 ) -> pd.DataFrame:
     """(relation, group) pairs where the relation holds.
 
-    A relation holds in a group where one of its quantities is present: claimed there, or
-    derived there by another relation that holds (so totals of totals are derived too),
-    within the relation's scope. A stock and flow relation holds in a span's group (one of
-    ``ends``) where one of its flows is present, and its stocks are present in the groups of
-    the span's ends. Scoped relations are joined to the groups of their scope once; rounds
-    of whole-table merges then reach the fixed point.
+    A relation holds in a group where every quantity it names is present (claimed there, or
+    derived there by another relation that holds there) but at most one, which an equality
+    derives there; an inequality derives nothing, so it holds only where all its quantities
+    are present. At least one must be present: a relation of one quantity holds where it is.
+    A scoped relation holds so in the groups of its scope only. A stock and flow relation
+    holds in a span's group (one of ``ends``) where one of its flows is present, and reaches
+    its stocks in the groups of the span's ends. Scoped relations are joined to the groups of
+    their scope once; rounds of whole-table merges then reach the fixed point: what one round
+    derives is present in the next, and the instances only grow.
 
     Raises:
         RelationError: a relation whose scope matches no group, or that holds in no group
-            (none of its quantities is claimed or derived anywhere in its scope; for a stock
-            and flow relation, none of its flows over a span).
+            (the message names the quantities missing where most of them are present; for a
+            stock and flow relation, none of its flows is present over a span).
 
     """
     present = claimed[["group", "counts"]].drop_duplicates()
     dated = terms[["relation", "counts", "at"]].drop_duplicates()
     # The terms that make a relation hold: a stock and flow relation's flows, any other's all.
     pairs = pd.DataFrame(dated[dated["at"] == ""][["relation", "counts"]]).drop_duplicates()
-    timed = [r for r, relation in enumerate(relations) if relation.across_time]
+    timed = np.array([relation.across_time for relation in relations], dtype=bool)
+    needed = _needed(relations, pairs, timed)
     allowed = _scope_groups(relations, groups)
     scoped = pairs["relation"].isin([r for r, relation in enumerate(relations) if relation.scope])
     free_pairs, scoped_pairs = pairs[~scoped], allowed.merge(pairs[scoped], on="relation")
+    spans = ends["group"].unique()
     instances = pd.DataFrame({"relation": pd.Series(dtype=np.intp), "group": pd.Series(dtype=np.intp)})
-    for _ in range(len(relations) + 1):  # each round adds a level of derived totals
-        found = pd.concat(
+    while True:  # each round derives a level more; it ends, as (relation, group) pairs are finite
+        hits = pd.concat(
             [
                 free_pairs.merge(present, on="counts")[["relation", "group"]],
                 scoped_pairs.merge(present, on=["group", "counts"])[["relation", "group"]],
             ],
             ignore_index=True,
-        ).drop_duplicates()
-        found = found[~(found["relation"].isin(timed) & ~found["group"].isin(ends["group"]))]
+        )
+        counted = hits.groupby(["relation", "group"], sort=False).size().rename("present").reset_index()
+        at = counted["relation"].to_numpy(np.intp)
+        holds = counted["present"].to_numpy() >= needed[at]
+        holds &= ~timed[at] | counted["group"].isin(spans).to_numpy()
+        found = pd.DataFrame(counted[holds][["relation", "group"]])
         if len(found) == len(instances):
             break
         instances = found
@@ -152,27 +162,69 @@ def _instances(
         present = pd.concat([present, reached], ignore_index=True).drop_duplicates()
     idle = np.setdiff1d(np.arange(len(relations)), instances["relation"].to_numpy(dtype=np.intp))
     if len(idle):
-        relation = relations[int(idle[0])]
-        if relation.across_time and not relation.scope:
-            raise no_span_error(relation)
-        where = " within its scope" if relation.scope else ""
-        raise RelationError(
-            f"the relation {relation.text!r} holds nowhere: none of its quantities "
-            f"({', '.join(relation.quantities)}) is claimed{where}, "
-            "or derived from claims by another relation",
-            hint="a relation holds in the groups (place, date) where a claim gives one of its quantities; "
-            "check the names against the claims' counts paths, or leave the relation out",
-            details=caret(relation.text, 0),
-            text=relation.text,
-            position=0,
-            reason=Reason.RELATION_HOLDS_NOWHERE,
-        )
+        raise _holds_nowhere(relations[int(idle[0])], counted[at == idle[0]], present, groups)
     instances = instances.sort_values(["relation", "group"]).reset_index(drop=True)
     return instances.assign(row=np.arange(len(instances)))
 
 
+def _needed(relations: list[Relation], pairs: pd.DataFrame, timed: np.ndarray) -> np.ndarray:
+    """Per relation, how many of its quantities (a stock and flow relation's flows) must be present.
+
+    All of an inequality's; all of an equality's but the one it derives (at least one); one
+    flow of a stock and flow relation.
+    """
+    named = np.bincount(pairs["relation"].to_numpy(np.intp), minlength=len(relations))
+    equal = np.array([relation.operator == "=" for relation in relations], dtype=bool)
+    needed = np.where(equal, np.maximum(named - 1, 1), named)
+    return np.where(timed, 1, needed)
+
+
+def _holds_nowhere(
+    relation: Relation, counted: pd.DataFrame, present: pd.DataFrame, groups: pd.DataFrame
+) -> RelationError:
+    """The error for a relation that holds in no group; ``counted`` has its present quantities per group.
+
+    It names the quantities missing in the group where most of them are present.
+    """
+    if relation.across_time and (len(counted) or not relation.scope):
+        return no_span_error(relation)
+    where = " within its scope" if relation.scope else ""
+    equality = relation.operator == "="
+    if not len(counted):
+        problem = (
+            f"none of its quantities ({', '.join(relation.quantities)}) is claimed{where}, "
+            "or derived from claims by another relation"
+        )
+    else:
+        best = int(counted["group"].to_numpy()[np.argmax(counted["present"].to_numpy())])
+        there = set(present.loc[present["group"].to_numpy() == best, "counts"].tolist())
+        missing = [quantity for quantity in relation.quantities if quantity not in there]
+        said = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
+        group = ", ".join(
+            f"{column}={value!r}" for column, value in groups.iloc[best].items() if not pd.isna(value)
+        )
+        rule = "all its quantities but one, which it derives," if equality else "all its quantities"
+        problem = (
+            f"no group{where} has {rule} claimed or derived by another relation; where most are"
+            f"{f' ({group})' if group else ''}, {said} {'are' if len(missing) > 1 else 'is'} missing"
+        )
+    return RelationError(
+        f"the relation {str(relation)!r} holds nowhere: {problem}",
+        hint="a relation holds in the groups (place, date) where its quantities are claimed or derived, "
+        "all but one for an equality (which derives it), all for an inequality; check the names "
+        "against the claims' counts paths, claim or derive the missing ones, or leave the relation out",
+        details=caret(relation.text, 0),
+        text=relation.text,
+        position=0,
+        reason=Reason.RELATION_HOLDS_NOWHERE,
+    )
+
+
 def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFrame:
     """(relation, group) for each scoped relation and each group inside its scope: one join.
+
+    A group is inside a scope when it has, for every column the scope names, one of the
+    values the scope gives that column.
 
     Raises:
         ArgumentError: a scope column that is not a key column.
@@ -189,7 +241,7 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
     if len(unknown):
         relation = relations[int(unknown["relation"].iloc[0])]
         raise ArgumentError(
-            f"the relation {relation.text!r} is scoped by {unknown['column'].iloc[0]!r}, which is not a key "
+            f"the relation {str(relation)!r} is scoped by {unknown['column'].iloc[0]!r}, which is not a key "
             f"column other than counts ({', '.join(map(str, groups.columns)) or 'none'})",
             hint="scope a relation by the key's place or date columns",
             reason=Reason.BAD_SCOPE,
@@ -202,13 +254,12 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
         .melt(id_vars="group", var_name="column", value_name="value")
     )
     matched = scopes.merge(long, on=["column", "value"])
-    needed = scopes.groupby("relation").size()
-    hits = matched.groupby(["relation", "group"]).size().rename("hits").reset_index()
+    needed = scopes.groupby("relation")["column"].nunique()
+    hits = matched.groupby(["relation", "group"])["column"].nunique().rename("hits").reset_index()
     allowed = hits[hits["hits"].to_numpy() == needed.reindex(hits["relation"]).to_numpy()]
     empty = np.setdiff1d(needed.index.to_numpy(), allowed["relation"].to_numpy())
     if len(empty):
         relation = relations[int(empty[0])]
-        shown = ", ".join(f"{column}={value!r}" for column, value in relation.scope)
         known = {
             column: groups[column].dropna().astype(str).unique().tolist() for column, _ in relation.scope
         }
@@ -218,7 +269,8 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
             if value not in known[column]
         ]
         raise RelationError(
-            f"the relation {relation.text!r} is scoped to {shown}, which matches no group of the claims",
+            f"the relation {relation.text!r} is scoped to {described(relation.scope)}, which matches no "
+            "group of the claims",
             hint=("the nearest values are " + "; ".join(near) + ". " if near else "")
             + "a scope names values exactly as the claims' key columns spell them, in one group",
             details=caret(relation.text, 0),

@@ -3,7 +3,8 @@
 A relation is read from text once, token by token (:mod:`reconcile.relations.tokens`): names
 are paths of words, read whole when the claims give them or a relation defines them
 (:func:`read_with_names`), so a ``-`` inside a known name is not a minus; a name may end in a
-time suffix (``@start``, ``@end``) that dates a stock to an end of its flows' span.
+time suffix (``@start``, ``@end``) that dates a stock to an end of its flows' span. A scope in
+brackets may end the text (``[place=Mosul, as_of=2017-09-09]``: :mod:`reconcile.relations.scopes`).
 :func:`check_names` holds the relations to the quantities the claims give.
 """
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.figure import Figure
+from reconcile.relations.scopes import ScopePairs, check_scope, joined_scope, scope_text, split_scope
 from reconcile.relations.tokens import Token, as_written, caret, known_names, number, relation_error, tokenize
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
@@ -76,19 +78,22 @@ class Relation:
     """A linear relation between quantities, such as ``troops/foreign = troops/us + troops/coalition``.
 
     Read one from text with :meth:`parse`, or build one with :meth:`total` or
-    :meth:`part_of`. Within :func:`reconcile.reconcile`, a relation holds in every group of
-    the key's other columns (by default each ``place`` and ``as_of``) where at least one of
-    its quantities has a claim, unless ``scope`` names the groups it holds in. A stock and
-    flow relation (terms dated ``@start`` and ``@end``) holds over each span at which one of
-    its flows is present, and reaches the stocks on the span's first and last days.
+    :meth:`part_of`. Within :func:`reconcile.reconcile`, a relation holds in a group of the
+    key's other columns (by default a ``place`` and an ``as_of``) where every quantity it
+    names is present (claimed there, or derived there by another relation), but for at most
+    one, which an equality derives; an inequality derives nothing, so it holds where all its
+    quantities are present. ``scope`` limits the groups to those it names. A stock and flow
+    relation (terms dated ``@start`` and ``@end``) holds over each span at which one of its
+    flows is present, and reaches the stocks on the span's first and last days.
 
     Attributes:
-        text: the relation as written.
+        text: the relation as written, without a scope in brackets (``str(relation)`` adds it).
         operator: ``"="``, ``"<="`` or ``">="``.
         terms: the terms of both sides, the right side's negated, so the relation reads
             ``Σ terms operator 0``.
         figures: the figures the terms are multiplied by, by name.
-        scope: where the relation holds, as (key column, value) pairs (empty: every group).
+        scope: where the relation holds, as sorted (key column, value) pairs (empty: every
+            group); a column given several values is repeated, and a group may have any of them.
 
     Examples:
         >>> import reconcile as rc
@@ -104,7 +109,7 @@ class Relation:
     operator: str
     terms: tuple[Term, ...]
     figures: tuple[tuple[str, Figure], ...] = ()
-    scope: tuple[tuple[str, str], ...] = field(default=())
+    scope: ScopePairs = field(default=())
 
     @classmethod
     def parse(
@@ -112,7 +117,7 @@ class Relation:
         text: str,
         *,
         figures: Mapping[str, Figure] | None = None,
-        scope: Mapping[str, str] | None = None,
+        scope: Mapping[str, str | Sequence[str]] | None = None,
         names: Iterable[str] | None = None,
     ) -> Relation:
         """Read a relation: sums of terms on both sides of ``=``, ``<=`` or ``>=``.
@@ -133,6 +138,12 @@ class Relation:
         is not one of these. A flow dated to a single day has no span, so the relation does
         not hold there. Write the suffix right after the name (or after its closing backtick).
 
+        **Scope.** A bracket at the end says where the relation holds, as ``scope=`` does:
+        ``... [place=Mosul, as_of=2017-09-09]``. It names ``place`` and ``as_of``; a value runs
+        to the next ``,``, ``|`` or ``]`` (``place=Cox's Bazar``), or is quoted in backticks;
+        ``as_of=2017-09-09|2017-10-01`` holds on either date. :attr:`text` is the relation
+        without the bracket; ``str(relation)`` writes it back, so it reads as the same relation.
+
         A name is read whole when it is a path of words (letters, digits, ``_``, ``.``,
         apostrophes; words of a part separated by spaces: ``troops/us army``) that starts
         with a letter, or when it is one of ``names``, whatever its characters
@@ -148,7 +159,8 @@ class Relation:
             figures: figures by the names the text uses for them.
             scope: where the relation holds, as a figure's :class:`reconcile.Scope` says
                 where and when: values of the key's columns other than ``counts``, spelled as
-                the claims spell them, e.g. ``{"place": "Mosul"}``.
+                the claims spell them, e.g. ``{"place": "Mosul"}``; a list of values for a
+                column holds in any of them. Same as a bracket in the text, if it has one.
             names: quantity names to read whole, such as the ``counts`` paths of a claims
                 table.
 
@@ -158,10 +170,10 @@ class Relation:
         Raises:
             RelationError: the text cannot be read; ``.position`` is the character, and the
                 message shows it with a caret. A time suffix other than ``@start`` or
-                ``@end``, or one in a relation whose every quantity has a suffix (no flow
-                gives the span), is such an error.
+                ``@end``, one in a relation whose every quantity has a suffix (no flow
+                gives the span), or a bracket that is not a scope, is such an error.
             ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
-                or ``names`` is not a list of names.
+                ``names`` is not a list of names, or the text's bracket and ``scope`` differ.
 
         Examples:
             The share of residents who remained is a figure ("half", read as a range):
@@ -178,6 +190,21 @@ class Relation:
             >>> rc.Relation.parse(f"deaths/civilians = {by_party}",
             ...                   names=by_party.split(" + ")).quantities
             ('deaths/civilians', 'deaths/civilians/pro-government', 'deaths/civilians/anti-government')
+
+            Where it holds, in brackets at the end:
+
+            >>> fled = rc.Relation.parse(
+            ...     "displaced/fled = displaced/current + displaced/returned [place=Mosul, as_of=2017-09-09]")
+            >>> fled.scope
+            (('as_of', '2017-09-09'), ('place', 'Mosul'))
+            >>> fled.text
+            'displaced/fled = displaced/current + displaced/returned'
+            >>> rc.Relation.parse(str(fled)) == fled
+            True
+            >>> rc.Relation.parse("a = b [place=Mosul]", scope={"place": "Erbil"})
+            Traceback (most recent call last):
+            ...
+            reconcile.errors.ArgumentError: the relation ... is scoped in its text to [place=Mosul] and by ...
 
             Stocks on the days a span of flows starts and ends:
 
@@ -204,7 +231,7 @@ class Relation:
                 reason=Reason.NOT_TEXT,
             )
         known = known_names(_check_names_argument(names))
-        relation = _reading(text, _check_figures(figures), _check_scope(scope), known)
+        relation = _reading(text, _check_figures(figures), check_scope(scope), known)
         _check_each_once(relation, known)
         return relation
 
@@ -214,9 +241,11 @@ class Relation:
         parts: Sequence[str],
         *args: Sequence[str],
         counts: str | None = None,
-        scope: Mapping[str, str] | None = None,
+        scope: Mapping[str, str | Sequence[str]] | None = None,
     ) -> Relation:
         """The relation ``counts = part + part + ...``: the parts, then the whole's name as ``counts``.
+
+        ``scope`` says where it holds, as for :meth:`parse`.
 
         The order is that of ``rc.total(figures, counts=...)``. The older order,
         ``Relation.total(whole, parts)``, still reads, with a DeprecationWarning; any other
@@ -243,7 +272,9 @@ class Relation:
         return cls.parse(f"{_quote(counts)} = {' + '.join(_quote(part) for part in parts)}", scope=scope)
 
     @classmethod
-    def part_of(cls, part: str, whole: str, *, scope: Mapping[str, str] | None = None) -> Relation:
+    def part_of(
+        cls, part: str, whole: str, *, scope: Mapping[str, str | Sequence[str]] | None = None
+    ) -> Relation:
         """The relation ``part <= whole``.
 
         Examples:
@@ -299,10 +330,10 @@ class Relation:
         return tuple(alone)
 
     def __repr__(self) -> str:
-        return f"Relation({self.text!r})"
+        return f"Relation({str(self)!r})"
 
     def __str__(self) -> str:
-        return self.text
+        return self.text + scope_text(self.scope)
 
 
 def _quote(name: str) -> str:
@@ -340,20 +371,6 @@ def _check_figures(figures: Mapping[str, Figure] | None) -> dict[str, Figure]:
     return dict(figures)
 
 
-def _check_scope(scope: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    if scope is None:
-        return ()
-    if not isinstance(scope, Mapping) or not all(
-        isinstance(column, str) and isinstance(value, str) for column, value in scope.items()
-    ):
-        raise ArgumentError(
-            f"scope must map key columns to values (got {scope!r})",
-            hint="pass e.g. scope={'place': 'Mosul', 'as_of': '2016-10-17'}",
-            reason=Reason.BAD_SCOPE,
-        )
-    return tuple(sorted(scope.items()))
-
-
 def _check_names_argument(names: Iterable[str] | None) -> set[str]:
     if names is None:
         return set()
@@ -369,14 +386,21 @@ def _check_names_argument(names: Iterable[str] | None) -> set[str]:
 def _reading(
     text: str,
     figures: dict[str, Figure],
-    scope: tuple[tuple[str, str], ...],
+    scope: ScopePairs,
     known: re.Pattern[str] | None,
 ) -> Relation:
-    """The relation ``text`` says, with ``known`` names read whole; each name is not yet checked once."""
-    text = text.strip()
+    """The relation ``text`` says, with ``known`` names read whole; each name is not yet checked once.
+
+    A bracket at the end gives the scope, which must agree with ``scope`` where both give one.
+    """
+    text, written = split_scope(text.strip())
     operator, terms = _read(text, figures, known)
     return Relation(
-        text=text, operator=operator, terms=terms, figures=tuple(sorted(figures.items())), scope=scope
+        text=text,
+        operator=operator,
+        terms=terms,
+        figures=tuple(sorted(figures.items())),
+        scope=joined_scope(written, scope, text + scope_text(written)),
     )
 
 
@@ -550,12 +574,14 @@ def _as_relation(
     """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole.
 
     ``readings`` holds the relations already read with ``known``, by text and figures: the same
-    text in many scopes (one relation per place) is read once.
+    text in many scopes (one relation per place) is read once. Text keeps the scope its
+    bracket gives.
     """
+    scope: ScopePairs | None
     if isinstance(relation, Relation):
         text, figures, scope = relation.text, relation.figures, relation.scope
     elif isinstance(relation, str):
-        text, figures, scope = relation, (), ()
+        text, figures, scope = relation, (), None
     else:
         raise ArgumentError(
             f"relations[{index}] is a {type(relation).__name__}, not a relation",
@@ -565,7 +591,7 @@ def _as_relation(
     read = readings.get((text, figures))
     if read is None:
         read = readings[text, figures] = _reading(text, dict(figures), (), known)
-    if read.scope == scope:
+    if scope is None or read.scope == scope:
         return read
     # The same reading in another scope: its text and terms are already checked.
     twin = copy.copy(read)

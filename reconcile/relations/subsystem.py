@@ -1,0 +1,459 @@
+"""Searching one system of relations for the voices to keep: the machinery of joint reconciliation.
+
+A :class:`Part` is one connected system of relations (rows and links over its variables),
+with the voices that bound its quantities. :func:`holds` tells whether some values inside
+the active voices' ranges satisfy it; :func:`decide` finds the heaviest choice of voices that
+holds (a master problem solved by HiGHS, :func:`scipy.optimize.milp`, learning from each
+failure an irreducible set of voices that cannot all be kept); :func:`why` names, for a voice
+set aside, the voices and the fewest relations it cannot be kept with. Failures are searched
+near where they show (:func:`reconcile._propagate.around`), so a system of thousands of
+variables is not searched whole for each one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from reconcile import _propagate as prop
+from reconcile.relations.system import Built
+
+__all__ = ["MAX_ROUNDS", "Part", "decide", "holds", "part_of", "why"]
+
+#: The most cuts (rounds of the master problem) for one system; past it the system keeps
+#: the per-quantity choice.
+MAX_ROUNDS = 200
+
+
+class Part(NamedTuple):
+    """One connected system: its rows and links over local variables, and its voices."""
+
+    system: prop.System
+    relation: np.ndarray  # per local row: its relation (an index into built.relation_texts)
+    base_low: np.ndarray  # per local variable, the bounds without any voice
+    base_high: np.ndarray
+    tree: bool
+    voices: np.ndarray  # per voice of the system: its global index (-1: a claim tested on its own)
+    at: np.ndarray  # ... its local variable
+    low: np.ndarray  # ... its range
+    high: np.ndarray
+    quantity: np.ndarray  # ... its estimate
+
+
+def _local(
+    built: Built, parts: prop.Components, component: int
+) -> tuple[prop.System, np.ndarray, np.ndarray]:
+    system = built.system
+    variables = np.flatnonzero(parts.of_var == component)
+    local = np.full(system.n, -1, dtype=np.intp)
+    local[variables] = np.arange(len(variables))
+    rows = np.flatnonzero(parts.of_row == component)
+    row_local = np.full(system.n_rows, -1, dtype=np.intp)
+    row_local[rows] = np.arange(len(rows))
+    terms = row_local[system.term_row] >= 0
+    links = parts.of_link == component
+    sub = prop.System(
+        n=len(variables),
+        term_row=row_local[system.term_row[terms]],
+        term_var=local[system.term_var[terms]],
+        term_coef=system.term_coef[terms],
+        row_low=system.row_low[rows],
+        row_high=system.row_high[rows],
+        link_y=local[system.link_y[links]],
+        link_x=local[system.link_x[links]],
+        link_low=system.link_low[links],
+        link_high=system.link_high[links],
+    )
+    return sub, variables, rows
+
+
+def _rows_kept(system: prop.System, keep: np.ndarray) -> prop.System:
+    """The system with only the rows ``keep`` says (links stay)."""
+    renumber = np.cumsum(keep) - 1
+    terms = keep[system.term_row]
+    return dataclasses.replace(
+        system,
+        term_row=renumber[system.term_row[terms]],
+        term_var=system.term_var[terms],
+        term_coef=system.term_coef[terms],
+        row_low=system.row_low[keep],
+        row_high=system.row_high[keep],
+    )
+
+
+def holds(part: Part, active: np.ndarray, system: prop.System | None = None) -> bool:
+    """Whether some values inside the active voices' ranges satisfy the part's rows (or ``system``'s).
+
+    Examples:
+        >>> import numpy as np
+        >>> import reconcile as rc
+        >>> from reconcile import _propagate as prop
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations.subsystem import decide, holds, part_of, why
+        >>> from reconcile.relations.system import build
+        >>> claims = rc.to_claims([rc.Figure.exact(10, counts="a", source="x"),
+        ...     rc.Figure.exact(4, counts="b", source="x"), rc.Figure.exact(6, counts="b", source="y"),
+        ...     rc.Figure.exact(6, counts="c", source="x")])
+        >>> found = estimate(claims, key=("counts",))
+        >>> built = build(found.estimates, ("counts",), [rc.Relation.parse("a = b + c")])
+        >>> voices = found.voices
+        >>> part = part_of(built, prop.components(built.system), 0, np.arange(4),
+        ...                (voices.estimate, voices.low, voices.high))
+        >>> holds(part, np.array([True, False, True, True])), holds(part, np.array([True, True, False, True]))
+        (False, True)
+
+    """
+    low, high = part.base_low.copy(), part.base_high.copy()
+    np.maximum.at(low, part.at[active], part.low[active])
+    np.minimum.at(high, part.at[active], part.high[active])
+    if (low > high).any():
+        return False
+    return prop.feasible(part.system if system is None else system, low, high, tree=part.tree)
+
+
+def part_of(
+    built: Built, parts: prop.Components, component: int, members: np.ndarray, ranges: tuple[np.ndarray, ...]
+) -> Part:
+    """One system, with the voices ``members`` (global indices, or -1) and their ``ranges``.
+
+    ``ranges`` is (estimate, low, high) per member: the estimate is the variable it bounds.
+    Without its voices a quantity is free, but a count is never below 0.
+
+    Examples:
+        >>> import numpy as np
+        >>> import reconcile as rc
+        >>> from reconcile import _propagate as prop
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations.subsystem import decide, holds, part_of, why
+        >>> from reconcile.relations.system import build
+        >>> claims = rc.to_claims([rc.Figure.exact(10, counts="a", source="x"),
+        ...     rc.Figure.exact(4, counts="b", source="x"), rc.Figure.exact(6, counts="b", source="y"),
+        ...     rc.Figure.exact(6, counts="c", source="x")])
+        >>> found = estimate(claims, key=("counts",))
+        >>> built = build(found.estimates, ("counts",), [rc.Relation.parse("a = b + c")])
+        >>> voices = found.voices
+        >>> part = part_of(built, prop.components(built.system), 0, np.arange(4),
+        ...                (voices.estimate, voices.low, voices.high))
+        >>> part.system.n, part.at.tolist()
+        (3, [0, 1, 1, 2])
+
+    """
+    sub, variables, rows = _local(built, parts, component)
+    local = np.full(built.system.n, -1, dtype=np.intp)
+    local[variables] = np.arange(len(variables))
+    base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
+    claimed = variables < built.n_estimates
+    # Without its voices a quantity is free, but a count is never negative.
+    base_low[claimed] = np.where(built.counting[variables[claimed]], 0.0, -np.inf)
+    base_high[claimed] = np.inf
+    quantity, low, high = ranges
+    tree = bool(parts.is_tree[component])
+    relation = built.row_relation[rows]
+    return Part(sub, relation, base_low, base_high, tree, members, local[quantity], low, high, quantity)
+
+
+def _infeasible(part: Part, active: np.ndarray) -> bool:
+    return not holds(part, active)
+
+
+def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced: int = -1) -> np.ndarray:
+    """A deletion filter: the members of ``active`` without which the rest would pass ``test``."""
+    members = active.copy()
+    for member in np.flatnonzero(active).tolist():  # a handful of voices per system
+        if member == forced:
+            continue
+        members[member] = False
+        if not test(members):
+            members[member] = True
+    return members
+
+
+def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
+    """The pairs of voices of one quantity whose ranges share no point, as cuts."""
+    voices = pd.DataFrame({"quantity": quantity, "voice": np.arange(len(quantity))})
+    pairs = voices.merge(voices, on="quantity")  # a quantity has a few voices
+    a, b = pairs["voice_x"].to_numpy(), pairs["voice_y"].to_numpy()
+    apart = (a < b) & ((high[a] < low[b]) | (high[b] < low[a]))
+    cuts = []
+    for i, j in zip(a[apart].tolist(), b[apart].tolist(), strict=True):
+        cut = np.zeros(len(quantity), dtype=bool)
+        cut[[i, j]] = True
+        cuts.append(cut)
+    return cuts
+
+
+class _Search:
+    """The master problem of one system and the cuts learnt so far (valid for every call)."""
+
+    def __init__(self, part: Part, weight: np.ndarray) -> None:
+        self.part = part
+        self.weight = weight
+        self.codes, uniques = pd.factorize(part.quantity)
+        self.n_quantities = len(uniques)
+        # Keeping a voice of every quantity comes first: its worth is above all the weight.
+        self.worth = float(weight.sum()) + 1.0
+        self.cuts = _disjoint_pairs(part.quantity, part.low, part.high)
+        self.rounds = 0
+
+    def master(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The best choice that keeps no cut whole, with the voices ``fixed`` kept (>= 0 entries)."""
+        from scipy import sparse
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        m, k = len(self.weight), self.n_quantities
+        # A quantity counts as kept only with a voice of it kept; a cut is never kept whole.
+        members = [np.flatnonzero(cut) for cut in self.cuts]
+        cut_row = np.repeat(np.arange(len(members)), [len(each) for each in members])
+        row = np.r_[self.codes, np.arange(k), k + cut_row]
+        column = np.r_[np.arange(m), m + np.arange(k), np.concatenate([np.zeros(0, dtype=np.intp), *members])]
+        value = np.r_[-np.ones(m), np.ones(k), np.ones(len(cut_row))]
+        matrix = sparse.csr_array((value, (row, column)), shape=(k + len(members), m + k))
+        highs = np.r_[np.zeros(k), np.array([len(each) - 1.0 for each in members])]
+        lower = np.r_[np.where(fixed > 0, 1.0, 0.0), np.zeros(k)]
+        result = milp(
+            -np.r_[self.weight, np.full(k, self.worth)],
+            integrality=np.ones(m + k),
+            bounds=Bounds(lower, np.ones(m + k)),
+            constraints=LinearConstraint(matrix, -np.inf, highs),
+        )
+        if result.status != 0 or result.x is None:
+            return None
+        chosen = result.x[:m] > 0.5
+        covered = result.x[m:] > 0.5
+        return chosen, covered, float(self.weight[chosen].sum() + self.worth * covered.sum())
+
+    def best(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The best choice the relations allow, with the voices ``fixed`` kept; None past the rounds."""
+        while self.rounds < MAX_ROUNDS:
+            found = self.master(fixed)
+            if found is None:
+                return None
+            if holds(self.part, found[0]):
+                return found
+            self.rounds += 1
+            self.cuts += _cores(self.part, found[0])
+        return None
+
+
+def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The heaviest choice of voices the relations allow, and which of its voices weight decides.
+
+    A voice set aside is not decided by weight when a choice of the same worth keeps it;
+    the voices that choice changes are not decided either. A quantity none of whose voices
+    can be kept is not decided. Returns (kept, decided) per voice of the system, or None when
+    the search does not end within ``MAX_ROUNDS`` cuts.
+
+    Examples:
+        >>> import numpy as np
+        >>> import reconcile as rc
+        >>> from reconcile import _propagate as prop
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations.subsystem import decide, holds, part_of, why
+        >>> from reconcile.relations.system import build
+        >>> claims = rc.to_claims([rc.Figure.exact(10, counts="a", source="x"),
+        ...     rc.Figure.exact(4, counts="b", source="x"), rc.Figure.exact(6, counts="b", source="y"),
+        ...     rc.Figure.exact(6, counts="c", source="x")])
+        >>> found = estimate(claims, key=("counts",))
+        >>> built = build(found.estimates, ("counts",), [rc.Relation.parse("a = b + c")])
+        >>> voices = found.voices
+        >>> part = part_of(built, prop.components(built.system), 0, np.arange(4),
+        ...                (voices.estimate, voices.low, voices.high))
+        >>> kept, decided = decide(part, voices.weight)
+        >>> kept.tolist(), decided.tolist()
+        ([True, True, False, True], [True, True, True, True])
+
+    """
+    search = _Search(part, weight)
+    none = np.full(len(weight), -1)
+    found = search.best(none)
+    if found is None:
+        return None
+    kept, covered, worth = found
+    decided = covered[search.codes].copy()
+    contested = np.zeros(len(weight), dtype=bool)
+    for cut in search.cuts:
+        contested |= cut
+    for v in np.flatnonzero(contested & ~kept).tolist():  # the voices a cut set aside: a handful
+        if not decided[v]:
+            continue
+        fixed = none.copy()
+        fixed[v] = 1
+        bound = search.master(fixed)  # what the cuts learnt so far allow: often already less
+        if bound is None or bound[2] < worth - 1e-9 * worth:
+            continue
+        other = search.best(fixed)
+        if other is None:
+            if search.rounds >= MAX_ROUNDS:
+                return None
+            continue
+        if other[2] >= worth - 1e-9 * worth:
+            decided &= other[0] == kept
+    return kept, decided
+
+
+def _cores(part: Part, active: np.ndarray) -> list[np.ndarray]:
+    """Irreducible sets of the active voices, one around each place they fail apart from the others."""
+    cuts: list[np.ndarray] = []
+    covered = np.zeros(part.system.n, dtype=bool)
+    for seed in np.unique(_seeds(part, active, -1)).tolist():  # the places the voices fail: a few
+        if covered[seed]:
+            continue
+        held = _core(part, active, seeds=np.array([seed]))[0]
+        if not any((held == cut).all() for cut in cuts):
+            cuts.append(held)
+        covered[part.at[held]] = True
+    return cuts
+
+
+def _seeds(part: Part, active: np.ndarray, forced: int) -> np.ndarray:
+    """Where the active voices fail: the forced voice's variable, else the voices that must give.
+
+    The voices that must give are those an elastic LP moves: the least total move of the
+    voices' ends that lets the rows hold (HiGHS). Without an answer, every active voice.
+    """
+    if forced >= 0:
+        return part.at[forced : forced + 1]
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    system, on = part.system, np.flatnonzero(active)
+    n, k = system.n, len(on)
+    at = part.at[on]
+    # x, then per active voice a move down of its low end and a move up of its high end.
+    rows = sparse.csr_matrix(
+        (system.term_coef, (system.term_row, system.term_var)), shape=(system.n_rows, n + 2 * k)
+    )
+    lows = sparse.csr_matrix(
+        (np.ones(2 * k), (np.r_[np.arange(k), np.arange(k)], np.r_[at, n + np.arange(k)])),
+        shape=(k, n + 2 * k),
+    )
+    highs = sparse.csr_matrix(
+        (
+            np.r_[np.ones(k), -np.ones(k)],
+            (np.r_[np.arange(k), np.arange(k)], np.r_[at, n + k + np.arange(k)]),
+        ),
+        shape=(k, n + 2 * k),
+    )
+    matrix = sparse.vstack([rows, -lows, highs]).tocsr()
+    upper = np.r_[system.row_high, -part.low[on], part.high[on]]
+    lower = np.r_[system.row_low, np.full(2 * k, -np.inf)]
+    finite = np.isfinite(upper) | np.isfinite(lower)
+    bound = np.column_stack(
+        [np.r_[part.base_low, np.zeros(2 * k)], np.r_[part.base_high, np.full(2 * k, np.inf)]]
+    )
+    bound = bound.astype(object)
+    bound[np.isinf(bound.astype(float))] = None
+    a_ub = sparse.vstack([matrix[finite & np.isfinite(upper)], -matrix[finite & np.isfinite(lower)]])
+    b_ub = np.r_[upper[finite & np.isfinite(upper)], -lower[finite & np.isfinite(lower)]]
+    cost = np.r_[np.zeros(n), np.ones(2 * k)]
+    done = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bound.tolist(), method="highs")
+    every: np.ndarray = part.at[active]
+    if done.status != 0 or done.x is None:
+        return every
+    solution = np.asarray(done.x, dtype=float)
+    moved = (solution[n : n + k] > 1e-9) | (solution[n + k :] > 1e-9)
+    return at[moved] if moved.any() else every
+
+
+def _narrowed(
+    part: Part, variables: np.ndarray, rows: np.ndarray, links: np.ndarray
+) -> tuple[Part, np.ndarray]:
+    """The part of a system on the given variables, rows and links, and which voices are in it."""
+    local = np.cumsum(variables) - 1
+    inside = variables[part.at]
+    system = prop.restricted(part.system, variables, rows, links)
+    # Around a place a system is often a tree, where propagation alone decides (no LP).
+    tree = part.tree or bool(prop.components(system).is_tree.all())
+    near = Part(
+        system,
+        part.relation[rows],
+        part.base_low[variables],
+        part.base_high[variables],
+        tree,
+        part.voices[inside],
+        local[part.at[inside]],
+        part.low[inside],
+        part.high[inside],
+        part.quantity[inside],
+    )
+    return near, inside
+
+
+def _core(
+    part: Part, active: np.ndarray, forced: int = -1, seeds: np.ndarray | None = None
+) -> tuple[np.ndarray, Part, np.ndarray]:
+    """An irreducible set of the active voices that cannot all hold, and the part of the system it is in.
+
+    The search starts where they fail (propagation leaves a variable empty, or the forced
+    voice's variable) and widens, doubling its reach, until the rows and voices around fail
+    on their own; a deletion filter runs there, not on the whole system.
+    """
+    if seeds is None:
+        seeds = _seeds(part, active, forced)
+    steps = 1
+    while True:
+        variables, rows, links = prop.around(part.system, seeds, steps)
+        if variables.all():
+            near, inside = part, np.ones(len(active), dtype=bool)
+        else:
+            near, inside = _narrowed(part, variables, rows, links)
+        local_active = active[inside]
+        if variables.all() or not holds(near, local_active):
+            where = np.flatnonzero(inside)
+            local_forced = int(np.searchsorted(where, forced)) if forced >= 0 else -1
+            held_local = _irreducible(partial(_infeasible, near), local_active, local_forced)
+            held = np.zeros(len(active), dtype=bool)
+            held[where[held_local]] = True
+            return held, near, inside
+        steps *= 2
+
+
+def why(part: Part, best: np.ndarray, v: int) -> tuple[np.ndarray, np.ndarray]:
+    """The voices a voice set aside cannot be kept with, and the fewest relations that say so.
+
+    ``best`` is the choice that holds, without voice ``v``. Returns the others' global
+    indices and the relations' indices (into ``built.relation_texts``).
+
+    Examples:
+        >>> import numpy as np
+        >>> import reconcile as rc
+        >>> from reconcile import _propagate as prop
+        >>> from reconcile.consensus import estimate
+        >>> from reconcile.relations.subsystem import decide, holds, part_of, why
+        >>> from reconcile.relations.system import build
+        >>> claims = rc.to_claims([rc.Figure.exact(10, counts="a", source="x"),
+        ...     rc.Figure.exact(4, counts="b", source="x"), rc.Figure.exact(6, counts="b", source="y"),
+        ...     rc.Figure.exact(6, counts="c", source="x")])
+        >>> found = estimate(claims, key=("counts",))
+        >>> built = build(found.estimates, ("counts",), [rc.Relation.parse("a = b + c")])
+        >>> voices = found.voices
+        >>> part = part_of(built, prop.components(built.system), 0, np.arange(4),
+        ...                (voices.estimate, voices.low, voices.high))
+        >>> others, relations = why(part, np.array([True, True, False, True]), 2)
+        >>> others.tolist(), [built.relation_texts[r] for r in relations]
+        ([0, 3], ['a = b + c'])
+
+    """
+    with_it = best.copy()
+    with_it[v] = True  # the best choice with it cannot hold, or it would weigh more
+    # Named by the relations where they rule it out, rather than by a voice of its own quantity.
+    apart = with_it & ((part.quantity != part.quantity[v]) | (np.arange(len(with_it)) == v))
+    if holds(part, apart):
+        apart = with_it
+    held, near, inside = _core(part, apart, forced=v)
+    local_held = held[inside]
+    relation = near.relation
+    names = np.unique(relation)
+    needed = np.ones(len(names), dtype=bool)
+    for i in range(len(names)):  # the relations around it, a handful
+        needed[i] = False
+        if not holds(near, local_held, _rows_kept(near.system, np.isin(relation, names[needed]))):
+            continue
+        needed[i] = True
+    others = part.voices[held & (np.arange(len(held)) != v)]
+    return others, names[needed]
