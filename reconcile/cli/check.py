@@ -188,6 +188,14 @@ def check(
             "(Bangladesh/Cox's Bazar <= Bangladesh); --no-place-parts skips that check.",
         ),
     ] = True,
+    joint: Annotated[
+        bool,
+        typer.Option(
+            "--joint/--per-quantity",
+            help="With relations, choose the claims to set aside across quantities, so that the "
+            "relations hold with the most weight kept; --per-quantity keeps each quantity's own choice.",
+        ),
+    ] = True,
     time_checks: Annotated[
         bool,
         typer.Option(
@@ -244,6 +252,8 @@ def check(
         more["places"] = places
     if not implied_places:
         more["implied_places"] = False
+    if not joint:
+        more["joint"] = False
     status = status_console(progress)
     relation_lines: list[RelationLine] = []
     try:
