@@ -201,7 +201,7 @@ class _Search:
         self.rounds = 0
 
     def master(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
-        """The best choice that keeps no cut whole, with the voices ``fixed`` kept (>= 0 entries)."""
+        """The best choice that keeps no cut whole, with the voices ``fixed`` at 1 kept, at 0 set aside."""
         from scipy import sparse
         from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -214,11 +214,12 @@ class _Search:
         value = np.r_[-np.ones(m), np.ones(k), np.ones(len(cut_row))]
         matrix = sparse.csr_array((value, (row, column)), shape=(k + len(members), m + k))
         highs = np.r_[np.zeros(k), np.array([len(each) - 1.0 for each in members])]
-        lower = np.r_[np.where(fixed > 0, 1.0, 0.0), np.zeros(k)]
+        lower = np.r_[np.where(fixed == 1, 1.0, 0.0), np.zeros(k)]
+        upper = np.r_[np.where(fixed == 0, 0.0, 1.0), np.ones(k)]
         result = milp(
             -np.r_[self.weight, np.full(k, self.worth)],
             integrality=np.ones(m + k),
-            bounds=Bounds(lower, np.ones(m + k)),
+            bounds=Bounds(lower, upper),
             constraints=LinearConstraint(matrix, -np.inf, highs),
         )
         if result.status != 0 or result.x is None:
@@ -243,8 +244,8 @@ class _Search:
 def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The heaviest choice of voices the relations allow, and which of its voices weight decides.
 
-    A voice set aside is not decided by weight when a choice of the same worth keeps it;
-    the voices that choice changes are not decided either. A quantity none of whose voices
+    A voice is not decided by weight when one choice of the same worth keeps it and another
+    does not. A quantity none of whose voices
     can be kept is not decided. Returns (kept, decided) per voice of the system, or None when
     the search does not end within ``MAX_ROUNDS`` cuts.
 
@@ -275,24 +276,30 @@ def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | No
         return None
     kept, covered, worth = found
     decided = covered[search.codes].copy()
-    contested = np.zeros(len(weight), dtype=bool)
-    for cut in search.cuts:
-        contested |= cut
-    for v in np.flatnonzero(contested & ~kept).tolist():  # the voices a cut set aside: a handful
-        if not decided[v]:
-            continue
-        fixed = none.copy()
-        fixed[v] = 1
-        bound = search.master(fixed)  # what the cuts learnt so far allow: often already less
-        if bound is None or bound[2] < worth - 1e-9 * worth:
-            continue
-        other = search.best(fixed)
-        if other is None:
-            if search.rounds >= MAX_ROUNDS:
+    # A voice is decided when every choice of the same worth keeps it, or none does: the
+    # best choice with it the other way is worth less. (Only a voice some cut holds can go
+    # either way; cuts learnt on the way are looked at too.)
+    checked = np.zeros(len(weight), dtype=bool)
+    least = worth - 1e-9 * worth
+    while True:
+        contested = np.zeros(len(weight), dtype=bool)
+        for cut in search.cuts:
+            contested |= cut
+        todo = np.flatnonzero(contested & ~checked)
+        if not len(todo):
+            break
+        for v in todo.tolist():  # the voices the cuts hold: a handful per failure
+            checked[v] = True
+            fixed = none.copy()
+            fixed[v] = 0 if kept[v] else 1
+            bound = search.master(fixed)  # what the cuts learnt so far allow: often already less
+            if bound is None or bound[2] < least:
+                continue
+            other = search.best(fixed)
+            if other is None and search.rounds >= MAX_ROUNDS:
                 return None
-            continue
-        if other[2] >= worth - 1e-9 * worth:
-            decided &= other[0] == kept
+            if other is not None and other[2] >= least:
+                decided[v] = False
     return kept, decided
 
 
