@@ -329,7 +329,9 @@ def _empty(
     by HiGHS, one block at a time (the others' answers are propagation's, and unused).
     """
     system = _rows_only(blocks, rows_on)
-    low, high = prop.propagate(system, low, high, settle=blocks.tree[blocks.var_block])
+    low, high = prop.propagate(
+        system, low, high, settle=blocks.tree[blocks.var_block], rounds=prop.QUICK_ROUNDS
+    )
     empty = np.bincount(blocks.var_block, weights=low > high, minlength=blocks.count) > 0
     for block in np.flatnonzero(wanted & ~blocks.tree & ~empty).tolist():
         one, inside = blocks.one(block, system)
@@ -545,7 +547,9 @@ def _negative_counts(built: Built, blocks: _Blocks, rows_on: np.ndarray) -> pd.S
         return pd.Series(dtype=object)
     low = np.where(counting, -np.inf, low)
     system = _rows_only(blocks, rows_on)
-    low, high = prop.propagate(system, low, high, settle=blocks.tree[blocks.var_block])
+    low, high = prop.propagate(
+        system, low, high, settle=blocks.tree[blocks.var_block], rounds=prop.QUICK_ROUNDS
+    )
     empty = np.bincount(blocks.var_block, weights=low > high, minlength=blocks.count) > 0
     below = np.flatnonzero(counting & (high < 0) & ~empty[blocks.var_block])
     if not len(below):
