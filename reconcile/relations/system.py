@@ -1,29 +1,31 @@
 """One reconciliation's relations as one linear system over its estimates and derived quantities.
 
-:func:`build` joins every relation to the groups (the key without ``counts``) it holds in,
-turns each term into a variable with a coefficient in the relation's unit, moves constants
-to the right side, and adds a row per implied part-of check (:func:`part_of_checks`) and per
-implied sum (flows over periods that tile a period: :mod:`reconcile.relations.tilings`).
+:func:`build` joins every relation to the groups (the key without ``counts``) it holds in
+(:mod:`reconcile.relations.instances`), turns each term into a variable with a coefficient in
+the relation's unit (a claimed share's range in the group, for a term it multiplies), moves
+constants to the right side, and adds a row per implied part-of check (:func:`part_of_checks`)
+and per implied sum (flows over periods that tile a period: :mod:`reconcile.relations.tilings`).
+A union is a row per part and one for their sum (:mod:`reconcile.relations.unions`).
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from reconcile import _propagate as prop
 from reconcile._interval import EPS, times
-from reconcile.errors import ArgumentError, Reason, RelationError
-from reconcile.relations.scopes import described
-from reconcile.relations.spans import groups_of_terms, no_span_error, span_ends
+from reconcile.errors import Reason, RelationError
+from reconcile.relations.instances import find_instances
+from reconcile.relations.spans import groups_of_terms, span_ends
 from reconcile.relations.text import Relation
 from reconcile.relations.tokens import caret, relation_error
+from reconcile.relations.unions import union_rows, whole_of
 from reconcile.units import canonical_unit, conversion_bounds, dimension, is_count
 
 
@@ -58,6 +60,59 @@ class Built:
     row_constant: np.ndarray  # the constants' value, moved to the right side
     row_constant_exact: np.ndarray
     row_equal: np.ndarray
+    # per claimed coefficient (a share) in a group: its estimate, and the variable it multiplies
+    coefficient_estimate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    coefficient_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+
+
+class _Coefficients(NamedTuple):
+    """Per term in its group, its coefficient: numbers, figures and claimed shares multiplied."""
+
+    low: np.ndarray
+    high: np.ndarray
+    value: np.ndarray
+    unit: np.ndarray
+    estimate: np.ndarray  # per claimed coefficient read: its estimate ...
+    term: np.ndarray  # ... and the term (in its group) it multiplies
+
+
+def _coefficients(
+    full: pd.DataFrame, factors: pd.DataFrame, claimed: pd.DataFrame, estimates: pd.DataFrame
+) -> _Coefficients:
+    """Per term in its group, the range, value and unit of its coefficient, its claimed shares in.
+
+    A claimed coefficient (a share) is read in the group its relation holds in (``home``):
+    its estimate's range there, the relation's tightening of it aside, bounds the product on
+    both sides, as a figure's range does. A share in ``percent`` or another unit of no
+    dimension becomes a plain number.
+    """
+    low, high = full["c_low"].to_numpy(float, copy=True), full["c_high"].to_numpy(float, copy=True)
+    value, unit = full["c_value"].to_numpy(float, copy=True), full["c_unit"].to_numpy(dtype=object, copy=True)
+    if not len(factors):
+        return _Coefficients(low, high, value, unit, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
+    n = len(full)
+    read = full[["relation", "term", "home"]].assign(at=np.arange(n)).merge(factors, on=["relation", "term"])
+    # The holding rule keeps a relation to the groups where each coefficient is claimed.
+    read = read.merge(claimed.rename(columns={"group": "home"}), on=["home", "counts"])
+    estimate = read["estimate"].to_numpy(np.intp)
+    f_low, f_high = estimates["low"].to_numpy(float)[estimate], estimates["high"].to_numpy(float)[estimate]
+    f_value = estimates["value"].to_numpy(float)[estimate]
+    f_unit = estimates["unit"].to_numpy(dtype=object)[estimate]
+    for source in set(f_unit.tolist()) - {"dimensionless"}:  # the few units shares are claimed in
+        if dimension(source) == dimension("dimensionless"):
+            at = f_unit == source
+            least, factor, most = conversion_bounds(source, "dimensionless")
+            n_at = int(at.sum())
+            f_low[at], f_high[at] = times(f_low[at], f_high[at], np.full(n_at, least), np.full(n_at, most))
+            f_value[at], f_unit[at] = f_value[at] * factor, "dimensionless"
+    where, slot = read["at"].to_numpy(np.intp), read["slot"].to_numpy(np.intp)
+    for s in np.unique(slot).tolist():  # a term's coefficients, one at a time: a handful
+        at = slot == s
+        into = where[at]
+        low[into], high[into] = times(low[into], high[into], f_low[at], f_high[at])
+        value[into] *= f_value[at]
+        unit[into] = _pairwise(_multiply_units, f_unit[at], unit[into])
+    return _Coefficients(low, high, value, unit, estimate, where)
 
 
 def _multiply_units(a: str, b: str) -> str:
@@ -76,17 +131,33 @@ def _groups(estimates: pd.DataFrame, key: tuple[str, ...]) -> tuple[np.ndarray, 
     return group, estimates.iloc[first][group_columns].reset_index(drop=True)
 
 
-def _term_table(relations: list[Relation]) -> tuple[pd.DataFrame, pd.DataFrame]:
+class _Terms(NamedTuple):
+    """The terms of every relation, and the rows (forms) each relation becomes in a group."""
+
+    quantities: pd.DataFrame  # per term of a form with a quantity (a form is a row of one instance)
+    constants: pd.DataFrame  # per constant term
+    factors: pd.DataFrame  # per claimed coefficient of a term: relation, term, slot, counts
+    operators: np.ndarray  # per relation: its operator (form 0)
+    forms: pd.DataFrame | None  # per form of a relation (relation, form, operator); None without unions
+
+
+def _term_table(relations: list[Relation]) -> _Terms:
     """One row per term of every relation (a loop over relations, not over claims).
 
     Each term's coefficient is an interval (numbers times its figures' ranges), with its
     value (figures at their values) and its unit (the figures' units multiplied); ``at`` is
-    the end of the span a stock is dated to (``""`` for a term of the group itself).
+    the end of the span a stock is dated to (``""`` for a term of the group itself). A
+    relation is one row in each group it holds in (its form 0); a union is a row per part
+    (``whole - part >= 0``) and one for their sum (``whole - Σ parts <= 0``). A term's claimed
+    coefficients (``factors``) are read in each group, in :func:`build`.
     """
     quantity_terms: list[tuple[Any, ...]] = []
     constant_terms: list[tuple[Any, ...]] = []
+    factors: list[tuple[int, int, int, str]] = []
+    union_forms: list[tuple[int, int, str]] = []
     for r, relation in enumerate(relations):
         bound = dict(relation.figures)
+        first = len(quantity_terms)
         for t, term in enumerate(relation.terms):
             c_low = c_high = term.coefficient
             if term.figures:
@@ -96,196 +167,30 @@ def _term_table(relations: list[Relation]) -> tuple[pd.DataFrame, pd.DataFrame]:
             unit = "dimensionless"
             for name in term.figures:
                 unit = _multiply_units(bound[name].unit, unit)
-            entry = (r, t, term.quantity, term.at or "", c_low, c_high, value, unit, term.position)
+            entry = (r, 0, t, term.quantity, term.at or "", c_low, c_high, value, unit, term.position)
             (quantity_terms if term.quantity is not None else constant_terms).append(entry)
-    columns = ["relation", "term", "counts", "at", "c_low", "c_high", "c_value", "c_unit", "position"]
-    return (
-        pd.DataFrame.from_records(quantity_terms, columns=columns),
-        pd.DataFrame.from_records(constant_terms, columns=columns),
+            if term.factors:
+                factors += [(r, t, slot, name) for slot, name in enumerate(term.factors)]
+        if relation.operator == "union":  # its terms are all quantities, each alone
+            entries = quantity_terms[first:]
+            del quantity_terms[first:]
+            whole = whole_of([term.side for term in relation.terms])
+            for form, (operator, members) in enumerate(union_rows(len(entries), whole)):
+                union_forms.append((r, form, operator))
+                quantity_terms += [(r, form, *entries[t][2:5], c, c, c, *entries[t][8:]) for t, c in members]
+    operators = np.array([relation.operator for relation in relations], dtype=object)
+    forms = None
+    if union_forms:
+        plain = [(r, 0, operator) for r, operator in enumerate(operators.tolist()) if operator != "union"]
+        forms = pd.DataFrame.from_records([*plain, *union_forms], columns=["relation", "form", "operator"])
+    columns = ["relation", "form", "term", "counts", "at", "c_low", "c_high", "c_value", "c_unit", "position"]
+    return _Terms(
+        quantities=pd.DataFrame.from_records(quantity_terms, columns=columns),
+        constants=pd.DataFrame.from_records(constant_terms, columns=columns),
+        factors=pd.DataFrame.from_records(factors, columns=["relation", "term", "slot", "counts"]),
+        operators=operators,
+        forms=forms,
     )
-
-
-def _instances(
-    terms: pd.DataFrame,
-    claimed: pd.DataFrame,
-    relations: list[Relation],
-    groups: pd.DataFrame,
-    ends: pd.DataFrame,
-) -> pd.DataFrame:
-    """(relation, group) pairs where the relation holds.
-
-    A relation holds in a group where every quantity it names is present (claimed there, or
-    derived there by another relation that holds there) but at most one, which an equality
-    derives there; an inequality derives nothing, so it holds only where all its quantities
-    are present. At least one must be present: a relation of one quantity holds where it is.
-    A scoped relation holds so in the groups of its scope only. A stock and flow relation
-    holds in a span's group (one of ``ends``) where one of its flows is present, and reaches
-    its stocks in the groups of the span's ends. Scoped relations are joined to the groups of
-    their scope once; rounds of whole-table merges then reach the fixed point: what one round
-    derives is present in the next, and the instances only grow.
-
-    Raises:
-        RelationError: a relation whose scope matches no group, or that holds in no group
-            (the message names the quantities missing where most of them are present; for a
-            stock and flow relation, none of its flows is present over a span).
-
-    """
-    present = claimed[["group", "counts"]].drop_duplicates()
-    dated = terms[["relation", "counts", "at"]].drop_duplicates()
-    # The terms that make a relation hold: a stock and flow relation's flows, any other's all.
-    pairs = pd.DataFrame(dated[dated["at"] == ""][["relation", "counts"]]).drop_duplicates()
-    timed = np.array([relation.across_time for relation in relations], dtype=bool)
-    needed = _needed(relations, pairs, timed)
-    allowed = _scope_groups(relations, groups)
-    scoped = pairs["relation"].isin([r for r, relation in enumerate(relations) if relation.scope])
-    free_pairs, scoped_pairs = pairs[~scoped], allowed.merge(pairs[scoped], on="relation")
-    spans = ends["group"].unique()
-    instances = pd.DataFrame({"relation": pd.Series(dtype=np.intp), "group": pd.Series(dtype=np.intp)})
-    while True:  # each round derives a level more; it ends, as (relation, group) pairs are finite
-        hits = pd.concat(
-            [
-                free_pairs.merge(present, on="counts")[["relation", "group"]],
-                scoped_pairs.merge(present, on=["group", "counts"])[["relation", "group"]],
-            ],
-            ignore_index=True,
-        )
-        counted = hits.groupby(["relation", "group"], sort=False).size().rename("present").reset_index()
-        at = counted["relation"].to_numpy(np.intp)
-        holds = counted["present"].to_numpy() >= needed[at]
-        holds &= ~timed[at] | counted["group"].isin(spans).to_numpy()
-        found = pd.DataFrame(counted[holds][["relation", "group"]])
-        if len(found) == len(instances):
-            break
-        instances = found
-        reached = instances.merge(dated, on="relation")
-        reached = reached.assign(group=groups_of_terms(reached, ends))[["group", "counts"]]
-        present = pd.concat([present, reached], ignore_index=True).drop_duplicates()
-    idle = np.setdiff1d(np.arange(len(relations)), instances["relation"].to_numpy(dtype=np.intp))
-    if len(idle):
-        raise _holds_nowhere(relations[int(idle[0])], counted[at == idle[0]], present, groups)
-    instances = instances.sort_values(["relation", "group"]).reset_index(drop=True)
-    return instances.assign(row=np.arange(len(instances)))
-
-
-def _needed(relations: list[Relation], pairs: pd.DataFrame, timed: np.ndarray) -> np.ndarray:
-    """Per relation, how many of its quantities (a stock and flow relation's flows) must be present.
-
-    All of an inequality's; all of an equality's but the one it derives (at least one); one
-    flow of a stock and flow relation.
-    """
-    named = np.bincount(pairs["relation"].to_numpy(np.intp), minlength=len(relations))
-    equal = np.array([relation.operator == "=" for relation in relations], dtype=bool)
-    needed = np.where(equal, np.maximum(named - 1, 1), named)
-    return np.where(timed, 1, needed)
-
-
-def _holds_nowhere(
-    relation: Relation, counted: pd.DataFrame, present: pd.DataFrame, groups: pd.DataFrame
-) -> RelationError:
-    """The error for a relation that holds in no group; ``counted`` has its present quantities per group.
-
-    It names the quantities missing in the group where most of them are present.
-    """
-    if relation.across_time and (len(counted) or not relation.scope):
-        return no_span_error(relation)
-    where = " within its scope" if relation.scope else ""
-    equality = relation.operator == "="
-    if not len(counted):
-        problem = (
-            f"none of its quantities ({', '.join(relation.quantities)}) is claimed{where}, "
-            "or derived from claims by another relation"
-        )
-    else:
-        best = int(counted["group"].to_numpy()[np.argmax(counted["present"].to_numpy())])
-        there = set(present.loc[present["group"].to_numpy() == best, "counts"].tolist())
-        missing = [quantity for quantity in relation.quantities if quantity not in there]
-        said = f"{', '.join(missing[:-1])} and {missing[-1]}" if len(missing) > 1 else missing[0]
-        group = ", ".join(
-            f"{column}={value!r}" for column, value in groups.iloc[best].items() if not pd.isna(value)
-        )
-        rule = "all its quantities but one, which it derives," if equality else "all its quantities"
-        problem = (
-            f"no group{where} has {rule} claimed or derived by another relation; where most are"
-            f"{f' ({group})' if group else ''}, {said} {'are' if len(missing) > 1 else 'is'} missing"
-        )
-    return RelationError(
-        f"the relation {str(relation)!r} holds nowhere: {problem}",
-        hint="a relation holds in the groups (place, date) where its quantities are claimed or derived, "
-        "all but one for an equality (which derives it), all for an inequality; check the names "
-        "against the claims' counts paths, claim or derive the missing ones, or leave the relation out",
-        details=caret(relation.text, 0),
-        text=relation.text,
-        position=0,
-        reason=Reason.RELATION_HOLDS_NOWHERE,
-    )
-
-
-def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFrame:
-    """(relation, group) for each scoped relation and each group inside its scope: one join.
-
-    A group is inside a scope when it has, for every column the scope names, one of the
-    values the scope gives that column.
-
-    Raises:
-        ArgumentError: a scope column that is not a key column.
-        RelationError: a scope that matches no group (the nearest values are the hint).
-
-    """
-    scopes = pd.DataFrame.from_records(
-        [(r, column, value) for r, relation in enumerate(relations) for column, value in relation.scope],
-        columns=["relation", "column", "value"],
-    )
-    if scopes.empty:
-        return pd.DataFrame({"relation": pd.Series(dtype=np.intp), "group": pd.Series(dtype=np.intp)})
-    unknown = scopes[~scopes["column"].isin(groups.columns)]
-    if len(unknown):
-        relation = relations[int(unknown["relation"].iloc[0])]
-        raise ArgumentError(
-            f"the relation {str(relation)!r} is scoped by {unknown['column'].iloc[0]!r}, which is not a key "
-            f"column other than counts ({', '.join(map(str, groups.columns)) or 'none'})",
-            hint="scope a relation by the key's place or date columns",
-            reason=Reason.BAD_SCOPE,
-        )
-    columns = scopes["column"].unique().tolist()
-    long = (
-        groups[columns]
-        .astype(object)
-        .assign(group=np.arange(len(groups)))
-        .melt(id_vars="group", var_name="column", value_name="value")
-    )
-    matched = scopes.merge(long, on=["column", "value"])
-    needed = scopes.groupby("relation")["column"].nunique()
-    hits = matched.groupby(["relation", "group"])["column"].nunique().rename("hits").reset_index()
-    allowed = hits[hits["hits"].to_numpy() == needed.reindex(hits["relation"]).to_numpy()]
-    empty = np.setdiff1d(needed.index.to_numpy(), allowed["relation"].to_numpy())
-    if len(empty):
-        relation = relations[int(empty[0])]
-        known = {
-            column: groups[column].dropna().astype(str).unique().tolist() for column, _ in relation.scope
-        }
-        near = [
-            f"{column}={', '.join(map(repr, _nearest(value, known[column])))}"
-            for column, value in relation.scope
-            if value not in known[column]
-        ]
-        raise RelationError(
-            f"the relation {relation.text!r} is scoped to {described(relation.scope)}, which matches no "
-            "group of the claims",
-            hint=("the nearest values are " + "; ".join(near) + ". " if near else "")
-            + "a scope names values exactly as the claims' key columns spell them, in one group",
-            details=caret(relation.text, 0),
-            text=relation.text,
-            position=0,
-            reason=Reason.BAD_SCOPE,
-        )
-    return pd.DataFrame(allowed[["relation", "group"]]).reset_index(drop=True)
-
-
-def _nearest(value: str, known: list[str]) -> list[str]:
-    """Up to three of the known values nearest ``value``, ignoring case; the first few if none is."""
-    folded = {name.casefold(): name for name in known}
-    near = difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.3)
-    return [folded[name] for name in near] or sorted(known)[:3]
 
 
 def build(
@@ -307,10 +212,18 @@ def build(
     claimed = pd.DataFrame(
         {"group": group, "counts": estimates["counts"].to_numpy(dtype=object), "estimate": np.arange(n_est)}
     )
-    terms, constant_terms = _term_table(relations)
-    instances = _instances(terms, claimed, relations, groups, ends)
-    full = instances.merge(terms, on="relation")  # each term in its group: a stock in its day's
-    full = full.assign(group=groups_of_terms(full, ends)).merge(claimed, on=["group", "counts"], how="left")
+    table = _term_table(relations)
+    instances = find_instances(table.quantities, claimed, relations, groups, ends, table.factors)
+    if table.forms is not None:  # a union is a row per part, and one for the sum
+        rows = instances.merge(table.forms, on="relation").sort_values(["relation", "group", "form"])
+    else:
+        rows = instances.assign(form=0, operator=table.operators[instances["relation"].to_numpy(np.intp)])
+    rows = rows.reset_index(drop=True).assign(row=lambda frame: np.arange(len(frame)))
+    full = rows.merge(
+        table.quantities, on=["relation", "form"]
+    )  # each term in its group: a stock in its day's
+    full = full.assign(home=full["group"], group=groups_of_terms(full, ends))
+    full = full.merge(claimed, on=["group", "counts"], how="left")
     full = full.sort_values(["row", "term"], kind="stable").reset_index(drop=True)
     has_estimate = full["estimate"].notna().to_numpy()
     var = full["estimate"].fillna(-1).to_numpy(dtype=np.intp, copy=True)
@@ -324,17 +237,18 @@ def build(
     derived_group = full["group"].to_numpy(dtype=np.intp)[derived_rows][first_of]
     derived_counts = np.asarray(name_of, dtype=object)[names[first_of]]
     row = full["row"].to_numpy(dtype=np.intp)
-    relation_of_row = instances["relation"].to_numpy(dtype=np.intp)
+    relation_of_row = rows["relation"].to_numpy(dtype=np.intp)
+    coefficient = _coefficients(full, table.factors, claimed, estimates)
 
     # Units: each instance is in the unit of its first term whose unit is known; a derived
     # quantity takes the unit its first such instance gives it; rounds reach totals of
     # totals. Every term then converts to its instance's unit.
     est_unit = estimates["unit"].to_numpy(dtype=object)
-    c_unit = full["c_unit"].to_numpy(dtype=object)
+    c_unit = coefficient.unit
     var_unit = np.r_[est_unit, np.full(n_derived, "", dtype=object)]
-    reference = np.full(len(instances), "", dtype=object)
+    reference = np.full(len(rows), "", dtype=object)
     term_unit = np.full(len(full), "", dtype=object)
-    for _ in range(len(instances) + 1):
+    for _ in range(len(rows) + 1):
         known = np.flatnonzero((var_unit[var] != "") & (term_unit == ""))
         term_unit[known] = _pairwise(_multiply_units, c_unit[known], var_unit[var[known]])
         open_rows = np.flatnonzero((reference[row] == "") & (term_unit != ""))
@@ -358,25 +272,28 @@ def build(
         least, _, most = conversion_bounds(source, into)
         factor_low[at], factor_high[at] = least, most
 
-    # Coefficients: exact ones are linear terms; a coefficient with a range (a figure, or an
-    # inexact unit factor) makes an auxiliary product y = c·x, whose y is the linear term.
-    coef_low, coef_high = times(
-        full["c_low"].to_numpy(float), full["c_high"].to_numpy(float), factor_low, factor_high
-    )
-    exact = coef_low == coef_high
+    # Coefficients: exact ones are linear terms; a coefficient with a range (a figure, a claimed
+    # share, or an inexact unit factor) makes an auxiliary product y = c·x, whose y is the linear term.
+    coef_low, coef_high = times(coefficient.low, coefficient.high, factor_low, factor_high)
+    # An end nearer 0 than the least normal float has no finite inverse: widen it to 0, which
+    # is sound. A coefficient of exactly 0 (a share claimed as 0) is a product too: y = 0·x.
+    tiny = np.finfo(float).tiny
+    coef_low = np.where((coef_low > 0) & (coef_low < tiny), 0.0, coef_low)
+    coef_high = np.where((coef_high < 0) & (coef_high > -tiny), 0.0, coef_high)
+    exact = (coef_low == coef_high) & (coef_low != 0)
     n_base = n_est + n_derived
     ranged = np.flatnonzero(~exact)
     aux = n_base + np.arange(len(ranged))
     term_var = var.copy()
     term_var[ranged] = aux
     term_coef = np.where(exact, coef_low, 1.0)
-    term_value = full["c_value"].to_numpy(float) * (factor_low + factor_high) / 2
+    term_value = coefficient.value * (factor_low + factor_high) / 2
 
-    operator = np.array([relation.operator for relation in relations], dtype=object)[relation_of_row]
+    operator = rows["operator"].to_numpy(dtype=object)
     row_low = np.where(operator == "<=", -np.inf, 0.0)
     row_high = np.where(operator == ">=", np.inf, 0.0)
     row_constant, row_constant_exact = _constants(
-        instances, constant_terms, reference, relations, row_low, row_high
+        rows, table.constants, reference, relations, row_low, row_high
     )
     texts = [relation.text for relation in relations]
 
@@ -388,7 +305,7 @@ def build(
         n_implied = len(heads)
         assert (check[heads] == np.arange(n_implied)).all(), "implied checks are numbered from 0"
         equal = checks["equal"].to_numpy(bool)[heads]
-        row = np.r_[row, len(instances) + check]
+        row = np.r_[row, len(rows) + check]
         implied_var = checks["estimate"].to_numpy(np.intp)
         term_var, var = np.r_[term_var, implied_var], np.r_[var, implied_var]
         term_coef = np.r_[term_coef, checks["coefficient"].to_numpy(float)]
@@ -442,6 +359,8 @@ def build(
         row_constant=row_constant,
         row_constant_exact=row_constant_exact,
         row_equal=operator == "=",
+        coefficient_estimate=coefficient.estimate,
+        coefficient_of=var[coefficient.term],
     )
 
 
@@ -498,7 +417,7 @@ def _divide_units(a: str, b: str) -> str:
 
 
 def _constants(
-    instances: pd.DataFrame,
+    rows: pd.DataFrame,
     constant_terms: pd.DataFrame,
     reference: np.ndarray,
     relations: list[Relation],
@@ -506,10 +425,10 @@ def _constants(
     row_high: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Move constant terms to the right side (in place on the row bounds); their values."""
-    n_rows = len(instances)
+    n_rows = len(rows)
     if not len(constant_terms) or not n_rows:
         return np.zeros(n_rows), np.ones(n_rows, dtype=bool)
-    const = instances[["relation", "row"]].merge(constant_terms, on="relation")
+    const = rows[["relation", "form", "row"]].merge(constant_terms, on=["relation", "form"])
     at_row = const["row"].to_numpy(dtype=np.intp)
     k_low, k_high = const["c_low"].to_numpy(float), const["c_high"].to_numpy(float)
     k_value = const["c_value"].to_numpy(float)

@@ -1,11 +1,14 @@
-"""Relation text: :class:`Term`, :class:`Relation`, and the one reader of relations.
+"""Relation text: :class:`Relation`, read from text once, and held to the quantities the claims give.
 
-A relation is read from text once, token by token (:mod:`reconcile.relations.tokens`): names
-are paths of words, read whole when the claims give them or a relation defines them
-(:func:`read_with_names`), so a ``-`` inside a known name is not a minus; a name may end in a
-time suffix (``@start``, ``@end``) that dates a stock to an end of its flows' span. A scope in
-brackets may end the text (``[place=Mosul, as_of=2017-09-09]``: :mod:`reconcile.relations.scopes`).
-:func:`check_names` holds the relations to the quantities the claims give.
+A relation is read from text once, token by token (:mod:`reconcile.relations.tokens`), into
+terms (:mod:`reconcile.relations.terms`): names are paths of words, read whole when the claims
+give them or a relation defines them (:func:`read_with_names`), so a ``-`` inside a known name
+is not a minus; a name may end in a time suffix (``@start``, ``@end``) that dates a stock to an
+end of its flows' span; a claimed quantity may multiply another (a share). One side may be a
+union of overlapping groups (``union(pin/health, pin/wash)``: :mod:`reconcile.relations.unions`).
+A scope in brackets may end the text (``[place=Mosul, as_of=2017-09-09]``:
+:mod:`reconcile.relations.scopes`). :func:`check_names` holds the relations to the quantities
+the claims give.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import difflib
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,55 +26,13 @@ import pandas as pd
 from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.figure import Figure
 from reconcile.relations.scopes import ScopePairs, check_scope, joined_scope, scope_text, split_scope
-from reconcile.relations.tokens import Token, as_written, caret, known_names, number, relation_error, tokenize
+from reconcile.relations.terms import Term, read_terms
+from reconcile.relations.tokens import as_written, caret, known_names, relation_error
+from reconcile.relations.unions import whole_of
 
-_OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
+__all__ = ["Relation", "Term", "check_names", "read_with_names"]
 
 _BARE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:/[\w.]+)*\Z")
-
-#: The time suffixes of a stock and flow relation's terms.
-_TIMES = ("start", "end")
-# Words for the ends of a span that a writer may reach for instead of the suffixes.
-_TIME_WORDS = {"begin": "start", "beginning": "start", "first": "start", "finish": "end", "last": "end"}
-
-_TIME_HINT = (
-    "write '@start' after a quantity for its value on the day the flows' span starts and '@end' "
-    "for the day it ends, e.g. 'displaced/current@end = displaced/current@start + displaced/new "
-    "- displaced/returned', where displaced/new and displaced/returned are claimed over a span "
-    "such as 2017-09-20/2017-12-31"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One term of a relation: numbers and figures multiplied, times at most one quantity.
-
-    Attributes:
-        coefficient: the numbers of the term multiplied, with the sign it has when the
-            relation is written as ``left - right`` (terms of the right side are negated).
-        figures: the names of the figures the term is multiplied by (bound in
-            :meth:`Relation.parse`'s ``figures``).
-        quantity: the ``counts`` path of the quantity, or None for a constant term.
-        position: the character where the term starts in the relation's text.
-        side: ``"left"`` or ``"right"`` of the comparison.
-        at: ``"start"`` or ``"end"`` for a stock dated to the day the span of the relation's
-            flows starts or ends (``displaced/current@end``); None for a term of the span itself.
-
-    Examples:
-        >>> import reconcile as rc
-        >>> rc.Relation.parse("a = 2 * b").terms[1]
-        Term(coefficient=-2.0, figures=(), quantity='b', position=4, side='right', at=None)
-        >>> rc.Relation.parse("stock@end = stock@start + new").terms[0].at
-        'end'
-
-    """
-
-    coefficient: float
-    figures: tuple[str, ...]
-    quantity: str | None
-    position: int
-    side: str
-    at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +44,18 @@ class Relation:
     key's other columns (by default a ``place`` and an ``as_of``) where every quantity it
     names is present (claimed there, or derived there by another relation), but for at most
     one, which an equality derives; an inequality derives nothing, so it holds where all its
-    quantities are present. ``scope`` limits the groups to those it names. A stock and flow
-    relation (terms dated ``@start`` and ``@end``) holds over each span at which one of its
-    flows is present, and reaches the stocks on the span's first and last days.
+    quantities are present. A union holds where all its parts are present, and derives its
+    whole. A quantity that multiplies another as a coefficient must be claimed in the group.
+    ``scope`` limits the groups to those it names. A stock and flow relation (terms dated
+    ``@start`` and ``@end``) holds over each span at which one of its flows is present, and
+    reaches the stocks on the span's first and last days.
 
     Attributes:
         text: the relation as written, without a scope in brackets (``str(relation)`` adds it).
-        operator: ``"="``, ``"<="`` or ``">="``.
+        operator: ``"="``, ``"<="`` or ``">="``; ``"union"`` for ``whole = union(part, ...)``,
+            whose whole lies between its largest part and the sum of its parts.
         terms: the terms of both sides, the right side's negated, so the relation reads
-            ``Σ terms operator 0``.
+            ``Σ terms operator 0`` (a union's: its whole, and its parts, each alone).
         figures: the figures the terms are multiplied by, by name.
         scope: where the relation holds, as sorted (key column, value) pairs (empty: every
             group); a column given several values is repeated, and a group may have any of them.
@@ -128,6 +93,18 @@ class Relation:
         constant. ``/`` is part of a name, never a division: write a ratio as a figure
         (``half * residents/2014``) or a number (``0.5 * ...``).
 
+        **Claimed coefficients.** A quantity the claims give may multiply another, when it is
+        one of ``names``: in ``deaths/pro_government = share * deaths/civilians``, ``share``
+        is claimed (``"around a third"``, ``"37%"``) and its estimate's range in each group is
+        the coefficient's range there. The quantities written before the last of a product are
+        its coefficients: write the share first. Without ``names``, a product of two
+        quantities is an error, as a relation is otherwise linear.
+
+        **Unions.** ``pin = union(pin/health, pin/wash, pin/food)`` says the whole counts each
+        member of overlapping parts once: it is at least the largest part and at most their
+        sum. A union is a whole side of ``=``, its parts two quantities or more (no numbers,
+        figures or unions inside), and the other side the one quantity it is the union of.
+
         **Stocks and flows across time.** A quantity followed by ``@start`` or ``@end`` is a
         stock on a day: ``displaced/current@end = displaced/current@start + displaced/new -
         displaced/returned``. The terms without a suffix are the flows, claimed over a span
@@ -162,7 +139,7 @@ class Relation:
                 the claims spell them, e.g. ``{"place": "Mosul"}``; a list of values for a
                 column holds in any of them. Same as a bracket in the text, if it has one.
             names: quantity names to read whole, such as the ``counts`` paths of a claims
-                table.
+                table; one of them may multiply another as a coefficient.
 
         Returns:
             The relation.
@@ -171,7 +148,9 @@ class Relation:
             RelationError: the text cannot be read; ``.position`` is the character, and the
                 message shows it with a caret. A time suffix other than ``@start`` or
                 ``@end``, one in a relation whose every quantity has a suffix (no flow
-                gives the span), or a bracket that is not a scope, is such an error.
+                gives the span), a bracket that is not a scope, a product of two
+                quantities where the first is not one of ``names``, or a union of one part,
+                inside another, or beside other terms, is such an error.
             ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
                 ``names`` is not a list of names, or the text's bracket and ``scope`` differ.
 
@@ -206,6 +185,19 @@ class Relation:
             ...
             reconcile.errors.ArgumentError: the relation ... is scoped in its text to [place=Mosul] and by ...
 
+            A union, and a claimed share as a coefficient:
+
+            >>> pin = rc.Relation.parse("pin = union(pin/health, pin/wash) [place=Yemen]")
+            >>> pin.operator, pin.quantities, pin.defines, rc.Relation.parse(str(pin)) == pin
+            ('union', ('pin', 'pin/health', 'pin/wash'), ('pin',), True)
+            >>> rc.Relation.parse("pin = union(pin/health)")
+            Traceback (most recent call last):
+            ...
+            reconcile.errors.RelationError: a union of one part is that part: write '= pin/health', ...
+            >>> share = rc.Relation.parse("deaths/pgf = share * deaths", names=["share", "deaths"])
+            >>> share.terms[1].factors, share.terms[1].quantity, share.quantities
+            (('share',), 'deaths', ('deaths/pgf', 'share', 'deaths'))
+
             Stocks on the days a span of flows starts and ends:
 
             >>> stocks = rc.Relation.parse(
@@ -230,8 +222,9 @@ class Relation:
                 hint="write e.g. Relation.parse('troops/foreign = troops/us + troops/coalition')",
                 reason=Reason.NOT_TEXT,
             )
-        known = known_names(_check_names_argument(names))
-        relation = _reading(text, _check_figures(figures), check_scope(scope), known)
+        given = _check_names_argument(names)
+        known = known_names(given)
+        relation = _reading(text, _check_figures(figures), check_scope(scope), known, given)
         _check_each_once(relation, known)
         return relation
 
@@ -287,8 +280,9 @@ class Relation:
 
     @property
     def quantities(self) -> tuple[str, ...]:
-        """The ``counts`` paths the relation names, each once, in the order written."""
-        return tuple(dict.fromkeys(term.quantity for term in self.terms if term.quantity is not None))
+        """The ``counts`` paths the relation names, each once, in the order written (coefficients too)."""
+        named = (name for term in self.terms for name in (*term.factors, term.quantity) if name is not None)
+        return tuple(dict.fromkeys(named))
 
     @property
     def across_time(self) -> bool:
@@ -318,8 +312,13 @@ class Relation:
             ('troops/foreign',)
             >>> rc.Relation.parse("troops/us <= troops").defines
             ()
+            >>> rc.Relation.parse("pin = union(pin/health, pin/wash)").defines
+            ('pin',)
 
         """
+        if self.operator == "union":  # its whole, between the largest part and their sum
+            whole = self.terms[whole_of([term.side for term in self.terms])].quantity
+            return () if whole is None else (whole,)
         if self.operator != "=":
             return ()
         alone = []
@@ -388,13 +387,15 @@ def _reading(
     figures: dict[str, Figure],
     scope: ScopePairs,
     known: re.Pattern[str] | None,
+    names: AbstractSet[str] = frozenset(),
 ) -> Relation:
     """The relation ``text`` says, with ``known`` names read whole; each name is not yet checked once.
 
     A bracket at the end gives the scope, which must agree with ``scope`` where both give one.
+    One of ``names`` may multiply another quantity as a coefficient.
     """
     text, written = split_scope(text.strip())
-    operator, terms = _read(text, figures, known)
+    operator, terms = read_terms(text, figures, known, names)
     return Relation(
         text=text,
         operator=operator,
@@ -436,140 +437,12 @@ def _check_each_once(relation: Relation, known: re.Pattern[str] | None) -> None:
         )
 
 
-def _read(
-    text: str, figures: Mapping[str, Figure], known: re.Pattern[str] | None = None
-) -> tuple[str, tuple[Term, ...]]:
-    """The relation's operator and terms (the right side's negated), ``known`` names read whole."""
-    tokens = tokenize(text, known)
-    terms: list[Term] = []
-    operator: str | None = None
-    side = 1.0
-    index = 0
-    expect_term = True
-    sign = 1.0
-    start = None
-    while True:
-        kind, token, position = tokens[index]
-        if expect_term:
-            if kind == "sign":
-                if start is not None:  # a second sign before a term
-                    raise relation_error("expected a quantity, a number or a figure", text, position)
-                sign = -1.0 if token in "-−" else 1.0
-                start = position
-                index += 1
-                continue
-            if kind not in ("number", "name", "quoted"):
-                raise relation_error("expected a quantity, a number or a figure", text, position)
-            term, index = _term(
-                tokens, index, text, figures, sign * side, start, "left" if side > 0 else "right"
-            )
-            terms.append(term)
-            expect_term, sign, start = False, 1.0, None
-            continue
-        if kind == "sign":
-            expect_term = True
-            continue
-        if kind == "operator":
-            if operator is not None:
-                raise relation_error("a relation has one '=', '<=' or '>='", text, position)
-            operator, side, expect_term = _OPERATORS[token], -1.0, True
-            index += 1
-            continue
-        if kind == "end":
-            break
-        raise relation_error(f"expected '+', '-', '*' or a comparison, not {token!r}", text, position)
-    if operator is None:
-        raise relation_error("a relation needs '=', '<=' or '>='", text, len(text))
-    quantities = [term for term in terms if term.quantity is not None]
-    if not quantities:
-        raise relation_error("a relation names at least one quantity", text, 0)
-    dated = [term for term in quantities if term.at is not None]
-    if dated and len(dated) == len(quantities):
-        raise relation_error(
-            f"'{dated[0].quantity}@{dated[0].at}' is dated by the span of the relation's flows, "
-            "but every quantity has a time suffix, so no flow gives the span",
-            text,
-            dated[0].position,
-            hint="name at least one flow without a suffix; " + _TIME_HINT,
-        )
-    return operator, tuple(terms)
-
-
-def _term(
-    tokens: list[Token],
-    index: int,
-    text: str,
-    figures: Mapping[str, Figure],
-    sign: float,
-    start: int | None,
-    side: str,
-) -> tuple[Term, int]:
-    """Read ``factor (* factor)*`` from ``index``; return the term and the next index."""
-    coefficient = sign
-    named: list[str] = []
-    quantity: str | None = None
-    dated: str | None = None
-    position = tokens[index][2]
-    while True:
-        kind, token, at = tokens[index]
-        read_quantity = False
-        if kind == "number":
-            coefficient *= number(token)
-        elif kind in ("name", "quoted"):
-            name = token.strip("`").strip() if kind == "quoted" else token
-            if not name:
-                raise relation_error("an empty name", text, at)
-            if kind == "name" and name in figures:
-                named.append(name)
-            elif quantity is not None:
-                raise relation_error(
-                    f"{quantity!r} times {name!r} is a product of two quantities",
-                    text,
-                    at,
-                    hint="a relation is linear: multiply a quantity only by numbers or by "
-                    "figures passed in figures= (such as a household size)",
-                    reason=Reason.NOT_LINEAR,
-                )
-            else:
-                quantity, read_quantity = name, True
-        else:
-            raise relation_error("expected a quantity, a number or a figure", text, at)
-        index += 1
-        if tokens[index][0] == "at":
-            dated = _time_suffix(tokens[index], token, read_quantity, text)
-            index += 1
-        if tokens[index][0] != "times":
-            break
-        index += 1
-    if coefficient == 0 and quantity is not None:
-        raise relation_error(f"{quantity!r} is multiplied by 0", text, position, hint="leave the term out")
-    return Term(coefficient + 0.0, tuple(named), quantity, position, side, dated), index
-
-
-def _time_suffix(suffix: Token, factor: str, after_quantity: bool, text: str) -> str:
-    """The time a suffix (``@start``, ``@end``) dates the quantity ``factor`` to."""
-    _, written, at = suffix
-    if not after_quantity:
-        raise relation_error(
-            f"{written!r} follows {factor!r}, which is not a quantity", text, at, hint=_TIME_HINT
-        )
-    time = written[1:]
-    if time not in _TIMES:
-        near = [_TIME_WORDS[time.lower()]] if time.lower() in _TIME_WORDS else []
-        near = near or difflib.get_close_matches(time.lower(), _TIMES, n=1, cutoff=0.5)
-        problem = (
-            "expected 'start' or 'end' right after '@'" if not time else f"unknown time suffix {written!r}"
-        )
-        guess = f"did you mean '@{near[0]}'? " if near else ""
-        raise relation_error(problem, text, at, hint=guess + _TIME_HINT)
-    return time
-
-
 def _as_relation(
     relation: object,
     index: int,
     known: re.Pattern[str] | None,
     readings: dict[tuple[str, tuple[tuple[str, Figure], ...]], Relation],
+    names: AbstractSet[str],
 ) -> Relation:
     """A relation given as text or as a :class:`Relation`, read (again) with ``known`` names whole.
 
@@ -590,7 +463,7 @@ def _as_relation(
         )
     read = readings.get((text, figures))
     if read is None:
-        read = readings[text, figures] = _reading(text, dict(figures), (), known)
+        read = readings[text, figures] = _reading(text, dict(figures), (), known, names)
     if scope is None or read.scope == scope:
         return read
     # The same reading in another scope: its text and terms are already checked.
@@ -619,7 +492,7 @@ def read_with_names(
         failure: RelationError | None = None
         for index, relation in enumerate(relations):  # one per relation given; each text is read once
             try:
-                read.append(_as_relation(relation, index, known, readings))
+                read.append(_as_relation(relation, index, known, readings, names))
             except RelationError as error:
                 failure = error if failure is None else failure
         defined = {name for relation in readings.values() for name in relation.defines} - names
@@ -633,14 +506,30 @@ def read_with_names(
 def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pattern[str] | None) -> None:
     """Every quantity a relation names is claimed somewhere or defined by a relation, and named once.
 
-    ``known`` is the pattern of names the relations were read with; where a name no claim
-    gives was cut from a longer word ("deaths/civilians/pro-government" read as
-    ``deaths/civilians/pro - government``), the error says how, and looks for the nearest
-    known names to the whole word.
+    A quantity that multiplies another as a coefficient is claimed: a relation that only
+    derives it gives no range to multiply by. ``known`` is the pattern of names the relations
+    were read with; where a name no claim gives was cut from a longer word
+    ("deaths/civilians/pro-government" read as ``deaths/civilians/pro - government``), the
+    error says how, and looks for the nearest known names to the whole word.
     """
     claimed = set(estimates["counts"].dropna().astype(str).unique().tolist())
     distinct = {relation.text: relation for relation in relations}.values()  # one per text
     defined = {name for relation in distinct for name in relation.defines}
+    for relation in distinct:
+        for term in relation.terms:
+            unclaimed = [name for name in term.factors if name not in claimed]
+            if unclaimed:
+                raise RelationError(
+                    f"{unclaimed[0]!r} multiplies {term.quantity!r} in {relation.text!r}, but no claim gives "
+                    "it: a relation derives it",
+                    hint="a coefficient's range is its claims' in each group: claim it (a share such as "
+                    "'around a third'), or bind a figure by name in figures= or in a relations file",
+                    details=caret(relation.text, term.position),
+                    text=relation.text,
+                    position=term.position,
+                    quantity=unclaimed[0],
+                    reason=Reason.UNKNOWN_QUANTITY,
+                )
     for relation in relations:
         for term in relation.terms:
             if term.quantity is None or term.quantity in claimed or term.quantity in defined:

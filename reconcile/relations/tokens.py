@@ -1,9 +1,9 @@
 """The tokens of relation text, and the errors that point at a character of it.
 
-:mod:`reconcile.relations.text` reads a relation from these tokens: names (paths of words,
-or names the claims give, read whole), numbers, quoted names, comparisons, signs, ``*`` and
-a time suffix (``@start``, ``@end``). An error in relation text names the character, and
-shows it with a caret (:func:`relation_error`).
+:mod:`reconcile.relations.terms` reads a relation from these tokens: names (paths of words,
+or names the claims give, read whole), numbers, quoted names, comparisons, signs, ``*``, a
+time suffix (``@start``, ``@end``), and the brackets and commas of ``union(part, part)``. An
+error in relation text names the character, and shows it with a caret (:func:`relation_error`).
 """
 
 from __future__ import annotations
@@ -33,14 +33,18 @@ _TOKEN = re.compile(
   | (?P<sign>[+\-−])
   | (?P<times>[*×·])
   | (?P<at>@\w*)
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<comma>,)
     """,
     re.VERBOSE,
 )
 
 _READ_WHOLE = re.compile(rf"{_NAME}\Z")
 
-# Where a known name may end: before a space, an operator, a sign, a '*', a backtick or '@'.
-_NAME_END = r"(?=[\s`+\-−=<>≤≥*×·@]|\Z)"
+# Where a known name may end: before a space, an operator, a sign, a '*', a backtick, '@', or
+# the ',' or ')' of a union's parts.
+_NAME_END = r"(?=[\s`+\-−=<>≤≥*×·@,)]|\Z)"
 
 _HINT = (
     "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
@@ -49,7 +53,7 @@ _HINT = (
 )
 
 #: A token: its kind (``name``, ``number``, ``quoted``, ``operator``, ``sign``, ``times``,
-#: ``at`` or ``end``), its text, and the character where it starts.
+#: ``at``, ``open``, ``close``, ``comma`` or ``end``), its text, and the character where it starts.
 Token = tuple[str, str, int]
 
 
@@ -112,6 +116,8 @@ def tokenize(text: str, known: re.Pattern[str] | None = None) -> list[Token]:
     Examples:
         >>> [kind for kind, _, _ in tokenize("stock@end = 2 * stock@start + `new people`")]
         ['name', 'at', 'operator', 'number', 'times', 'name', 'at', 'sign', 'quoted', 'end']
+        >>> [kind for kind, _, _ in tokenize("pin = union(pin/health, pin/wash)")]
+        ['name', 'operator', 'name', 'open', 'name', 'comma', 'name', 'close', 'end']
 
     """
     found_tokens = []

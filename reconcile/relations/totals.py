@@ -20,9 +20,23 @@ from reconcile.schemas import Totals, check_built
 def lineage(
     built: Built, parts: prop.Components, kept: pd.DataFrame, claim_estimate: np.ndarray
 ) -> tuple[pd.Series, pd.Series]:
-    """Per component holding a derived quantity: its kept claims and its relations' texts."""
+    """Per component holding a derived quantity: its kept claims and its relations' texts.
+
+    A claimed coefficient (a share) is no variable of the component, but its claims are
+    behind it all the same: they follow the claims of the component's own estimates.
+    """
     wanted = np.unique(parts.of_var[built.n_estimates : built.n_estimates + len(built.derived_counts)])
-    claims = joined(parts.of_var[claim_estimate], kept["claim_id"].to_numpy(dtype=object), wanted, ", ")
+    ids = kept["claim_id"].to_numpy(dtype=object)
+    uses = pd.DataFrame(
+        {"estimate": built.coefficient_estimate, "component": parts.of_var[built.coefficient_of]}
+    )
+    shares = pd.DataFrame({"estimate": claim_estimate, "claim": ids}).merge(uses, on="estimate")
+    claims = joined(
+        np.r_[parts.of_var[claim_estimate], shares["component"].to_numpy(np.intp)],
+        np.r_[ids, shares["claim"].to_numpy(dtype=object)],
+        wanted,
+        ", ",
+    )
     texts = np.array(built.relation_texts, dtype=object)[built.row_relation]
     return claims, joined(parts.of_row, texts, wanted, "; ")
 
