@@ -125,6 +125,9 @@ def choose(found: Consensus, built: Built, parts: prop.Components, infeasible: n
         best, decided = decision
         # A quantity with a voice that weight does not decide keeps its own choice.
         settled = ~np.isin(part.quantity, part.quantity[~decided])
+        chosen = np.where(settled, best, voices.kept[members])
+        if not settled.all() and not holds(part, chosen & voices.candidate[members]):
+            continue  # what weight decides does not hold beside what it leaves: the system keeps its own
         kept[members[settled]] = best[settled]
         for v in np.flatnonzero(settled & ~best & voices.kept[members]).tolist():
             reasons.append((int(members[v]), *why(part, best, v)))
