@@ -120,7 +120,7 @@ def hierarchy_case(
     truth = np.zeros((n_places, n_dates, 10))
     districts = depth == 2
     drawn = random.integers(100, 5_000, (n_places, n_dates, 4)).astype(float)
-    parts = [1, 2, 4, 5]  # b, c, e, f
+    parts = np.array([1, 2, 4, 5])  # b, c, e, f
     truth[np.ix_(districts, np.arange(n_dates), parts)] = drawn[districts]
     parent = np.array([places.index(place.rsplit("/", 1)[0]) if "/" in place else -1 for place in places])
     for level in (2, 1):  # regions sum their districts, countries their regions
