@@ -22,8 +22,8 @@ import reconcile as rc
 #: A warning from numpy or pandas reaching the user is a bug: every warning fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
 
-#: Each example reconciles a table: a tenth of the profile's count, at least 10.
-EXAMPLES = max(10, settings().max_examples // 10)
+#: Each example reconciles a table: a fifteenth of the profile's count, at least 10.
+EXAMPLES = max(10, settings().max_examples // 15)
 #: The explain phase re-runs failing examples for minutes; the failure itself is enough.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 

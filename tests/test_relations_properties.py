@@ -24,11 +24,11 @@ import reconcile as rc
 #: A warning from numpy or pandas reaching the user is a bug: every warning fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
 
-#: Each example reconciles a table (tens to hundreds of milliseconds): a tenth of the
-#: profile's count (30 under ``ci``, 500 under ``thorough``), at least 10.
-EXAMPLES = max(10, settings().max_examples // 10)
+#: Each example reconciles a table (tens to hundreds of milliseconds): a fifteenth of the
+#: profile's count (20 under ``ci``, 333 under ``thorough``), at least 10.
+EXAMPLES = max(10, settings().max_examples // 15)
 #: Joint reconciliation searches again per example (and the heaviest set by brute force).
-JOINT_EXAMPLES = max(10, settings().max_examples // 20)
+JOINT_EXAMPLES = max(10, settings().max_examples // 30)
 #: The explain phase re-runs failing examples for minutes; the failure itself is enough.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 TOLERANCE = 2e-6  # HiGHS bounds are widened by 1e-6 of their size (its tolerance is ~1e-7)
