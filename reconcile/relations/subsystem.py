@@ -12,7 +12,6 @@ variables is not searched whole for each one.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
@@ -43,47 +42,6 @@ class Part(NamedTuple):
     low: np.ndarray  # ... its range
     high: np.ndarray
     quantity: np.ndarray  # ... its estimate
-
-
-def _local(
-    built: Built, parts: prop.Components, component: int
-) -> tuple[prop.System, np.ndarray, np.ndarray]:
-    system = built.system
-    variables = np.flatnonzero(parts.of_var == component)
-    local = np.full(system.n, -1, dtype=np.intp)
-    local[variables] = np.arange(len(variables))
-    rows = np.flatnonzero(parts.of_row == component)
-    row_local = np.full(system.n_rows, -1, dtype=np.intp)
-    row_local[rows] = np.arange(len(rows))
-    terms = row_local[system.term_row] >= 0
-    links = parts.of_link == component
-    sub = prop.System(
-        n=len(variables),
-        term_row=row_local[system.term_row[terms]],
-        term_var=local[system.term_var[terms]],
-        term_coef=system.term_coef[terms],
-        row_low=system.row_low[rows],
-        row_high=system.row_high[rows],
-        link_y=local[system.link_y[links]],
-        link_x=local[system.link_x[links]],
-        link_low=system.link_low[links],
-        link_high=system.link_high[links],
-    )
-    return sub, variables, rows
-
-
-def _rows_kept(system: prop.System, keep: np.ndarray) -> prop.System:
-    """The system with only the rows ``keep`` says (links stay)."""
-    renumber = np.cumsum(keep) - 1
-    terms = keep[system.term_row]
-    return dataclasses.replace(
-        system,
-        term_row=renumber[system.term_row[terms]],
-        term_var=system.term_var[terms],
-        term_coef=system.term_coef[terms],
-        row_low=system.row_low[keep],
-        row_high=system.row_high[keep],
-    )
 
 
 def holds(part: Part, active: np.ndarray, system: prop.System | None = None) -> bool:
@@ -143,7 +101,9 @@ def part_of(
         (3, [0, 1, 1, 2])
 
     """
-    sub, variables, rows = _local(built, parts, component)
+    inside, rows = parts.of_var == component, parts.of_row == component
+    sub = prop.restricted(built.system, inside, rows, parts.of_link == component)
+    variables, rows = np.flatnonzero(inside), np.flatnonzero(rows)
     local = np.full(built.system.n, -1, dtype=np.intp)
     local[variables] = np.arange(len(variables))
     base_low, base_high = built.low[variables].copy(), built.high[variables].copy()
@@ -459,7 +419,16 @@ def why(part: Part, best: np.ndarray, v: int) -> tuple[np.ndarray, np.ndarray]:
     needed = np.ones(len(names), dtype=bool)
     for i in range(len(names)):  # the relations around it, a handful
         needed[i] = False
-        if not holds(near, local_held, _rows_kept(near.system, np.isin(relation, names[needed]))):
+        if not holds(
+            near,
+            local_held,
+            prop.restricted(
+                near.system,
+                np.ones(near.system.n, dtype=bool),
+                np.isin(relation, names[needed]),
+                np.ones(near.system.n_links, dtype=bool),
+            ),
+        ):
             continue
         needed[i] = True
     others = part.voices[held & (np.arange(len(held)) != v)]
