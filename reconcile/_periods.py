@@ -451,6 +451,10 @@ def _written(values: pd.Series, name: str) -> pd.DataFrame:
     return verdict
 
 
+# A time of day after an ISO day, as a spreadsheet or a database writes a date cell.
+_TIME_OF_DAY = r"(?<=^\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+
+
 def read_dates(
     texts: pd.Series,
     *,
@@ -485,9 +489,10 @@ def read_dates(
 
     Examples:
         >>> import pandas as pd
-        >>> read, failures = read_dates(pd.Series(["03-04-2022", "17.10.2016"], name="as_of"))
+        >>> cells = pd.Series(["03-04-2022", "17.10.2016", "2017-12-31T00:00:00"], name="as_of")
+        >>> read, failures = read_dates(cells)
         >>> read.tolist()
-        ['2022-04-03', '2016-10-17']
+        ['2022-04-03', '2016-10-17', '2017-12-31']
         >>> read, failures = read_dates(pd.Series(["10/17/2016"], name="as_of"), dayfirst=True)
         >>> failures[["index", "check", "failure_case"]]
            index            check failure_case
@@ -503,6 +508,8 @@ def read_dates(
     name = str(texts.name) if label is None else label
     codes, distinct = pd.factorize(texts)
     values = pd.Series([str(value).strip() for value in distinct], dtype=object)
+    # A spreadsheet's date cell comes as a timestamp: its day is the date (2017-12-31T00:00:00).
+    values = values.str.replace(_TIME_OF_DAY, "", regex=True)
     if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
         cells = np.concatenate([values.to_numpy(dtype=object), np.array([None], dtype=object)])[codes]
         return pd.Series(cells, index=texts.index, dtype="str"), pd.DataFrame(columns=list(FAILURE_COLUMNS))

@@ -10,25 +10,33 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
+from reconcile._cells import from_phrases, from_values
 from reconcile._periods import period, read_dates
-from reconcile._wording import exact_numbers, format_ranges
-from reconcile.errors import ArgumentError, ClaimsError, Reason, ReconcileError
+from reconcile._rows import FILE_FACTS, fill_facts, read_numbers, skipped_note, without_figure
+from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
+from reconcile.errors import ArgumentError, ClaimsError, Note, Reason
 from reconcile.figure import Figure, Source
-from reconcile.formats import HXL_COLUMNS, Loaded, from_hxl, read_table, write_table
-from reconcile.phrases import Lexicon, parse_many, value_ranges
+from reconcile.formats import HASHTAG_ROWS_SEARCHED, Loaded, read_hxl, read_table, write_table
+from reconcile.phrases import Lexicon
 from reconcile.schemas import Claims
-from reconcile.units import canonical_unit
 
-__all__ = ["CLAIM_COLUMNS", "from_claims", "read_claims", "to_claims", "write_claims"]
+__all__ = [
+    "CLAIM_COLUMNS",
+    "ROWS_HINT",
+    "describe_failures",
+    "from_claims",
+    "read_claims",
+    "to_claims",
+    "validate",
+    "write_claims",
+]
 
 #: The columns of a claims table, required ones first, in the order :func:`to_claims` writes.
 CLAIM_COLUMNS = (
@@ -51,13 +59,8 @@ _TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low"
 # Optional text columns a file may add: ``origin`` names who made a figure where ``source``
 # names whom a claim cites for it (see ``reconcile.voices``).
 _READ_AS_TEXT = (*_TEXT_COLUMNS, "origin", "phrase")
-_SHOWN_FAILURES = 100
-#: What to do about bad rows, the end of every hint of a :class:`ClaimsError` for them; the
-#: hints of the rows the library itself found (phrases, dates) come before it, each once.
-ROWS_HINT = (
-    'fix these rows; an open end is written inf or -inf (in JSON, the string "inf"), units are pint units '
-    "such as 'person' or 'household', dates look like 2016-10-17, 2016-10, 2016 or 2016-10/2017-07"
-)
+# The columns a claims file needs besides its figure (value, or low and high, or phrase).
+_NEEDED = ("claim_id", "counts", "place", "as_of", "unit", "source")
 
 
 def _load(
@@ -72,7 +75,8 @@ def _load(
                 reason=Reason.BAD_ARGUMENT,
             )
         if format == "hxl":
-            return Loaded(from_hxl(claims), 2, hxl=True), None
+            read = read_hxl(claims)
+            return Loaded(read.claims, 2, True, read.rows, read.labels, read.notes), None
         return Loaded(claims.copy(), 2), None
     if not isinstance(claims, (str, os.PathLike)):
         raise ArgumentError(
@@ -100,305 +104,78 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{column: values.mask(values == "") for column, values in stripped.items()})
 
 
-def describe_failures(failures: pd.DataFrame, origin: str | None, first_line: int = 2) -> list[str]:
-    """One line per failing (row, rule): the row, the rule, and the failing values by column.
+def _missing_columns(frame: pd.DataFrame, origin: str | None, hxl: bool) -> tuple[pd.DataFrame, list[Note]]:
+    """A file without the columns of a claim is told which, and how to give them.
 
-    A failure with a ``message`` (a phrase that cannot be read) is shown by its message.
+    An HXL file without a place or a date column reads with them blank, and a note.
     """
-    said = failures["message"].notna().to_numpy() if "message" in failures else np.zeros(len(failures), bool)
-    phrased = failures[said]
-    failures = failures[~said]
-    # A rule on the whole row reports every column; show only those the rule names.
-    pairs = failures[["check", "column"]].drop_duplicates()
-    named = [
-        str(column) in re.findall(r"\w+", str(check))
-        for check, column in zip(pairs["check"], pairs["column"], strict=True)
-    ]
-    row_rule = failures["schema_context"] == "DataFrameSchema"
-    cases = failures.merge(pairs.assign(named=named), on=["check", "column"], how="left")
-    kept = cases["named"].to_numpy(dtype=bool) | failures["index"].isna().to_numpy(dtype=bool)
-    cases = cases[~row_rule.to_numpy(dtype=bool) | kept]
-    cases = cases.assign(shown=cases["column"].astype(str) + "=" + cases["failure_case"].map(repr))
-    whole_table = cases["index"].isna()
-    lines = [
-        f"the table: missing column {case!r}"
-        if check == "column_in_dataframe"
-        else f"the table: {check} ({case})"
-        for check, case in zip(
-            cases.loc[whole_table, "check"], cases.loc[whole_table, "failure_case"], strict=True
+    notes = []
+    if hxl:
+        for name, tags in (("place", "#country, #adm1 ... #loc"), ("as_of", "#date")):
+            if name not in frame:
+                frame = frame.assign(**{name: pd.Series(None, index=frame.index, dtype=object)})
+                notes.append(
+                    Note(
+                        Reason.FILLED_FACT,
+                        f"the file gives no {name} (no {tags} column): it is left blank; "
+                        f"pass {name}= to give one",
+                        column=name,
+                        count=len(frame),
+                    )
+                )
+    if origin is None:
+        return frame, notes  # a DataFrame: the schema names a missing column
+    missing = [name for name in _NEEDED if name not in frame]
+    if not any(name in frame for name in ("low", "value", "high", "phrase")):
+        missing.append("value")
+    if not missing:
+        return frame, notes
+    facts = [name for name in missing if name in FILE_FACTS]
+    given = f"give {', '.join(f'{name}=...' for name in facts)} for every row" if facts else ""
+    if hxl:
+        hint = (
+            (given + " (HDX gives a dataset's source and date in its metadata)")
+            if facts
+            else ("tag a column with a figure hashtag such as #affected+killed or #inneed")
         )
-    ]
-    per_rule = (
-        cases[~whole_table].groupby(["index", "check"], sort=True)["shown"].agg(", ".join).reset_index()
-    )
-    per_row = pd.concat(
-        [
-            pd.DataFrame({"index": phrased["index"].to_numpy(), "said": phrased["message"].astype(str)})
-            if len(phrased)
-            else None,
-            per_rule.assign(said=per_rule["check"].astype(str) + " (got " + per_rule["shown"] + ")"),
-        ],
-        ignore_index=True,
-    )
-    per_row = per_row.sort_values("index", kind="stable") if len(phrased) else per_row
-    # A file read here has rows numbered from 0; row 0 is on the file's line ``first_line``.
-    numbered = origin is not None and pd.api.types.infer_dtype(per_row["index"]) == "integer"
-    where = per_row["index"].map(
-        lambda row: f"row {row}" + (f" (line {row + first_line})" if numbered else "")
-    )
-    lines += (where + ": " + per_row["said"]).tolist()
-    return lines
-
-
-def validate(
-    model: type[pa.DataFrameModel],
-    frame: pd.DataFrame,
-    origin: str | None = None,
-    first_line: int = 2,
-    *,
-    found: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Check ``frame`` against ``model``, collecting every failure into one :class:`ClaimsError`.
-
-    ``origin`` names the file the frame was read from; its row 0 is on line ``first_line``.
-    ``found`` holds failures found before the check (phrases that cannot be read, with
-    columns ``index``, ``column``, ``check``, ``failure_case``, ``message``, ``hint`` and
-    ``reason``); they are reported in the same error, row by row among the others, each
-    distinct hint once in the error's hint, before :data:`ROWS_HINT`.
-
-    This checks the user's input; a table the library built is checked with
-    :func:`reconcile.schemas.check_built`, which blames the library instead.
-
-    Examples:
-        >>> import pandas as pd
-        >>> from reconcile.schemas import Claims
-        >>> bad = pd.DataFrame({"claim_id": ["a", "a"], "counts": ["x", "x"], "place": [None, None],
-        ...     "as_of": [None, None], "low": [5.0, 1.0], "value": [1.0, 1.0], "high": [9.0, 1.0],
-        ...     "unit": ["person", "persn"], "source": ["IOM", "IOM"]})
-        >>> validate(Claims, bad)
-        Traceback (most recent call last):
-        ...
-        reconcile.errors.ClaimsError: 4 problems in the claims table: fix these rows; ...
-          row 0: field_uniqueness (got claim_id='a')
-          row 0: low <= value <= high (got low=5.0, value=1.0, high=9.0)
-          row 1: field_uniqueness (got claim_id='a')
-          row 1: known unit (got unit='persn')
-
-    """
-    checked: pd.DataFrame
-    try:
-        checked = model.validate(frame, lazy=True)
-        failures = None
-    except pa.errors.SchemaErrors as exc:
-        checked, failures = frame, exc.failure_cases
-    if found is not None and len(found):
-        failures = found if failures is None else pd.concat([found, failures], ignore_index=True)
-    if failures is None:
-        return checked
-    lines = describe_failures(failures, origin, first_line)
-    shown = lines[:_SHOWN_FAILURES]
-    if len(lines) > len(shown):
-        shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
-    where = f" {origin!r}" if origin else " table"
-    said = found["hint"].dropna() if found is not None and "hint" in found else ()
+    else:
+        hint = (
+            "a claims file has the columns "
+            + ", ".join(_NEEDED)
+            + " and value (or low and high, or phrase)"
+            + (f"; {given}" if given else "")
+            + f"; no row of HXL hashtags was found in its first {HASHTAG_ROWS_SEARCHED} rows, so it was read "
+            "as a plain table (an HXL file has its hashtag row under the header row)"
+        )
     raise ClaimsError(
-        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{where}",
-        details="  " + "\n  ".join(shown),
-        hint="".join(f"{hint}; " for hint in dict.fromkeys(said)) + ROWS_HINT,
-        reason=Reason.BAD_ROWS,
-        failures=failures,
+        f"{origin!r} has no {' or '.join(missing)} column",
+        hint=hint,
+        reason=Reason.BAD_ROWS if hxl else Reason.NOT_HXL,
+        failures=None,
         origin=origin,
-        first_line=first_line,
-    ) from None
-
-
-def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
-    """``column`` with each distinct value respelled once; missing values stay missing."""
-    codes, distinct = pd.factorize(column)
-    spelled = np.array([spell(value) for value in distinct] + [None], dtype=object)
-    return pd.Series(spelled[codes], index=column.index, dtype="str")
-
-
-def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Write units in their canonical spelling (dates were respelled as they were read)."""
-    frame["unit"] = _respell(frame["unit"], canonical_unit)
-    return frame
+        columns=tuple(missing),
+    )
 
 
 def _read_dates(
-    frame: pd.DataFrame, dayfirst: bool | None, *, hxl: bool
+    frame: pd.DataFrame, dayfirst: bool | None, labels: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """``as_of`` and ``reported_on`` in their canonical spelling, and the cells that cannot be read.
 
     A report date is a day: a source reports on a day, and :class:`~reconcile.figure.Source`
-    holds one. Messages name a column of an HXL file by its hashtag.
+    holds one. Messages name a column as the file does (an HXL file by its hashtag).
     """
     read: dict[str, pd.Series] = {}
     found = []
     for column, days_only in (("as_of", False), ("reported_on", True)):
         if column in frame:
-            label = HXL_COLUMNS[column] if hxl else column
+            label = str(labels.get(column, column))
             read[column], failures = read_dates(
                 frame[column], dayfirst=dayfirst, days_only=days_only, label=label
             )
             found.append(failures)
     failed = [failures for failures in found if len(failures)]
     return frame.assign(**read), pd.concat(failed, ignore_index=True) if failed else None
-
-
-def _known(unit: object) -> bool:
-    try:
-        canonical_unit(str(unit))
-    except ReconcileError:
-        return False
-    return True
-
-
-# Where a row's numbers and its phrase disagree, what to do about it.
-_DISAGREE_HINT = "where a row's numbers and its phrase disagree, clear the numbers or fix the phrase"
-
-
-def blank_cells(cells: pd.Series) -> np.ndarray:
-    """Where a cell holds nothing: missing, or text that is only whitespace.
-
-    Examples:
-        >>> blank_cells(pd.Series(["Mosul", "  ", None])).tolist()
-        [False, True, True]
-
-    """
-    if pd.api.types.is_numeric_dtype(cells):
-        return cells.isna().to_numpy(dtype=bool)
-    return (cells.isna() | (cells.astype("str").str.strip() == "")).to_numpy(dtype=bool)
-
-
-def _same_number(given: np.ndarray, read: np.ndarray) -> np.ndarray:
-    """Where two numbers are equal up to a 10**-9 share of the larger; infinite ends exactly."""
-    finite = np.isfinite(given) & np.isfinite(read)
-    given_finite, read_finite = np.where(finite, given, 0.0), np.where(finite, read, 0.0)
-    close = np.abs(given_finite - read_finite) <= 1e-9 * np.maximum(np.abs(given_finite), np.abs(read_finite))
-    return np.asarray((given == read) | (finite & close), dtype=bool)
-
-
-def _from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill ``low``, ``value`` and ``high`` (and what the phrases say) from a ``phrase`` column.
-
-    Row by row: a row with a phrase and no numbers is read from its phrase; a row with
-    numbers and no phrase keeps its numbers; a row with both keeps the numbers it gives,
-    which must agree with its phrase's reading, and takes the ones it leaves blank from the
-    phrase. A row with neither is read from its (blank) phrase, which says it holds none.
-    The row's own ``unit`` is the unit where its phrase names none; the row's ``counts``,
-    ``hedge`` and ``quote`` win over the phrase's, which fill them where they are empty.
-
-    Returns the filled frame, without its ``phrase`` column, and a table of the rows whose
-    phrases cannot be read or disagree with their numbers (see :func:`validate`'s ``found``).
-    A row whose phrase cannot be read, or whose unit is unknown (the schema's ``known unit``
-    rule reports that), is not read: its figure is a placeholder ``0``, so the schema still
-    checks the rest of the row and nothing is reported twice. A number cell that is not a
-    number is left as it is, for the schema to report.
-    """
-    if frame.empty:
-        empty = pd.Series(dtype=float)
-        frame = frame.assign(low=empty, value=empty, high=empty)
-        return frame.drop(columns="phrase"), pd.DataFrame()
-    positions = pd.RangeIndex(len(frame))
-    phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)
-    ends = ("low", "value", "high")
-    cells = {
-        column: pd.Series(frame[column].to_numpy(), index=positions)
-        if column in frame
-        else pd.Series(np.nan, index=positions)
-        for column in ends
-    }
-    given = {column: ~blank_cells(cells[column]) for column in ends}
-    numbers = {column: pd.to_numeric(cells[column], errors="coerce").to_numpy(dtype=float) for column in ends}
-    # Rows read from their phrase: those that give one, and those that give no number either.
-    read = ~blank_cells(phrases) | ~(given["low"] | given["value"] | given["high"])
-    units = pd.Series(frame["unit"].to_numpy(dtype=object), index=positions) if "unit" in frame else None
-    given_units = [None] if units is None else list(pd.unique(units[read]))
-    pieces = []
-    for unit in given_units:  # one column read per distinct unit
-        if not pd.isna(unit) and not _known(unit):
-            continue  # left to the schema's "known unit" rule, which names every such row
-        rows = read if units is None else read & (units.isna() if pd.isna(unit) else units == unit).to_numpy()
-        pieces.append(parse_many(phrases[rows], unit=None if pd.isna(unit) else str(unit), lexicon=lexicon))
-    parsed = pd.concat(pieces).reindex(positions) if pieces else pd.DataFrame(index=positions)
-    wanted = ["text", "low", "value", "high", "unit", "counts", "hedge", "error", "reason", "problem", "hint"]
-    parsed = parsed.reindex(columns=wanted)
-    reading = {column: parsed[column].to_numpy(dtype=float) for column in ends}
-    bad = parsed["error"].notna().to_numpy()
-    unread = read & np.isnan(reading["low"])  # a bad phrase, or a row of an unknown unit
-    # A given number must be the phrase's; one that is not a number is the schema's to report.
-    checked = {column: read & ~unread & given[column] & ~np.isnan(numbers[column]) for column in ends}
-    disagree = np.zeros(len(frame), dtype=bool)
-    for column in ends:  # the three ends
-        disagree |= checked[column] & ~_same_number(numbers[column], reading[column])
-
-    message = np.full(len(frame), None, dtype=object)
-    hint = np.full(len(frame), None, dtype=object)
-    reason = np.full(len(frame), None, dtype=object)
-    check = np.full(len(frame), "a figure phrase", dtype=object)
-    # parse_many gives each failure's problem and hint apart, so a hint is said once.
-    message[bad] = parsed.loc[bad, "problem"].to_numpy(dtype=object)
-    hint[bad] = parsed.loc[bad, "hint"].to_numpy(dtype=object)
-    reason[bad] = parsed.loc[bad, "reason"].map(Reason).to_numpy(dtype=object)
-    if disagree.any():
-        reads = format_ranges(reading["low"][disagree], reading["high"][disagree], exact=True)
-        value = exact_numbers(reading["value"][disagree])
-        gives = np.full(int(disagree.sum()), "", dtype=object)
-        for column in ends:  # the three ends
-            shown = checked[column][disagree]
-            number = column + "=" + exact_numbers(numbers[column][disagree])
-            gives = np.where(shown, gives + np.where(gives == "", "", ", ") + number, gives)
-        quoted = pd.Series(phrases[disagree].to_numpy(dtype=object)).map(repr).to_numpy(dtype=object)
-        message[disagree] = (
-            "the phrase " + quoted + " reads " + reads + " (value " + value + "), but the row gives " + gives
-        )
-        hint[disagree] = _DISAGREE_HINT
-        reason[disagree] = Reason.PHRASE_DISAGREES
-        check[disagree] = "numbers agree with the phrase"
-    failing = bad | disagree
-    found = pd.DataFrame(
-        {
-            "index": frame.index[failing],
-            "column": "phrase",
-            "check": check[failing],
-            "failure_case": phrases[failing].to_numpy(),
-            "message": message[failing],
-            "hint": hint[failing],
-            "schema_context": "phrase",
-            "reason": reason[failing],
-        }
-    )
-
-    filled: dict[str, Any] = {}
-    for column in ends:  # the three ends
-        keep = given[column] & (np.isnan(numbers[column]) | ~(unread | disagree))
-        from_phrase = np.where(unread, 0.0, reading[column])
-        # A column with text in it stays text beside the numbers read, for the schema to report.
-        numeric = pd.api.types.is_numeric_dtype(cells[column])
-        written = cells[column].to_numpy(dtype=float if numeric else object)
-        filled[column] = np.where(keep | ~read, written, from_phrase)
-    parsed["text"] = parsed["text"].where(~unread, phrases)
-    parsed["unit"] = parsed["unit"].where(~unread, "person")
-    said_by_phrase = {"unit": "unit", "counts": "counts", "hedge": "hedge", "quote": "text"}
-    for column, from_phrase_column in said_by_phrase.items():
-        said = pd.Series(parsed[from_phrase_column].to_numpy(dtype=object), index=frame.index, dtype="str")
-        filled[column] = frame[column].fillna(said) if column in frame else said
-    # The phrases are now numbers (and quotes): reading the table again needs no lexicon.
-    return frame.assign(**filled).drop(columns="phrase"), found
-
-
-def _from_values(frame: pd.DataFrame, lexicon: Lexicon | None) -> pd.DataFrame:
-    """Rows with a ``value`` and blank ``low`` and ``high``: its range as printed, with its ``hedge``."""
-    blank = pd.Series(None, frame.index, object)
-    cells = {end: frame.get(end, blank) for end in ("low", "value", "high", "hedge")}
-    only = ~blank_cells(cells["value"]) & blank_cells(cells["low"]) & blank_cells(cells["high"])
-    if not only.any():
-        return frame
-    low, high = (cells[end].to_numpy(dtype=object, copy=True) for end in ("low", "high"))
-    value = pd.to_numeric(cells["value"][only], errors="coerce")
-    low[only], high[only] = value_ranges(value, cells["hedge"][only], lexicon=lexicon)
-    return frame.assign(low=low, high=high)  # a hedge it cannot read leaves NaN for the schema
 
 
 def read_claims(
@@ -409,6 +186,12 @@ def read_claims(
     encoding: str = "utf-8-sig",
     dayfirst: bool | None = None,
     lexicon: Lexicon | None = None,
+    source: str | None = None,
+    via: str | None = None,
+    as_of: str | dt.date | None = None,
+    reported_on: str | dt.date | None = None,
+    decimal: str = ".",
+    errors: Literal["raise", "flag"] = "raise",
 ) -> pd.DataFrame:
     """Read a claims table from a CSV, JSON, Excel, Parquet or HXL file, or check a DataFrame.
 
@@ -460,6 +243,15 @@ def read_claims(
             be read the other way is an error.
         lexicon: the words a ``phrase`` column is read in (see :class:`reconcile.Lexicon`);
             :meth:`reconcile.Lexicon.default` when None.
+        source: the source of the whole file (HDX gives it in a dataset's metadata),
+            written into every row that leaves it blank (the whole column where the file has
+            none); so are ``via``, ``as_of`` and ``reported_on``. Each fill is said in a note.
+        via: who passed the whole file on.
+        as_of: the date or period of every figure in the file (text or a ``datetime.date``).
+        reported_on: the day the whole file was published.
+        decimal: the decimal mark of the file's numbers, ``"."`` or ``","`` (``1.234,5``).
+        errors: ``"raise"`` (the default) raises one error listing every bad row;
+            ``"flag"`` returns every row with a ``warning`` and an ``error`` column instead.
 
     Returns:
         A new, validated claims DataFrame.
@@ -530,19 +322,48 @@ def read_claims(
             hint="pass Lexicon.default() or a lexicon built from it, e.g. with .with_noun(...)",
             reason=Reason.BAD_ARGUMENT,
         )
+    if errors not in ("raise", "flag"):
+        raise ArgumentError(
+            f"errors must be 'raise' or 'flag' (got {errors!r})",
+            hint="pass errors='flag' to get every row back with 'warning' and 'error' columns",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    if decimal not in (".", ","):
+        raise ArgumentError(
+            f"decimal must be '.' or ',' (got {decimal!r})",
+            hint="pass decimal=',' for numbers printed 1.234,5",
+            reason=Reason.BAD_ARGUMENT,
+        )
     loaded, origin = _load(claims, format, sheet, encoding)
-    frame = _blank_to_missing(loaded.frame)
-    found = None
-    if "phrase" in frame:
-        frame, found = _from_phrases(frame, lexicon)
-    frame = _from_values(frame, lexicon)
-    frame, unread_dates = _read_dates(frame, dayfirst, hxl=loaded.hxl)
-    if unread_dates is not None:  # one table of what could not be read, phrases first
-        phrased = found is not None and len(found) > 0
-        found = pd.concat([found, unread_dates], ignore_index=True) if phrased else unread_dates
-    checked = _normalise(validate(Claims, frame, origin, loaded.first_line, found=found))
+    labels = loaded.labels or {}
+    frame = _blank_to_missing(loaded.frame.reset_index(drop=True) if loaded.hxl else loaded.frame)
+    facts = {"source": source, "via": via, "as_of": as_of, "reported_on": reported_on}
+    frame, notes = fill_facts(frame, facts, labels)
+    frame, blank = _missing_columns(frame, origin, loaded.hxl)
+    notes += blank
+    frame, found = read_numbers(frame, decimal, labels)
+    skipped = without_figure(frame)
+    lines = (np.arange(len(frame)) if loaded.rows is None else loaded.rows) + loaded.first_line
+    if skipped.any():
+        notes.append(skipped_note(lines[skipped]))
+    rows = frame[~skipped]
+    steps = [found]
+    if "phrase" in rows:
+        rows, said = from_phrases(rows, lexicon)
+        steps.append(said)
+    rows = from_values(rows, lexicon)
+    rows, unread_dates = _read_dates(rows, dayfirst, labels)
+    steps.append(unread_dates)
+    failures = [step for step in steps if step is not None and len(step)]
+    found = pd.concat(failures, ignore_index=True) if failures else None
+    if errors == "flag":
+        checked = flagged(frame, rows, skipped, found, loaded, origin)
+    else:
+        checked = normalise(validate(Claims, rows, origin, loaded.first_line, found=found, where=loaded))
     # HXL rows were numbered for the errors; the claims themselves are numbered afresh.
-    return checked.reset_index(drop=True) if loaded.hxl else checked
+    checked = checked.reset_index(drop=True) if loaded.hxl else checked
+    checked.attrs["notes"] = (*loaded.notes, *notes)
+    return checked
 
 
 def write_claims(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from reconcile._cells import blank_cells
 from reconcile._conflict_text import text_column, word_conflicts
 from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
@@ -28,7 +29,7 @@ from reconcile._sweep import (
     per_group,
     weighted_median,
 )
-from reconcile.claims import blank_cells, read_claims
+from reconcile.claims import read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension

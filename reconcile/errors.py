@@ -26,6 +26,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import inspect
@@ -39,6 +40,7 @@ __all__ = [
     "DivisionByRangeError",
     "InternalError",
     "MissingDependencyError",
+    "Note",
     "ParseError",
     "RangeError",
     "Reason",
@@ -110,6 +112,14 @@ class Reason(enum.StrEnum):
     NO_VALUE_COLUMN = "no_value_column"
     #: Rows give no figure under any figure hashtag.
     ROWS_WITHOUT_FIGURE = "rows_without_figure"
+    #: A column's hashtag is one this library does not read: the column is ignored (a note).
+    IGNORED_HASHTAG = "ignored_hashtag"
+    #: A file gives no column of a fact (``source``, ``as_of`` ...) and the reader filled it (a note).
+    FILLED_FACT = "filled_fact"
+    #: A row gives no figure: it is skipped (a note), or an error where a figure is required.
+    NO_FIGURE = "no_figure"
+    #: A table without a row of HXL hashtags lacks columns a plain claims table needs.
+    NOT_HXL = "not_hxl"
     #: Rows say a unit or a counts path their hashtag contradicts.
     HASHTAG_CONTRADICTION = "hashtag_contradiction"
     # -- claims tables ----------------------------------------------------------------------
@@ -584,3 +594,32 @@ class InternalError(ReconcileError, RuntimeError):
 
     table: str
     failures: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Note:
+    """Something a reader did to a file that is not an error but that the user should know.
+
+    A note names a ``reason`` (:attr:`Reason.IGNORED_HASHTAG`, :attr:`Reason.NO_FIGURE`,
+    :attr:`Reason.FILLED_FACT`), says what happened in ``text``, and where: ``column`` as the
+    file writes it (a header or a hashtag) and ``lines``, the file lines concerned (the first
+    hundred; ``count`` says how many there were). :func:`reconcile.read_claims` leaves its
+    notes in ``claims.attrs["notes"]``, a tuple, and the ``reconcile`` command prints them.
+
+    Examples:
+        >>> note = Note(Reason.IGNORED_HASHTAG, "column '#org' is not read", column="#org")
+        >>> note.reason.value, note.column, note.lines, note.count
+        ('ignored_hashtag', '#org', (), 0)
+        >>> str(note)
+        "column '#org' is not read"
+
+    """
+
+    reason: Reason
+    text: str
+    column: str | None = None
+    lines: tuple[int, ...] = ()
+    count: int = 0
+
+    def __str__(self) -> str:
+        return self.text

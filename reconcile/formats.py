@@ -50,12 +50,13 @@ import numpy as np
 import pandas as pd
 
 from reconcile._unreadable import bad_encoding, extra_cells, unreadable
-from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason, ReconcileError
-from reconcile.hxl import FIGURE_HASHTAGS, HXL_COLUMNS, PLACE_HASHTAGS, from_hxl, to_hxl
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Note, Reason, ReconcileError
+from reconcile.hxl import FIGURE_HASHTAGS, HXL_COLUMNS, PLACE_HASHTAGS, HxlClaims, from_hxl, read_hxl, to_hxl
 
 __all__ = [
     "FIGURE_HASHTAGS",
     "FORMATS",
+    "HASHTAG_ROWS_SEARCHED",
     "HXL_COLUMNS",
     "PLACE_HASHTAGS",
     "csv_hashtag_row",
@@ -63,6 +64,7 @@ __all__ = [
     "json_records",
     "neutralise_formulas",
     "read_csv",
+    "read_hxl",
     "restore_formulas",
     "to_hxl",
     "write_table",
@@ -80,8 +82,8 @@ _FILE_EXTENSIONS = {*_BY_EXTENSION, ".xls", ".tsv", ".txt", ".hxl", ".zip"}
 _FORMULA = r"^'*[=+\-@\t\r]"
 _QUOTED_FORMULA = r"^'(?='*[=+\-@\t\r])"
 
-# libhxl looks for the hashtag row this far down, and so do we.
-_HASHTAG_ROWS_SEARCHED = 25
+#: libhxl looks for the hashtag row this far down, and so do we.
+HASHTAG_ROWS_SEARCHED = 25
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,8 +185,11 @@ def _open_ends_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 class Loaded(NamedTuple):
     """A table read from a file: the frame, the file line its row 0 is on, and whether it was HXL.
 
-    The frame of an HXL file is indexed by the data row each claim came from (a row may give
-    several claims), so that errors can name the row and the line.
+    The frame of an HXL file holds one claim per figure, numbered from 0; ``rows`` gives the
+    data row each came from (a row may give several claims) and ``labels`` the header each
+    claims column came from as the file writes it (for ``low``, ``value`` and ``high`` one
+    per claim), so that errors can name the file's own line and column. ``notes`` says what
+    the reader ignored or skipped.
 
     Examples:
         >>> Loaded(pd.DataFrame({"a": [1]}), first_line=2).hxl
@@ -195,6 +200,9 @@ class Loaded(NamedTuple):
     frame: pd.DataFrame
     first_line: int
     hxl: bool = False
+    rows: np.ndarray | None = None
+    labels: Mapping[str, Any] | None = None
+    notes: tuple[Note, ...] = ()
 
 
 def format_of(path: Path, format: str | None, *, reading: bool = True) -> Format:
@@ -278,12 +286,12 @@ def _sheet(path: Path, book: Any, sheet: str | None) -> str:
 def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list[list[str]]:
     """The first rows of a CSV file or a sheet, as text, where a hashtag row may be."""
     if book is not None:
-        head = _read_sheet(book, sheet, header=None, nrows=_HASHTAG_ROWS_SEARCHED, dtype=str)
+        head = _read_sheet(book, sheet, header=None, nrows=HASHTAG_ROWS_SEARCHED, dtype=str)
         return [
             [("" if pd.isna(cell) else str(cell)) for cell in row] for row in head.itertuples(index=False)
         ]
     with path.open(encoding=encoding, newline="") as handle:
-        return list(itertools.islice(csv.reader(handle), _HASHTAG_ROWS_SEARCHED))
+        return list(itertools.islice(csv.reader(handle), HASHTAG_ROWS_SEARCHED))
 
 
 def csv_hashtag_row(path: Path, encoding: str) -> int | None:
@@ -357,14 +365,15 @@ def read_table(
             if hashtags is None and kind == "hxl":
                 raise unreadable(
                     path,
-                    f"no row of HXL hashtags in the first {_HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
+                    f"no row of HXL hashtags in the first {HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
                     "add a row of hashtags such as #meta+id, #affected+killed under the header row, "
                     "or read the file without format='hxl'",
                     Reason.NO_HASHTAGS,
                 )
             if hashtags is None:
                 return Loaded(_plain_table(path, encoding, book, chosen, text_columns), 2)
-            return Loaded(_hxl_table(path, encoding, book, chosen, head, hashtags), hashtags + 2, hxl=True)
+            read = _hxl_table(path, encoding, book, chosen, head, hashtags)
+            return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, read.notes)
     except ReconcileError:
         raise
     except UnicodeDecodeError as exc:
@@ -462,7 +471,7 @@ def read_csv(
 
 def _hxl_table(
     path: Path, encoding: str, book: Any, sheet: str | None, head: list[list[str]], hashtags: int
-) -> pd.DataFrame:
+) -> HxlClaims:
     """The claims of an HXL file whose hashtag row is row ``hashtags`` of ``head``."""
     if book is None:
         try:
@@ -476,7 +485,7 @@ def _hxl_table(
     tags = head[hashtags]
     raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
     raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])
-    return from_hxl(restore_formulas(raw.astype(object)), origin=str(path))
+    return read_hxl(restore_formulas(raw.astype(object)), origin=str(path), first_line=hashtags + 2)
 
 
 # ------------------------------------------------------------------------------------ writing

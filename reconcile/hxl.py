@@ -22,110 +22,51 @@ Examples:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason, ReconcileError
+from reconcile._cells import no_figure
+from reconcile._hxl_tags import (
+    FIGURE_HASHTAGS,
+    GENERIC_FIGURE,
+    HXL_COLUMNS,
+    LEGACY_HASHTAGS,
+    PLACE_HASHTAGS,
+    RANGE_ATTRIBUTES,
+    RESERVED_ATTRIBUTES,
+    SEX_ATTRIBUTES,
+    TEXT_COLUMN,
+    UNIT_ATTRIBUTES,
+    Tag,
+    broader_counts,
+    canonical_attributes,
+    column_hashtag,
+    figure_counts,
+    figure_spec,
+    parse_hashtags,
+    role_of,
+    split_spec,
+    what_of,
+)
+from reconcile._rows import skipped_note
+from reconcile.errors import ArgumentError, ClaimsError, Note, Reason, ReconcileError
 from reconcile.units import canonical_unit
 
-__all__ = ["FIGURE_HASHTAGS", "HXL_COLUMNS", "PLACE_HASHTAGS", "from_hxl", "to_hxl"]
-
-#: Standard HXL hashtags of numbers about people (those libhxl's default schema treats as
-#: numbers). A figure under one of them counts ``<tag>/<attribute>/...``: ``#affected+killed``
-#: counts ``affected/killed``.
-FIGURE_HASHTAGS = ("#affected", "#inneed", "#population", "#targeted", "#reached")
-#: The hashtag of any other figure; its ``#indicator+name`` cell says what it counts.
-_GENERIC_FIGURE = "#indicator+num"
-#: Attributes of a figure's hashtag that are not part of what it counts.
-_RANGE_ATTRIBUTES = {"min": "low", "max": "high"}
-_UNIT_ATTRIBUTES = {"hh": "household", "ind": "person"}
-_RESERVED_ATTRIBUTES = {*_RANGE_ATTRIBUTES, *_UNIT_ATTRIBUTES, "num", "code"}
-
-#: The hashtag each column of a claims table is written under. A column not listed here is
-#: written under ``#meta+<column>`` and read back from it, so any column named in lowercase
-#: letters, digits and underscores survives a round trip.
-HXL_COLUMNS = {
-    "claim_id": "#meta+id",
-    "counts": "#indicator+name",
-    "place": "#loc",
-    "as_of": "#date",
-    "reported_on": "#date+reported",
-    "source": "#meta+source",
-    "quote": "#description+quote",
-    "url": "#meta+url",
-}
-#: Hashtags read as ``place``, broadest first; several in one file are joined with ``/``
-#: (``Iraq/Ninewa/Mosul``). The same hashtags with ``+code`` are ignored: codes are not names.
-PLACE_HASHTAGS = ("#country", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#loc")
-_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
-
-
-class _Tag(NamedTuple):
-    """One parsed hashtag: the tag (``#affected``) and its attributes, in their order."""
-
-    tag: str
-    attributes: tuple[str, ...]
-
-    @property
-    def spec(self) -> str:
-        return self.tag + "".join(f"+{name}" for name in self.attributes)
-
-
-def _parse_hashtags(cells: list[str]) -> list[_Tag | None] | None:
-    """The row's hashtags as libhxl parses them, or None when the row is not a hashtag row."""
-    try:
-        import hxl
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"reading HXL hashtags needs libhxl ({exc})",
-            hint="pip install 'reconcile[hxl]'",
-            package="libhxl",
-        ) from exc
-
-    columns = hxl.model.Column.parse_list(cells)
-    if columns is None:
-        return None
-    return [
-        # libhxl keeps attributes in a set: sort them, so the order is the same on every run.
-        None
-        if column.tag is None
-        else _Tag(column.tag.lower(), tuple(sorted(a.lower() for a in column.attributes)))
-        for column in columns
-    ]
-
-
-def _figure_counts(tag: _Tag) -> str:
-    named = [name for name in tag.attributes if name not in _RESERVED_ATTRIBUTES]
-    return "/".join([tag.tag.lstrip("#"), *sorted(named)])
-
-
-def _figure_spec(counts: object, unit: str) -> str | None:
-    """The standard hashtag that reads back as ``counts`` in ``unit``, or None when there is none."""
-    if not isinstance(counts, str) or unit not in ("person", "household"):
-        return None
-    tag, *attributes = counts.split("/")
-    if f"#{tag}" not in FIGURE_HASHTAGS or attributes != sorted(set(attributes)):
-        return None
-    if not all(_ATTRIBUTE.fullmatch(name) and name not in _RESERVED_ATTRIBUTES for name in attributes):
-        return None
-    return _Tag(f"#{tag}", (*attributes, *(["hh"] if unit == "household" else []))).spec
-
-
-def _column_hashtag(column: str) -> str:
-    if column in HXL_COLUMNS:
-        return HXL_COLUMNS[column]
-    if not _ATTRIBUTE.fullmatch(column):
-        raise ArgumentError(
-            f"column {column!r} has no HXL hashtag",
-            hint="name extra columns in lowercase letters, digits and underscores (they are written "
-            "as #meta+<name>), or drop the column before writing HXL",
-            reason=Reason.NO_HASHTAG,
-        )
-    return f"#meta+{column}"
+__all__ = [
+    "FIGURE_HASHTAGS",
+    "HXL_COLUMNS",
+    "PLACE_HASHTAGS",
+    "SEX_ATTRIBUTES",
+    "HxlClaims",
+    "broader_counts",
+    "canonical_attributes",
+    "from_hxl",
+    "read_hxl",
+    "to_hxl",
+]
 
 
 def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
@@ -159,13 +100,13 @@ def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
         counts = table["counts"] if "counts" in table else pd.Series(None, index=table.index, dtype="str")
         pairs = pd.MultiIndex.from_arrays([counts.astype(object), table["unit"].astype(object)])
         codes, distinct = pd.factorize(pairs)
-        specs = np.array([_figure_spec(c, str(u)) for c, u in distinct] + [None], dtype=object)[codes]
+        specs = np.array([figure_spec(c, str(u)) for c, u in distinct] + [None], dtype=object)[codes]
         generic = pd.isna(specs)
         # An empty table still gets figure columns, so it reads back as an empty claims table.
-        order = list(pd.unique(specs[~generic])) + ([_GENERIC_FIGURE] if generic.any() or table.empty else [])
+        order = list(pd.unique(specs[~generic])) + ([GENERIC_FIGURE] if generic.any() or table.empty else [])
         for spec in order:
-            rows = generic if spec == _GENERIC_FIGURE else specs == spec
-            label = "value" if spec == _GENERIC_FIGURE else _figure_counts(_Tag(*_split(spec)))
+            rows = generic if spec == GENERIC_FIGURE else specs == spec
+            label = "value" if spec == GENERIC_FIGURE else figure_counts(Tag(*split_spec(spec)))
             for column, suffix, name in (
                 ("value", "", label),
                 ("low", "+min", "low"),
@@ -187,7 +128,7 @@ def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
             values = values.copy()
             values[~generic] = None  # a standard hashtag says what its figure counts
         names.append(str(column))
-        hashtags.append(_column_hashtag(str(column)))
+        hashtags.append(column_hashtag(str(column)))
         cells.append(values)
     repeated = pd.Index(hashtags)[pd.Index(hashtags).duplicated()]
     if len(repeated):
@@ -202,53 +143,61 @@ def to_hxl(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([head, body.astype(object)])
 
 
-def _split(spec: str) -> tuple[str, tuple[str, ...]]:
-    tag, *attributes = spec.split("+")
-    return tag, tuple(attributes)
-
-
 def _hxl_problem(origin: str | None, problem: str, hint: str, reason: Reason, **facts: Any) -> ClaimsError:
     where = f" in {origin!r}" if origin else ""
     return ClaimsError(problem + where, hint=hint, reason=reason, failures=None, origin=origin, **facts)
 
 
-def _known_hashtags() -> str:
-    """The hashtags a claims file may use, each once, in the order they are documented."""
-    return ", ".join(
-        dict.fromkeys(
-            [
-                *HXL_COLUMNS.values(),
-                *PLACE_HASHTAGS,
-                *(f"{tag}[+attributes][+min|+max]" for tag in FIGURE_HASHTAGS),
-                f"{_GENERIC_FIGURE}[+min|+max]",
-                "#meta+<column>",
-            ]
-        )
-    )
+class HxlClaims(NamedTuple):
+    """What :func:`read_hxl` makes of an HXL table.
+
+    ``claims`` has one row per figure, numbered from 0; ``rows[i]`` is the data row (from
+    0) claim ``i`` came from; ``labels`` gives, per claims column, the header it came from
+    as the file writes it (for ``low``, ``value`` and ``high``, an array: one per claim);
+    ``notes`` says what was ignored or skipped.
+    """
+
+    claims: pd.DataFrame
+    rows: np.ndarray
+    labels: dict[str, Any]
+    notes: tuple[Note, ...]
 
 
 def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
     """A claims table from an HXL table whose column labels are its hashtags, one claim per figure.
 
-    Each figure hashtag (see :data:`FIGURE_HASHTAGS`, and ``#indicator+num``) with a number
+    Each figure hashtag (see :data:`FIGURE_HASHTAGS`, and ``#indicator+num``) with a figure
     in a row gives one claim; its ``+min`` and ``+max`` columns give the range, an empty end
     beside a filled one meaning the value itself (an open end is written ``inf``). Where
     both are empty, both are left missing, and :func:`reconcile.read_claims` reads the
-    value at the precision it was printed with (547000 is 546,500 to 547,500). What a figure counts comes
-    from its hashtag (``#affected+killed`` counts ``affected/killed``), for
-    ``#indicator+num`` from the row's ``#indicator+name``. A ``#date+start`` and a
-    ``#date+end`` column give ``as_of`` as a span (``2017-09-20/2017-12-31``); a
-    ``#date+year`` column gives it as a year. The unit is the row's
-    ``#meta+unit`` cell, else ``household`` for ``+hh``, else ``person``. Columns without a
-    hashtag are ignored; so are place codes (``#adm1+code``). The claim id is the row's
-    ``#meta+id`` (or ``row-<n>``, counting data rows from 1), followed by the figure's
-    hashtag when the row holds several figures. The result's index is the row of ``table``
-    each claim came from.
+    value at the precision it was printed with (547000 is 546,500 to 547,500). A cell that
+    holds no figure (blank, ``-``, ``NA``, ``n/a``, ``..``) gives no claim. Cells stay text
+    here: :func:`reconcile.read_claims` reads them as printed (``433,412``).
+
+    What a figure counts comes from its hashtag, its attributes in one canonical order
+    (:func:`canonical_attributes`: ``#affected+f+idps`` counts ``affected/idps/f``), without
+    ``+min``/``+max``, the unit attributes and ``+total``; for ``#indicator+num``, from the
+    row's ``#indicator+name``. The unit is the row's ``#meta+unit`` cell, else ``household``
+    for ``+hh`` or ``+households``, else ``person`` (``+ind``, ``+individuals`` or none).
+
+    ``place`` joins the names of :data:`PLACE_HASHTAGS`, broadest first (``Iraq/Ninewa/Mosul``);
+    a level given only as a code (``#country+code``) gives its code. ``as_of`` is ``#date``;
+    else ``#date+start`` and ``#date+end`` as a span (``2017-09-20/2017-12-31``), else
+    ``#date+year``, else the one other dated column (``#date+occurred``), else the report date.
+    ``#date+reported`` is ``reported_on``.
+
+    Hashtags this library does not read (``#org``, ``#sector``, ``#region``, ``#value``, a
+    percentage such as ``#affected+pct``) are ignored, as HXL tools ignore what they do not
+    need, and so are columns without a hashtag; a row that gives no figure is skipped. Each
+    is said in a :class:`~reconcile.errors.Note` in the result's ``attrs["notes"]``. The
+    claim id is the row's ``#meta+id`` (or ``row-<n>``, counting data rows from 1), followed
+    by the figure's hashtag when the row holds several figures. The result's index is the
+    row of ``table`` each claim came from.
 
     Raises:
-        ClaimsError: a hashtag is not one of these, is repeated, or a figure has ``+min`` or
-            ``+max`` without a value column; or a row's unit or counts disagree with its
-            hashtag; or a row holds no figure.
+        ClaimsError: a hashtag is malformed, or one that is read stands over two columns, or a
+            figure has ``+min`` or ``+max`` without a value column; or a row's unit or counts
+            disagree with its hashtag.
 
     Examples:
         >>> import pandas as pd
@@ -259,46 +208,36 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
                          claim_id            counts  low value high  place
         0   row-1#affected+killed   affected/killed   10    12   15  Mosul
         0  row-1#affected+injured  affected/injured  NaN     3  NaN  Mosul
-        >>> from_hxl(hdx.rename(columns={"#meta+source": "#org+name"}))
-        Traceback (most recent call last):
-        ...
-        reconcile.errors.ClaimsError: unknown HXL hashtag '#org+name' (column 2): ...
+        >>> ignored = from_hxl(hdx.rename(columns={"#meta+source": "#org+name"}))
+        >>> [str(note) for note in ignored.attrs["notes"]]
+        ["column 2 '#org+name' is not read: this library reads no #org"]
+
+    """
+    read = read_hxl(table, origin=origin)
+    claims = read.claims.set_axis(pd.Index(read.rows), axis=0)
+    claims.attrs["notes"] = read.notes
+    return claims
+
+
+def read_hxl(table: pd.DataFrame, *, origin: str | None = None, first_line: int = 2) -> HxlClaims:
+    """:func:`from_hxl`, with what a reader needs to name each claim's file line and column.
+
+    ``first_line`` is the file line of the table's row 0 (in notes).
+
+    Examples:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame([["Iraq", "433,412", "-"]], columns=["#country", "#affected+idps", "#org"])
+        >>> read = read_hxl(frame, first_line=3)
+        >>> read.claims["value"].tolist(), read.rows.tolist(), read.labels["value"].tolist()
+        (['433,412'], [0], ['#affected+idps'])
 
     """
     frame = table.reset_index(drop=True).astype(object).where(table.notna().to_numpy(), None)
-    frame = frame.apply(lambda column: column.astype("str").str.strip()).replace("", None)
-    labels = [str(label).strip() for label in table.columns]
-    frame, labels = _spans(frame, labels)
-    text, places, figures = _column_roles(labels, origin)
-    spelled = {figure: labels[roles["value"]] for figure, roles in figures.items()}
-    return _claims_from_hxl(frame, text, places, figures, spelled, origin)
-
-
-def _spans(frame: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """``#date+start`` and ``#date+end`` as one ``#date`` span (``start/end``); ``#date+year`` as ``#date``.
-
-    A row with only one end gives that end's date alone.
-    """
-    parsed = [(_parse_hashtags([label]) or [None])[0] if label else None for label in labels]
-    where = {
-        tag.attributes[0]: position
-        for position, tag in enumerate(parsed)
-        if tag is not None and tag.tag == "#date" and len(tag.attributes) == 1
-        if tag.attributes[0] in ("start", "end", "year")
-    }
-    if "#date" in labels:
-        return frame, labels
-    if "start" in where and "end" in where:
-        start, end = frame.iloc[:, where["start"]], frame.iloc[:, where["end"]]
-        span = (start + "/" + end).fillna(start).fillna(end)
-        keep = [position for position in range(len(labels)) if position not in (where["start"], where["end"])]
-        frame = frame.iloc[:, keep].assign(_span=span.to_numpy(dtype=object))
-        labels = [*(labels[position] for position in keep), "#date"]
-        frame.columns = pd.RangeIndex(len(labels))
-    elif "year" in where:
-        labels = [*labels]
-        labels[where["year"]] = "#date"
-    return frame, labels
+    frame = frame.apply(lambda column: column.astype("string").str.strip().astype(object))
+    frame = frame.where(frame.notna() & (frame != ""), None)
+    labels = [str(label).strip() if not pd.isna(label) else "" for label in table.columns]
+    roles, notes = _column_roles(labels, origin, first_line - 1)
+    return _claims_from_hxl(frame, labels, roles, origin, first_line, notes)
 
 
 class _Roles(NamedTuple):
@@ -306,57 +245,97 @@ class _Roles(NamedTuple):
 
     text: dict[str, int]  # claims column -> position
     places: dict[int, int]  # rank in PLACE_HASHTAGS (broadest first) -> position
-    figures: dict[_Tag, dict[str, int]]  # figure -> {"value" | "low" | "high": position}
+    figures: dict[Tag, dict[str, int]]  # figure -> {"value" | "low" | "high": position}
+    dates: dict[str, int]  # "start" | "end" | "year" | "other" -> position (as_of is in text)
+    breakdowns: dict[str, int]  # "sex" | "age" -> position
 
 
-def _column_roles(labels: list[str], origin: str | None) -> _Roles:
-    """Sort the columns by their hashtags; refuse a hashtag that is unknown, repeated or incomplete."""
-    known_text = {_Tag(*_split(spec)): column for column, spec in HXL_COLUMNS.items() if column != "place"}
-    roles = _Roles({}, {}, {})
-    seen: dict[_Tag, int] = {}
+def _ignored(labels: list[str], position: int, why: str) -> Note:
+    return Note(
+        Reason.IGNORED_HASHTAG,
+        f"column {position} {labels[position]!r} is not read: {why}",
+        column=labels[position],
+    )
+
+
+def _column_roles(labels: list[str], origin: str | None, line: int) -> tuple[_Roles, list[Note]]:
+    """Sort the columns by their hashtags (on file line ``line``); refuse one read twice."""
+    roles = _Roles({}, {}, {}, {}, {})
+    notes: list[Note] = []
+    seen: dict[Tag, int] = {}
+    names: dict[int, int] = {}
+    codes: dict[int, int] = {}
+    others: list[int] = []
     for position, label in enumerate(labels):
-        parsed = _parse_hashtags([label]) if label else None
+        spelled = LEGACY_HASHTAGS.get(label.lower(), label)
+        parsed = parse_hashtags([spelled]) if spelled else None
         tag = parsed[0] if parsed else None
         if tag is None and label.startswith("#"):
-            raise _hxl_problem(
-                origin,
-                f"malformed HXL hashtag {label!r} (column {position})",
-                "write a hashtag as #tag+attribute+attribute, each a letter then letters, digits "
-                "or _ (e.g. #affected+killed); leave the cell empty to have the column ignored",
-                Reason.MALFORMED_HASHTAG,
-                hashtag=label,
-                column=position,
-            )
+            notes.append(_ignored(labels, position, "it is not a well-formed hashtag"))
+            continue
         if tag is None:
+            continue
+        if spelled != label:
+            notes.append(
+                Note(
+                    Reason.IGNORED_HASHTAG,
+                    f"column {position} {label!r} is read as {spelled!r}, its hashtag since HXL 1.0",
+                    column=label,
+                )
+            )
+        role = role_of(tag)
+        if role is None:
+            notes.append(_ignored(labels, position, f"this library reads no {what_of(tag)}"))
             continue
         if tag in seen:
             raise _hxl_problem(
                 origin,
-                f"HXL hashtag {label!r} stands over columns {seen[tag]} and {position}",
-                "give each column its own hashtag (add an attribute such as +f or +m)",
+                f"HXL hashtag {label!r} stands over columns {seen[tag]} and {position} (line {line}): "
+                "which of them to read is not known",
+                "give each column its own hashtag (add an attribute such as +f or +m), or remove "
+                "the hashtag of the column that should be ignored",
                 Reason.REPEATED_HASHTAG,
-            )
-        seen[tag] = position
-        if tag in known_text:
-            roles.text[known_text[tag]] = position
-        elif tag.tag in PLACE_HASHTAGS and set(tag.attributes) <= {"name"}:
-            roles.places[PLACE_HASHTAGS.index(tag.tag)] = position
-        elif tag.tag in PLACE_HASHTAGS and "code" in tag.attributes:
-            continue
-        elif tag.tag == "#meta" and len(tag.attributes) == 1 and _ATTRIBUTE.fullmatch(tag.attributes[0]):
-            roles.text[tag.attributes[0]] = position
-        elif tag.tag in FIGURE_HASHTAGS or (tag.tag == "#indicator" and "num" in tag.attributes):
-            figure, role = _figure_role(tag, label, position, origin)
-            roles.figures.setdefault(figure, {})[role] = position
-        else:
-            raise _hxl_problem(
-                origin,
-                f"unknown HXL hashtag {label!r} (column {position})",
-                f"use one of {_known_hashtags()}; remove the hashtag of a column to have it ignored",
-                Reason.UNKNOWN_HASHTAG,
                 hashtag=label,
                 column=position,
+                line=line,
             )
+        seen[tag] = position
+        kind, detail = role
+        if kind == "text":
+            name = detail or TEXT_COLUMN.get(tag) or tag.attributes[0]
+            if name in roles.text:  # #date+reported beside #date+year+reported: the full date
+                keep, drop = sorted([roles.text[name], position], key=lambda at: len(labels[at]))
+                roles.text[name] = keep
+                notes.append(_ignored(labels, drop, f"column {keep} gives the same {name}"))
+            else:
+                roles.text[name] = position
+        elif kind == "breakdown":
+            roles.breakdowns[detail] = position
+        elif kind == "place":
+            level = PLACE_HASHTAGS.index(tag.tag)
+            chosen = codes if detail == "code" else names
+            if level in chosen:
+                notes.append(_ignored(labels, position, f"column {chosen[level]} gives the same place level"))
+            else:
+                chosen[level] = position
+        elif kind == "date":
+            if detail == "other":
+                others.append(position)
+            else:
+                roles.dates[detail] = position
+        else:
+            figure, end = _figure_role(tag, label, position, origin)
+            roles.figures.setdefault(figure, {})[end] = position
+    for level in sorted({*names, *codes}):  # a name where the level has one, else its code
+        roles.places[level] = names.get(level, codes.get(level, -1))
+    for level, position in codes.items():
+        if level in names:
+            notes.append(_ignored(labels, position, f"column {names[level]} names the place"))
+    dated = "as_of" in roles.text or bool(roles.dates)
+    if len(others) == 1 and not dated:
+        roles.dates["other"] = others[0]
+    else:
+        notes.extend(_ignored(labels, position, "another column gives the date") for position in others)
     for figure, columns in roles.figures.items():
         if "value" not in columns:
             raise _hxl_problem(
@@ -364,61 +343,93 @@ def _column_roles(labels: list[str], origin: str | None) -> _Roles:
                 f"the figure {figure.spec!r} has range columns but no value column",
                 f"add a column tagged {figure.spec!r} holding each figure as reported",
                 Reason.NO_VALUE_COLUMN,
+                hashtag=figure.spec,
+                line=line,
             )
-    return roles
+    return roles, notes
 
 
-def _figure_role(tag: _Tag, label: str, position: int, origin: str | None) -> tuple[_Tag, str]:
+def _figure_role(tag: Tag, label: str, position: int, origin: str | None) -> tuple[Tag, str]:
     """The figure a column belongs to, and whether it holds its value, low or high end."""
-    ends = [name for name in tag.attributes if name in _RANGE_ATTRIBUTES]
-    rest = tuple(name for name in tag.attributes if name not in _RANGE_ATTRIBUTES)
-    if tag.tag == "#indicator" and set(rest) - {"num", *_UNIT_ATTRIBUTES}:
-        raise _hxl_problem(
-            origin,
-            f"unknown HXL hashtag {label!r} (column {position})",
-            "write other figures as #indicator+num with what they count in #indicator+name",
-            Reason.UNKNOWN_HASHTAG,
-        )
+    ends = [name for name in tag.attributes if name in RANGE_ATTRIBUTES]
+    rest = tuple(name for name in tag.attributes if name not in RANGE_ATTRIBUTES)
     if len(ends) > 1:
         raise _hxl_problem(
             origin,
             f"HXL hashtag {label!r} (column {position}) has both +min and +max",
             "put the lower end under +min and the upper end under +max, in two columns",
             Reason.MALFORMED_HASHTAG,
+            hashtag=label,
+            column=position,
         )
-    return _Tag(tag.tag, rest), _RANGE_ATTRIBUTES[ends[0]] if ends else "value"
+    return Tag(tag.tag, rest), RANGE_ATTRIBUTES[ends[0]] if ends else "value"
+
+
+def _dates(frame: pd.DataFrame, dates: Mapping[str, int]) -> pd.Series | None:
+    """``as_of`` from the dated columns: a span from start and end, else a year, else another date."""
+    if "start" in dates and "end" in dates:
+        start, end = frame.iloc[:, dates["start"]], frame.iloc[:, dates["end"]]
+        same = start == end
+        span = (start + "/" + end).where(~same.fillna(False).astype(bool), start)
+        return span.fillna(start).fillna(end)
+    for name in ("start", "end", "year", "other"):
+        if name in dates:
+            return frame.iloc[:, dates[name]]
+    return None
 
 
 def _claims_from_hxl(
     frame: pd.DataFrame,
-    text: Mapping[str, int],
-    places: Mapping[int, int],
-    figures: Mapping[_Tag, Mapping[str, int]],
-    spelled: Mapping[_Tag, str],
+    labels: list[str],
+    roles: _Roles,
     origin: str | None,
-) -> pd.DataFrame:
-    columns = {name: frame.iloc[:, position] for name, position in text.items()}
-    if places:
+    first_line: int,
+    notes: list[Note],
+) -> HxlClaims:
+    columns = {name: frame.iloc[:, position] for name, position in roles.text.items()}
+    written = {name: labels[position] for name, position in roles.text.items()}
+    dated = None if "as_of" in columns else _dates(frame, roles.dates)
+    if dated is not None:
+        columns["as_of"] = dated
+        written["as_of"] = " and ".join(labels[position] for position in roles.dates.values())
+    elif "as_of" not in columns and "reported_on" in columns:
+        # A figure reported on a day, with no other date, is the figure as of that day.
+        columns["as_of"] = columns["reported_on"]
+        written["as_of"] = written["reported_on"]
+        notes.append(
+            Note(
+                Reason.FILLED_FACT,
+                f"as_of is the report date of column {roles.text['reported_on']} "
+                f"{written['reported_on']!r}: the file gives no other date",
+                column=written["reported_on"],
+            )
+        )
+    if roles.places:
         place: pd.Series | None = None
-        for _, position in sorted(places.items()):  # broadest first
+        for _, position in sorted(roles.places.items()):  # broadest first
             part = frame.iloc[:, position]
             place = part if place is None else (place + "/" + part).fillna(place).fillna(part)
         columns["place"] = place  # type: ignore[assignment]
+        written["place"] = " ".join(labels[position] for _, position in sorted(roles.places.items()))
     blank = pd.Series(None, index=frame.index, dtype=object)
     pieces = []
-    for order, (figure, roles) in enumerate(figures.items()):
+    for order, (figure, ends) in enumerate(roles.figures.items()):
         value, low, high = (
-            frame.iloc[:, roles[role]] if role in roles else blank for role in ("value", "low", "high")
+            frame.iloc[:, ends[end]].mask(no_figure(frame.iloc[:, ends[end]])) if end in ends else blank
+            for end in ("value", "low", "high")
         )
         present = value.notna() | low.notna() | high.notna()
-        units = [_UNIT_ATTRIBUTES[name] for name in figure.attributes if name in _UNIT_ATTRIBUTES]
+        units = [UNIT_ATTRIBUTES[name] for name in figure.attributes if name in UNIT_ATTRIBUTES]
         piece = pd.DataFrame(
             {
                 "_row": frame.index,
                 "_order": order,
-                "_hashtag": spelled[figure],
-                "_counts": None if figure.tag == "#indicator" else _figure_counts(figure),
-                "_unit": units[0] if len(units) == 1 else None,
+                "_hashtag": labels[ends["value"]],
+                "_low_label": labels[ends["low"]] if "low" in ends else labels[ends["value"]],
+                "_high_label": labels[ends["high"]] if "high" in ends else labels[ends["value"]],
+                "_counts": _generic_counts(figure) if figure.tag == "#indicator" else figure_counts(figure),
+                "_generic": figure.tag == "#indicator",
+                "_unit": units[0] if len(set(units)) == 1 else None,
                 # Both ends empty: the value alone, read at its printed precision later.
                 "low": low.fillna(value).mask(low.isna() & high.isna()),
                 "value": value,
@@ -426,49 +437,81 @@ def _claims_from_hxl(
             }
         )
         pieces.append(piece[present.to_numpy()])
-    long = (
-        pd.concat(pieces)
-        if pieces
-        else pd.DataFrame(columns=["_row", "_order", "_hashtag", "_counts", "_unit"])
+    empty = pd.DataFrame(
+        columns=["_row", "_order", "_hashtag", "_low_label", "_high_label", "_counts", "_unit"]
     )
+    long = pd.concat(pieces) if pieces else empty
     long = long.sort_values(["_row", "_order"], kind="stable")
     rows = long["_row"].to_numpy(dtype=np.int64)
-    _no_row_left_behind(frame, rows, origin)
+    notes.extend(_rows_without_figures(frame, rows, first_line))
     claims = long.drop(columns=["_order"]).reset_index(drop=True)
     for name, column in columns.items():
         claims[name] = column.to_numpy(dtype=object)[rows]
-    _agree_with_hashtags(claims, origin)
-    claims["counts"] = claims["_counts"].fillna(claims["counts"]) if "counts" in claims else claims["_counts"]
+    _agree_with_hashtags(claims, rows, origin)
+    named = (claims["counts"] if "counts" in claims else pd.Series(None, index=claims.index)).astype(object)
+    generic = claims["_generic"].to_numpy(dtype=bool) if len(claims) else np.zeros(0, dtype=bool)
+    standard = claims["_counts"].astype(object)
+    for segment in _breakdowns(frame, roles.breakdowns):
+        part = segment.to_numpy(dtype=object)[rows]
+        standard = (standard + "/" + part).fillna(standard)
+    # A row that names an indicator counts that; its standard hashtag says which figure of it.
+    claims["counts"] = np.where(
+        generic, named.fillna(claims["_counts"]), (named + "/" + standard).fillna(standard)
+    )
     claims["unit"] = (
         (claims["unit"] if "unit" in claims else claims["_unit"]).fillna(claims["_unit"]).fillna("person")
     )
     several = pd.Series(rows).duplicated(keep=False).to_numpy()
     ids = claims["claim_id"] if "claim_id" in claims else "row-" + pd.Series(rows + 1).astype("str")
     claims["claim_id"] = ids.where(~several, ids + claims["_hashtag"])
+    figure_labels = {
+        "value": claims["_hashtag"].to_numpy(dtype=object),
+        "low": claims["_low_label"].to_numpy(dtype=object),
+        "high": claims["_high_label"].to_numpy(dtype=object),
+    }
     ordered = ["claim_id", "counts", "place", "as_of", "low", "value", "high", "unit", "source"]
     first = [name for name in ordered if name in claims]
     rest = [name for name in claims.columns if name not in first and not name.startswith("_")]
-    return claims[first + rest].set_axis(pd.Index(rows), axis=0)
+    return HxlClaims(claims[first + rest], rows, {**written, **figure_labels}, tuple(notes))
 
 
-def _no_row_left_behind(frame: pd.DataFrame, rows: np.ndarray, origin: str | None) -> None:
-    """A row with something in it but no figure would vanish: say so instead."""
+def _breakdowns(frame: pd.DataFrame, breakdowns: Mapping[str, int]) -> list[pd.Series]:
+    """Per row, the counts segment of each breakdown column (sex, then age); None for all of them.
+
+    ``female``/``f`` is ``f``, ``male``/``m`` is ``m``; an age range ``0-4`` is ``age0_4``,
+    ``60+`` is ``age60plus``; ``all``, ``total``, ``both`` or a blank cell add nothing.
+    """
+    segments = []
+    for kind in ("sex", "age"):
+        if kind not in breakdowns:
+            continue
+        cells = frame.iloc[:, breakdowns[kind]].astype("string").str.strip().str.lower()
+        whole = cells.isna() | cells.isin(["all", "total", "both", "", "-"])
+        if kind == "sex":
+            spelled = cells.replace({"female": "f", "male": "m", "women": "f", "men": "m"})
+        else:
+            spelled = cells.str.replace(r"^(\d+)\s*[-\u2013]\s*(\d+)$", r"age\1_\2", regex=True)
+            spelled = spelled.str.replace(r"^(\d+)\s*(\+|and over|or more)$", r"age\1plus", regex=True)
+        spelled = spelled.str.replace(r"[^a-z0-9_]+", "_", regex=True)
+        segments.append(spelled.astype(object).where(~whole.to_numpy(dtype=bool, na_value=True), None))
+    return segments
+
+
+def _generic_counts(figure: Tag) -> str | None:
+    """What ``#indicator+num`` counts where a row names nothing: its other attributes, if any."""
+    named = [name for name in figure.attributes if name not in RESERVED_ATTRIBUTES]
+    return "/".join(["indicator", *canonical_attributes(named)]) if named else None
+
+
+def _rows_without_figures(frame: pd.DataFrame, rows: np.ndarray, first_line: int) -> list[Note]:
+    """A row with something in it but no figure is skipped: say so, with its lines."""
     filled = frame.notna().any(axis=1).to_numpy()
-    empty = filled & ~np.isin(np.arange(len(frame)), rows)
-    if empty.any():
-        lost = np.flatnonzero(empty)[:10].tolist()
-        raise _hxl_problem(
-            origin,
-            f"{int(empty.sum())} rows hold no figure (rows {', '.join(map(str, lost))})",
-            "give each row a number under a figure hashtag such as #affected or #indicator+num, "
-            "or delete the row",
-            Reason.ROWS_WITHOUT_FIGURE,
-            rows=lost,
-        )
+    empty = np.flatnonzero(filled & ~np.isin(np.arange(len(frame)), rows))
+    return [skipped_note(empty + first_line)] if len(empty) else []
 
 
-def _agree_with_hashtags(claims: pd.DataFrame, origin: str | None) -> None:
-    """A row's own unit or counts may not contradict what its figure's hashtag says."""
+def _agree_with_hashtags(claims: pd.DataFrame, rows: np.ndarray, origin: str | None) -> None:
+    """A row's own unit may not contradict what its figure's hashtag says."""
     problems = []
     if "unit" in claims:
         given = claims["unit"].notna() & claims["_unit"].notna()
@@ -476,20 +519,15 @@ def _agree_with_hashtags(claims: pd.DataFrame, origin: str | None) -> None:
             pairs = claims.loc[given, ["unit", "_unit"]].drop_duplicates()
             clash = [(u, t) for u, t in zip(pairs["unit"], pairs["_unit"], strict=True) if _spelled(u) != t]
             for unit, tagged in clash:
-                rows = claims.index[given & (claims["unit"] == unit) & (claims["_unit"] == tagged)].tolist()
-                problems.append(f"rows {rows}: #meta+unit is {unit!r} but the hashtag says {tagged!r}")
-    if "counts" in claims:
-        clash_counts = (
-            claims["counts"].notna() & claims["_counts"].notna() & (claims["counts"] != claims["_counts"])
-        )
-        if clash_counts.any():
-            rows = claims.index[clash_counts].tolist()
-            problems.append(f"rows {rows}: #indicator+name differs from what the figure's hashtag counts")
+                at = rows[
+                    (given & (claims["unit"] == unit) & (claims["_unit"] == tagged)).to_numpy()
+                ].tolist()
+                problems.append(f"rows {at}: #meta+unit is {unit!r} but the hashtag says {tagged!r}")
     if problems:
         raise _hxl_problem(
             origin,
             "rows contradict their hashtags",
-            "leave #meta+unit and #indicator+name empty where a hashtag says them, or make them agree",
+            "leave #meta+unit empty where a hashtag says the unit (+hh, +ind), or make them agree",
             Reason.HASHTAG_CONTRADICTION,
             details="  " + "\n  ".join(problems),
         )

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reconcile import relations as relating
@@ -323,6 +324,7 @@ def reconcile(
     """
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
+    claims, flagged, apart = _flagged_apart(claims)
     found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
     found = timing.apply(found, time_checks)
     related = relating.apply(
@@ -336,8 +338,38 @@ def reconcile(
     return Reconciliation(
         estimates=related.estimates,
         conflicts=related.conflicts,
-        claims=found.claims if related.claims is None else related.claims,
+        claims=_with_flagged(found.claims if related.claims is None else related.claims, flagged, apart),
         policy=found.policy,
         key=found.key,
         totals=related.totals,
     )
+
+
+def _flagged_apart(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None, np.ndarray]:
+    """The rows to reconcile, and those a flagged table (``read_claims(..., errors="flag")``) sets aside.
+
+    A flagged row is set aside when it has an ``error``, or gives no figure (a row the reader
+    skipped, with a ``warning``); its ``reason`` says which.
+    """
+    apart = np.zeros(len(claims), dtype=bool)
+    if "error" not in claims:
+        return claims, None, apart
+    error = claims["error"]
+    no_figure = claims[["low", "value", "high"]].isna().all(axis=1) if "value" in claims else error.isna()
+    apart = (error.notna() | no_figure).to_numpy(dtype=bool)
+    if not apart.any():
+        return claims, None, apart
+    reason = ("unreadable: " + error.astype(object)).where(error.notna(), "no figure")
+    flagged = claims[apart].assign(
+        kept=False, reason=reason[apart].astype(object), conflict_id=None, voice=None
+    )
+    return claims[~apart], flagged, apart
+
+
+def _with_flagged(result: pd.DataFrame, flagged: pd.DataFrame | None, apart: np.ndarray) -> pd.DataFrame:
+    """Every input claim in input order: the reconciled ones and the flagged ones set aside."""
+    if flagged is None:
+        return result
+    positions = np.concatenate([np.flatnonzero(~apart), np.flatnonzero(apart)])
+    together = pd.concat([result, flagged.reindex(columns=result.columns)], ignore_index=True)
+    return together.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
