@@ -210,14 +210,20 @@ def without_figure(frame: pd.DataFrame) -> np.ndarray:
     return empty
 
 
-def skipped_note(lines: np.ndarray) -> Note:
-    """The note for rows skipped because they give no figure, at file ``lines``."""
+def skipped_note(lines: np.ndarray, where: str = "line") -> Note:
+    """The note for rows skipped because they give no figure, at file ``lines`` (or table ``row``\ s).
+
+    Examples:
+        >>> str(skipped_note(np.array([4, 9])))
+        '2 rows give no figure and are skipped (lines 4, 9)'
+
+    """
     count = len(lines)
     shown = ", ".join(map(str, lines[:10].tolist())) + (" ..." if count > 10 else "")
     return Note(
         Reason.NO_FIGURE,
         f"{count} row{'s' if count != 1 else ''} give{'' if count != 1 else 's'} no figure and "
-        f"{'are' if count != 1 else 'is'} skipped (line{'s' if count != 1 else ''} {shown})",
-        lines=tuple(lines[:_SHOWN_LINES].tolist()),
+        f"{'are' if count != 1 else 'is'} skipped ({where}{'s' if count != 1 else ''} {shown})",
+        lines=tuple(lines[:_SHOWN_LINES].tolist()) if where == "line" else (),
         count=count,
     )

@@ -133,11 +133,7 @@ def _missing_columns(frame: pd.DataFrame, origin: str | None, hxl: bool) -> tupl
     facts = [name for name in missing if name in FILE_FACTS]
     given = f"give {', '.join(f'{name}=...' for name in facts)} for every row" if facts else ""
     if hxl:
-        hint = (
-            (given + " (HDX gives a dataset's source and date in its metadata)")
-            if facts
-            else ("tag a column with a figure hashtag such as #affected+killed or #inneed")
-        )
+        hint = given + " (HDX gives a dataset's source and date in its metadata)"
     else:
         hint = (
             "a claims file has the columns "
@@ -344,8 +340,9 @@ def read_claims(
     frame, found = read_numbers(frame, decimal, labels)
     skipped = without_figure(frame)
     lines = (np.arange(len(frame)) if loaded.rows is None else loaded.rows) + loaded.first_line
-    if skipped.any():
-        notes.append(skipped_note(lines[skipped]))
+    if skipped.any():  # a DataFrame's rows by their index, a file's by their lines
+        at = lines[skipped] if origin is not None else np.asarray(frame.index[skipped])
+        notes.append(skipped_note(at, "line" if origin is not None else "row"))
     rows = frame[~skipped]
     steps = [found]
     if "phrase" in rows:

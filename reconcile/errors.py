@@ -102,7 +102,7 @@ class Reason(enum.StrEnum):
     NO_HASHTAGS = "no_hashtags"
     #: A cell of the hashtag row is not a well-formed hashtag.
     MALFORMED_HASHTAG = "malformed_hashtag"
-    #: A hashtag this library does not read.
+    #: No column of an HXL file has a figure hashtag this library reads.
     UNKNOWN_HASHTAG = "unknown_hashtag"
     #: One hashtag stands over two columns (or two columns would be written under one).
     REPEATED_HASHTAG = "repeated_hashtag"
@@ -110,8 +110,6 @@ class Reason(enum.StrEnum):
     NO_HASHTAG = "no_hashtag"
     #: A figure has range columns but no value column.
     NO_VALUE_COLUMN = "no_value_column"
-    #: Rows give no figure under any figure hashtag.
-    ROWS_WITHOUT_FIGURE = "rows_without_figure"
     #: A column's hashtag is one this library does not read: the column is ignored (a note).
     IGNORED_HASHTAG = "ignored_hashtag"
     #: A file gives no column of a fact (``source``, ``as_of`` ...) and the reader filled it (a note).

@@ -22,6 +22,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -237,6 +238,18 @@ def read_hxl(table: pd.DataFrame, *, origin: str | None = None, first_line: int 
     frame = frame.where(frame.notna() & (frame != ""), None)
     labels = [str(label).strip() if not pd.isna(label) else "" for label in table.columns]
     roles, notes = _column_roles(labels, origin, first_line - 1)
+    if not roles.figures:
+        unread = [note.column for note in notes if note.column and note.column.startswith("#")]
+        raise _hxl_problem(
+            origin,
+            "no column has a figure hashtag this library reads"
+            + (f" (not read: {', '.join(unread)})" if unread else ""),
+            f"tag each column of figures with one of {', '.join(FIGURE_HASHTAGS)} and attributes that say "
+            "what it counts (#affected+killed, #inneed+idps+f), or #indicator+num with what it counts "
+            "in #indicator+name",
+            Reason.UNKNOWN_HASHTAG,
+            line=first_line - 1,
+        )
     return _claims_from_hxl(frame, labels, roles, origin, first_line, notes)
 
 
@@ -271,6 +284,20 @@ def _column_roles(labels: list[str], origin: str | None, line: int) -> tuple[_Ro
         parsed = parse_hashtags([spelled]) if spelled else None
         tag = parsed[0] if parsed else None
         if tag is None and label.startswith("#"):
+            if (
+                re.match(r"#[a-z]+", label.lower())
+                and re.match(r"#[a-z]+", label.lower())[0] in FIGURE_HASHTAGS
+            ):
+                raise _hxl_problem(  # a figure's column mistyped: its figures would be lost
+                    origin,
+                    f"malformed HXL hashtag {label!r} (column {position}, line {line})",
+                    "write a hashtag as #tag+attribute+attribute, each a letter then letters, digits "
+                    "or _ (e.g. #affected+killed+min)",
+                    Reason.MALFORMED_HASHTAG,
+                    hashtag=label,
+                    column=position,
+                    line=line,
+                )
             notes.append(_ignored(labels, position, "it is not a well-formed hashtag"))
             continue
         if tag is None:
@@ -438,7 +465,19 @@ def _claims_from_hxl(
         )
         pieces.append(piece[present.to_numpy()])
     empty = pd.DataFrame(
-        columns=["_row", "_order", "_hashtag", "_low_label", "_high_label", "_counts", "_unit"]
+        columns=[
+            "_row",
+            "_order",
+            "_hashtag",
+            "_low_label",
+            "_high_label",
+            "_counts",
+            "_generic",
+            "_unit",
+            "low",
+            "value",
+            "high",
+        ]
     )
     long = pd.concat(pieces) if pieces else empty
     long = long.sort_values(["_row", "_order"], kind="stable")

@@ -507,12 +507,13 @@ def test_a_given_number_must_be_the_phrases_reading_up_to_a_billionth(
     assert rc.read_claims(frame.assign(**{column: None}))[column][0] == pytest.approx(number, rel=1e-9)
 
 
-def test_a_row_with_neither_phrase_nor_numbers_is_a_problem_of_its_own() -> None:
+def test_a_row_with_neither_phrase_nor_numbers_is_skipped_with_a_note() -> None:
     frame = pd.read_csv(io.StringIO(MIXED_CSV))
     frame.loc[1, ["low", "value", "high"]] = None
-    with pytest.raises(rc.ClaimsError, match=r"^1 problem") as caught:
-        rc.read_claims(frame)
-    assert "row 1: the row holds no text" in str(caught.value)
+    table = rc.read_claims(frame)
+    assert len(table) == len(frame) - 1 and frame.loc[1, "claim_id"] not in table["claim_id"].tolist()
+    [note] = table.attrs["notes"]
+    assert note.reason is rc.Reason.NO_FIGURE and note.count == 1
 
 
 def test_a_lexicon_reads_the_phrase_column_in_its_words() -> None:

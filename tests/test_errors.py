@@ -186,10 +186,8 @@ REASON_CASES: list[tuple[rc.Reason, Callable[[Path], object]]] = [
         lambda path: rc.read_claims(_file(path, "k.csv", HXL_HEADER + "#meta+id,#loc,#loc,#meta+source\n")),
     ),
     (
-        rc.Reason.ROWS_WITHOUT_FIGURE,
-        lambda path: rc.read_claims(
-            _file(path, "k.csv", HXL_HEADER + "#meta+id,#loc,#affected+killed,#meta+source\nk1,Mosul,,OCHA\n")
-        ),
+        rc.Reason.NOT_HXL,
+        lambda path: rc.read_claims(_file(path, "k.csv", "Country,IDPs\nIraq,433412\n")),
     ),
     (
         rc.Reason.NO_VALUE_COLUMN,

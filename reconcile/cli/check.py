@@ -13,10 +13,13 @@ from typing import Annotated, Any, Literal, cast
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 import reconcile as rc
+from reconcile._wording import printable
 from reconcile.cli.inputs import (
     LEXICON_HELP,
+    Reading,
     RelationLine,
     fail_on_relation,
     read_aliases,
@@ -25,8 +28,19 @@ from reconcile.cli.inputs import (
     read_relations,
     read_weights,
 )
-from reconcile.cli.output import as_csv, as_json, emit, plain, print_report, write_report
-from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, fail, fail_with
+from reconcile.cli.output import (
+    as_csv,
+    as_json,
+    as_table,
+    emit,
+    flagged_path,
+    flagged_summary,
+    plain,
+    print_notes,
+    print_report,
+    write_report,
+)
+from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, error_console, fail, fail_with
 from reconcile.cli.progress import MANY_CLAIMS, stage, status_console
 
 __all__ = ["EPILOG", "HELP", "check"]
@@ -54,7 +68,9 @@ EPILOG = (
     "  reconcile check examples/data/mosul_2016_claims.csv\n"
     "  reconcile check claims.csv --policy envelope --format csv --output estimates.csv\n"
     "  reconcile check claims.csv --relations relations.txt --format json\n"
-    "  reconcile check claims.csv --lexicon my_lexicon.toml\n\n" + _CSV_COLUMNS_HELP
+    "  reconcile check claims.csv --lexicon my_lexicon.toml\n"
+    "  reconcile check hdx_idps.csv --source 'IOM DTM' --as-of 2022-08\n"
+    "  reconcile check claims.csv --flag --format csv --output estimates.csv\n\n" + _CSV_COLUMNS_HELP
 )
 
 
@@ -120,6 +136,57 @@ def check(
         str,
         typer.Option("--encoding", help="The text encoding of a CSV file (cp1252, latin-1 ...)."),
     ] = "utf-8-sig",
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The source of the whole file (HDX gives a dataset's source in its metadata), "
+            "written into every row that gives none.",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via",
+            help="Who passed the whole file on (an outlet, a platform), "
+            "written into every row that gives none.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The date or period of every figure in the file (2022-08-24, 2022-08, 2022), "
+            "written into every row that gives none.",
+            show_default=False,
+        ),
+    ] = None,
+    reported_on: Annotated[
+        str | None,
+        typer.Option(
+            "--reported-on",
+            help="The day the whole file was published, written into every row that gives none.",
+            show_default=False,
+        ),
+    ] = None,
+    decimal: Annotated[
+        Literal[".", ","],
+        typer.Option(
+            "--decimal", help="The decimal mark of the file's numbers: '.' (1,234.5) or ',' (1.234,5)."
+        ),
+    ] = ".",
+    flag: Annotated[
+        bool,
+        typer.Option(
+            "--flag",
+            help="Read a file with bad rows instead of stopping: write every row, with its warning and "
+            "error columns, to flagged.csv (flagged.json with --format json) beside --output, or in the "
+            "working folder without it; set aside the rows with an error or no figure, "
+            "and reconcile the rest.",
+        ),
+    ] = False,
     dayfirst: Annotated[
         bool | None,
         typer.Option(
@@ -254,10 +321,20 @@ def check(
         more["implied_places"] = False
     if not joint:
         more["joint"] = False
+    flagged = flagged_path(output, output_format) if flag else None
+    if flagged is not None and output is not None and flagged.resolve() == output.resolve():
+        fail(
+            f"--output {str(output)!r} is where --flag writes the flagged rows",
+            hint=f"name the report otherwise, e.g. --output {output.with_name('report' + output.suffix)}",
+        )
+    reading = Reading(source, via, as_of, reported_on, decimal, "flag" if flag else "raise")
     status = status_console(progress)
     relation_lines: list[RelationLine] = []
     try:
-        table = read_claims(claims, status, sheet=sheet, encoding=encoding, lexicon=words, dayfirst=dayfirst)
+        table = read_claims(
+            claims, status, sheet=sheet, encoding=encoding, lexicon=words, dayfirst=dayfirst, reading=reading
+        )
+        print_notes(table.attrs.get("notes", ()), claims, error_console())
         if relations is not None:
             # Read once the claims are known: a name they give is read whole, '-' and all.
             names = table["counts"].dropna().astype(str).unique().tolist() if "counts" in table else []
@@ -271,6 +348,10 @@ def check(
             fail_on_relation(error, relation_lines, relations)
         fail_with(error)
 
+    if flagged is not None:
+        # Before the report: a report written (or printed) says the run went through.
+        write_report(as_table(table, flagged), flagged)
+        error_console().print(Text(printable(flagged_summary(table, flagged))))
     if output_format != "text":
         with stage(busy, f"Writing the {output_format} report"):
             report = as_json(result) if output_format == "json" else as_csv(result)

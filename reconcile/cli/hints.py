@@ -17,6 +17,7 @@ import pandas as pd
 import reconcile as rc
 from reconcile.claims import ROWS_HINT
 from reconcile.errors import Reason
+from reconcile.formats import HASHTAG_ROWS_SEARCHED
 
 __all__ = ["OPTION_HINTS", "HintWriter", "hint_for"]
 
@@ -24,6 +25,13 @@ __all__ = ["OPTION_HINTS", "HintWriter", "hint_for"]
 HintWriter = Callable[[rc.ReconcileError], str]
 # The key reconcile names quantities by, as --key takes it.
 _DEFAULT_KEY = ",".join(rc.DEFAULT_KEY)
+# The columns a file may lack when an option gives them for the whole file.
+_FACT_OPTIONS = {
+    "source": "--source NAME",
+    "via": "--via NAME",
+    "as_of": "--as-of DATE",
+    "reported_on": "--reported-on DATE",
+}
 
 
 def _fact(error: rc.ReconcileError, name: str) -> object:
@@ -87,9 +95,33 @@ def _phrase_unit(error: rc.ReconcileError) -> str:
     return "leave out --unit to take the unit from the phrase, or drop the word that sets it"
 
 
+def _fact_options(error: rc.ReconcileError) -> str:
+    """``--source NAME and --as-of DATE``: the options that give the missing columns for the whole file."""
+    options = [_FACT_OPTIONS[name] for name in _names(_fact(error, "columns")) if name in _FACT_OPTIONS]
+    return _listed(options) if options else ""
+
+
+def _not_hxl(error: rc.ReconcileError) -> str:
+    options = _fact_options(error)
+    if not options:
+        return error.hint
+    many = len(_names(_fact(error, "columns"))) > 1
+    return (
+        f"add the missing column{'s' if many else ''}, or pass {options} for the whole file; "
+        f"no row of HXL hashtags was found in its first {HASHTAG_ROWS_SEARCHED} rows, so it was read "
+        "as a plain table (an HXL file has its hashtag row under the header row)"
+    )
+
+
 def _bad_rows(error: rc.ReconcileError) -> str:
-    """The hints of the rows the library found (phrases, dates), each in the command's options."""
+    """The hints of the rows the library found (phrases, dates), each in the command's options.
+
+    A file without a column an option can give (an HXL file without a source) is told the option.
+    """
     failures = _fact(error, "failures")
+    options = _fact_options(error) if failures is None else ""
+    if options:
+        return f"pass {options} for the whole file (HDX gives a dataset's source and date in its metadata)"
     said: list[str] = []
     if isinstance(failures, pd.DataFrame) and {"hint", "reason"} <= set(failures.columns):
         found = failures[failures["hint"].notna()].drop_duplicates("hint")
@@ -110,6 +142,7 @@ OPTION_HINTS: dict[rc.Reason, HintWriter] = {
         "hashtags is read as HXL)"
     ),
     Reason.BAD_ROWS: _bad_rows,
+    Reason.NOT_HXL: _not_hxl,
     Reason.BLANK_KEY: _blank_key,
     Reason.BAD_KEY: _always(f"name a quantity by columns of the table, e.g. --key {_DEFAULT_KEY}"),
     Reason.KEY_WITHOUT_COUNTS: _always(f"keep counts in --key to use --relations, e.g. --key {_DEFAULT_KEY}"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 from rich.console import Console
@@ -24,7 +24,9 @@ from reconcile.relations.file import read_lines
 
 __all__ = [
     "LEXICON_HELP",
+    "NUMBER_COLUMNS",
     "TEXT_COLUMNS",
+    "Reading",
     "RelationLine",
     "fail_on_relation",
     "read_claims",
@@ -33,14 +35,33 @@ __all__ = [
     "read_weights",
 ]
 
+#: The columns of a claims table that hold its figure.
+NUMBER_COLUMNS = ("low", "value", "high")
 #: The columns of a claims table read as text (a large CSV is read in chunks with these).
-TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low", "value", "high"))
+TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in NUMBER_COLUMNS)
 
 #: What ``--lexicon`` reads; each command adds what the lexicon reads there.
 LEXICON_HELP = (
     "A lexicon file to read phrases with: a copy of the lexicon.toml shipped in the reconcile "
     "package, with words of your own (a noun such as 'IDPs', a hedge, a quantity word) added."
 )
+
+
+class Reading(NamedTuple):
+    """How ``check`` reads its claims file, besides the file's own format options.
+
+    ``source``, ``via``, ``as_of`` and ``reported_on`` are facts of the whole file (as HDX
+    gives them in a dataset's metadata), written into every row that lacks them;
+    ``decimal`` is the file's decimal mark; ``errors`` is ``"flag"`` to get every row back
+    with its ``warning`` and ``error`` instead of failing on the first bad file.
+    """
+
+    source: str | None = None
+    via: str | None = None
+    as_of: str | None = None
+    reported_on: str | None = None
+    decimal: str = "."
+    errors: Literal["raise", "flag"] = "raise"
 
 
 def read_claims(
@@ -51,20 +72,43 @@ def read_claims(
     encoding: str,
     lexicon: rc.Lexicon | None = None,
     dayfirst: bool | None = None,
+    reading: Reading | None = None,
 ) -> pd.DataFrame:
-    """Read and check the claims file, drawing progress on ``status`` when it is large."""
+    """Read and check the claims file, drawing progress on ``status`` when it is large.
+
+    ``reading`` gives the facts of the whole file, its decimal mark and what to do with bad
+    rows (:class:`Reading`). The table carries the reader's notes in ``attrs["notes"]``.
+    """
+    how = reading or Reading()
+
+    def read(claims: Path | pd.DataFrame, **where: Any) -> pd.DataFrame:
+        return rc.read_claims(
+            claims,
+            **where,
+            lexicon=lexicon,
+            dayfirst=dayfirst,
+            source=how.source,
+            via=how.via,
+            as_of=how.as_of,
+            reported_on=how.reported_on,
+            decimal=how.decimal,
+            errors=how.errors,
+        )
+
     size = path.stat().st_size if path.is_file() else 0
     if size < progress.LARGE_FILE_BYTES:
         status = None
     if status is not None and sheet is None and progress.is_plain_csv(path, encoding):
+        # Numbers printed 1.234,5 are read as text, so that 1.234 is not taken for one and a bit.
+        text_columns = TEXT_COLUMNS if how.decimal == "." else (*TEXT_COLUMNS, *NUMBER_COLUMNS)
         try:
-            frame = progress.read_csv(path, status, text_columns=TEXT_COLUMNS, encoding=encoding)
+            frame = progress.read_csv(path, status, text_columns=text_columns, encoding=encoding)
             with progress.stage(status, f"Checking {len(frame):,} claims"):
-                return rc.read_claims(frame, lexicon=lexicon, dayfirst=dayfirst)
+                return read(frame)
         except (rc.ReconcileError, OSError, ValueError, pd.errors.ParserError):
             pass  # read it again below, so the error names the file and its lines
     with progress.stage(status, f"Reading {path.name}"):
-        return rc.read_claims(path, sheet=sheet, encoding=encoding, lexicon=lexicon, dayfirst=dayfirst)
+        return read(path, sheet=sheet, encoding=encoding)
 
 
 def read_lexicon(path: Path | None) -> rc.Lexicon | None:

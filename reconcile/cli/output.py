@@ -33,7 +33,20 @@ from reconcile.cli.problems import fail
 from reconcile.display import quantity_labels
 from reconcile.formats import json_records, write_table
 
-__all__ = ["add_row", "as_csv", "as_json", "emit", "numbers", "plain", "print_report", "write_report"]
+__all__ = [
+    "add_row",
+    "as_csv",
+    "as_json",
+    "as_table",
+    "emit",
+    "flagged_path",
+    "flagged_summary",
+    "numbers",
+    "plain",
+    "print_notes",
+    "print_report",
+    "write_report",
+]
 
 # Piped output is not wrapped: a reader (or a program) sees each row on one line.
 _PIPE_WIDTH = 1000
@@ -277,6 +290,63 @@ def print_report(result: rc.Reconciliation, console: Console, rows: int) -> None
             console.print(table)
     style = "bold red" if not result.conflicts.empty else "bold green"
     console.print(Text(_summary(result), style=style if console.is_terminal else ""))
+
+
+def print_notes(notes: Sequence[object], origin: Path, console: Console) -> None:
+    """What the reader noted about the claims file (``str`` of each), under ``Notes on <file>``.
+
+    Printed as text: a control character in a note or the file's name is shown as ``�``,
+    brackets are not read as markup, and each note stays on one line.
+    """
+    if not notes:
+        return
+    console.print(Text(printable(f"Notes on {origin}").replace("\n", " "), style="yellow"))
+    for note in notes:
+        console.print(Text("  " + printable(str(note)).replace("\n", " "), style="dim yellow"))
+
+
+def flagged_path(output: Path | None, output_format: str) -> Path:
+    """Where ``--flag`` writes the flagged table: beside ``--output`` (else in the working folder).
+
+    It is ``flagged.csv``, or ``flagged.json`` beside a JSON report.
+
+    Examples:
+        >>> flagged_path(Path("reports/estimates.csv"), "csv").as_posix()
+        'reports/flagged.csv'
+        >>> flagged_path(None, "json").name
+        'flagged.json'
+
+    """
+    folder = Path() if output is None else output.parent
+    return folder / ("flagged.json" if output_format == "json" else "flagged.csv")
+
+
+def as_table(frame: pd.DataFrame, path: Path) -> str:
+    """The table as the text of the file ``path`` (CSV, or JSON records), as the library writes one."""
+    buffer = io.StringIO()
+    write_table(frame, buffer, "json" if path.suffix == ".json" else "csv")
+    return buffer.getvalue()
+
+
+def flagged_summary(flagged: pd.DataFrame, path: Path) -> str:
+    """One line: how many rows have an error, how many give no figure, and where every row is.
+
+    Both are set aside, as :func:`reconcile.reconcile` sets them aside.
+
+    Examples:
+        >>> rows = pd.DataFrame({"value": [5.0, None, None], "warning": [None, "no figure", None],
+        ...                      "error": [None, None, "'abc' does not start a figure phrase"]})
+        >>> print(flagged_summary(rows, Path("flagged.csv")))
+        Flagged 1 row with an error and skipped 1 without a figure; every row, ... is in flagged.csv
+
+    """
+    error = flagged["error"].notna() if "error" in flagged else pd.Series(False, index=flagged.index)
+    ends = [end for end in ("low", "value", "high") if end in flagged]
+    no_figure = flagged[ends].isna().all(axis=1) & ~error if ends else error & False
+    return (
+        f"Flagged {plural(int(error.sum()), 'row')} with an error and skipped {int(no_figure.sum()):,} "
+        f"without a figure; every row, with its warning and error, is in {path}"
+    )
 
 
 def plain(render: Callable[[Console], None]) -> str:
