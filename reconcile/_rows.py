@@ -211,7 +211,7 @@ def without_figure(frame: pd.DataFrame) -> np.ndarray:
 
 
 def skipped_note(lines: np.ndarray, where: str = "line") -> Note:
-    """The note for rows skipped because they give no figure, at file ``lines`` (or table ``row``\ s).
+    """The note for rows skipped because they give no figure, at file ``lines`` (or a table's rows).
 
     Examples:
         >>> str(skipped_note(np.array([4, 9])))

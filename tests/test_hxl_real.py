@@ -105,3 +105,26 @@ def test_what_is_not_read_is_said_in_notes() -> None:
     ignored = [note.column for note in notes if note.reason is rc.Reason.IGNORED_HASHTAG]
     assert "#targeted+pct" in ignored
     assert any(note.reason is rc.Reason.FILLED_FACT and note.column == "source" for note in notes)
+
+
+PARTS = """Country,Year,IDPs,IDPs (women),IDPs (men),Girls,Children
+#country+name,#date+year,#affected+idps,#affected+f+idps,#affected+idps+m,#affected+children+f+idps,#affected+idps+children
+Iraq,2017,"100,000",60 000,45000,30000,20000
+"""
+
+
+def test_part_of_follows_the_attribute_sets_not_their_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "parts.csv"
+    path.write_text(PARTS)
+    claims = rc.read_claims(path, source="IOM")
+    assert claims["counts"].tolist() == [
+        "affected/idps",
+        "affected/idps/f",
+        "affected/idps/m",
+        "affected/idps/f/children",
+        "affected/idps/children",
+    ]
+    checks = set(rc.reconcile(claims).conflicts["message"].str.extract(r"satisfy (.*) \(implied part\)")[0].dropna())
+    # Women and men are each part of the IDPs (both hold); girls are part of the women and of
+    # the children: 30,000 girls among 20,000 children cannot hold.
+    assert checks == {"affected/idps/f/children <= affected/idps/children"}

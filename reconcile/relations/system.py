@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile import _propagate as prop
+from reconcile._hxl_tags import broader_counts
 from reconcile._interval import EPS, times
 from reconcile.errors import Reason, RelationError
 from reconcile.relations.instances import find_instances
@@ -498,6 +499,9 @@ def unit_factors(estimates: pd.DataFrame, child: np.ndarray, parent: np.ndarray)
 def part_of_checks(estimates: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     """``child <= parent`` for every estimate whose parent path is claimed in its group.
 
+    A path's parents are the path without its last segment, and the paths without one of its
+    sex or age segments (:func:`reconcile.hxl.broader_counts`).
+
     Rows: ``child`` and ``parent`` (estimate rows), ``factor`` (the child's unit into the
     parent's) and ``text``. A child and parent in units that cannot be compared (families
     and people) are not checked; an inexact unit factor is not either.
@@ -505,16 +509,23 @@ def part_of_checks(estimates: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFram
     columns = ["child", "parent", "factor", "text"]
     counts = estimates["counts"]
     paths = counts.dropna().astype(str).unique()
-    nested = [path for path in paths.tolist() if "/" in path]  # distinct paths, not rows
     present = set(paths.tolist())
-    if not any(path.rsplit("/", 1)[0] in present for path in nested):
+    # Per distinct path (not per row): its parent, and the paths it is part of by leaving out a
+    # sex or age segment (affected/idps/f/children is part of affected/idps/children).
+    links = [
+        (path, parent)
+        for path in paths.tolist()
+        if "/" in path
+        for parent in dict.fromkeys([path.rsplit("/", 1)[0], *broader_counts(path)])
+        if parent in present
+    ]
+    if not links:
         return pd.DataFrame(columns=columns)
     group, _ = _groups(estimates, key)
     frame = pd.DataFrame(
         {"group": group, "counts": counts.to_numpy(dtype=object), "row": np.arange(len(group))}
     )
-    children = frame[frame["counts"].isin(nested)]
-    children = children.assign(parent_counts=children["counts"].astype(str).str.rsplit("/", n=1).str[0])
+    children = frame.merge(pd.DataFrame(links, columns=["counts", "parent_counts"]), on="counts")
     pairs = children.merge(
         frame.rename(columns={"counts": "parent_counts", "row": "parent"}), on=["group", "parent_counts"]
     )
