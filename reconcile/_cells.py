@@ -59,8 +59,10 @@ def _grouped(decimal: str) -> re.Pattern[str]:
 _GROUPED = {decimal: _grouped(decimal) for decimal in (".", ",")}
 
 
-def no_figure(cells: pd.Series) -> npt.NDArray[np.bool_]:
+def no_figure(cells: pd.Series, *, stripped: bool = False) -> npt.NDArray[np.bool_]:
     """Where a cell holds no figure: missing, blank, or one of :data:`NO_FIGURE_CELLS`.
+
+    ``stripped`` says the cells hold no surrounding space already (and no blank text).
 
     Examples:
         >>> no_figure(pd.Series(["12", " - ", "N/A", None, "0"])).tolist()
@@ -69,8 +71,9 @@ def no_figure(cells: pd.Series) -> npt.NDArray[np.bool_]:
     """
     if pd.api.types.is_numeric_dtype(cells):
         return cells.isna().to_numpy(dtype=bool)
-    text = cells.astype("string").str.strip().str.lower()
-    return (text.isna() | text.isin(NO_FIGURE_CELLS)).to_numpy(dtype=bool, na_value=True)
+    text = cells if pd.api.types.is_string_dtype(cells) else cells.astype("str")
+    folded = (text if stripped else text.str.strip()).str.lower()
+    return (folded.isna() | folded.isin(NO_FIGURE_CELLS)).to_numpy(dtype=bool, na_value=True)
 
 
 def read_printed(
@@ -90,7 +93,7 @@ def read_printed(
 
     """
     if pd.api.types.is_bool_dtype(cells) or not pd.api.types.is_numeric_dtype(cells):
-        text = cells.astype("string").str.strip()
+        text = (cells if pd.api.types.is_string_dtype(cells) else cells.astype("str")).str.strip()
     else:
         return cells.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(cells), dtype=bool)
     empty = no_figure(text)

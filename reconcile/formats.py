@@ -145,6 +145,9 @@ def _neutralise(column: pd.Series) -> pd.Series:
 
 
 def _restore(column: pd.Series) -> pd.Series:
+    # Only a cell that starts with a quote can be one we neutralised: look further only then.
+    if not column.str.startswith("'").fillna(False).astype(bool).any():
+        return column
     quoted = column.str.match(_QUOTED_FORMULA).fillna(False).astype(bool)
     if not quoted.any():
         return column
@@ -474,18 +477,26 @@ def _hxl_table(
 ) -> HxlClaims:
     """The claims of an HXL file whose hashtag row is row ``hashtags`` of ``head``."""
     if book is None:
-        try:
-            raw = pd.read_csv(
-                path, header=None, skiprows=hashtags + 1, dtype=str, encoding=encoding, keep_default_na=False
-            )
-        except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
-            raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
+        options: dict[str, Any] = {
+            "header": None,
+            "skiprows": hashtags + 1,
+            "dtype": "str",
+            "encoding": encoding,
+            "keep_default_na": False,
+        }
+        try:  # pyarrow reads text columns several times faster, but refuses ragged rows
+            raw = pd.read_csv(path, engine="pyarrow", **options)
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+            try:  # the C reader fills short rows, and says what is wrong with a broken file
+                raw = pd.read_csv(path, **options)
+            except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
+                raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
     else:
         raw = _read_sheet(book, sheet, header=None, skiprows=hashtags + 1, dtype=str)
     tags = head[hashtags]
     raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
     raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])
-    return read_hxl(restore_formulas(raw.astype(object)), origin=str(path), first_line=hashtags + 2)
+    return read_hxl(restore_formulas(raw), origin=str(path), first_line=hashtags + 2)
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -233,9 +233,6 @@ def read_hxl(table: pd.DataFrame, *, origin: str | None = None, first_line: int 
         (['433,412'], [0], ['#affected+idps'])
 
     """
-    frame = table.reset_index(drop=True).astype(object).where(table.notna().to_numpy(), None)
-    frame = frame.apply(lambda column: column.astype("string").str.strip().astype(object))
-    frame = frame.where(frame.notna() & (frame != ""), None)
     labels = [str(label).strip() if not pd.isna(label) else "" for label in table.columns]
     roles, notes = _column_roles(labels, origin, first_line - 1)
     if not roles.figures:
@@ -250,6 +247,19 @@ def read_hxl(table: pd.DataFrame, *, origin: str | None = None, first_line: int 
             Reason.UNKNOWN_HASHTAG,
             line=first_line - 1,
         )
+    frame = table.reset_index(drop=True).set_axis(pd.RangeIndex(table.shape[1]), axis=1)
+    used = sorted(
+        {
+            *roles.text.values(),
+            *roles.places.values(),
+            *roles.dates.values(),
+            *roles.breakdowns.values(),
+            *(position for ends in roles.figures.values() for position in ends.values()),
+        }
+    )
+    # Text, whatever a cell held; a blank one is missing. Columns not read are left out.
+    stripped = {position: frame[position].astype("str").str.strip() for position in used}
+    frame = pd.DataFrame({position: cells.mask(cells == "") for position, cells in stripped.items()})
     return _claims_from_hxl(frame, labels, roles, origin, first_line, notes)
 
 
@@ -395,13 +405,13 @@ def _figure_role(tag: Tag, label: str, position: int, origin: str | None) -> tup
 def _dates(frame: pd.DataFrame, dates: Mapping[str, int]) -> pd.Series | None:
     """``as_of`` from the dated columns: a span from start and end, else a year, else another date."""
     if "start" in dates and "end" in dates:
-        start, end = frame.iloc[:, dates["start"]], frame.iloc[:, dates["end"]]
+        start, end = frame[dates["start"]], frame[dates["end"]]
         same = start == end
         span = (start + "/" + end).where(~same.fillna(False).astype(bool), start)
         return span.fillna(start).fillna(end)
     for name in ("start", "end", "year", "other"):
         if name in dates:
-            return frame.iloc[:, dates[name]]
+            return frame[dates[name]]
     return None
 
 
@@ -413,7 +423,7 @@ def _claims_from_hxl(
     first_line: int,
     notes: list[Note],
 ) -> HxlClaims:
-    columns = {name: frame.iloc[:, position] for name, position in roles.text.items()}
+    columns = {name: frame[position] for name, position in roles.text.items()}
     written = {name: labels[position] for name, position in roles.text.items()}
     dated = None if "as_of" in columns else _dates(frame, roles.dates)
     if dated is not None:
@@ -434,83 +444,83 @@ def _claims_from_hxl(
     if roles.places:
         place: pd.Series | None = None
         for _, position in sorted(roles.places.items()):  # broadest first
-            part = frame.iloc[:, position]
+            part = frame[position]
             place = part if place is None else (place + "/" + part).fillna(place).fillna(part)
         columns["place"] = place  # type: ignore[assignment]
         written["place"] = " ".join(labels[position] for _, position in sorted(roles.places.items()))
-    blank = pd.Series(None, index=frame.index, dtype=object)
-    pieces = []
-    for order, (figure, ends) in enumerate(roles.figures.items()):
-        value, low, high = (
-            frame.iloc[:, ends[end]].mask(no_figure(frame.iloc[:, ends[end]])) if end in ends else blank
-            for end in ("value", "low", "high")
-        )
-        present = value.notna() | low.notna() | high.notna()
-        units = [UNIT_ATTRIBUTES[name] for name in figure.attributes if name in UNIT_ATTRIBUTES]
-        piece = pd.DataFrame(
-            {
-                "_row": frame.index,
-                "_order": order,
-                "_hashtag": labels[ends["value"]],
-                "_low_label": labels[ends["low"]] if "low" in ends else labels[ends["value"]],
-                "_high_label": labels[ends["high"]] if "high" in ends else labels[ends["value"]],
-                "_counts": _generic_counts(figure) if figure.tag == "#indicator" else figure_counts(figure),
-                "_generic": figure.tag == "#indicator",
-                "_unit": units[0] if len(set(units)) == 1 else None,
-                # Both ends empty: the value alone, read at its printed precision later.
-                "low": low.fillna(value).mask(low.isna() & high.isna()),
-                "value": value,
-                "high": high.fillna(value).mask(low.isna() & high.isna()),
-            }
-        )
-        pieces.append(piece[present.to_numpy()])
-    empty = pd.DataFrame(
-        columns=[
-            "_row",
-            "_order",
-            "_hashtag",
-            "_low_label",
-            "_high_label",
-            "_counts",
-            "_generic",
-            "_unit",
-            "low",
-            "value",
-            "high",
+    # Per figure: the rows that give it, and its value, low and high there (text, as printed).
+    figures = list(roles.figures.items())
+    taken: dict[str, list[pd.Series]] = {"value": [], "low": [], "high": []}
+    row_parts, order_parts = [], []
+    for order, (_, ends) in enumerate(figures):
+        cells = {end: frame[at] for end, at in ends.items()}
+        given = {end: ~no_figure(column) for end, column in cells.items()}
+        at = np.flatnonzero(np.logical_or.reduce(list(given.values())))
+        for end, parts in taken.items():
+            read = cells[end].iloc[at].where(given[end][at]) if end in cells else pd.Series(None, index=at)
+            parts.append(read.astype("str").reset_index(drop=True))
+        row_parts.append(at)
+        order_parts.append(np.full(len(at), order))
+    rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
+    orders = np.concatenate(order_parts) if order_parts else np.zeros(0, dtype=np.int64)
+    sort = np.lexsort((orders, rows))  # by row, then by the figure's column
+    rows, orders = rows[sort].astype(np.int64), orders[sort]
+    value, low, high = (
+        pd.concat(parts, ignore_index=True).iloc[sort].reset_index(drop=True)
+        if parts
+        else pd.Series([], dtype="str")
+        for parts in (taken["value"], taken["low"], taken["high"])
+    )
+    # Both ends empty: the value alone, read at its printed precision later; one end: the value.
+    alone = (low.isna() & high.isna()).to_numpy(dtype=bool)
+    low, high = low.fillna(value).mask(alone), high.fillna(value).mask(alone)
+    notes.extend(_rows_without_figures(frame, rows, first_line))
+
+    def per_figure(values: list[object]) -> np.ndarray:
+        return np.array([*values, None], dtype=object)[orders if len(values) else np.zeros(0, dtype=np.int64)]
+
+    hashtag = per_figure([labels[ends["value"]] for _, ends in figures])
+    generic = per_figure([figure.tag == "#indicator" for figure, _ in figures]).astype(bool)
+    counts = per_figure(
+        [
+            _generic_counts(figure) if figure.tag == "#indicator" else figure_counts(figure)
+            for figure, _ in figures
         ]
     )
-    long = pd.concat(pieces) if pieces else empty
-    long = long.sort_values(["_row", "_order"], kind="stable")
-    rows = long["_row"].to_numpy(dtype=np.int64)
-    notes.extend(_rows_without_figures(frame, rows, first_line))
-    claims = long.drop(columns=["_order"]).reset_index(drop=True)
-    for name, column in columns.items():
-        claims[name] = column.to_numpy(dtype=object)[rows]
-    _agree_with_hashtags(claims, rows, origin)
-    named = (claims["counts"] if "counts" in claims else pd.Series(None, index=claims.index)).astype(object)
-    generic = claims["_generic"].to_numpy(dtype=bool) if len(claims) else np.zeros(0, dtype=bool)
-    standard = claims["_counts"].astype(object)
+    units = [
+        [UNIT_ATTRIBUTES[name] for name in figure.attributes if name in UNIT_ATTRIBUTES]
+        for figure, _ in figures
+    ]
+    tagged_unit = pd.Series(per_figure([u[0] if len(set(u)) == 1 else None for u in units]), dtype="str")
+    claims = pd.DataFrame(
+        {name: column.iloc[rows].reset_index(drop=True) for name, column in columns.items()}
+    )
+    claims = (
+        claims.assign(low=low, value=value, high=high)
+        if len(claims.columns)
+        else pd.DataFrame({"low": low, "value": value, "high": high})
+    )
+    _agree_with_hashtags(claims, tagged_unit, rows, origin)
+    standard = pd.Series(counts, dtype="str")
     for segment in _breakdowns(frame, roles.breakdowns):
-        part = segment.to_numpy(dtype=object)[rows]
+        part = segment.iloc[rows].reset_index(drop=True)
         standard = (standard + "/" + part).fillna(standard)
     # A row that names an indicator counts that; its standard hashtag says which figure of it.
-    claims["counts"] = np.where(
-        generic, named.fillna(claims["_counts"]), (named + "/" + standard).fillna(standard)
-    )
-    claims["unit"] = (
-        (claims["unit"] if "unit" in claims else claims["_unit"]).fillna(claims["_unit"]).fillna("person")
-    )
-    several = pd.Series(rows).duplicated(keep=False).to_numpy()
+    named = claims["counts"] if "counts" in claims else pd.Series(None, index=claims.index, dtype="str")
+    claims["counts"] = named.fillna(standard).where(generic, (named + "/" + standard).fillna(standard))
+    claims["unit"] = (claims.get("unit", tagged_unit)).fillna(tagged_unit).fillna("person")
+    same = rows[1:] == rows[:-1]  # rows are sorted: a row's claims are neighbours
+    several = np.r_[same, False] | np.r_[False, same]
     ids = claims["claim_id"] if "claim_id" in claims else "row-" + pd.Series(rows + 1).astype("str")
-    claims["claim_id"] = ids.where(~several, ids + claims["_hashtag"])
+    claims["claim_id"] = ids.where(~several, ids + pd.Series(hashtag, dtype="str")) if several.any() else ids
     figure_labels = {
-        "value": claims["_hashtag"].to_numpy(dtype=object),
-        "low": claims["_low_label"].to_numpy(dtype=object),
-        "high": claims["_high_label"].to_numpy(dtype=object),
+        "value": hashtag,
+        "low": per_figure([labels[ends.get("low", ends["value"])] for _, ends in figures]),
+        "high": per_figure([labels[ends.get("high", ends["value"])] for _, ends in figures]),
     }
     ordered = ["claim_id", "counts", "place", "as_of", "low", "value", "high", "unit", "source"]
     first = [name for name in ordered if name in claims]
-    rest = [name for name in claims.columns if name not in first and not name.startswith("_")]
+    rest = [name for name in claims.columns if name not in first]
     return HxlClaims(claims[first + rest], rows, {**written, **figure_labels}, tuple(notes))
 
 
@@ -524,7 +534,7 @@ def _breakdowns(frame: pd.DataFrame, breakdowns: Mapping[str, int]) -> list[pd.S
     for kind in ("sex", "age"):
         if kind not in breakdowns:
             continue
-        cells = frame.iloc[:, breakdowns[kind]].astype("string").str.strip().str.lower()
+        cells = frame[breakdowns[kind]].astype("string").str.strip().str.lower()
         whole = cells.isna() | cells.isin(["all", "total", "both", "", "-"])
         if kind == "sex":
             spelled = cells.replace({"female": "f", "male": "m", "women": "f", "men": "m"})
@@ -549,19 +559,23 @@ def _rows_without_figures(frame: pd.DataFrame, rows: np.ndarray, first_line: int
     return [skipped_note(empty + first_line)] if len(empty) else []
 
 
-def _agree_with_hashtags(claims: pd.DataFrame, rows: np.ndarray, origin: str | None) -> None:
-    """A row's own unit may not contradict what its figure's hashtag says."""
+def _agree_with_hashtags(
+    claims: pd.DataFrame, tagged: pd.Series, rows: np.ndarray, origin: str | None
+) -> None:
+    """A row's own unit (``#meta+unit``) may not contradict the unit its figure's hashtag says."""
+    if "unit" not in claims:
+        return
+    given = (claims["unit"].notna() & tagged.notna()).to_numpy(dtype=bool)
+    if not given.any():
+        return
+    pairs = pd.DataFrame({"unit": claims["unit"][given], "tagged": tagged[given]}).drop_duplicates()
+    clash = [(u, t) for u, t in zip(pairs["unit"], pairs["tagged"], strict=True) if _spelled(u) != t]
     problems = []
-    if "unit" in claims:
-        given = claims["unit"].notna() & claims["_unit"].notna()
-        if given.any():
-            pairs = claims.loc[given, ["unit", "_unit"]].drop_duplicates()
-            clash = [(u, t) for u, t in zip(pairs["unit"], pairs["_unit"], strict=True) if _spelled(u) != t]
-            for unit, tagged in clash:
-                at = rows[
-                    (given & (claims["unit"] == unit) & (claims["_unit"] == tagged)).to_numpy()
-                ].tolist()
-                problems.append(f"rows {at}: #meta+unit is {unit!r} but the hashtag says {tagged!r}")
+    for unit, said in clash:
+        at = rows[
+            given & (claims["unit"] == unit).to_numpy(dtype=bool) & (tagged == said).to_numpy(dtype=bool)
+        ]
+        problems.append(f"rows {at.tolist()}: #meta+unit is {unit!r} but the hashtag says {said!r}")
     if problems:
         raise _hxl_problem(
             origin,

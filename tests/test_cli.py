@@ -263,6 +263,164 @@ def test_the_text_report_prints_the_claims_text_as_text(tmp_path: Path) -> None:
     assert "\x1b" not in run.stderr and "    displaced = �[2Jdisplaced/a" in run.stderr
 
 
+# -- check: facts of the whole file, notes, --flag, --decimal ----------------------------------
+
+IDPS_HXL = """Country,Year,IDPs,Organisation
+#country+name,#date+year,#affected+idps,#org
+Somalia,2021,"433,412",IOM
+Somalia,2022,"551,000",IOM
+"""
+
+
+def test_source_gives_an_hxl_file_without_a_source_column_its_source(tmp_path: Path) -> None:
+    path = tmp_path / "idps.csv"
+    path.write_text(IDPS_HXL)
+    refused = runner.invoke(cli.app, ["check", str(path)])
+    assert refused.exit_code == cli.EXIT_INVALID and refused.stdout == ""
+    assert "has no source column" in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith("hint: pass --source NAME for the whole file")
+    run = runner.invoke(cli.app, ["check", str(path), "--source", "IOM DTM", "--via", "HDX", "-f", "json"])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    claims = json.loads(run.stdout)["claims"]  # the notes go to stderr: stdout is the report alone
+    assert [(row["source"], row["via"], row["value"]) for row in claims] == [
+        ("IOM DTM", "HDX", 433412.0),
+        ("IOM DTM", "HDX", 551000.0),
+    ]
+    assert [row["as_of"] for row in claims] == ["2021", "2022"]
+
+
+def test_the_notes_the_reader_left_are_printed_under_the_files_name(tmp_path: Path) -> None:
+    path = tmp_path / "idps.csv"
+    path.write_text(IDPS_HXL.replace(",2022,", ",,"))
+    run = runner.invoke(cli.app, ["check", str(path), "--source", "IOM", "--as-of", "2022-08"])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    notes = run.stderr.splitlines()
+    assert notes[0] == f"Notes on {path}"
+    assert any("'#org' is not read" in note for note in notes[1:])  # the hashtag it does not read
+    assert any("fills 2 rows" in note for note in notes[1:])  # --source
+    assert any("fills 1 row" in note for note in notes[1:])  # --as-of, in the row without a year
+    assert all(note.startswith("  ") for note in notes[1:])
+    assert "Notes on" not in run.stdout
+    quiet = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "json"])
+    assert quiet.stderr == ""  # a file the reader has nothing to say about
+
+
+def test_notes_are_printed_as_text_never_as_markup_or_control_sequences(tmp_path: Path) -> None:
+    path = tmp_path / "[bold]idps\x1b[2J.csv"
+    path.write_text(IDPS_HXL)
+    run = runner.invoke(cli.app, ["check", str(path), "--source", "[red]IOM\x1b]8;;http://x\x07"])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert "[bold]idps�[2J.csv" in run.stderr.splitlines()[0]
+    assert "[red]IOM" in run.stderr
+
+
+def _one_bad_cell_csv(folder: Path) -> Path:
+    path = folder / "claims.csv"
+    path.write_text(
+        AGREEING_CSV
+        + "c,displaced,Mosul,2016-11,,abc,,person,OCHA\n"
+        + "d,displaced,Mosul,2016-11,,,,person,UNHCR\n"
+    )
+    return path
+
+
+def test_flag_writes_every_row_with_its_error_and_reconciles_the_rest(tmp_path: Path) -> None:
+    claims = _one_bad_cell_csv(tmp_path)
+    report = tmp_path / "out" / "estimates.csv"
+    report.parent.mkdir()
+    strict = runner.invoke(cli.app, ["check", str(claims), "-f", "csv", "-o", str(report)])
+    assert strict.exit_code == cli.EXIT_INVALID  # strict by default, as before
+    assert "row 2 (line 4)" in strict.stderr and "abc" in strict.stderr
+    assert not report.exists() and not (report.parent / "flagged.csv").exists()
+    run = runner.invoke(cli.app, ["check", str(claims), "--flag", "-f", "csv", "-o", str(report)])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    flagged = pd.read_csv(report.parent / "flagged.csv")
+    assert flagged["claim_id"].tolist() == ["a", "b", "c", "d"]
+    assert flagged["error"].isna().tolist() == [True, True, False, True]
+    assert "'abc'" in str(flagged.loc[2, "error"])
+    assert flagged["warning"].notna().tolist() == [False, False, False, True]  # no figure: skipped
+    estimates = pd.read_csv(report)
+    assert estimates[["n_claims", "n_kept", "status"]].to_numpy().tolist() == [[2, 2, "agreed"]]
+    summary = [line for line in run.stderr.splitlines() if line.startswith("Flagged")]
+    assert summary == [
+        f"Flagged 1 row with an error and skipped 1 without a figure; every row, with its warning and "
+        f"error, is in {report.parent / 'flagged.csv'}"
+    ]
+
+
+def test_flag_writes_json_beside_a_json_report_and_sets_the_rows_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = _one_bad_cell_csv(tmp_path)
+    monkeypatch.chdir(tmp_path)  # without --output, the flagged rows go to the working folder
+    run = runner.invoke(cli.app, ["check", str(claims), "--flag", "-f", "json"])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    reasons = {row["claim_id"]: row["reason"] for row in json.loads(run.stdout)["claims"]}
+    assert reasons["c"].startswith("unreadable: ") and "'abc'" in reasons["c"]
+    assert reasons["d"] == "no figure" and not reasons["a"]
+    flagged = json.loads((tmp_path / "flagged.json").read_text())
+    assert [row["error"] is None for row in flagged] == [True, True, False, True]
+    text = runner.invoke(cli.app, ["check", str(claims), "--flag"])
+    assert "Claims set aside" in text.stdout and "unreadable: 'abc'" in text.stdout
+
+
+def test_flag_refuses_an_output_that_is_the_flagged_file(tmp_path: Path) -> None:
+    claims = _one_bad_cell_csv(tmp_path)
+    run = runner.invoke(
+        cli.app, ["check", str(claims), "--flag", "-f", "csv", "-o", str(tmp_path / "flagged.csv")]
+    )
+    assert run.exit_code == cli.EXIT_INVALID
+    assert "--flag" in run.stderr and not (tmp_path / "flagged.csv").exists()
+
+
+def test_decimal_comma_reads_numbers_printed_1_234_5(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "claim_id,counts,place,as_of,low,value,high,unit,source\n"
+        'a,displaced,Mosul,2016-11,"1.200,5","1.234,5",inf,person,IOM\n'
+        'b,displaced,Mosul,2016-11,"1.100","1.250,25","1.300,0",person,UNHCR\n'
+    )
+    assert runner.invoke(cli.app, ["check", str(path)]).exit_code == cli.EXIT_INVALID
+    run = runner.invoke(cli.app, ["check", str(path), "--decimal", ",", "-f", "json"])
+    assert run.exit_code == cli.EXIT_CONSISTENT, run.stderr
+    claims = json.loads(run.stdout)["claims"]
+    assert [(row["low"], row["value"], row["high"]) for row in claims] == [
+        (1200.5, 1234.5, "inf"),
+        (1100.0, 1250.25, 1300.0),
+    ]
+    assert runner.invoke(cli.app, ["check", str(path), "--decimal", ";"]).exit_code == 2  # a usage error
+
+
+def test_a_large_file_is_read_with_the_decimal_mark_and_the_facts_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "claim_id,counts,place,as_of,value,unit\n"
+        "a,displaced,Mosul,2016-11,1.234,person\n"  # a whole column pandas would read as one and a bit
+        "b,displaced,Mosul,2016-11,2.000,person\n"
+    )
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 0)
+    console, _ = _terminal()
+    reading = inputs.Reading(source="IOM", decimal=",")
+    table = inputs.read_claims(path, console, sheet=None, encoding="utf-8-sig", reading=reading)
+    assert table["value"].tolist() == [1234.0, 2000.0]
+    assert table["source"].tolist() == ["IOM", "IOM"]
+    assert any(note.reason == rc.Reason.FILLED_FACT for note in table.attrs["notes"])
+
+
+def test_the_real_somalia_key_figures_read_with_source(tmp_path: Path) -> None:
+    # OCHA's Horn of Africa key figures for Somalia, from HDX: no source column of its own.
+    path = ROOT / "tests" / "data" / "real" / "hxl" / "hoa_key_figures_som.csv"
+    assert runner.invoke(cli.app, ["check", str(path)]).exit_code == cli.EXIT_INVALID
+    run = runner.invoke(cli.app, ["check", str(path), "--source", "OCHA", "-f", "json"])
+    assert run.exit_code in (cli.EXIT_CONSISTENT, cli.EXIT_CONFLICTS), run.stderr
+    report = json.loads(run.stdout)
+    assert {row["source"] for row in report["claims"]} == {"OCHA"}
+    assert "'#targeted+pct' is not read" in run.stderr
+
+
 # -- check: invalid input exits 2 and lists every problem --------------------------------------
 
 
@@ -930,6 +1088,20 @@ COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.Reco
         "such as 2016-10-17; " + ROWS_HINT,
     ),
     (
+        "BAD_ROWS (an HXL file without a source column)",
+        lambda folder: rc.read_claims(_file(folder, "idps.csv", IDPS_HXL.encode())),
+        "pass --source NAME for the whole file (HDX gives a dataset's source and date in its metadata)",
+    ),
+    (
+        "NOT_HXL",
+        lambda folder: rc.read_claims(
+            _file(folder, "c.csv", b"claim_id,counts,place,value,unit\na,x,Mosul,5,person\n")
+        ),
+        "add the missing columns, or pass --as-of DATE and --source NAME for the whole file; no row of "
+        "HXL hashtags was found in its first 25 rows, so it was read as a plain table (an HXL file has its "
+        "hashtag row under the header row)",
+    ),
+    (
         "BLANK_KEY",
         lambda folder: rc.reconcile(_claims_about(place=None)),
         "fill place in for these claims, or leave it out of --key (e.g. --key counts,as_of) to pool claims "
@@ -1020,7 +1192,8 @@ COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.Reco
 ]
 # The library's keyword arguments, which a hint of the command must not name.
 PYTHON_ARGUMENT = re.compile(
-    r"(?<![-\w])(sheet|encoding|format|weights|key|dayfirst|unit|implied_parts|relations|aliases|names)=|with_noun"
+    r"(?<![-\w])(sheet|encoding|format|weights|key|dayfirst|unit|implied_parts|relations|aliases|names"
+    r"|source|via|as_of|reported_on|decimal|errors)=|with_noun"
 )
 
 

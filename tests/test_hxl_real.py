@@ -1,4 +1,4 @@
-"""Real HXL files as published (``tests/data/real/hxl``, each named in its SOURCES.md) read as an analyst would.
+"""Real HXL files as published (tests/data/real/hxl, named in its SOURCES.md) read as an analyst would.
 
 Each file's expected readings were taken from the file by hand: for chosen cells, the number
 as printed, the place names broadest first, the date cell and the unit; for blank or sentinel

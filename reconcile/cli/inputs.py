@@ -3,7 +3,8 @@
 Each reader exits 2 with every problem it finds listed (see :mod:`reconcile.cli.problems`):
 a relations file's bad lines with a caret where reading stopped (the file is read as
 :func:`reconcile.relations.read_relations` reads it), every malformed
-``--weight``. A large claims CSV is read with a progress bar (:mod:`reconcile.cli.progress`).
+``--weight``. A large claims CSV is read with a progress bar (:mod:`reconcile.cli.progress`),
+with the facts of the whole file, its decimal mark and ``--flag`` as :class:`Reading` gives them.
 """
 
 from __future__ import annotations

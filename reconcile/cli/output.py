@@ -4,7 +4,9 @@ A report goes to stdout (:func:`emit`, which stops quietly when the reader goes 
 a file, written whole or not at all (:func:`write_report`). Piped text is neither coloured
 nor wrapped (:func:`plain`), so each row stays on one line. The text report prints the
 claims' text as text: a control character in it is shown as ``�`` and never reaches the
-terminal, and brackets are not read as rich markup.
+terminal, and brackets are not read as rich markup. So are the notes the reader left on the
+claims file (:func:`print_notes`, on stderr). With ``--flag`` the table of every row, with
+its ``warning`` and ``error``, is written beside the report (:func:`flagged_path`).
 """
 
 from __future__ import annotations
