@@ -69,7 +69,7 @@ def labels_of(labels: Mapping[str, Any], column: str, positions: np.ndarray) -> 
     """
     given = labels.get(column, column)
     if isinstance(given, np.ndarray):
-        return given[positions]
+        return np.asarray(given[positions], dtype=object)
     return np.full(len(positions), given, dtype=object)
 
 

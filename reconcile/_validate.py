@@ -151,8 +151,9 @@ def flagged(
     out = pd.concat([good, unread, without]).sort_index()
     for end in ("low", "value", "high"):
         out[end] = pd.to_numeric(out[end], errors="coerce")
-    warning = np.where(skipped, "no figure in this row: skipped", None)
-    return out.assign(warning=pd.Series(warning, index=frame.index, dtype="str"), error=error.astype("str"))
+    warning = pd.Series(None, index=frame.index, dtype="str").mask(skipped, "no figure in this row: skipped")
+    flagged_rows: pd.DataFrame = out.assign(warning=warning, error=error.astype("str"))
+    return flagged_rows
 
 
 def validate(
@@ -207,10 +208,10 @@ def validate(
     shown = lines[:_SHOWN_FAILURES]
     if len(lines) > len(shown):
         shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
-    where = f" {origin!r}" if origin else " table"
+    named = f" {origin!r}" if origin else " table"
     said = found["hint"].dropna() if found is not None and "hint" in found else ()
     raise ClaimsError(
-        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{where}",
+        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{named}",
         details="  " + "\n  ".join(shown),
         hint="".join(f"{hint}; " for hint in dict.fromkeys(said)) + ROWS_HINT,
         reason=Reason.BAD_ROWS,

@@ -61,10 +61,16 @@ _TEXT_COLUMNS = tuple(column for column in CLAIM_COLUMNS if column not in ("low"
 _READ_AS_TEXT = (*_TEXT_COLUMNS, "origin", "phrase")
 # The columns a claims file needs besides its figure (value, or low and high, or phrase).
 _NEEDED = ("claim_id", "counts", "place", "as_of", "unit", "source")
+# A decimal comma: the figure columns are read as text, for read_printed to read ("1.234,5").
+_FIGURES = ("low", "value", "high")
 
 
 def _load(
-    claims: str | os.PathLike[str] | pd.DataFrame, format: str | None, sheet: str | None, encoding: str
+    claims: str | os.PathLike[str] | pd.DataFrame,
+    format: str | None,
+    sheet: str | None,
+    encoding: str,
+    as_text: tuple[str, ...] = (),
 ) -> tuple[Loaded, str | None]:
     """The table as read (see :class:`~reconcile.formats.Loaded`), and the file it came from."""
     if isinstance(claims, pd.DataFrame):
@@ -85,7 +91,8 @@ def _load(
             reason=Reason.BAD_ARGUMENT,
         )
     path = Path(claims)
-    loaded = read_table(path, format=format, sheet=sheet, encoding=encoding, text_columns=_READ_AS_TEXT)
+    text_columns = (*_READ_AS_TEXT, *as_text)
+    loaded = read_table(path, format=format, sheet=sheet, encoding=encoding, text_columns=text_columns)
     if loaded.frame.empty and loaded.frame.columns.empty:  # an empty list of JSON records: no claims
         return loaded._replace(frame=pd.DataFrame(columns=list(CLAIM_COLUMNS))), str(path)
     return loaded, str(path)
@@ -117,15 +124,17 @@ def _missing_columns(frame: pd.DataFrame, origin: str | None, hxl: bool) -> tupl
                 notes.append(
                     Note(
                         Reason.FILLED_FACT,
-                        f"the file gives no {name} (no {tags} column): it is left blank; "
-                        f"pass {name}= to give one",
+                        f"the file gives no {name} (no {tags} column): it is left blank"
+                        + ("; pass as_of= to give one" if name == "as_of" else ""),
                         column=name,
                         count=len(frame),
                     )
                 )
     if origin is None:
         return frame, notes  # a DataFrame: the schema names a missing column
-    missing = [name for name in _NEEDED if name not in frame]
+    # A phrase column may say what it counts and its unit ("7,619 IDPs"): those may come from it.
+    needed = [name for name in _NEEDED if not ("phrase" in frame and name in ("counts", "unit"))]
+    missing = [name for name in needed if name not in frame]
     if not any(name in frame for name in ("low", "value", "high", "phrase")):
         missing.append("value")
     if not missing:
@@ -330,7 +339,7 @@ def read_claims(
             hint="pass decimal=',' for numbers printed 1.234,5",
             reason=Reason.BAD_ARGUMENT,
         )
-    loaded, origin = _load(claims, format, sheet, encoding)
+    loaded, origin = _load(claims, format, sheet, encoding, as_text=_FIGURES if decimal == "," else ())
     labels = loaded.labels or {}
     frame = _blank_to_missing(loaded.frame.reset_index(drop=True) if loaded.hxl else loaded.frame)
     facts = {"source": source, "via": via, "as_of": as_of, "reported_on": reported_on}
@@ -344,7 +353,7 @@ def read_claims(
         at = lines[skipped] if origin is not None else np.asarray(frame.index[skipped])
         notes.append(skipped_note(at, "line" if origin is not None else "row"))
     rows = frame[~skipped]
-    steps = [found]
+    steps: list[pd.DataFrame | None] = [found]
     if "phrase" in rows:
         rows, said = from_phrases(rows, lexicon)
         steps.append(said)
@@ -352,11 +361,11 @@ def read_claims(
     rows, unread_dates = _read_dates(rows, dayfirst, labels)
     steps.append(unread_dates)
     failures = [step for step in steps if step is not None and len(step)]
-    found = pd.concat(failures, ignore_index=True) if failures else None
+    found_all = pd.concat(failures, ignore_index=True) if failures else None
     if errors == "flag":
-        checked = flagged(frame, rows, skipped, found, loaded, origin)
+        checked = flagged(frame, rows, skipped, found_all, loaded, origin)
     else:
-        checked = normalise(validate(Claims, rows, origin, loaded.first_line, found=found, where=loaded))
+        checked = normalise(validate(Claims, rows, origin, loaded.first_line, found=found_all, where=loaded))
     # HXL rows were numbered for the errors; the claims themselves are numbered afresh.
     checked = checked.reset_index(drop=True) if loaded.hxl else checked
     checked.attrs["notes"] = (*loaded.notes, *notes)

@@ -294,10 +294,8 @@ def _column_roles(labels: list[str], origin: str | None, line: int) -> tuple[_Ro
         parsed = parse_hashtags([spelled]) if spelled else None
         tag = parsed[0] if parsed else None
         if tag is None and label.startswith("#"):
-            if (
-                re.match(r"#[a-z]+", label.lower())
-                and re.match(r"#[a-z]+", label.lower())[0] in FIGURE_HASHTAGS
-            ):
+            stem = re.match(r"#[a-z]+", label.lower())
+            if stem is not None and stem[0] in FIGURE_HASHTAGS:
                 raise _hxl_problem(  # a figure's column mistyped: its figures would be lost
                     origin,
                     f"malformed HXL hashtag {label!r} (column {position}, line {line})",

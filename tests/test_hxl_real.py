@@ -35,9 +35,9 @@ def _records(path: Path) -> tuple[int, dict[int, int]]:
         reader = csv.reader(handle)
         starts, start, hashtag_line = [], 1, 0
         for cells in reader:
-            if not hashtag_line and any(c.strip() for c in cells):
-                if all(c.strip().startswith("#") for c in cells if c.strip()):
-                    hashtag_line = start
+            filled = [c.strip() for c in cells if c.strip()]
+            if not hashtag_line and filled and all(c.startswith("#") for c in filled):
+                hashtag_line = start
             starts.append(start)
             start = reader.line_num + 1
     data = [line for line in starts if line > hashtag_line]
@@ -124,7 +124,9 @@ def test_part_of_follows_the_attribute_sets_not_their_spelling(tmp_path: Path) -
         "affected/idps/f/children",
         "affected/idps/children",
     ]
-    checks = set(rc.reconcile(claims).conflicts["message"].str.extract(r"satisfy (.*) \(implied part\)")[0].dropna())
+    checks = set(
+        rc.reconcile(claims).conflicts["message"].str.extract(r"satisfy (.*) \(implied part\)")[0].dropna()
+    )
     # Women and men are each part of the IDPs (both hold); girls are part of the women and of
     # the children: 30,000 girls among 20,000 children cannot hold.
     assert checks == {"affected/idps/f/children <= affected/idps/children"}

@@ -576,7 +576,8 @@ def value_ranges(
     cells = pd.Series([None] * len(numbers) if hedges is None else list(hedges), dtype=object)
     words = cells.fillna("").astype(str).str.strip().to_numpy(dtype=object)
     said = words != ""
-    whole = np.isfinite(numbers) & (numbers >= 0) & (numbers < 10.0**MAX_DIGITS) & (numbers % 1 == 0)
+    finite = np.isfinite(numbers)
+    whole = finite & (numbers >= 0) & (numbers < 10.0**MAX_DIGITS) & (np.where(finite, numbers, 0.0) % 1 == 0)
     printed = numbers.astype(str).astype(object)
     printed[whole] = numbers[whole].astype(np.int64).astype(str)
     texts = np.where(said, words + " ", "") + printed
