@@ -2,7 +2,7 @@
 
 Run on demand (not a test): ``python benchmarks/bench_formats.py [n_rows]``. It writes one
 claims table twice with :func:`reconcile.write_claims` (``claims.csv`` and ``claims.hxl.csv``
-with ``format="hxl"``), reads each with :func:`reconcile.read_claims` (best of three), and
+with ``format="hxl"``), reads each with :func:`reconcile.read_claims` (best of five), and
 prints the ratio HXL / CSV (the goal: at most 2x), with a bare ``pandas.read_csv`` of the
 CSV file timed in the same run for scale.
 """
@@ -47,9 +47,9 @@ def main(n_rows: int = 100_000) -> None:
     plain, hxl = folder / "claims.csv", folder / "claims.hxl.csv"
     rc.write_claims(claims, plain)
     rc.write_claims(claims, hxl, format="hxl")
-    bare, _ = best_of(3, lambda: pd.read_csv(plain))
-    as_csv, read_plain = best_of(3, lambda: rc.read_claims(plain))
-    as_hxl, read_hxl = best_of(3, lambda: rc.read_claims(hxl))
+    bare, _ = best_of(5, lambda: pd.read_csv(plain))
+    as_csv, read_plain = best_of(5, lambda: rc.read_claims(plain))
+    as_hxl, read_hxl = best_of(5, lambda: rc.read_claims(hxl))
     assert len(read_plain) == len(read_hxl) == n_rows
     print(f"{n_rows:,} claims")
     print(f"bare pandas.read_csv     {bare:6.2f} s")

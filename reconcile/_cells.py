@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from reconcile._wording import exact_numbers, format_ranges
 from reconcile.errors import Reason, ReconcileError
@@ -104,6 +105,11 @@ def read_printed(
         plain = plain.str.replace(",", ".", regex=False)
     else:
         plain = candidates
+        try:  # most columns are plain numbers throughout: Arrow reads them at once
+            read = plain.astype("float64[pyarrow]").to_numpy(dtype=float, na_value=np.nan)
+            return read, np.zeros(len(cells), dtype=bool)
+        except (ValueError, TypeError, pa.ArrowException):
+            pass
     numbers = pd.to_numeric(plain.astype(object), errors="coerce").to_numpy(dtype=float, copy=True)
     left = ~empty & np.isnan(numbers)
     if left.any():
