@@ -16,7 +16,7 @@ Examples:
     >>> filled, notes = fill_facts(frame, {"source": "UNHCR"}, {})
     >>> filled["source"].tolist(), [str(note) for note in notes]
     (['UNHCR', 'IOM', 'UNHCR'], ["source='UNHCR' fills 2 rows that leave it blank"])
-    >>> numbers, failures = read_numbers(filled, ".", {})
+    >>> numbers, failures, moved = read_numbers(filled, ".", {})
     >>> numbers["value"].tolist(), numbers["phrase"].tolist()
     ([433412.0, nan, nan], [nan, 'at least 7,000', nan])
     >>> without_figure(numbers).tolist()
@@ -131,18 +131,20 @@ def fill_facts(
 
 def read_numbers(
     frame: pd.DataFrame, decimal: str, labels: Mapping[str, Any]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``low``, ``value`` and ``high`` as numbers, and a failure per cell that is not one.
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """``low``, ``value``, ``high`` and ``weight`` as numbers, and a failure per cell that is not one.
 
     A ``value`` cell that is text moves to the row's ``phrase`` where the row gives none
-    (and has no ``low`` or ``high`` text of its own to report). The failures table has the
-    columns of :func:`reconcile.claims.validate`'s ``found``; each failing cell reads as 0
-    (the value where an end fails), so the schema checks the rest of its row without
-    reporting the cell again.
+    (and has no ``low`` or ``high`` text of its own to report); the third result says which
+    rows' phrases came so. The failures table has the columns of
+    :func:`reconcile.claims.validate`'s ``found``; each failing end reads as 0 (the value
+    where an end fails), so the schema checks the rest of its row without reporting the
+    cell again, and a failing weight as none.
     """
-    present = [end for end in _ENDS if end in frame]
+    present = [end for end in (*_ENDS, "weight") if end in frame]
+    moves = np.zeros(len(frame), dtype=bool)
     if not present:
-        return frame, pd.DataFrame()
+        return frame, pd.DataFrame(), moves
     positions = np.arange(len(frame))
     read = {end: read_printed(frame[end], decimal) for end in present}
     numbers = {end: pair[0].copy() for end, pair in read.items()}
@@ -152,7 +154,7 @@ def read_numbers(
     if "value" in text and text["value"].any():
         phrase = frame["phrase"] if "phrase" in frame else pd.Series(None, index=frame.index, dtype=object)
         moves = text["value"] & blank_cells(phrase)
-        if moves.any():
+        if moves.any():  # the row's phrase is its value cell
             changed["phrase"] = phrase.astype(object).mask(moves, frame["value"])
             text["value"] = text["value"] & ~moves
     for end in present:
@@ -178,17 +180,18 @@ def read_numbers(
                 }
             )
         )
+    ends = [end for end in present if end != "weight"]
     unread = np.zeros(len(frame), dtype=bool)
-    for end in present:
+    for end in ends:
         unread |= text[end]
     if unread.any():  # placeholders, so the schema checks the rest of the row and no more
         value = numbers.get("value", np.zeros(len(frame)))
         value[unread & ~np.isfinite(value)] = 0.0
-        for end in present:
+        for end in ends:
             numbers[end][unread] = value[unread]
     changed.update({end: numbers[end] for end in present})
     found = pd.concat(failures, ignore_index=True) if failures else pd.DataFrame()
-    return frame.assign(**changed), found
+    return frame.assign(**changed), found, moves
 
 
 def without_figure(frame: pd.DataFrame) -> np.ndarray:

@@ -87,7 +87,7 @@ def said_per_row(failures: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
             pd.DataFrame({"index": phrased["index"].to_numpy(), "said": phrased["message"].astype(str)})
             if len(phrased)
             else None,
-            per_rule.assign(said=per_rule["check"].astype(str) + " (got " + per_rule["shown"] + ")"),
+            per_rule.assign(said=_in_words(per_rule["check"]) + " (got " + per_rule["shown"] + ")"),
         ],
         ignore_index=True,
     )
@@ -156,6 +156,26 @@ def flagged(
     return flagged_rows
 
 
+# The schema's names of its built-in checks, in the words a reader of the file uses.
+_CHECK_WORDS = {
+    r"^field_uniqueness$": "each claim once (a repeated claim_id)",
+    r"^not_nullable$": "not blank",
+    r"^isin\(\((.*)\)\)$": r"one of \1",
+    r"^greater_than\((.*)\)$": r"above \1",
+    r"^less_than\((.*)\)$": r"below \1",
+    r"^greater_than_or_equal_to\((.*)\)$": r"at least \1",
+    r"^less_than_or_equal_to\((.*)\)$": r"at most \1",
+}
+
+
+def _in_words(checks: pd.Series) -> pd.Series:
+    """Each check named in words (``isin(('stock', 'flow'))`` is ``one of 'stock', 'flow'``)."""
+    words = checks.astype(str)
+    for pattern, said in _CHECK_WORDS.items():
+        words = words.str.replace(pattern, said, regex=True)
+    return words
+
+
 def validate(
     model: type[pa.DataFrameModel],
     frame: pd.DataFrame,
@@ -187,9 +207,9 @@ def validate(
         Traceback (most recent call last):
         ...
         reconcile.errors.ClaimsError: 4 problems in the claims table: fix these rows; ...
-          row 0: field_uniqueness (got claim_id='a')
+          row 0: each claim once (a repeated claim_id) (got claim_id='a')
           row 0: low <= value <= high (got low=5.0, value=1.0, high=9.0)
-          row 1: field_uniqueness (got claim_id='a')
+          row 1: each claim once (a repeated claim_id) (got claim_id='a')
           row 1: known unit (got unit='persn')
 
     """

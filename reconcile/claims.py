@@ -19,7 +19,7 @@ import pandas as pd
 
 from reconcile._cells import from_phrases, from_values
 from reconcile._periods import period, read_dates
-from reconcile._rows import FILE_FACTS, fill_facts, read_numbers, skipped_note, without_figure
+from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
 from reconcile.errors import ArgumentError, ClaimsError, Note, Reason
 from reconcile.figure import Figure, Source
@@ -160,6 +160,23 @@ def _missing_columns(frame: pd.DataFrame, origin: str | None, hxl: bool) -> tupl
         origin=origin,
         columns=tuple(missing),
     )
+
+
+def _in_value_cells(
+    said: pd.DataFrame, moved: np.ndarray, frame: pd.DataFrame, labels: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Failures of phrases that were a row's value cell, each naming that column as the file does."""
+    if not len(said) or not moved.any():
+        return said
+    positions = pd.Series(np.arange(len(frame)), index=frame.index)
+    at = positions.reindex(said["index"]).to_numpy()
+    from_value = moved[at]
+    if not from_value.any():
+        return said
+    named = labels_of(labels, "value", at[from_value])
+    message = said["message"].astype(object).to_numpy(copy=True)
+    message[from_value] = [f"{name}: {text}" for name, text in zip(named, message[from_value], strict=True)]
+    return said.assign(message=message)
 
 
 def _read_dates(
@@ -346,7 +363,7 @@ def read_claims(
     frame, notes = fill_facts(frame, facts, labels)
     frame, blank = _missing_columns(frame, origin, loaded.hxl)
     notes += blank
-    frame, found = read_numbers(frame, decimal, labels)
+    frame, found, moved = read_numbers(frame, decimal, labels)
     skipped = without_figure(frame)
     lines = (np.arange(len(frame)) if loaded.rows is None else loaded.rows) + loaded.first_line
     if skipped.any():  # a DataFrame's rows by their index, a file's by their lines
@@ -356,7 +373,7 @@ def read_claims(
     steps: list[pd.DataFrame | None] = [found]
     if "phrase" in rows:
         rows, said = from_phrases(rows, lexicon)
-        steps.append(said)
+        steps.append(_in_value_cells(said, moved, frame, labels))
     rows = from_values(rows, lexicon)
     rows, unread_dates = _read_dates(rows, dayfirst, labels)
     steps.append(unread_dates)

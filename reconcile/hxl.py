@@ -513,13 +513,18 @@ def _claims_from_hxl(
     claims["claim_id"] = ids.where(~several, ids + pd.Series(hashtag, dtype="str")) if several.any() else ids
     figure_labels = {
         "value": hashtag,
-        "low": per_figure([labels[ends.get("low", ends["value"])] for _, ends in figures]),
-        "high": per_figure([labels[ends.get("high", ends["value"])] for _, ends in figures]),
+        "low": per_figure([_end_label(labels, ends, "low") for _, ends in figures]),
+        "high": per_figure([_end_label(labels, ends, "high") for _, ends in figures]),
     }
     ordered = ["claim_id", "counts", "place", "as_of", "low", "value", "high", "unit", "source"]
     first = [name for name in ordered if name in claims]
     rest = [name for name in claims.columns if name not in first]
     return HxlClaims(claims[first + rest], rows, {**written, **figure_labels}, tuple(notes))
+
+
+def _end_label(labels: list[str], ends: Mapping[str, int], end: str) -> str:
+    """The column an end of a figure came from, or where it has none, the value it was taken from."""
+    return labels[ends[end]] if end in ends else f"{end} (from {labels[ends['value']]})"
 
 
 def _breakdowns(frame: pd.DataFrame, breakdowns: Mapping[str, int]) -> list[pd.Series]:

@@ -124,7 +124,7 @@ def test_a_broken_file_gets_one_error_listing_every_bad_row(tmp_path: Path) -> N
     assert "row 2 (line 4): as_of='someday' is not a date or period" in message
     assert "row 2 (line 4): low <= value <= high" in message
     assert "row 3 (line 5): low >= 0 for a unit that counts" in message
-    assert "field_uniqueness" in message
+    assert "each claim once (a repeated claim_id)" in message
     assert "row 0" not in message
     assert set(caught.value.failures["index"].dropna()) == {1, 2, 3}
     assert caught.value.origin == str(path)

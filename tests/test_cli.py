@@ -362,7 +362,7 @@ def test_flag_writes_json_beside_a_json_report_and_sets_the_rows_aside(
     flagged = json.loads((tmp_path / "flagged.json").read_text())
     assert [row["error"] is None for row in flagged] == [True, True, False, True]
     text = runner.invoke(cli.app, ["check", str(claims), "--flag"])
-    assert "Claims set aside" in text.stdout and "unreadable: 'abc'" in text.stdout
+    assert "Claims set aside" in text.stdout and "unreadable: value: 'abc'" in text.stdout
 
 
 def test_flag_refuses_an_output_that_is_the_flagged_file(tmp_path: Path) -> None:
