@@ -106,8 +106,8 @@ def read_printed(
     else:
         plain = candidates
         try:  # most columns are plain numbers throughout: Arrow reads them at once
-            read = plain.astype("float64[pyarrow]").to_numpy(dtype=float, na_value=np.nan)
-            return read, np.zeros(len(cells), dtype=bool)
+            read = plain.astype("float64[pyarrow]").to_numpy(dtype=np.float64, na_value=np.nan)
+            return np.asarray(read, dtype=np.float64), np.zeros(len(cells), dtype=np.bool_)
         except (ValueError, TypeError, pa.ArrowException):
             pass
     numbers = pd.to_numeric(plain.astype(object), errors="coerce").to_numpy(dtype=float, copy=True)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from reconcile._sweep import largest_agreeing_sets, per_group
 from reconcile.voices import FAITHFULNESS

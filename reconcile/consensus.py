@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from reconcile._cells import blank_cells
 from reconcile._conflict_text import text_column, word_conflicts
