@@ -482,7 +482,8 @@ def _hxl_table(
             "skiprows": hashtags + 1,
             "dtype": "str",
             "encoding": encoding,
-            "keep_default_na": False,
+            "keep_default_na": False,  # "NA" is a place (Namibia) as often as a gap: read as written
+            "na_values": [""],
         }
         try:  # pyarrow reads text columns several times faster, but refuses ragged rows
             raw = pd.read_csv(path, engine="pyarrow", **options)

@@ -257,9 +257,16 @@ def read_hxl(table: pd.DataFrame, *, origin: str | None = None, first_line: int 
             *(position for ends in roles.figures.values() for position in ends.values()),
         }
     )
-    # Text, whatever a cell held; a blank one is missing. Columns not read are left out.
+    # Text, whatever a cell held; a blank one is missing. Columns not read are left out. A
+    # figure's cells need no masking: a blank one holds no figure (see no_figure).
+    figures = {position for ends in roles.figures.values() for position in ends.values()}
     stripped = {position: frame[position].astype("str").str.strip() for position in used}
-    frame = pd.DataFrame({position: cells.mask(cells == "") for position, cells in stripped.items()})
+    frame = pd.DataFrame(
+        {
+            position: cells if position in figures else cells.mask(cells == "")
+            for position, cells in stripped.items()
+        }
+    )
     return _claims_from_hxl(frame, labels, roles, origin, first_line, notes)
 
 
