@@ -106,16 +106,19 @@ def fill_facts(
                 reason=Reason.BAD_ARGUMENT,
             )
         text = given.strip()
-        blank = blank_cells(frame[column]) if column in frame else np.ones(len(frame), dtype=bool)
-        if not blank.any():
+        had = column in frame
+        blank = blank_cells(frame[column]) if had else np.ones(len(frame), dtype=bool)
+        if had and not blank.any():
             continue
-        filled = frame[column].astype(object).mask(blank, text) if column in frame else text
+        filled = frame[column].astype(object).mask(blank, text) if had else text
         frame = frame.assign(**{column: filled})
+        if not blank.any():  # a file without rows still gets the column
+            continue
         count = int(blank.sum())
         rows = f"{count} row{'s' if count != 1 else ''}"
         said = (
-            f"fills {rows} that leave it blank"
-            if column in frame
+            f"fills {rows} that leave{'s' if count == 1 else ''} it blank"
+            if had
             else f"is given to all {rows} (the file has no {column} column)"
         )
         notes.append(
@@ -155,7 +158,11 @@ def read_numbers(
         phrase = frame["phrase"] if "phrase" in frame else pd.Series(None, index=frame.index, dtype=object)
         moves = text["value"] & blank_cells(phrase)
         if moves.any():  # the row's phrase is its value cell
-            changed["phrase"] = phrase.astype(object).mask(moves, frame["value"])
+            said = frame["value"].astype("str")
+            if decimal == ",":  # the phrase reader reads 7,000.5: "7.000,5" is written so for it
+                said = said.str.replace(r"(?<=\d)\.(?=\d{3}(?!\d))", "", regex=True)
+                said = said.str.replace(r"(?<=\d),(?=\d)", ".", regex=True)
+            changed["phrase"] = phrase.astype(object).mask(moves, said)
             text["value"] = text["value"] & ~moves
     for end in present:
         bad = text[end]

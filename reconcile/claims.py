@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile._cells import from_phrases, from_values
+from reconcile._clean import clean_text
 from reconcile._periods import period, read_dates
 from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
@@ -358,9 +359,25 @@ def read_claims(
         )
     loaded, origin = _load(claims, format, sheet, encoding, as_text=_FIGURES if decimal == "," else ())
     labels = loaded.labels or {}
-    frame = _blank_to_missing(loaded.frame.reset_index(drop=True) if loaded.hxl else loaded.frame)
+    first = loaded.first_line if origin is not None and loaded.rows is None else None
+    frame, cleaned, unreadable_text = clean_text(
+        loaded.frame.reset_index(drop=True) if loaded.hxl else loaded.frame, labels, first
+    )
+    frame = _blank_to_missing(frame)
     facts = {"source": source, "via": via, "as_of": as_of, "reported_on": reported_on}
     frame, notes = fill_facts(frame, facts, labels)
+    notes = [*cleaned, *notes]
+    if loaded.hxl and "as_of" not in frame and "reported_on" in frame:
+        # A figure reported on a day, with no other date, is the figure as of that day.
+        frame = frame.assign(as_of=frame["reported_on"])
+        said = labels.get("reported_on", "reported_on")
+        notes.append(
+            Note(
+                Reason.FILLED_FACT,
+                f"as_of is the report date ({said}): the file gives no other date",
+                column=said,
+            )
+        )
     frame, blank = _missing_columns(frame, origin, loaded.hxl)
     notes += blank
     frame, found, moved = read_numbers(frame, decimal, labels)
@@ -370,11 +387,14 @@ def read_claims(
         at = lines[skipped] if origin is not None else np.asarray(frame.index[skipped])
         notes.append(skipped_note(at, "line" if origin is not None else "row"))
     rows = frame[~skipped]
-    steps: list[pd.DataFrame | None] = [found]
+    steps: list[pd.DataFrame | None] = [unreadable_text, found]
     if "phrase" in rows:
         rows, said = from_phrases(rows, lexicon)
         steps.append(_in_value_cells(said, moved, frame, labels))
     rows = from_values(rows, lexicon)
+    # A file whose every row was skipped still reads as a claims table, with no rows.
+    if rows.empty:
+        rows = rows.assign(**{end: np.nan for end in ("low", "value", "high") if end not in rows})
     rows, unread_dates = _read_dates(rows, dayfirst, labels)
     steps.append(unread_dates)
     failures = [step for step in steps if step is not None and len(step)]
@@ -395,6 +415,7 @@ def write_claims(
     *,
     format: str | None = None,
     sheet: str = "claims",
+    force: bool = False,
 ) -> None:
     """Write a claims table (or figures, as :func:`to_claims` makes them) to a file.
 
@@ -411,10 +432,14 @@ def write_claims(
         format: one of ``csv``, ``json``, ``xlsx``, ``parquet``, ``hxl``; by default from the
             extension. ``hxl`` writes a ``.xlsx`` path as a workbook, anything else as CSV.
         sheet: the sheet's name in an Excel workbook.
+        force: replace a read-only file or a symbolic link (the link itself, never its
+            target) that stands at ``path``; without it, they are refused. A file replaced
+            keeps its permission bits.
 
     Raises:
         ClaimsError: the table breaks the contract (nothing is written).
-        ArgumentError: the format is unknown, or the file cannot be written.
+        ArgumentError: the format is unknown, or the file cannot be written (a folder, a
+            device, or without ``force`` a read-only file or a link stands there).
 
     Examples:
         >>> import tempfile
@@ -431,7 +456,7 @@ def write_claims(
 
     """
     table = read_claims(claims) if isinstance(claims, pd.DataFrame) else to_claims(claims)
-    write_table(table, Path(path), format, sheet=sheet)
+    write_table(table, Path(path), format, sheet=sheet, force=force)
 
 
 def to_claims(figures: Iterable[Figure], *, ids: Sequence[str] | None = None) -> pd.DataFrame:

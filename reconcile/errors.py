@@ -114,6 +114,10 @@ class Reason(enum.StrEnum):
     IGNORED_HASHTAG = "ignored_hashtag"
     #: A file gives no column of a fact (``source``, ``as_of`` ...) and the reader filled it (a note).
     FILLED_FACT = "filled_fact"
+    #: Text cells held invisible or control characters, removed on read (a note).
+    INVISIBLE_CHARACTERS = "invisible_characters"
+    #: A file's header names one column twice.
+    REPEATED_COLUMN = "repeated_column"
     #: A row gives no figure: it is skipped (a note), or an error where a figure is required.
     NO_FIGURE = "no_figure"
     #: A table without a row of HXL hashtags lacks columns a plain claims table needs.

@@ -4,9 +4,9 @@
 
 - **Spreadsheet formulas.** A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
   a carriage return can run as a formula when a spreadsheet opens the file. Every CSV, Excel
-  and HXL file written here gets a single quote ``'`` in front of such a cell (the defence
-  OWASP recommends against "CSV injection"), and reading one of these files takes that quote
-  off again, so our own files round-trip exactly. To keep the mapping one-to-one, a cell that
+  and HXL file written here gets a single quote ``'`` in front of such a cell or column name
+  (the defence OWASP recommends against "CSV injection"), and reading one of these files
+  takes that quote off again, so our own files round-trip exactly. To keep the mapping one-to-one, a cell that
   already begins with quotes followed by one of those characters gets one more quote.
   JSON and Parquet are not opened by spreadsheets and are written as they are. (Excel
   cannot hold a carriage return in a cell: one is written as a line feed.)
@@ -16,7 +16,11 @@
   :mod:`reconcile.hxl` and are named here too.
 - **Atomic writes.** Every file is written under a temporary name in the target's folder and
   moved into place (``os.replace``) only when complete, so a failed write leaves the old file
-  (or none) and never half a file.
+  (or none) and never half a file; a folder of tables is written all or nothing. A symbolic
+  link, a read-only file or anything but a regular file is not replaced (``force=True``
+  replaces the first two), and a replaced file keeps its permission bits. Floats are written
+  to the last bit in every format, and text a format cannot hold is refused by column and
+  row. :mod:`reconcile._writing` holds these rules.
 - **One reader, one writer.** Every table the library or its command writes goes through
   :func:`write_table` (to a path, a buffer or a workbook), and every plain CSV table is read
   by :func:`read_csv` (whole, or in chunks for a progress bar), so the rules above hold for all.
@@ -35,21 +39,29 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import itertools
-import json
 import os
-import secrets
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
 
+from reconcile._clean import json_records_frame
 from reconcile._unreadable import bad_encoding, extra_cells, unreadable
+from reconcile._writing import (
+    excel_bytes,
+    json_records,
+    neutralise_formulas,
+    replacing,
+    replacing_in_folder,
+    restore_formulas,
+    write_cells,
+    write_failure,
+)
 from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Note, Reason, ReconcileError
 from reconcile.hxl import FIGURE_HASHTAGS, HXL_COLUMNS, PLACE_HASHTAGS, HxlClaims, from_hxl, read_hxl, to_hxl
 
@@ -78,108 +90,10 @@ _BY_EXTENSION: dict[str, Format] = {".csv": "csv", ".json": "json", ".xlsx": "xl
 # Names a folder of tables is refused, so that no folder looks like a file.
 _FILE_EXTENSIONS = {*_BY_EXTENSION, ".xls", ".tsv", ".txt", ".hxl", ".zip"}
 
-# A text cell a spreadsheet may run as a formula, possibly behind quotes we added before.
-_FORMULA = r"^'*[=+\-@\t\r]"
-_QUOTED_FORMULA = r"^'(?='*[=+\-@\t\r])"
-
+# The longest cell the CSV module reads before it calls a file broken (its default: 131,072).
+_LONGEST_CELL = 2**30
 #: libhxl looks for the hashtag row this far down, and so do we.
 HASHTAG_ROWS_SEARCHED = 25
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Put a ``'`` in front of every text cell a spreadsheet could run as a formula.
-
-    A cell is neutralised when it begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return, or with quotes followed by one of them (so :func:`restore_formulas` can tell our
-    quote from the writer's). Numbers are left alone: ``-5`` in a number column is a number.
-
-    Examples:
-        >>> import pandas as pd
-        >>> neutralise_formulas(pd.DataFrame({"a": ["@SUM(A1)", "'=x", "ok", None], "n": [-1, 2, 3, 4]}))
-                  a  n
-        0  '@SUM(A1)  -1
-        1      ''=x  2
-        2        ok  3
-        3       NaN  4
-
-    """
-    return _replace_columns(frame, {column: _neutralise(frame[column]) for column in _text_columns(frame)})
-
-
-def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Take off the quote :func:`neutralise_formulas` put in front of a cell.
-
-    Examples:
-        >>> import pandas as pd
-        >>> restore_formulas(pd.DataFrame({"a": ["'=1+1", "''=x", "'quoted"]}))["a"].tolist()
-        ['=1+1', "'=x", "'quoted"]
-
-    """
-    return _replace_columns(frame, {column: _restore(frame[column]) for column in _text_columns(frame)})
-
-
-def _replace_columns(frame: pd.DataFrame, columns: Mapping[Any, pd.Series]) -> pd.DataFrame:
-    """A copy of ``frame`` with some columns replaced (labels need not be strings)."""
-    changed = {label: column for label, column in columns.items() if column is not frame[label]}
-    if not changed:
-        return frame
-    copy = frame.copy()
-    for label, column in changed.items():
-        copy[label] = column
-    return copy
-
-
-def _text_columns(frame: pd.DataFrame) -> list[Any]:
-    return [
-        column
-        for column in frame.columns
-        if pd.api.types.is_string_dtype(frame[column]) or pd.api.types.is_object_dtype(frame[column])
-    ]
-
-
-def _neutralise(column: pd.Series) -> pd.Series:
-    risky = column.str.match(_FORMULA).fillna(False).astype(bool)
-    if not risky.any():
-        return column
-    return column.mask(risky, "'" + column.astype("str"))
-
-
-def _restore(column: pd.Series) -> pd.Series:
-    # Only a cell that starts with a quote can be one we neutralised: look further only then.
-    if not column.str.startswith("'").fillna(False).astype(bool).any():
-        return column
-    quoted = column.str.match(_QUOTED_FORMULA).fillna(False).astype(bool)
-    if not quoted.any():
-        return column
-    return column.mask(quoted, column.astype("str").str.slice(1))
-
-
-def _excel_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Line ends as Excel keeps them: its XML turns a carriage return into a line feed anyway."""
-    return _replace_columns(
-        frame,
-        {
-            column: frame[column].str.replace(r"\r\n?", "\n", regex=True)
-            for column in _text_columns(frame)
-            if frame[column].str.contains("\r", regex=False).fillna(False).astype(bool).any()
-        },
-    )
-
-
-def _open_ends_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float columns with an infinite cell become text ``inf``/``-inf`` there (no format holds inf)."""
-    changed = {}
-    for column in frame.columns:
-        values = frame[column]
-        if not pd.api.types.is_float_dtype(values):
-            continue
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)
-        infinite = np.isinf(numbers)
-        if infinite.any():
-            cells = values.astype(object)
-            cells[infinite] = np.where(numbers[infinite] > 0, "inf", "-inf")
-            changed[column] = cells
-    return _replace_columns(frame, changed)
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -293,8 +207,31 @@ def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list
         return [
             [("" if pd.isna(cell) else str(cell)) for cell in row] for row in head.itertuples(index=False)
         ]
-    with path.open(encoding=encoding, newline="") as handle:
-        return list(itertools.islice(csv.reader(handle), HASHTAG_ROWS_SEARCHED))
+    limit = csv.field_size_limit(_LONGEST_CELL)  # a long quote is a cell, not a broken file
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            return list(itertools.islice(csv.reader(handle), HASHTAG_ROWS_SEARCHED))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _one_name_each(path: Path, rows: list[list[str]]) -> None:
+    """A header that names a column twice would have pandas rename the second: refuse it."""
+    if not rows:
+        return
+    header = [cell.strip() for cell in rows[0]]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name and name in seen:
+            raise unreadable(
+                path,
+                f"the header of {str(path)!r} names the column {name!r} twice "
+                f"(columns {seen[name]} and {position})",
+                "rename or remove one of them: which one holds the figures is not known",
+                Reason.REPEATED_COLUMN,
+                line=1,
+            )
+        seen.setdefault(name, position)
 
 
 def csv_hashtag_row(path: Path, encoding: str) -> int | None:
@@ -353,10 +290,9 @@ def read_table(
             hint="pass sheet= only for .xlsx files",
             reason=Reason.NO_SHEETS,
         )
-    text = dict.fromkeys(text_columns, "str")
     try:
         if kind == "json":
-            return Loaded(pd.read_json(path, orient="records", dtype=text), 2)
+            return Loaded(json_records_frame(path, text_columns), 2)
         if kind == "parquet":
             return Loaded(pd.read_parquet(path), 2)
         with contextlib.ExitStack() as stack:
@@ -374,6 +310,7 @@ def read_table(
                     Reason.NO_HASHTAGS,
                 )
             if hashtags is None:
+                _one_name_each(path, head)
                 return Loaded(_plain_table(path, encoding, book, chosen, text_columns), 2)
             read = _hxl_table(path, encoding, book, chosen, head, hashtags)
             return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, read.notes)
@@ -398,7 +335,7 @@ def read_table(
         raise MissingDependencyError(
             f"reading {str(path)!r} needs pyarrow ({exc})", hint="pip install pyarrow", package="pyarrow"
         ) from exc
-    except (ValueError, pd.errors.ParserError, zipfile.BadZipFile) as exc:
+    except (ValueError, OverflowError, pd.errors.ParserError, zipfile.BadZipFile, csv.Error) as exc:
         raise unreadable(
             path,
             f"cannot read {str(path)!r} as a table: {exc}",
@@ -413,7 +350,9 @@ def _plain_table(
     """A CSV file or a sheet with a header row; text columns read as text, formulas restored."""
     if book is None:
         return read_csv(path, text_columns=text_columns, encoding=encoding)
-    frame = _read_sheet(book, sheet, dtype=dict.fromkeys(text_columns, "str"))
+    frame = _read_sheet(
+        book, sheet, dtype=dict.fromkeys(text_columns, "str"), keep_default_na=False, na_values=[""]
+    )
     # A date typed into a cell comes back as a timestamp at midnight: keep the date.
     dated = [column for column in text_columns if column in frame.columns]
     frame[dated] = frame[dated].replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
@@ -450,7 +389,14 @@ def read_csv(
 
     """
     text = dict.fromkeys(text_columns, "str")
-    options: dict[str, Any] = {"dtype": text, "encoding": encoding, "index_col": False}
+    # Only an empty cell is missing: "NA" is Namibia as often as a gap (see reconcile._clean).
+    options: dict[str, Any] = {
+        "dtype": text,
+        "encoding": encoding,
+        "index_col": False,
+        "keep_default_na": False,
+        "na_values": [""],
+    }
     try:
         with warnings.catch_warnings():
             # With index_col=False pandas cuts off cells beyond the header's, and only warns.
@@ -501,85 +447,44 @@ def _hxl_table(
 
 
 # ------------------------------------------------------------------------------------ writing
-
-
-@contextlib.contextmanager
-def _replacing(targets: list[Path]) -> Iterator[list[Path]]:
-    """Temporary paths beside ``targets``; moved onto them only when every write succeeded."""
-    temporary = [target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp") for target in targets]
-    try:
-        yield temporary
-        for source, target in zip(temporary, targets, strict=True):
-            os.replace(source, target)
-    finally:
-        for source in temporary:
-            with contextlib.suppress(FileNotFoundError):
-                source.unlink()
-
-
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready objects: missing cells None, open ends the text ``inf``/``-inf``.
-
-    ``"inf"`` is how :func:`reconcile.read_claims` reads an open end from JSON; the
-    command's JSON report and :func:`reconcile.write_claims` both write records this way.
-
-    Examples:
-        >>> import pandas as pd
-        >>> json_records(pd.DataFrame({"low": [7000.0], "high": [float("inf")], "via": [None]}))
-        [{'low': 7000.0, 'high': 'inf', 'via': None}]
-
-    """
-    cells = _open_ends_as_text(frame).astype(object)
-    cells.columns = [str(column) for column in cells.columns]
-    return cast("list[dict[str, Any]]", cells.where(frame.notna().to_numpy(), None).to_dict(orient="records"))
-
-
-def _json_records(frame: pd.DataFrame) -> str:
-    return json.dumps(json_records(frame), ensure_ascii=False, allow_nan=False, indent=1, default=str)
-
+# The rules of writing (formulas, text a file can hold, exact numbers, what is replaced and
+# how) live in reconcile._writing; here is what goes where.
 
 #: What :func:`write_table` writes to: a path, an open file, or an Excel workbook being written.
 Target = str | os.PathLike[str] | IO[str] | IO[bytes] | pd.ExcelWriter
 
 
 def _write_one(frame: pd.DataFrame, target: Any, kind: Format, container: str, sheet: str) -> None:
-    """The table's cells, made safe for ``kind``, written to a path, an open file or a workbook."""
-    if kind == "json":
-        text = _json_records(frame) + "\n"
-        if isinstance(target, Path):
-            target.write_text(text, encoding="utf-8")
-        else:
-            target.write(text if isinstance(target, io.TextIOBase) else text.encode("utf-8"))
-    elif kind == "parquet":
-        frame.to_parquet(target, index=False)
-    else:
-        cells = _open_ends_as_text(to_hxl(frame) if kind == "hxl" else frame)
-        cells = neutralise_formulas(_excel_text(cells) if container == "xlsx" else cells)
-        if isinstance(target, pd.ExcelWriter):
-            cells.to_excel(target, sheet_name=sheet, index=False, header=kind != "hxl")
-        elif container == "xlsx":
-            with pd.ExcelWriter(target, engine="openpyxl") as book:
-                cells.to_excel(book, sheet_name=sheet, index=False, header=kind != "hxl")
-        else:
-            # CRLF ends rows (RFC 4180), so a cell holding a carriage return is quoted.
-            cells.to_csv(target, index=False, header=kind != "hxl", encoding="utf-8", lineterminator="\r\n")
+    """The table's cells, checked and made safe for ``kind``, written to a path, a file or a workbook."""
+    write_cells(frame, target, kind, container, sheet)
 
 
 def write_tables(
-    tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str], format: str | None = None
+    tables: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    force: bool = False,
 ) -> list[Path]:
     """Write named tables: to one Excel workbook (a sheet each), or to one file each in a folder.
 
     For ``.xlsx`` (or ``format="xlsx"``) ``path`` is the workbook; for any other format it
-    is a folder (made if missing) that gets ``<name>.csv``, ``<name>.json``,
-    ``<name>.parquet`` or, for ``hxl``, ``<name>.csv`` with a hashtag row. Either every file
-    is written or none is changed.
+    is a folder that gets ``<name>.csv``, ``<name>.json``, ``<name>.parquet`` or, for
+    ``hxl``, ``<name>.csv`` with a hashtag row. Either every file is written or none is
+    changed: a new folder is written under a temporary name beside it and renamed into
+    place; in a folder that exists every file is written first, then all are moved onto
+    their names, and put back should a move fail. Files in the folder that ``tables`` does
+    not name are left as they are. A file replaced is checked as :func:`write_table` checks
+    one (``force`` as there), and keeps its permission bits.
 
     Returns:
         The paths written.
 
     Raises:
-        ArgumentError: the format is unknown or a table cannot be written in it.
+        ArgumentError: the format is unknown, a table cannot be written in it, a name is not
+            a plain file name, or a file cannot be written or replaced (reason
+            ``cannot_write``); ``path`` is a file where a folder is needed (``not_a_folder``).
+        MissingDependencyError: writing Excel needs openpyxl, Parquet pyarrow.
 
     Examples:
         >>> import tempfile, pandas as pd
@@ -616,40 +521,60 @@ def write_tables(
             ".xlsx path for one workbook",
             reason=Reason.NOT_A_FOLDER,
         )
+    odd = [name for name in tables if kind != "xlsx" and (Path(name).name != name or name in ("", ".", ".."))]
+    if odd:
+        raise ArgumentError(
+            f"cannot name a file of the folder {odd[0]!r}",
+            hint="name each table with a plain file name, without a folder in it",
+            argument="tables",
+        )
     try:
         if kind == "xlsx":
-            with _replacing([target]) as (workbook,), pd.ExcelWriter(workbook, engine="openpyxl") as book:
+
+            def fill(book: pd.ExcelWriter) -> None:
                 for name, table in tables.items():
                     write_table(table, book, kind, sheet=name)
+
+            with replacing(target, force=force) as workbook:
+                workbook.write_bytes(excel_bytes(fill))
             return [target]
-        target.mkdir(parents=True, exist_ok=True)
         extension = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "hxl": ".csv"}[kind]
-        files = [target / f"{name}{extension}" for name in tables]
-        with _replacing(files) as temporary:
+        names = [f"{name}{extension}" for name in tables]
+        with replacing_in_folder(target, names, force=force) as temporary:
             for table, file in zip(tables.values(), temporary, strict=True):
                 with file.open("wb") as handle:
                     write_table(table, handle, kind)
-        return files
+        return [target / name for name in names]
     except ReconcileError:
         raise
     except (OSError, ValueError, TypeError, ImportError) as exc:
-        raise ArgumentError(
-            f"cannot write {str(target)!r}: {exc}",
-            hint="check the folder exists and is writable",
-            reason=Reason.CANNOT_WRITE,
-        ) from exc
+        raise write_failure(target, exc, kind) from exc
 
 
 def write_table(
-    frame: pd.DataFrame, target: Target, format: str | None = None, *, sheet: str = "claims"
+    frame: pd.DataFrame,
+    target: Target,
+    format: str | None = None,
+    *,
+    sheet: str = "claims",
+    force: bool = False,
 ) -> None:
     r"""Write one table safely: to a path (whole or not at all), to an open file, or as a workbook's sheet.
 
     Every table the library and its command write goes through here. In CSV, Excel and HXL a
-    text cell a spreadsheet could run as a formula gets a ``'`` in front
+    text cell or a column name a spreadsheet could run as a formula gets a ``'`` in front
     (:func:`neutralise_formulas`), an open end is the text ``inf`` or ``'-inf``, and CSV rows
     end in CRLF (RFC 4180), so a cell holding a carriage return is quoted rather than read as
-    the end of a row. JSON is written as :func:`json_records`, Parquet as the table is.
+    the end of a row. JSON is written as :func:`json_records`, every float to the last bit,
+    Parquet as the table is. Text no file can hold (a lone surrogate), or that Excel cannot
+    (a control character), is refused, naming its column and row.
+
+    A path is written under a temporary name beside it and moved onto it when whole. What is
+    there already is replaced only if it is a regular file that may be written; it keeps its
+    permission bits (a new file gets the umask's). A symbolic link, a read-only file, a
+    folder, a device or a pipe is refused; ``force=True`` replaces a read-only file (which
+    stays read-only) or a symbolic link: the link itself, never the file it points to, which
+    is left as it was.
 
     Args:
         frame: the table.
@@ -658,11 +583,13 @@ def write_table(
             are its own); or a ``pandas.ExcelWriter``, which gets the table as sheet ``sheet``.
         format: one of :data:`FORMATS`; needed for an open file.
         sheet: the sheet's name in an Excel workbook.
+        force: replace a read-only file or a symbolic link at the path.
 
     Raises:
-        ArgumentError: the format is unknown or not given for an open file, or the path
-            cannot be written.
-        MissingDependencyError: writing Excel needs openpyxl.
+        ArgumentError: the format is unknown or not given for an open file, a cell cannot be
+            written in the format, or the path cannot be written or replaced (reason
+            ``cannot_write``, the hint says whether ``force=True`` would do).
+        MissingDependencyError: writing Excel needs openpyxl, Parquet pyarrow.
 
     Examples:
         >>> import io, tempfile
@@ -674,6 +601,14 @@ def write_table(
         >>> write_table(pd.DataFrame({"low": [float("-inf")], "note": ["a\rb"]}), report, "csv")
         >>> report.getvalue()
         'low,note\r\n\'-inf,"a\rb"\r\n'
+        >>> path.chmod(0o444)
+        >>> write_table(pd.DataFrame({"note": ["new"]}), path)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ArgumentError: will not replace '...notes.csv': it is read-only (mode 444): ...
+        >>> write_table(pd.DataFrame({"note": ["new"]}), path, force=True)
+        >>> path.read_text().splitlines(), oct(path.stat().st_mode & 0o777)
+        (['note', 'new'], '0o444')
 
     """
     # A pandas.ExcelWriter is os.PathLike too (its file's path): it is a workbook, not a path.
@@ -691,19 +626,9 @@ def write_table(
         _write_one(frame, target, kind, container, sheet)
         return
     try:
-        with _replacing([path]) as (temporary,):
+        with replacing(path, force=force) as temporary:
             _write_one(frame, temporary, kind, container, sheet)
     except ReconcileError:
         raise
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"writing {str(path)!r} needs openpyxl ({exc})",
-            hint="pip install 'reconcile[excel]'",
-            package="openpyxl",
-        ) from exc
-    except (OSError, ValueError, TypeError) as exc:
-        raise ArgumentError(
-            f"cannot write {str(path)!r}: {exc}",
-            hint="check the folder exists and is writable, and that text cells hold no control characters",
-            reason=Reason.CANNOT_WRITE,
-        ) from exc
+    except (OSError, ValueError, TypeError, ImportError) as exc:
+        raise write_failure(path, exc, kind) from exc

@@ -184,8 +184,9 @@ def from_hxl(table: pd.DataFrame, *, origin: str | None = None) -> pd.DataFrame:
     ``place`` joins the names of :data:`PLACE_HASHTAGS`, broadest first (``Iraq/Ninewa/Mosul``);
     a level given only as a code (``#country+code``) gives its code. ``as_of`` is ``#date``;
     else ``#date+start`` and ``#date+end`` as a span (``2017-09-20/2017-12-31``), else
-    ``#date+year``, else the one other dated column (``#date+occurred``), else the report date.
-    ``#date+reported`` is ``reported_on``.
+    ``#date+year``, else the one other dated column (``#date+occurred``); ``#date+reported`` is
+    ``reported_on``, and :func:`reconcile.read_claims` takes it as ``as_of`` too where the
+    file gives no other date and the caller none.
 
     Hashtags this library does not read (``#org``, ``#sector``, ``#region``, ``#value``, a
     percentage such as ``#affected+pct``) are ignored, as HXL tools ignore what they do not
@@ -434,18 +435,6 @@ def _claims_from_hxl(
     if dated is not None:
         columns["as_of"] = dated
         written["as_of"] = " and ".join(labels[position] for position in roles.dates.values())
-    elif "as_of" not in columns and "reported_on" in columns:
-        # A figure reported on a day, with no other date, is the figure as of that day.
-        columns["as_of"] = columns["reported_on"]
-        written["as_of"] = written["reported_on"]
-        notes.append(
-            Note(
-                Reason.FILLED_FACT,
-                f"as_of is the report date of column {roles.text['reported_on']} "
-                f"{written['reported_on']!r}: the file gives no other date",
-                column=written["reported_on"],
-            )
-        )
     if roles.places:
         place: pd.Series | None = None
         for _, position in sorted(roles.places.items()):  # broadest first

@@ -93,7 +93,9 @@ class Reconciliation:
             reason=Reason.CONFLICTS,
         )
 
-    def write(self, path: str | os.PathLike[str], *, format: str | None = None) -> list[Path]:
+    def write(
+        self, path: str | os.PathLike[str], *, format: str | None = None, force: bool = False
+    ) -> list[Path]:
         """Write the estimates, conflicts, claims and totals: one workbook with a sheet each, or a file each.
 
         A ``.xlsx`` path is one Excel workbook with the sheets ``estimates``, ``conflicts``,
@@ -104,7 +106,11 @@ class Reconciliation:
         written even when it has no rows, so the same files always appear. Files are written
         whole or not at all, and spreadsheet formulas in text cells are neutralised as
         :func:`reconcile.write_claims` does; read the claims back with
-        ``rc.read_claims(path, sheet="claims")``.
+        ``rc.read_claims(path, sheet="claims")``. A folder is written all or nothing: every
+        file is written first, then moved into place, and if one move fails the old files
+        are put back; files in the folder that the write does not name are kept. A symbolic
+        link or a read-only file is not replaced unless ``force`` is true; a replaced file
+        keeps its permission bits.
 
         Returns:
             The paths written.
@@ -137,7 +143,7 @@ class Reconciliation:
             "claims": self.claims,
             "totals": self.totals,
         }
-        return write_tables(tables, path, format)
+        return write_tables(tables, path, format, force=force)
 
     def __repr__(self) -> str:
         n_conflicts = self.conflicts["conflict_id"].nunique()
