@@ -120,8 +120,9 @@ def _as_text(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
     except (UnicodeError, ValueError, TypeError):
         values = cells.to_numpy(dtype=object)
         broken = np.array([_broken(value) for value in values], dtype=bool)  # an error path only
-        kept = pd.Series(np.where(broken, None, values), index=cells.index, dtype=object)
-        return kept.astype("str"), broken
+        kept = values.copy()
+        kept[broken] = None
+        return pd.Series(list(kept), index=cells.index, dtype="str"), broken
 
 
 def _broken(value: object) -> bool:

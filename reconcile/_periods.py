@@ -451,8 +451,9 @@ def _written(values: pd.Series, name: str) -> pd.DataFrame:
     return verdict
 
 
-# A time of day after an ISO day, as a spreadsheet or a database writes a date cell.
-_TIME_OF_DAY = r"(?<=^\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+# Midnight after an ISO day, as a spreadsheet or a database writes a date cell: the day. (A
+# figure as of another time of day is finer than a day, which no period here holds.)
+_TIME_OF_DAY = r"(?<=^\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$"
 
 
 def read_dates(

@@ -23,10 +23,13 @@ Examples:
 from __future__ import annotations
 
 import functools
+import math
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
 import pint
+import pint.util
 
 from reconcile.errors import Reason, UnitError
 
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COUNT_DIMENSIONS",
+    "MAX_EXPONENT",
+    "MAX_UNIT_LENGTH",
     "canonical_unit",
     "conversion_bounds",
     "conversion_factor",
@@ -72,19 +77,46 @@ COUNT_DIMENSIONS = frozenset({"[population]", "[household]", "[family]", "[build
 
 _PLURALS = {"person": "people", "household": "households", "family": "families", "building": "buildings"}
 
+#: The longest unit read, in characters once stripped of surrounding spaces. A unit a report
+#: gives is a few words ("person / household", "USD / person / year"); pint's reading of an
+#: unknown name tries every prefix and suffix, taking seconds on thousands of characters, and a
+#: product of thousands of units recurses past Python's limit. A longer text is no unit.
+MAX_UNIT_LENGTH = 100
+#: The largest power a unit is raised to, either way (``km**2``, ``m**3`` and ``s**-2`` need a
+#: few): a larger one is no unit of a reported figure, and its conversion factors overflow
+#: floats (``km**400`` to ``m**400`` is 1e1200). A number raised to a power is refused too: pint
+#: computes it exactly, so ``2**9999999999`` (or ``2⁹⁹⁹⁹⁹⁹⁹⁹⁹``) would run for ever.
+MAX_EXPONENT = 10
+#: The characters a unit is written with besides letters, digits and spaces: the signs of
+#: products, ratios and powers, and the symbols pint names units by. Any other (``#`` starts a
+#: comment to pint's reader, ``;`` and quotes are dropped by it) makes the text no unit.
+_UNIT_SIGNS = frozenset("_*/^().-+$%°‰∞·⁻")
+# A number as pint's reader takes one (its digits, point, exponent, and letters run on to it).
+_NUMERAL = re.compile(r"(?<![\w.])\.?[0-9](?:[\w.]|(?<=[eE])[-+])*")
+_POWER_BEFORE = re.compile(r"\*\*[\s(+-]*\Z")
+_POWER_AFTER = re.compile(r"[\s)]*\*\*")
+_UNIT_HINT = (
+    "use a pint unit such as 'person', 'household', 'family', 'USD', 'tonne', 'km**2' or 'dimensionless'"
+)
+
 
 def canonical_unit(unit: str) -> str:
     """Return the registry's own spelling of ``unit``, so equal units compare equal.
 
     Args:
         unit: a unit expression pint understands, with this library's units
-            (``"people"``, ``"person / household"``, ``"km**2"``, ``""`` for a pure number).
+            (``"people"``, ``"person / household"``, ``"km**2"``, ``""`` for a pure number):
+            at most :data:`MAX_UNIT_LENGTH` characters once stripped, of letters, digits,
+            spaces and the signs of products, ratios and powers, each power a number of size
+            at most :data:`MAX_EXPONENT`.
 
     Returns:
         The canonical name (``"person"`` for ``"people"``, ``"dimensionless"`` for ``""``).
 
     Raises:
-        UnitError: when the unit is unknown.
+        UnitError: when the unit is unknown, is not text, is longer than
+            :data:`MAX_UNIT_LENGTH`, or is text pint cannot read (``"1/0"``, ``"("``,
+            ``"#"``): whatever pint's reader raises, the caller gets a :class:`UnitError`.
 
     Examples:
         >>> canonical_unit("people / households")
@@ -103,18 +135,50 @@ def canonical_unit(unit: str) -> str:
     return _canonical(unit)
 
 
+def _shown(unit: str) -> str:
+    """The unit as a message quotes it: its first 60 characters."""
+    return repr(unit) if len(unit) <= 60 else f"{unit[:60]!r}... ({len(unit):,} characters)"
+
+
+def _unreadable(unit: str, why: str = "") -> UnitError:
+    problem = f"unknown unit {_shown(unit)}{why}"
+    return UnitError(problem, hint=_UNIT_HINT, unit=unit, reason=Reason.UNKNOWN_UNIT)
+
+
+def _check_text(unit: str) -> None:
+    """Refuse text no unit is written as before pint reads it: too long, odd characters, wild powers."""
+    text = unit.strip()
+    if len(text) > MAX_UNIT_LENGTH:
+        raise _unreadable(unit, f": it is longer than {MAX_UNIT_LENGTH} characters")
+    odd = next((c for c in text if not (c.isalnum() or c.isspace() or c in _UNIT_SIGNS)), None)
+    if odd is not None:
+        raise _unreadable(unit, f": no unit is written with {odd!r}")
+    written = pint.util.string_preprocessor(text)  # the text pint evaluates ('²' is '**(2)')
+    for numeral in _NUMERAL.finditer(written):
+        if _POWER_AFTER.match(written, numeral.end()):
+            raise _unreadable(unit, f": it raises the number {numeral[0]!r} to a power")
+        if _POWER_BEFORE.search(written, 0, numeral.start()):
+            try:
+                power = float(numeral[0])
+            except ValueError:
+                raise _unreadable(unit, f": the power {numeral[0]!r} is not a number") from None
+            if not abs(power) <= MAX_EXPONENT:
+                raise _unreadable(unit, f": the power {numeral[0]} is larger than {MAX_EXPONENT}")
+
+
 @functools.lru_cache(maxsize=512)
 def _canonical(unit: str) -> str:
+    _check_text(unit)
     try:
-        parsed = _registry().Unit(unit)
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as exc:
-        raise UnitError(
-            f"unknown unit {unit!r}",
-            hint="use a pint unit such as 'person', 'household', 'family', 'USD', "
-            "'tonne', 'km**2' or 'dimensionless'",
-            unit=unit,
-            reason=Reason.UNKNOWN_UNIT,
-        ) from exc
+        units = _registry().parse_units_as_container(unit.strip())
+        parsed = _registry().Unit(units)
+    # pint's reader raises what its parts raise on junk (ZeroDivisionError for "1/0",
+    # tokenize.TokenError for "(", AssertionError for "()"): each is a unit it cannot read.
+    except Exception as exc:
+        raise _unreadable(unit) from exc
+    powers = [float(power) for _, power in units.items()]  # type: ignore[arg-type]  # pint's are numbers
+    if any(not abs(power) <= MAX_EXPONENT for power in powers):  # ((person**9)**9)**9
+        raise _unreadable(unit, f": a power is larger than {MAX_EXPONENT}")
     try:
         _registry().Quantity(1.0, parsed) * 2  # pint refuses to scale a point on an offset scale
     except pint.errors.OffsetUnitCalculusError as exc:
@@ -149,7 +213,7 @@ def conversion_factor(source: str, target: str) -> float:
 @functools.lru_cache(maxsize=512)
 def _factor(source: str, target: str) -> float:
     try:
-        return float(_registry().Quantity(1.0, source).to(target).magnitude)
+        factor = float(_registry().Quantity(1.0, source).to(target).magnitude)
     except pint.errors.DimensionalityError as exc:
         raise UnitError(
             f"cannot convert {source!r} to {target!r} ({exc.dim1} is not {exc.dim2})",
@@ -158,6 +222,16 @@ def _factor(source: str, target: str) -> float:
             unit=source,
             reason=Reason.UNIT_MISMATCH,
         ) from exc
+    except ArithmeticError:  # OverflowError: a power of a large prefix ("Ym**10" to "ym**10")
+        factor = math.inf
+    if not (math.isfinite(factor) and factor != 0):
+        raise UnitError(
+            f"the factor from {source!r} to {target!r} is too {'large' if factor else 'small'} for a float",
+            hint="give the figures in units nearer each other, without powers of large prefixes",
+            unit=source,
+            reason=Reason.OVERFLOW,
+        )
+    return factor
 
 
 def conversion_bounds(source: str, target: str) -> tuple[float, float, float]:
@@ -203,7 +277,7 @@ def is_count(unit: str) -> bool:
         (True, True, False)
 
     """
-    dimensionality = _registry().Unit(unit).dimensionality
+    dimensionality = _registry().Unit(canonical_unit(unit)).dimensionality
     return any(str(dimension) in COUNT_DIMENSIONS for dimension in dimensionality)
 
 

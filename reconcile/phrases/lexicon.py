@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import math
+import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from reconcile.errors import ArgumentError, Reason, ReconcileError
 from reconcile.figure import ABOUT_MAX_SHARE, ABOUT_MIN_SHARE
@@ -39,33 +42,35 @@ CLOSENESS = frozenset({"around", "below", "above"})
 ABOUT_POINTS = 2
 #: How a plain number that shows its rounding is read: as rounded, or as exact.
 Reading = Literal["rounding", "exact"]
+#: The readings of quantity words a lexicon file gives (:meth:`Lexicon.load`).
+READINGS = ("default", "conservative")
+#: The largest lexicon file read, in bytes. The shipped one is some 14,000: a file seventy
+#: times larger is no list of words written by hand, and reading it whole (the TOML, then
+#: every entry checked) would hold the caller for seconds.
+MAX_LEXICON_BYTES = 1_000_000
+
+
+def _refused(problem: str, hint: str) -> ArgumentError:
+    """The error for a lexicon, or an entry of one, that is malformed."""
+    return ArgumentError(problem, hint=hint, reason=Reason.BAD_LEXICON)
 
 
 def _hundredths(name: str, share: object) -> float:
     """A share of a number, in [0, 1] and in whole hundredths (read as the decimal written)."""
     if isinstance(share, bool) or not isinstance(share, (int, float)):
-        raise ArgumentError(
-            f"{name} must be a number (got {share!r})",
-            hint="write e.g. 0.05 for 5%",
-            reason=Reason.BAD_LEXICON,
-        )
+        raise _refused(f"{name} must be a number (got {share!r})", "write e.g. 0.05 for 5%")
     exact = Fraction(repr(float(share)))
     if not 0 <= exact <= 1 or (exact * 100).denominator != 1:
-        raise ArgumentError(
+        raise _refused(
             f"{name} must lie in [0, 1] in whole hundredths (got {share!r})",
-            hint="write shares such as 0.05 or 0.10",
-            reason=Reason.BAD_LEXICON,
+            "write shares such as 0.05 or 0.10",
         )
     return float(share)
 
 
 def _word(kind: str, word: object) -> str:
     if not isinstance(word, str) or not key(word):
-        raise ArgumentError(
-            f"a {kind} must be a non-empty string (got {word!r})",
-            hint="write the word as text",
-            reason=Reason.BAD_LEXICON,
-        )
+        raise _refused(f"a {kind} must be a non-empty string (got {word!r})", "write the word as text")
     return key(word)
 
 
@@ -99,38 +104,26 @@ class Hedge:
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
-            raise ArgumentError(
-                f"unknown hedge rule {self.rule!r}",
-                hint=f"use one of {', '.join(map(repr, RULES))}",
-                reason=Reason.BAD_LEXICON,
-            )
+            raise _refused(f"unknown hedge rule {self.rule!r}", f"use one of {', '.join(map(repr, RULES))}")
         low, high = _hundredths("min_share", self.min_share), _hundredths("max_share", self.max_share)
         if self.rule in CLOSENESS and low > high:
-            raise ArgumentError(
-                f"need min_share <= max_share (got {low}, {high})",
-                hint="e.g. min_share=0.05, max_share=0.10",
-                reason=Reason.BAD_LEXICON,
+            raise _refused(
+                f"need min_share <= max_share (got {low}, {high})", "e.g. min_share=0.05, max_share=0.10"
             )
         if self.rule not in CLOSENESS and (low or high or self.points is not None):
-            raise ArgumentError(
+            raise _refused(
                 f"a {self.rule} hedge has no shares or points "
                 f"(got min_share={low}, max_share={high}, points={self.points})",
-                hint="the number itself is the end of the range; leave the shares and points out",
-                reason=Reason.BAD_LEXICON,
+                "the number itself is the end of the range; leave the shares and points out",
             )
         points = self.points
         if points is not None and (isinstance(points, bool) or not isinstance(points, int) or points < 1):
-            raise ArgumentError(
+            raise _refused(
                 f"points must be a whole number of percentage points >= 1, or None (got {points!r})",
-                hint="e.g. points=2: 'about 97%' is then at most 95–99%",
-                reason=Reason.BAD_LEXICON,
+                "e.g. points=2: 'about 97%' is then at most 95–99%",
             )
         if self.example is not None and not isinstance(self.example, str):
-            raise ArgumentError(
-                f"example must be a phrase (got {self.example!r})",
-                hint="e.g. 'about 5,000'",
-                reason=Reason.BAD_LEXICON,
-            )
+            raise _refused(f"example must be a phrase (got {self.example!r})", "e.g. 'about 5,000'")
         object.__setattr__(self, "min_share", low)
         object.__setattr__(self, "max_share", high)
 
@@ -159,18 +152,18 @@ class Magnitude:
     def __post_init__(self) -> None:
         factor = self.factor
         if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-            raise ArgumentError(
-                f"factor must be a whole number >= 1 (got {factor!r})",
-                hint="e.g. 1000",
-                reason=Reason.BAD_LEXICON,
+            raise _refused(f"factor must be a whole number >= 1 (got {factor!r})", "e.g. 1000")
+        if not isinstance(self.rounds, bool):
+            raise _refused(
+                f"rounds must be true or false (got {self.rounds!r})",
+                "e.g. rounds=True: '1 million' is 0.9-1.1 million",
             )
         while factor % 10 == 0:
             factor //= 10
         if factor >= 1000:
-            raise ArgumentError(
+            raise _refused(
                 f"factor must have at most three significant digits (got {self.factor})",
-                hint="write it as a small number times a power of ten, e.g. 12 or 1000000",
-                reason=Reason.BAD_LEXICON,
+                "write it as a small number times a power of ten, e.g. 12 or 1000000",
             )
         if self.plural is not None:
             object.__setattr__(self, "plural", _word("plural", self.plural))
@@ -204,17 +197,11 @@ class QuantityWord:
         if not all(isinstance(end, (int, float)) and not isinstance(end, bool) for end in ends) or not (
             0 <= self.low <= self.value <= self.high < math.inf
         ):
-            raise ArgumentError(
-                f"need finite 0 <= low <= value <= high (got {ends})",
-                hint="e.g. low=20, value=40, high=100",
-                reason=Reason.BAD_LEXICON,
+            raise _refused(
+                f"need finite 0 <= low <= value <= high (got {ends})", "e.g. low=20, value=40, high=100"
             )
         if self.takes not in ("of", "scale"):
-            raise ArgumentError(
-                f"takes must be 'of' or 'scale' (got {self.takes!r})",
-                hint="e.g. takes='of'",
-                reason=Reason.BAD_LEXICON,
-            )
+            raise _refused(f"takes must be 'of' or 'scale' (got {self.takes!r})", "e.g. takes='of'")
         for name, end in zip(("low", "value", "high"), ends, strict=True):
             object.__setattr__(self, name, float(end))
 
@@ -235,11 +222,7 @@ class Noun:
     def __post_init__(self) -> None:
         object.__setattr__(self, "unit", canonical_unit(self.unit))
         if self.counts is not None and (not isinstance(self.counts, str) or not self.counts.strip()):
-            raise ArgumentError(
-                f"counts must be a name or None (got {self.counts!r})",
-                hint="e.g. 'militants'",
-                reason=Reason.BAD_LEXICON,
-            )
+            raise _refused(f"counts must be a name or None (got {self.counts!r})", "e.g. 'militants'")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
@@ -311,10 +294,9 @@ class Lexicon:
         set_ = object.__setattr__
         for name in ("trailing_zeros", "percentages"):
             if getattr(self, name) not in ("rounding", "exact"):
-                raise ArgumentError(
+                raise _refused(
                     f"{name} must be 'rounding' or 'exact' (got {getattr(self, name)!r})",
-                    hint=f'write {name} = "rounding" or {name} = "exact" in the [plain] table',
-                    reason=Reason.BAD_LEXICON,
+                    f'write {name} = "rounding" or {name} = "exact" in the [plain] table',
                 )
         set_(self, "hedges", _table("hedge", self.hedges, Hedge))
         set_(self, "quantities", _table("quantity word", self.quantities, QuantityWord))
@@ -324,38 +306,48 @@ class Lexicon:
         set_(self, "abbreviations", _table("abbreviation", self.abbreviations, str))
         set_(self, "number_words", _table("number word", self.number_words, int))
         set_(self, "currencies", _table("currency sign", self.currencies, str))
-        set_(self, "connectives", _table("connective", self.connectives, str))
-        openers = {
-            word: tuple(_word("separator", sep) for sep in seps) for word, seps in self.openers.items()
-        }
-        set_(self, "openers", _table("range opener", openers, tuple))
-        for name in ("articles", "percent", "separators"):
-            set_(self, name, tuple(_word(name, word) for word in getattr(self, name)))
+        connectives = _table("connective", self.connectives, str)
+        if set(connectives) != {"hundred", "and", "of"}:
+            raise _refused(
+                f"connectives must name 'hundred', 'and' and 'of' (got {sorted(connectives)})",
+                "e.g. {'hundred': 'hundred', 'and': 'and', 'of': 'of'}",
+            )
+        set_(
+            self, "connectives", MappingProxyType({k: _word("connective", v) for k, v in connectives.items()})
+        )
+        openers = _table("range opener", self.openers, (tuple, list))
+        set_(
+            self,
+            "openers",
+            MappingProxyType({word: _words("separator", seps) for word, seps in openers.items()}),
+        )
+        for name, kind in (("articles", "article"), ("percent", "percent word"), ("separators", "separator")):
+            set_(self, name, _words(kind, getattr(self, name)))
         for name in ("magnitude_shares", "fraction_shares"):
-            low, high = getattr(self, name)
-            if _hundredths(name, low) > _hundredths(name, high):
-                raise ArgumentError(
-                    f"{name} must be (min_share, max_share) with min <= max",
-                    hint="e.g. (0.0, 0.10)",
-                    reason=Reason.BAD_LEXICON,
+            shares = getattr(self, name)
+            if not isinstance(shares, (tuple, list)) or len(shares) != 2:
+                raise _refused(
+                    f"{name} must be (min_share, max_share) (got {shares!r:.60})", "e.g. (0.0, 0.10)"
                 )
+            low, high = shares
+            if _hundredths(name, low) > _hundredths(name, high):
+                raise _refused(f"{name} must be (min_share, max_share) with min <= max", "e.g. (0.0, 0.10)")
             set_(self, name, (float(low), float(high)))
         for abbreviation, word in self.abbreviations.items():
             if word not in self.magnitudes:
-                raise ArgumentError(
+                raise _refused(
                     f"the abbreviation {abbreviation!r} names {word!r}, which is not a magnitude",
-                    hint="map abbreviations to words of the magnitudes table",
-                    reason=Reason.BAD_LEXICON,
+                    "map abbreviations to words of the magnitudes table",
                 )
-        for word, (num, den) in self.fractions.items():
-            if not 0 <= num <= den or den == 0:
-                raise ArgumentError(
-                    f"the fraction {word!r} must lie in [0, 1] (got {num}/{den})",
-                    hint="e.g. [1, 2]",
-                    reason=Reason.BAD_LEXICON,
+        for word, pair in self.fractions.items():
+            wholes = len(pair) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
+            if not wholes or not 0 <= pair[0] <= pair[1] or pair[1] == 0:
+                raise _refused(
+                    f"the fraction {word!r} must be two whole numbers in [0, 1] (got {pair!r:.60})",
+                    "e.g. [1, 2]",
                 )
-        for unit in self.currencies.values():
-            canonical_unit(unit)  # raises UnitError for a unit pint does not know
+        for sign, unit in self.currencies.items():
+            _located(f"the currency sign {sign!r}", functools.partial(canonical_unit, unit))
 
     # -- constructors ---------------------------------------------------------------------
 
@@ -390,8 +382,11 @@ class Lexicon:
         """A lexicon from a TOML file laid out as the shipped ``reconcile/lexicon.toml``.
 
         Raises:
-            ArgumentError: the file cannot be opened, is not valid TOML, or misses a table or
-                an entry.
+            ArgumentError: the file cannot be opened, is larger than
+                :data:`MAX_LEXICON_BYTES`, is not valid TOML, or misses a table or an entry,
+                or one is of the wrong type or value (:attr:`Reason.BAD_LEXICON`: the message
+                names the key, as ``hedges.about.min_share``); ``reading`` is neither
+                ``"default"`` nor ``"conservative"``.
 
         Examples:
             >>> from importlib import resources
@@ -400,14 +395,35 @@ class Lexicon:
             True
 
         """
+        if reading not in READINGS:
+            raise ArgumentError(
+                f"reading must be 'default' or 'conservative' (got {reading!r:.60})",
+                hint="the file gives each quantity word a 'default' and a 'conservative' reading",
+                argument="reading",
+            )
+        if not isinstance(path, str | os.PathLike):
+            raise ArgumentError(
+                f"a lexicon is loaded from a path (got {type(path).__name__})",
+                hint="pass the path of a UTF-8 TOML file laid out as reconcile/lexicon.toml",
+                argument="path",
+            )
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            with Path(path).open("rb") as file:
+                data = file.read(MAX_LEXICON_BYTES + 1)  # no more: a huge file is refused unread
+            text = data.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise ArgumentError(
                 f"cannot open the lexicon {str(path)!r} ({exc})",
                 hint="pass the path of a UTF-8 TOML file laid out as reconcile/lexicon.toml",
-                reason=Reason.CANNOT_OPEN,
+                reason=Reason.ENCODING if isinstance(exc, UnicodeDecodeError) else Reason.CANNOT_OPEN,
             ) from exc
+        if len(data) > MAX_LEXICON_BYTES:
+            raise ArgumentError(
+                f"the lexicon {str(path)!r} is larger than {MAX_LEXICON_BYTES:,} bytes",
+                hint="a lexicon lists words, as reconcile/lexicon.toml does (some 14,000 bytes)",
+                reason=Reason.BAD_LEXICON,
+                argument="path",
+            )
         return _from_toml(text, reading)
 
     # -- extension ------------------------------------------------------------------------
@@ -481,62 +497,185 @@ class Lexicon:
         return f"Lexicon({sizes})"
 
 
-def _table(kind: str, entries: object, of: type) -> Mapping[str, Any]:
+def _words(kind: str, words: object) -> tuple[str, ...]:
+    if not isinstance(words, (tuple, list)):
+        raise _refused(f"the {kind}s must be a list of words (got {words!r:.60})", "write e.g. ['to', '-']")
+    return tuple(_word(kind, word) for word in words)
+
+
+def _table(kind: str, entries: object, of: type | tuple[type, ...]) -> Mapping[str, Any]:
     if not isinstance(entries, Mapping):
-        raise ArgumentError(
-            f"the {kind} table must be a mapping (got {type(entries).__name__})",
-            hint="see lexicon.toml",
-            reason=Reason.BAD_LEXICON,
+        raise _refused(
+            f"the {kind} table must be a mapping (got {type(entries).__name__})", "see lexicon.toml"
         )
     table: dict[str, Any] = {}
     for word, entry in entries.items():
-        if not isinstance(entry, of):
-            raise ArgumentError(
-                f"the {kind} {word!r} must map to a {of.__name__} (got {entry!r})",
-                hint="see lexicon.toml",
-                reason=Reason.BAD_LEXICON,
+        if not isinstance(entry, of) or (isinstance(entry, bool) and of is int):
+            kinds = " or ".join(kind.__name__ for kind in (of if isinstance(of, tuple) else (of,)))
+            raise _refused(
+                f"the {kind} {word!r} must map to a {kinds} (got {entry!r:.60})", "see lexicon.toml"
             )
         table[_word(kind, word)] = entry
     return MappingProxyType(table)
 
 
+_T = TypeVar("_T")
+_Path = tuple[str, ...]
+_LAYOUT = "lay the file out as reconcile/lexicon.toml"
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def _numbers(count: int, whole: bool) -> Callable[[Any], bool]:
+    kind = _KINDS["whole" if whole else "number"][0]
+    return lambda value: isinstance(value, list) and len(value) == count and all(map(kind, value))
+
+
+# What a value of a lexicon file may be: a test, and what an error says it must be.
+_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "text": (lambda value: isinstance(value, str), "a string"),
+    "word": (lambda value: isinstance(value, str) and bool(key(value)), "a word (a non-empty string)"),
+    "words": (
+        lambda value: isinstance(value, list) and all(map(_KINDS["word"][0], value)),
+        "a list of words",
+    ),
+    "bool": (lambda value: isinstance(value, bool), "true or false"),
+    "number": (lambda value: isinstance(value, int | float) and not isinstance(value, bool), "a number"),
+    "whole": (lambda value: isinstance(value, int) and not isinstance(value, bool), "a whole number"),
+    "ends": (lambda value: _numbers(3, whole=False)(value), "three numbers: [low, value, high]"),
+    "pair": (lambda value: _numbers(2, whole=True)(value), "two whole numbers: [numerator, denominator]"),
+    "reading": (lambda value: value in ("rounding", "exact"), "'rounding' or 'exact'"),
+}
+# The layout of a lexicon file: a kind of value (or "unit"), a table of keys (a key ending in
+# "?" may be left out), or [kind]: a table of entries keyed by words, each of that kind.
+_FILE: dict[str, Any] = {
+    "version?": "whole",
+    "numbers": {"hundred": "word", "and": "word", "articles": "words", "words": ["whole"]},
+    "plain": {
+        **{f"{kind}_{end}_share": "number" for kind in ("magnitude", "fraction") for end in ("min", "max")},
+        "trailing_zeros?": "reading",  # optional: files older than the switches round
+        "percentages?": "reading",
+    },
+    "hedges": [
+        {
+            "rule": "text",
+            "min_share?": "number",
+            "max_share?": "number",
+            "points?": "whole",
+            "example?": "text",
+        }
+    ],
+    "magnitudes": [{"factor": "whole", "rounds": "bool", "plural?": "word"}],
+    "abbreviations": ["text"],
+    "quantities": [{"takes": "text", "default?": "ends", "conservative?": "ends"}],
+    "fractions": ["pair"],
+    "percent": {"words": "words"},
+    "ranges": {"separators": "words", "openers": ["words"]},
+    "currencies": ["unit"],
+    "nouns": [{"unit": "unit", "counts?": "text"}],
+    "grammar": {"of": "word"},
+}
+
+
+def _bad(path: _Path, problem: str, hint: str = _LAYOUT) -> ArgumentError:
+    """The error for the value at ``path`` of a lexicon file, named as TOML writes it (``currencies."$"``)."""
+    where = ".".join(part if _BARE_KEY.match(part) else json.dumps(part, ensure_ascii=False) for part in path)
+    return ArgumentError(
+        f"cannot read the lexicon: {where}{problem}", hint=hint, reason=Reason.BAD_LEXICON, argument=where
+    )
+
+
+def _located(where: str | _Path, make: Callable[[], _T]) -> _T:
+    """``make()``; an error it raises (an entry's, a unit's) is said at ``where`` in the lexicon."""
+    try:
+        return make()
+    except ReconcileError as error:
+        if isinstance(error, ArgumentError) and error.argument is not None:
+            raise  # already says where
+        if isinstance(where, str):
+            raise ArgumentError(
+                f"{where}: {error.problem}", hint=error.hint, reason=Reason.BAD_LEXICON
+            ) from error
+        raise _bad(where, f": {error.problem}", hint=error.hint) from error
+
+
+def _check(value: Any, layout: Any, path: _Path = ()) -> None:
+    """Refuse the first value of a lexicon file's data that breaks ``layout`` (:data:`_FILE`)."""
+    if layout == "unit":
+        _located(path, functools.partial(canonical_unit, value))
+    elif isinstance(layout, str):
+        accept, said = _KINDS[layout]
+        if not accept(value):
+            raise _bad(path, f" must be {said} (got {value!r:.60})")
+    elif not isinstance(value, dict):
+        raise _bad(path, f" must be a table (got {value!r:.60})")
+    elif isinstance(layout, list):
+        for word, entry in value.items():
+            if not key(word):
+                raise _bad((*path, word), " is not a word: a key of this table must have letters or signs")
+            _check(entry, layout[0], (*path, word))
+    else:
+        keys = {name.rstrip("?"): name for name in layout}
+        for name, written in keys.items():
+            if name in value:
+                _check(value[name], layout[written], (*path, name))
+            elif not written.endswith("?"):
+                raise _bad((*path, name), " is missing")
+        for name in value:
+            if name not in keys:
+                raise _bad((*path, name), f" is not a key of this table (its keys: {', '.join(keys)})")
+
+
 def _from_toml(text: str, reading: str) -> Lexicon:
+    """The lexicon a TOML text laid out as ``reconcile/lexicon.toml`` says, each entry checked."""
     try:
         data = tomllib.loads(text)
-        numbers, plain, ranges = data["numbers"], data["plain"], data["ranges"]
-        return Lexicon(
-            hedges={word: Hedge(**entry) for word, entry in data["hedges"].items()},
-            quantities={
-                word: QuantityWord(
-                    **dict(zip(("low", "value", "high"), entry[reading], strict=True)), takes=entry["takes"]
-                )
-                for word, entry in data["quantities"].items()
-            },
-            nouns={word: Noun(**entry) for word, entry in data["nouns"].items()},
-            fractions={word: (int(pair[0]), int(pair[1])) for word, pair in data["fractions"].items()},
-            magnitudes={word: Magnitude(**entry) for word, entry in data["magnitudes"].items()},
+    except (ValueError, RecursionError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        why = "its arrays or tables nest too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise _refused(
+            f"cannot read the lexicon: it is not TOML ({type(exc).__name__}: {why})",
+            f"{_LAYOUT}; the TOML reader names the line and column of the mistake",
+        ) from None
+    _check(data, _FILE)
+    numbers, plain, ranges = data["numbers"], data["plain"], data["ranges"]
+
+    def each(name: str, make: Callable[[str, Any], _T]) -> dict[str, _T]:
+        return {
+            word: _located((name, word), functools.partial(make, word, entry))
+            for word, entry in data[name].items()
+        }
+
+    def quantity(word: str, entry: dict[str, Any]) -> QuantityWord:
+        if reading not in entry:
+            raise _bad(("quantities", word, reading), " is missing")
+        return QuantityWord(
+            **dict(zip(("low", "value", "high"), entry[reading], strict=True)), takes=entry["takes"]
+        )
+
+    def share(name: str) -> float:
+        return _located(("plain", name), functools.partial(_hundredths, name, plain[name]))
+
+    return _located(
+        "cannot read the lexicon",
+        lambda: Lexicon(
+            hedges=each("hedges", lambda _, entry: Hedge(**entry)),
+            quantities=each("quantities", quantity),
+            nouns=each("nouns", lambda _, entry: Noun(**entry)),
+            fractions={word: tuple(pair) for word, pair in data["fractions"].items()},
+            magnitudes=each("magnitudes", lambda _, entry: Magnitude(**entry)),
             abbreviations=data["abbreviations"],
             number_words=numbers["words"],
             articles=tuple(numbers["articles"]),
             percent=tuple(data["percent"]["words"]),
             currencies=data["currencies"],
             separators=tuple(ranges["separators"]),
-            openers={word: tuple(seps) for word, seps in ranges["openers"].items()},
+            openers={word: tuple(separators) for word, separators in ranges["openers"].items()},
             connectives={"hundred": numbers["hundred"], "and": numbers["and"], "of": data["grammar"]["of"]},
-            magnitude_shares=(plain["magnitude_min_share"], plain["magnitude_max_share"]),
-            fraction_shares=(plain["fraction_min_share"], plain["fraction_max_share"]),
-            # Optional: a file written before plain numbers were read at their printed precision.
+            magnitude_shares=(share("magnitude_min_share"), share("magnitude_max_share")),
+            fraction_shares=(share("fraction_min_share"), share("fraction_max_share")),
             trailing_zeros=plain.get("trailing_zeros", "rounding"),
             percentages=plain.get("percentages", "rounding"),
-        )
-    except ReconcileError:
-        raise  # already says which entry is wrong
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ArgumentError(
-            f"cannot read the lexicon ({type(exc).__name__}: {exc})",
-            hint=f"lay the file out as reconcile/lexicon.toml, with a {reading!r} reading of each quantity",
-            reason=Reason.BAD_LEXICON,
-        ) from exc
+        ),
+    )
 
 
 @functools.cache

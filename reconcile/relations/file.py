@@ -43,7 +43,11 @@ _UNCOMMENTED = re.compile(r"(?:[^#`]|`[^`]*`)*")
 # A figure's definition: a bare word, '=' (not '=='), and the phrase.
 _DEFINITION = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*=(?!=)\s*(?P<phrase>.*?)\s*\Z")
 # Text with one of these is relations, not a path.
-_RELATION_SIGNS = re.compile(r"[=<>≤≥\n]")
+_RELATION_SIGNS = re.compile(r"[=<>≤≥\n\r]")
+# What ends a line: only these, not the other characters str.splitlines splits at (U+2028,
+# U+2029, VT, FF, \x1c-\x1e, \x85), which a line holds as spaces, so line numbers are an editor's.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_BYTE_ORDER_MARK = "\ufeff"
 
 _FIGURE_HINT = (
     "a line 'NAME = PHRASE' defines a figure when NAME is one word no claim gives as a counts path "
@@ -110,7 +114,7 @@ def read_lines(
 
     """
     claimed = {name for name in names if isinstance(name, str)} if names is not None else set()
-    written = _uncommented(text)
+    written = _uncommented(text.removeprefix(_BYTE_ORDER_MARK))
     figures: dict[str, tuple[int, Figure]] = {}
     found: dict[int, FileLine] = {}
     unread: dict[int, tuple[str, int, ParseError]] = {}  # a NAME = PHRASE line whose phrase did not read
@@ -162,9 +166,12 @@ def read_lines(
 
 
 def _uncommented(text: str) -> list[tuple[int, str]]:
-    """Each line that is not blank once its comment is cut, with its number, right-stripped."""
+    r"""Each line that is not blank once its comment is cut, with its number, right-stripped.
+
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only, as an editor numbers them.
+    """
     written: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):  # a handful of lines, written by hand
+    for number, line in enumerate(_NEWLINE.split(text), start=1):  # a handful of lines, written by hand
         before_comment = _UNCOMMENTED.match(line)
         # A backtick left open is the reader's to report, so the line is kept whole.
         opened = before_comment is None or line[before_comment.end() : before_comment.end() + 1] == "`"
@@ -258,9 +265,10 @@ def read_relations(
     ``share = around a third`` that define a figure the relations multiply by.
 
     Args:
-        source: a path to the file (UTF-8 text), or the text itself: text with a newline or a
-            comparison (``=``, ``<=``, ``>=``) in it is read as relations, any other string as
-            a path.
+        source: a path to the file (UTF-8 text, with or without a byte-order mark), or the text
+            itself: text with a newline or a comparison (``=``, ``<=``, ``>=``) in it is read
+            as relations, any other string as a path. Lines end at ``\n``, ``\r\n`` or ``\r``,
+            and are numbered so in errors.
         names: the ``counts`` paths the claims give (e.g. ``claims["counts"]``): read whole in
             relations, and never the name of a figure. The relations are read again where they
             meet the claims, so None will do where no name holds a ``-``.
@@ -332,7 +340,8 @@ def _text_of(source: str | os.PathLike[str]) -> tuple[str, str]:
         )
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8"), f"the relations file {str(path)!r}"
+        # utf-8-sig: a byte-order mark (written by some Windows editors) is not part of the text.
+        return path.read_text(encoding="utf-8-sig"), f"the relations file {str(path)!r}"
     except UnicodeDecodeError as error:
         raise ArgumentError(
             f"the relations file {str(path)!r} is not UTF-8 text ({error.reason} at byte {error.start})",

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from reconcile.errors import Reason, RelationError
 from reconcile.figure import Figure
-from reconcile.relations.tokens import Token, caret, number, relation_error, tokenize
+from reconcile.relations.tokens import (
+    Token,
+    caret,
+    checked_number,
+    checked_product,
+    number,
+    relation_error,
+    tokenize,
+)
 from reconcile.relations.unions import read_union, starts_union, union_error
 
 _OPERATORS = {"=": "=", "==": "=", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
@@ -41,7 +49,9 @@ class Term:
 
     Attributes:
         coefficient: the numbers of the term multiplied, with the sign it has when the
-            relation is written as ``left - right`` (terms of the right side are negated).
+            relation is written as ``left - right`` (terms of the right side are negated):
+            0 (a constant term only), or between 10**-15 and 10**15 in size, as is each
+            number written (:data:`~reconcile.relations.tokens.LARGEST` says why).
         figures: the names of the figures the term is multiplied by (bound in
             :meth:`Relation.parse`'s ``figures``).
         quantity: the ``counts`` path of the quantity, or None for a constant term.
@@ -85,7 +95,10 @@ def read_terms(
     ``names`` may multiply another quantity as its coefficient.
 
     Raises:
-        RelationError: the text cannot be read (``.position`` is the character).
+        RelationError: the text cannot be read (``.position`` is the character); a number
+            is infinite (:attr:`Reason.NOT_FINITE`) or, written or multiplied out in its
+            term, outside what a relation's arithmetic holds (:attr:`Reason.OVERFLOW`:
+            :func:`~reconcile.relations.tokens.checked_number`).
 
     Examples:
         >>> read_terms("pin = union(pin/health, pin/wash)", {})[0]
@@ -175,7 +188,7 @@ def _term(
 
     Of the quantities of a product, all but the last are coefficients, each one of ``names``.
     """
-    coefficient = sign
+    numbers: list[float] = []
     named: list[str] = []
     factors: list[str] = []
     quantity: str | None = None
@@ -185,7 +198,7 @@ def _term(
         kind, token, at = tokens[index]
         read_quantity = False
         if kind == "number":
-            coefficient *= number(token)
+            numbers.append(checked_number(number(token), text, at, token))
         elif kind in ("name", "quoted"):
             name = token.strip("`").strip() if kind == "quoted" else token
             if not name:
@@ -210,6 +223,7 @@ def _term(
         if tokens[index][0] != "times":
             break
         index += 1
+    coefficient = sign * checked_product(numbers, text, position)
     if coefficient == 0 and quantity is not None:
         raise relation_error(f"{quantity!r} is multiplied by 0", text, position, hint="leave the term out")
     return Term(coefficient + 0.0, tuple(named), quantity, position, side, dated, tuple(factors)), index

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ from reconcile.errors import ArgumentError, Reason, RelationError
 from reconcile.figure import Figure
 from reconcile.relations.scopes import ScopePairs, check_scope, joined_scope, scope_text, split_scope
 from reconcile.relations.terms import Term, read_terms
-from reconcile.relations.tokens import as_written, caret, known_names, relation_error
+from reconcile.relations.tokens import LARGEST, as_written, caret, known_names, relation_error
 from reconcile.relations.unions import whole_of
 
 __all__ = ["Relation", "Term", "check_names", "read_with_names"]
@@ -88,6 +89,8 @@ class Relation:
         """Read a relation: sums of terms on both sides of ``=``, ``<=`` or ``>=``.
 
         A term is a quantity's ``counts`` path, a number, or a product of them with ``*``;
+        each number, and the product of a term's numbers, is 0 or between 10**-15 and 10**15
+        in size (:data:`reconcile.relations.tokens.LARGEST` says why);
         a term may be multiplied by a **figure** named in ``figures``, whose range is the
         coefficient's range (a share, a household size). A term without a quantity is a
         constant. ``/`` is part of a name, never a division: write a ratio as a figure
@@ -152,7 +155,8 @@ class Relation:
                 quantities where the first is not one of ``names``, or a union of one part,
                 inside another, or beside other terms, is such an error.
             ArgumentError: ``figures`` or ``scope`` is not a mapping of names to figures / text,
-                ``names`` is not a list of names, or the text's bracket and ``scope`` differ.
+                ``names`` is not a list of names, or the text's bracket and ``scope`` differ; a
+                figure's range reaches beyond 10**15 in size (:attr:`Reason.OVERFLOW`).
 
         Examples:
             The share of residents who remained is a figure ("half", read as a range):
@@ -366,6 +370,15 @@ def _check_figures(figures: Mapping[str, Figure] | None) -> dict[str, Figure]:
                 f"figures[{name!r}] must be a Figure (got {type(figure).__name__})",
                 hint="read it with rc.parse('about 6', unit='person / family') or build it with rc.Figure",
                 reason=Reason.NOT_A_FIGURE,
+            )
+        if any(math.isfinite(end) and abs(end) > LARGEST for end in (figure.low, figure.value, figure.high)):
+            raise ArgumentError(
+                f"figures[{name!r}] is too large to multiply a quantity by (got {figure.range_text()}, "
+                f"above {LARGEST:g})",
+                hint="a figure in a relation is a ratio between reported figures (a share, a household "
+                "size): give the quantities in units that keep it below that",
+                reason=Reason.OVERFLOW,
+                argument="figures",
             )
     return dict(figures)
 

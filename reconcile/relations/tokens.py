@@ -4,10 +4,12 @@
 or names the claims give, read whole), numbers, quoted names, comparisons, signs, ``*``, a
 time suffix (``@start``, ``@end``), and the brackets and commas of ``union(part, part)``. An
 error in relation text names the character, and shows it with a caret (:func:`relation_error`).
+A number is held to what a relation's arithmetic can hold (:func:`checked_number`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -50,6 +52,24 @@ _HINT = (
     "write a relation as sums of quantities on both sides of '=', '<=' or '>=', e.g. "
     "'troops/foreign = troops/us + troops/coalition'; a term may be multiplied by numbers or "
     "by figures named in figures=; quote a name with other characters in backticks"
+)
+
+#: The largest size of a number in a relation, written (``2 * b``, ``+ 1,500``) or multiplied
+#: out in a term (``2 * 3 * b``): 10**15, the size from which figure phrases are refused as too
+#: large to be reported figures (:data:`reconcile.phrases.numbers.LARGE`). Relations are solved
+#: in floats, whose largest is about 1.8e308: a coefficient of this size times a figure below
+#: 10**15 stays below 10**30, and so do the bounds propagation divides by a coefficient, so even
+#: chains of relations each multiplying by it stay finite for some twenty links. A larger number
+#: is no ratio between reported figures: ``d = 1e308 * a`` overflows to infinity, which reads as
+#: a conflict no claim makes, and ``1e999`` is infinite.
+LARGEST = 1e15
+#: The smallest size of a number in a relation other than 0 (10**-15): its inverse is
+#: :data:`LARGEST`, as propagation divides by coefficients.
+SMALLEST = 1e-15
+_BOUNDS_HINT = (
+    f"a relation's numbers are ratios between reported figures: 0, or between {SMALLEST:g} and "
+    f"{LARGEST:g} in size; give the quantities in units that keep their ratio within that (a "
+    "count in thousands, say), or leave the term out"
 )
 
 #: A token: its kind (``name``, ``number``, ``quoted``, ``operator``, ``sign``, ``times``,
@@ -191,3 +211,68 @@ def number(token: str) -> float:
     share = token.endswith("%")
     value = float(token.rstrip("%").replace(",", ""))
     return value / 100 if share else value
+
+
+def checked_product(numbers: list[float], text: str, position: int) -> float:
+    """The product of a term's numbers (each :func:`checked_number`), if a relation can hold it.
+
+    ``position`` is the term's. A 0 among the numbers makes the product 0; numbers that
+    multiply to more than :data:`LARGEST` or less than :data:`SMALLEST` (0 in floats too)
+    are the :class:`RelationError` of :func:`checked_number`.
+
+    Examples:
+        >>> checked_product([2.0, 0.5], "a = 2 * 0.5 * b", 4)
+        1.0
+        >>> checked_product([1e10, 1e10], "a = 1e10 * 1e10 * b", 4)
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.RelationError: the product of the term's numbers (1e+20) is too large ...
+
+    """
+    if not all(numbers):
+        return 0.0
+    product = math.prod(numbers)
+    if product == 0:  # below the least float
+        raise relation_error(
+            f"the product of the term's numbers ({' * '.join(map(repr, numbers))}) is too small "
+            "for a relation",
+            text,
+            position,
+            hint=_BOUNDS_HINT,
+            reason=Reason.OVERFLOW,
+        )
+    return checked_number(product, text, position)
+
+
+def checked_number(value: float, text: str, position: int, written: str | None = None) -> float:
+    """``value``, a number of the relation ``text``, if its arithmetic can hold it; else the error.
+
+    A number is finite, and 0 or between :data:`SMALLEST` and :data:`LARGEST` in size.
+    ``written`` is the token the number was read from, at ``position``; None for the numbers of
+    a term multiplied out, the term starting at ``position``.
+
+    Raises:
+        RelationError: an infinite number (``1e999``), with :attr:`Reason.NOT_FINITE`; a number
+            outside the bounds (``1e308``, ``1e-400``, or ``1e10 * 1e10`` multiplied out),
+            with :attr:`Reason.OVERFLOW`. Its ``position`` is the number's, or the term's.
+
+    Examples:
+        >>> checked_number(2.0, "a = 2 * b", 4, "2")
+        2.0
+        >>> checked_number(number("1e999"), "a = 1e999 * b", 4, "1e999")
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.RelationError: '1e999' is too large for a float at character 4 of ...
+
+    """
+    # A number written with a digit other than 0 that reads as 0 is too small for a float.
+    underflow = value == 0 and written is not None and bool(re.search("[1-9]", re.split("[eE]", written)[0]))
+    if math.isfinite(value) and ((value == 0 and not underflow) or SMALLEST <= abs(value) <= LARGEST):
+        return value
+    if written is not None and not math.isfinite(value):
+        problem, reason = f"{written!r} is too large for a float", Reason.NOT_FINITE
+    else:
+        said = repr(written) if written is not None else f"the product of the term's numbers ({value:g})"
+        size = "small" if underflow or (math.isfinite(value) and abs(value) < SMALLEST) else "large"
+        problem, reason = f"{said} is too {size} for a relation", Reason.OVERFLOW
+    raise relation_error(problem, text, position, hint=_BOUNDS_HINT, reason=reason)
