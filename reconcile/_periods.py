@@ -4,7 +4,7 @@ A column of dates (``as_of``, ``reported_on``, an HXL ``#date``) is read in one 
 its distinct values. Each readable cell comes back in the spelling ``str(pandas.Period)``
 gives: a day ``2016-10-17``, a week ``2016-10-17/2016-10-23``, a month ``2016-10``, a
 quarter ``2016Q4`` or a year ``2016``; a span of time is an ISO 8601 interval whose two ends
-keep their own precision (``2016-10/2017-07``, ``2017-09-20/2017-12-31``), as :class:`Span`
+keep their own precision (``2016-10/2017-07``, ``2017-09-20/2017-12-31``), as ``Span``
 writes it. A span that is exactly one calendar period is that period
 (``2017-10-01/2017-10-31`` is ``2017-10``). Every cell that cannot be read comes back missing,
 with a row in a table of failures that names the row, the value, the problem and a hint.
@@ -79,9 +79,9 @@ class Span:
 
 #: What ``as_of`` accepts: a date, a period string ("2016-10-17", "2016-10", "2016"), a
 #: span ("2016-10/2017-07"), a pandas Period, whose frequency keeps the precision (day,
-#: month, year), or a :class:`Span`.
+#: month, year), or a ``Span``.
 AsOf = pd.Period | Span | dt.date | str | None
-#: A date, period or span once read: a pandas Period or a :class:`Span`.
+#: A date, period or span once read: a pandas Period or a ``Span``.
 When = pd.Period | Span
 
 #: The columns of the failures table, as :func:`reconcile.claims.validate` takes them (``found``);
@@ -162,7 +162,7 @@ def _precise_enough(read: object, as_of: object, what: str) -> pd.Period:
 def period(as_of: object, *, what: str = "as_of") -> When | None:
     """One date or period as a pandas Period whose frequency is its precision (day ... year).
 
-    A span (``2016-10/2017-07``) is a :class:`Span`, unless it is one calendar period.
+    A span (``2016-10/2017-07``) is a ``Span``, unless it is one calendar period.
 
     Text is read as a table's date column is read (:func:`read_dates`), one cell alone: a
     date whose day-month order only the rest of a column could settle is an error here.

@@ -12,7 +12,7 @@ goes where; this module does the writing, by these rules:
   that Excel cannot store (``\x00`` to ``\x1f`` but tab, line feed and carriage return) in a
   workbook: the error names the column and the row, rather than the file being changed
   silently or the write failing half-way with an encoder's error.
-- **Exact numbers.** JSON is written by Python's :mod:`json`, whose floats are the shortest
+- **Exact numbers.** JSON is written by Python's ``json``, whose floats are the shortest
   text that reads back to the same float (``0.7333333333333334``, ``5e-324``), and whose
   integers keep every digit (pandas' own writer keeps 15 significant digits at most).
 - **What is there.** A file is written under a temporary name beside its target and moved
@@ -343,7 +343,7 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
     ``"inf"`` is how :func:`reconcile.read_claims` reads an open end from JSON; the
     command's JSON report and :func:`reconcile.write_claims` both write records this way.
-    Numbers are Python's own, so :mod:`json` writes each float exactly (see :func:`json_text`).
+    Numbers are Python's own, so ``json`` writes each float exactly (see ``json_text``).
 
     Examples:
         >>> import pandas as pd

@@ -20,7 +20,7 @@
   link, a read-only file or anything but a regular file is not replaced (``force=True``
   replaces the first two), and a replaced file keeps its permission bits. Floats are written
   to the last bit in every format, and text a format cannot hold is refused by column and
-  row. :mod:`reconcile._writing` holds these rules.
+  row. ``reconcile._writing`` holds these rules.
 - **One reader, one writer.** Every table the library or its command writes goes through
   :func:`write_table` (to a path, a buffer or a workbook), and every plain CSV table is read
   by :func:`read_csv` (whole, or in chunks for a progress bar), so the rules above hold for all.
@@ -367,7 +367,7 @@ def read_csv(
     chunk_rows: int | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> pd.DataFrame:
-    r"""Read a plain CSV table (one without a row of HXL hashtags) as :func:`read_table` does.
+    r"""Read a plain CSV table (one without a row of HXL hashtags) as ``read_table`` does.
 
     The ``text_columns`` are read as text, other columns as pandas guesses them; cells that
     :func:`write_table` neutralised against spreadsheet formulas are restored. With
@@ -377,7 +377,7 @@ def read_csv(
     Raises:
         ClaimsError: a row holds more cells than the header names (pandas would drop them);
             the error names every such line. A broken file raises pandas' own error, which
-            :func:`read_table` turns into one that names the file.
+            ``read_table`` turns into one that names the file.
 
     Examples:
         >>> import tempfile

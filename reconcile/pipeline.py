@@ -185,7 +185,7 @@ def reconcile(
     Within a quantity, ranges are converted to the unit of its first claim; a claim whose
     unit cannot be converted is a conflict of kind ``unit``.
 
-    A quantity's claims are weighed by *voice* (see :mod:`reconcile.voices`): the claims of
+    A quantity's claims are weighed by *voice* (see ``reconcile.voices``): the claims of
     one source (its ``origin``, else its ``source``; names folded for case, spacing and
     punctuation, other spellings mapped by ``aliases``) count once, however many outlets
     (``via``) pass them on. A source's own later report (``reported_on``) supersedes its
@@ -230,7 +230,7 @@ def reconcile(
     With relations, the voices to keep are chosen **across quantities** (``joint``, the
     default): where each quantity's own choice breaks a relation or leaves a tie, the voices
     that together carry the most weight while every relation can hold are kept (see
-    :mod:`reconcile.relations.joint`); each voice set aside is a conflict of kind
+    ``reconcile.relations.joint``); each voice set aside is a conflict of kind
     ``relation`` naming the claims and relations it cannot be kept with. Of two reports of
     people who returned, the one the relation "fled = still displaced + returned" allows is
     kept. ``joint=False`` keeps each quantity's own choice (the relations then only tighten,
@@ -247,10 +247,10 @@ def reconcile(
             punctuation folded), so a weight applies to every claim of its source.
         relations: relations across quantities, as text or :class:`reconcile.Relation`.
         implied_parts: check each counts path against its parent path, and add up the
-            flows whose periods tile a period to the flow over it (see :mod:`reconcile.temporal`).
+            flows whose periods tile a period to the flow over it (see ``reconcile.temporal``).
         aliases: other spellings of source names, each mapped to the name it stands for
             (``{"GWU": "George Washington University"}``), so their claims are one voice.
-        time_checks: check figures across time (see :mod:`reconcile.temporal`): a running
+        time_checks: check figures across time (see ``reconcile.temporal``): a running
             total (``measure`` ``cumulative``) that falls, or a flow over part of a period
             above the flow over the whole, is a conflict of kind ``temporal``, and running
             totals and nested flows tighten each other's ranges.

@@ -3,7 +3,7 @@
 ``Claims`` is what :func:`reconcile.read_claims` accepts (one row per reported figure);
 ``ReconciledClaims``, ``Estimates`` and ``Conflicts`` are what :func:`reconcile.reconcile`
 returns. Functions validate at the boundary, so every table a user gets back has passed
-its model's checks: the user's claims with :func:`reconcile.claims.validate` (a failure is
+its model's checks: the user's claims with ``reconcile.claims.validate`` (a failure is
 the input's), every table the library builds with :func:`check_built` (a failure is a bug,
 an :class:`~reconcile.errors.InternalError` naming the table).
 
@@ -62,7 +62,7 @@ STATUSES = ("single", "agreed", "conflict", "revised", "unresolved")
 #: retelling its own source's range excludes (``misreport``), units that cannot be converted
 #: (``unit``), (with relations) a relation no values in the ranges satisfy (``relation``), or
 #: figures that time rules out together: a running total that falls, a part of a period
-#: that counts more than the whole (``temporal``; see :mod:`reconcile.temporal`).
+#: that counts more than the whole (``temporal``; see ``reconcile.temporal``).
 CONFLICT_KINDS = ("disjoint", "misreport", "unit", "relation", "temporal")
 
 
@@ -212,9 +212,9 @@ class ReconciledClaims(pa.DataFrameModel):
     or for a kept retelling which claim of its source it repeats (``repeats c3``), and is
     empty for a kept claim that speaks for its source; ``conflict_id`` names the conflict
     the claim stands in (empty when none); ``voice`` is the name of the source the claim
-    speaks for, as sources are compared (see :mod:`reconcile.voices`; empty when it names
+    speaks for, as sources are compared (see ``reconcile.voices``; empty when it names
     none). Where a count on a date dated to a month (or a quarter, a year) was compared at
-    the one day of its series inside it (see :mod:`reconcile._measures`), ``as_of`` is that
+    the one day of its series inside it (see ``reconcile._measures``), ``as_of`` is that
     day and ``as_of_given`` holds every claim's own ``as_of``.
     """
 
@@ -234,7 +234,7 @@ class Estimates(pa.DataFrameModel):
 
     ``low <= value <= high`` in ``unit``; ``n_claims`` claims were about the quantity and
     ``n_kept`` of them support the estimate; ``n_voices`` sources spoke (a source's claims
-    count once, however many outlets repeat them); ``status`` is one of :data:`STATUSES`.
+    count once, however many outlets repeat them); ``status`` is one of ``STATUSES``.
 
     ``low_tight`` and ``high_tight`` are the range once time (see ``reconcile.temporal``)
     and relations across quantities (see ``reconcile.relations``) are applied: what every
@@ -362,7 +362,7 @@ class Adjustments(pa.DataFrameModel):
 def check_built(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFrame:
     """``table``, which the library built, checked against ``model``: a failure is a bug in ``reconcile``.
 
-    The user's claims are checked by :func:`reconcile.claims.validate`, which blames them
+    The user's claims are checked by ``reconcile.claims.validate``, which blames them
     with a :class:`~reconcile.errors.ClaimsError`. A table the library builds itself
     (reconciled claims, estimates, conflicts, totals, adjustments) that breaks its contract
     says nothing about the input: it is an :class:`~reconcile.errors.InternalError` that

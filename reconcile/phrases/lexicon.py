@@ -383,7 +383,7 @@ class Lexicon:
 
         Raises:
             ArgumentError: the file cannot be opened, is larger than
-                :data:`MAX_LEXICON_BYTES`, is not valid TOML, or misses a table or an entry,
+                ``MAX_LEXICON_BYTES``, is not valid TOML, or misses a table or an entry,
                 or one is of the wrong type or value (:attr:`Reason.BAD_LEXICON`: the message
                 names the key, as ``hedges.about.min_share``); ``reading`` is neither
                 ``"default"`` nor ``"conservative"``.

@@ -25,7 +25,7 @@ class Adjustment:
 
     Attributes:
         estimates: one row per quantity the relations name (:class:`reconcile.schemas.Adjustments`),
-            as :attr:`reconcile.Reconciliation.estimates` has one per quantity; ``quantities``
+            as ``reconcile.Reconciliation.estimates`` has one per quantity; ``quantities``
             is its older, deprecated name.
         chi2: the global test statistic, the sum of squared adjustments in standard deviations.
         dof: its degrees of freedom (the number of independent relations).
@@ -49,7 +49,7 @@ class Adjustment:
 
     @property
     def quantities(self) -> pd.DataFrame:
-        """Deprecated: the older name of :attr:`estimates`, which it returns with a DeprecationWarning.
+        """Deprecated: the older name of ``estimates``, which it returns with a DeprecationWarning.
 
         Examples:
             >>> import warnings

@@ -51,7 +51,7 @@ class Term:
         coefficient: the numbers of the term multiplied, with the sign it has when the
             relation is written as ``left - right`` (terms of the right side are negated):
             0 (a constant term only), or between 10**-15 and 10**15 in size, as is each
-            number written (:data:`~reconcile.relations.tokens.LARGEST` says why).
+            number written (``LARGEST`` says why).
         figures: the names of the figures the term is multiplied by (bound in
             :meth:`Relation.parse`'s ``figures``).
         quantity: the ``counts`` path of the quantity, or None for a constant term.

@@ -90,7 +90,7 @@ class Relation:
 
         A term is a quantity's ``counts`` path, a number, or a product of them with ``*``;
         each number, and the product of a term's numbers, is 0 or between 10**-15 and 10**15
-        in size (:data:`reconcile.relations.tokens.LARGEST` says why);
+        in size (``reconcile.relations.tokens.LARGEST`` says why);
         a term may be multiplied by a **figure** named in ``figures``, whose range is the
         coefficient's range (a share, a household size). A term without a quantity is a
         constant. ``/`` is part of a name, never a division: write a ratio as a figure
@@ -121,7 +121,7 @@ class Relation:
         **Scope.** A bracket at the end says where the relation holds, as ``scope=`` does:
         ``... [place=Mosul, as_of=2017-09-09]``. It names ``place`` and ``as_of``; a value runs
         to the next ``,``, ``|`` or ``]`` (``place=Cox's Bazar``), or is quoted in backticks;
-        ``as_of=2017-09-09|2017-10-01`` holds on either date. :attr:`text` is the relation
+        ``as_of=2017-09-09|2017-10-01`` holds on either date. ``text`` is the relation
         without the bracket; ``str(relation)`` writes it back, so it reads as the same relation.
 
         A name is read whole when it is a path of words (letters, digits, ``_``, ``.``,
