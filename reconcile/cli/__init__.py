@@ -7,8 +7,9 @@ exit code tells a pipeline what happened:
 
 - 0: the claims are consistent (``check``), every phrase was read (``parse``);
 - 1: some claims contradict each other (``check``);
-- 2: the input is invalid: a missing or unreadable file, a bad row (every one is listed on
-  stderr), an unknown policy, a relation or a phrase that cannot be read;
+- 2: the input is invalid: a missing or unreadable file, bad rows (the first 100 listed on
+  stderr, every one written by ``--errors FILE``), an unknown policy, a relation or a
+  phrase that cannot be read;
 - 3: the command itself failed (a bug, with its traceback on stderr).
 
 The command is also ``python -m reconcile``. A large file shows a progress bar, and a large
@@ -18,8 +19,9 @@ This package holds the ``app`` and :func:`main`; each job has its module: the co
 (:mod:`~reconcile.cli.check`, :mod:`~reconcile.cli.parse`), reading their input files
 (:mod:`~reconcile.cli.inputs`), the reports (:mod:`~reconcile.cli.output`), progress
 (:mod:`~reconcile.cli.progress`), exit codes and errors on stderr
-(:mod:`~reconcile.cli.problems`) and the library's hints as options
-(:mod:`~reconcile.cli.hints`).
+(:mod:`~reconcile.cli.problems`), the library's hints as options
+(:mod:`~reconcile.cli.hints`), and the one renderer of whatever the command prints from its
+input, shown and never obeyed by the terminal (:mod:`~reconcile.cli.terminal`).
 
 Examples:
     >>> from typer.testing import CliRunner
@@ -41,6 +43,7 @@ import typer
 
 from reconcile.cli import check, parse
 from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, EXIT_INTERNAL, EXIT_INVALID
+from reconcile.cli.terminal import safe
 
 __all__ = ["EXIT_CONFLICTS", "EXIT_CONSISTENT", "EXIT_INTERNAL", "EXIT_INVALID", "app", "main"]
 
@@ -78,7 +81,8 @@ def main() -> None:
     try:
         app(prog_name="reconcile")
     except Exception:  # a bug, not bad input: say so, and never exit 1, which means conflicts
-        traceback.print_exc()
+        # The traceback may quote the input (a value in an exception's message): shown, not obeyed.
+        sys.stderr.write(safe(traceback.format_exc()))
         print(
             "reconcile stopped on an internal error (above); please report it with the command you ran",
             file=sys.stderr,

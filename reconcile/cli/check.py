@@ -8,15 +8,15 @@ and :data:`EPILOG`.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
+import pandas as pd
 import typer
 from rich.console import Console
-from rich.text import Text
 
 import reconcile as rc
-from reconcile._wording import printable
 from reconcile.cli.inputs import (
     LEXICON_HELP,
     Reading,
@@ -40,8 +40,19 @@ from reconcile.cli.output import (
     print_report,
     write_report,
 )
-from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, error_console, fail, fail_with
+from reconcile.cli.problems import (
+    EXIT_CONFLICTS,
+    EXIT_CONSISTENT,
+    PROBLEM_COLUMNS,
+    SHOWN_PROBLEMS,
+    error_console,
+    fail,
+    fail_with,
+    write_problems,
+)
 from reconcile.cli.progress import MANY_CLAIMS, stage, status_console
+from reconcile.cli.terminal import safe_text
+from reconcile.schemas import Claims, Conflicts, Estimates, ReconciledClaims, Totals
 
 __all__ = ["EPILOG", "HELP", "check"]
 
@@ -60,7 +71,8 @@ _CSV_COLUMNS_HELP = (
 HELP = (
     "Reconcile a claims file: print each quantity's estimate and every conflict.\n\n"
     "Exits 0 when the claims are consistent, 1 when some contradict each other, 2 when the "
-    "input is invalid (a missing file, an unknown policy, bad rows: every one is listed on stderr)."
+    f"input is invalid (a missing file, an unknown policy, bad rows: the first {SHOWN_PROBLEMS} are listed "
+    "on stderr, and --errors FILE writes them all)."
 )
 #: The command's help, below its options: examples, and the columns of the CSV report.
 EPILOG = (
@@ -70,7 +82,8 @@ EPILOG = (
     "  reconcile check claims.csv --relations relations.txt --format json\n"
     "  reconcile check claims.csv --lexicon my_lexicon.toml\n"
     "  reconcile check hdx_idps.csv --source 'IOM DTM' --as-of 2022-08\n"
-    "  reconcile check claims.csv --flag --format csv --output estimates.csv\n\n" + _CSV_COLUMNS_HELP
+    "  reconcile check claims.csv --flag --format csv --output estimates.csv\n"
+    "  reconcile check claims.csv --errors problems.csv\n\n" + _CSV_COLUMNS_HELP
 )
 
 
@@ -271,6 +284,17 @@ def check(
             "flow over part of a period above the whole; --no-time skips those checks.",
         ),
     ] = True,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help=f"Write every problem with the claims' rows to this CSV file, one row per failing cell "
+            f"(columns {', '.join(PROBLEM_COLUMNS)}); stderr lists the first {SHOWN_PROBLEMS}. "
+            "A run whose rows are all read writes the file with its header alone. Not with --flag, "
+            "which writes every row with its error.",
+            show_default=False,
+        ),
+    ] = None,
     progress: Annotated[
         bool,
         typer.Option(
@@ -283,7 +307,7 @@ def check(
     """Reconcile a claims file: print each quantity's estimate and every conflict.
 
     Exits 0 when the claims are consistent, 1 when some contradict each other, 2 when the
-    input is invalid (each bad row is listed on stderr).
+    input is invalid (the first bad rows are listed on stderr, every one with ``--errors``).
 
     Examples:
         >>> from typer.testing import CliRunner
@@ -297,12 +321,7 @@ def check(
     """
     if policy not in rc.POLICIES:
         fail(f"unknown policy {policy!r}", hint=f"choose one of {', '.join(map(repr, rc.POLICIES))}")
-    columns = [column.strip() for column in key.split(",") if column.strip()]
-    if not columns:
-        fail(
-            f"--key names no columns (got {key!r})",
-            hint=f"name them with commas, e.g. {','.join(rc.DEFAULT_KEY)}",
-        )
+    columns = _key_columns(key)
     if relations is not None and not relations.is_file():
         read_relations(relations, [])  # a missing file is the first error, before reading the claims
     words = read_lexicon(lexicon)
@@ -327,6 +346,8 @@ def check(
             f"--output {str(output)!r} is where --flag writes the flagged rows",
             hint=f"name the report otherwise, e.g. --output {output.with_name('report' + output.suffix)}",
         )
+    if errors is not None:
+        _check_errors_file(errors, flag=flag, others=[claims, relations, lexicon, places, output])
     reading = Reading(source, via, as_of, reported_on, decimal, "flag" if flag else "raise")
     status = status_console(progress)
     relation_lines: list[RelationLine] = []
@@ -346,12 +367,19 @@ def check(
     except rc.ReconcileError as error:
         if relations is not None:
             fail_on_relation(error, relation_lines, relations)
-        fail_with(error)
+        fail_with(error, errors=errors)
 
+    if errors is not None:
+        # Every row was read: the file holds no problem, so no list from an earlier run outlives it.
+        trouble = write_problems(pd.DataFrame(columns=list(PROBLEM_COLUMNS)), errors)
+        if trouble is not None:
+            fail(
+                f"cannot write --errors {str(errors)!r}: {trouble}", hint="write to a folder you may write to"
+            )
     if flagged is not None:
         # Before the report: a report written (or printed) says the run went through.
         write_report(as_table(table, flagged), flagged)
-        error_console().print(Text(printable(flagged_summary(table, flagged))))
+        error_console().print(safe_text(flagged_summary(table, flagged), one_line=True))
     if output_format != "text":
         with stage(busy, f"Writing the {output_format} report"):
             report = as_json(result) if output_format == "json" else as_csv(result)
@@ -367,3 +395,60 @@ def check(
     elif report is not None:
         emit(report)
     raise typer.Exit(EXIT_CONSISTENT if result.conflicts.empty else EXIT_CONFLICTS)
+
+
+def _columns(model: Any) -> set[str]:
+    return set(model.to_schema().columns)
+
+
+def _key_columns(key: str) -> list[str]:
+    """The columns ``--key`` names; exit 2 when it names none, one twice, or one no quantity is named by.
+
+    A claim's id and figure (``claim_id``, ``low``, ``value``, ``high``) and the columns the
+    report fills itself (``status``, ``kept``, ``conflict_id`` ...) cannot name a quantity:
+    the report would hold two columns of one name, or a figure in place of another.
+    """
+    columns = [column.strip() for column in key.split(",") if column.strip()]
+    example = ",".join(rc.DEFAULT_KEY)
+    if not columns:
+        fail(f"--key names no columns (got {key!r})", hint=f"name them with commas, e.g. {example}")
+    repeated = [column for column, count in Counter(columns).items() if count > 1]
+    if repeated:
+        fail(
+            f"--key names {', '.join(map(repr, repeated))} more than once (got {key!r})",
+            hint=f"name each column once, e.g. --key {','.join(dict.fromkeys(columns))}",
+        )
+    own = ("claim_id", "low", "value", "high")
+    built = _columns(Estimates) | _columns(Conflicts) | _columns(ReconciledClaims) | _columns(Totals)
+    built -= _columns(Claims)
+    refused = [column for column in columns if column in own or column in built]
+    if refused:
+        why = []
+        if any(column in own for column in refused):
+            why.append(
+                "a claim's id and figure (claim_id, low, value, high) are the claim's own, not a quantity's"
+            )
+        if any(column in built for column in refused):
+            many = sum(column in built for column in refused) > 1
+            why.append(f"the report fills {'those columns' if many else 'that column'} itself")
+        fail(
+            f"--key cannot name {', '.join(map(repr, refused))} (got {key!r}): {'; '.join(why)}",
+            hint=f"name a quantity by what is counted, where and when, e.g. --key {example}",
+        )
+    return columns
+
+
+def _check_errors_file(errors: Path, *, flag: bool, others: list[Path | None]) -> None:
+    """Exit 2 when ``--errors`` goes with ``--flag``, or names a file the command reads or writes."""
+    if flag:
+        fail(
+            "--errors and --flag cannot go together",
+            hint="--flag reads the bad rows and writes every row, with its error, to flagged.csv; "
+            "--errors lists the problems of a file it refuses: leave out one of them",
+        )
+    taken = [path for path in others if path is not None and path.resolve() == errors.resolve()]
+    if taken:
+        fail(
+            f"--errors {str(errors)!r} names a file the command reads or writes",
+            hint=f"name the list of problems otherwise, e.g. --errors {errors.with_name('problems.csv')}",
+        )

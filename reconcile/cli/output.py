@@ -2,11 +2,15 @@
 
 A report goes to stdout (:func:`emit`, which stops quietly when the reader goes away) or to
 a file, written whole or not at all (:func:`write_report`). Piped text is neither coloured
-nor wrapped (:func:`plain`), so each row stays on one line. The text report prints the
-claims' text as text: a control character in it is shown as ``�`` and never reaches the
-terminal, and brackets are not read as rich markup. So are the notes the reader left on the
-claims file (:func:`print_notes`, on stderr). With ``--flag`` the table of every row, with
-its ``warning`` and ``error``, is written beside the report (:func:`flagged_path`).
+nor wrapped (:func:`plain`), so each row stays on one line. Every text the report prints
+from the claims (ids, sources, quotes, places, units, the conflicts' messages) goes through
+:func:`reconcile.cli.terminal.safe`: a control character, a line separator or a
+bidirectional override in it is shown as ``�`` and never reaches the terminal, and brackets
+are not read as rich markup. So are the notes the reader left on the claims file
+(:func:`print_notes`, on stderr). A JSON report writes those characters as escapes, and a
+CSV report printed on a terminal shows them as ``�`` (:func:`emit`). With ``--flag`` the
+table of every row, with its ``warning`` and ``error``, is written beside the report
+(:func:`flagged_path`).
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from rich.table import Table
 from rich.text import Text
 
 import reconcile as rc
-from reconcile._wording import format_numbers, format_ranges, plural, printable
+from reconcile._wording import format_numbers, format_ranges, plural
 from reconcile.cli.problems import fail
+from reconcile.cli.terminal import safe, safe_json, safe_text
 from reconcile.display import quantity_labels
 from reconcile.formats import json_records, write_table
 
@@ -57,7 +62,13 @@ _EXIT_BROKEN_PIPE = 141
 
 
 def emit(report: str) -> None:
-    """Write ``report`` to stdout; if the reader went away (``| head``), stop quietly."""
+    """Write ``report`` to stdout; if the reader went away (``| head``), stop quietly.
+
+    On a terminal the report is shown through :func:`~reconcile.cli.terminal.safe` (CSV rows
+    end in CRLF, shown as line ends); piped, it is written as it is, every character kept.
+    """
+    if sys.stdout.isatty():
+        report = safe(report.replace("\r\n", "\n"))
     try:
         sys.stdout.write(report)
         sys.stdout.flush()
@@ -90,7 +101,7 @@ def as_json(result: rc.Reconciliation) -> str:
         "consistent": result.conflicts.empty,
     }
     report.update({name: json_records(table) for name, table in _tables(result).items()})
-    return json.dumps(report, ensure_ascii=False, allow_nan=False, default=_json_default) + "\n"
+    return safe_json(json.dumps(report, ensure_ascii=False, allow_nan=False, default=_json_default)) + "\n"
 
 
 def as_csv(result: rc.Reconciliation) -> str:
@@ -120,13 +131,13 @@ def numbers(values: Any, rounding: str = "nearest") -> list[str]:
 
 
 def _texts(values: pd.Series) -> list[str]:
-    return values.astype(object).where(values.notna(), "").astype(str).tolist()
+    """Each value as one line of text, shown through :func:`~reconcile.cli.terminal.safe` (missing: empty)."""
+    return [safe(text, one_line=True) for text in values.astype(object).where(values.notna(), "").astype(str)]
 
 
 def _quantities(frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
-    """Each row's quantity, its key values joined by commas (missing values left out)."""
-    labels: list[str] = quantity_labels(frame, key).tolist()
-    return labels
+    """Each row's quantity, its key values joined by commas (missing values left out), as one safe line."""
+    return [safe(label, one_line=True) for label in quantity_labels(frame, key).astype(str)]
 
 
 def _table(title: str, hidden: int, noun: str) -> Table:
@@ -161,8 +172,13 @@ def _ranges(low: pd.Series, high: pd.Series) -> list[str]:
 
 
 def add_row(table: Table, *cells: str | Text) -> None:
-    """A row of text cells, printed as they are: not read as markup, control characters shown as �."""
-    table.add_row(*(cell if isinstance(cell, Text) else Text(printable(cell)) for cell in cells))
+    """A row of text cells, printed as they are: not read as markup, control characters shown as �.
+
+    A ``str`` cell goes through :func:`~reconcile.cli.terminal.safe` (its line ends kept: a
+    cell the report runs over lines joins parts it made safe one by one); a ``Text`` cell
+    is one the report built from safe text itself.
+    """
+    table.add_row(*(cell if isinstance(cell, Text) else safe_text(cell) for cell in cells))
 
 
 def _wrapping_column(table: Table, header: str, texts: Sequence[str]) -> None:
@@ -203,7 +219,7 @@ def _estimates_table(result: rc.Reconciliation, rows: int, *, terminal: bool) ->
     ]
     colours = {"conflict": "bold red", "agreed": "green"}
     for row, status in zip(zip(*cells, strict=True), _texts(estimates["status"]), strict=True):
-        add_row(table, *row, Text(printable(status), style=colours.get(status, "") if terminal else ""))
+        add_row(table, *row, safe_text(status, colours.get(status, "") if terminal else "", one_line=True))
     return table
 
 
@@ -213,7 +229,8 @@ def _conflicts_table(result: rc.Reconciliation, rows: int) -> Table:
     conflicts = result.conflicts[result.conflicts["conflict_id"].isin(shown_ids)]
     fate = result.claims.drop_duplicates("claim_id").set_index("claim_id")["kept"]
     kept = conflicts["claim_id"].map(fate).fillna(True).astype(bool)
-    claim_ids = conflicts["claim_id"].astype(str)
+    # Each part made safe on its own, so the line ends the cells are joined with are the report's.
+    claim_ids = pd.Series(_texts(conflicts["claim_id"]), index=conflicts.index, dtype=object)
     labelled = conflicts.assign(
         shown=claim_ids.where(kept, claim_ids + " (set aside)"),
         quantity=_quantities(conflicts, result.key),
@@ -224,15 +241,16 @@ def _conflicts_table(result: rc.Reconciliation, rows: int) -> Table:
         claims=("shown", "\n".join),
         message=("message", "first"),
     )
+    messages = [safe(message, one_line=True).replace("; ", "\n") for message in grouped["message"]]
     table = _table("Conflicts", hidden, "conflicts")
     table.add_column("conflict", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     _wrapping_column(table, "quantity", labelled["quantity"].tolist())
     _wrapping_column(table, "claims", claim_ids.tolist())
     table.add_column("what the claims say", overflow="fold")
-    columns = (grouped["kind"], grouped["quantity"], grouped["claims"], grouped["message"])
+    columns = (grouped["kind"], grouped["quantity"], grouped["claims"], messages)
     for conflict_id, kind, quantity, claims, message in zip(grouped.index, *columns, strict=True):
-        add_row(table, str(conflict_id), str(kind), quantity, claims, str(message).replace("; ", "\n"))
+        add_row(table, safe(conflict_id, one_line=True), safe(kind, one_line=True), quantity, claims, message)
     return table
 
 
@@ -291,20 +309,21 @@ def print_report(result: rc.Reconciliation, console: Console, rows: int) -> None
         if table is not None and table.row_count:
             console.print(table)
     style = "bold red" if not result.conflicts.empty else "bold green"
-    console.print(Text(_summary(result), style=style if console.is_terminal else ""))
+    console.print(safe_text(_summary(result), style if console.is_terminal else "", one_line=True))
 
 
 def print_notes(notes: Sequence[object], origin: Path, console: Console) -> None:
     """What the reader noted about the claims file (``str`` of each), under ``Notes on <file>``.
 
-    Printed as text: a control character in a note or the file's name is shown as ``�``,
-    brackets are not read as markup, and each note stays on one line.
+    Printed through :func:`~reconcile.cli.terminal.safe`: a control character in a note or
+    the file's name is shown as ``�``, brackets are not read as markup, and each note stays
+    on one line.
     """
     if not notes:
         return
-    console.print(Text(printable(f"Notes on {origin}").replace("\n", " "), style="yellow"))
+    console.print(safe_text(f"Notes on {origin}", "yellow", one_line=True))
     for note in notes:
-        console.print(Text("  " + printable(str(note)).replace("\n", " "), style="dim yellow"))
+        console.print(safe_text(f"  {note}", "dim yellow", one_line=True))
 
 
 def flagged_path(output: Path | None, output_format: str) -> Path:

@@ -22,6 +22,7 @@ from reconcile.cli.hints import hint_for
 from reconcile.cli.inputs import LEXICON_HELP, read_lexicon
 from reconcile.cli.output import add_row, emit, numbers, plain
 from reconcile.cli.problems import caret, fail, fail_with
+from reconcile.cli.terminal import safe_json
 from reconcile.formats import json_records
 
 __all__ = ["EPILOG", "HELP", "parse_phrases"]
@@ -142,7 +143,7 @@ def _print_phrases(read: Sequence[tuple[str, rc.Figure]], output_format: str) ->
             [_phrase_record(phrase, figure) for phrase, figure in read],
             columns=list(_PHRASE_COLUMNS),
         )
-        emit(json.dumps(json_records(records), ensure_ascii=False, allow_nan=False) + "\n")
+        emit(safe_json(json.dumps(json_records(records), ensure_ascii=False, allow_nan=False)) + "\n")
         return
     phrases = [phrase for phrase, _ in read]
     figures = [figure for _, figure in read]

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from reconcile import formats
+from reconcile.cli.terminal import safe, safe_text
 
 __all__ = ["LARGE_FILE_BYTES", "MANY_CLAIMS", "is_plain_csv", "read_csv", "stage", "status_console"]
 
@@ -47,6 +48,9 @@ def status_console(enabled: bool) -> Console | None:
 def stage(console: Console | None, message: str) -> Iterator[None]:
     """A spinner with ``message`` on ``console`` while the block runs; nothing when it is None.
 
+    The message (which may name the file) is shown as text: never read as markup, and a
+    control character in it shown as ``�``.
+
     Examples:
         >>> with stage(None, "Reconciling 200,000 claims"):
         ...     pass
@@ -55,7 +59,7 @@ def stage(console: Console | None, message: str) -> Iterator[None]:
     if console is None:
         yield
         return
-    with console.status(message):
+    with console.status(safe_text(message, one_line=True)):
         yield
 
 
@@ -114,13 +118,13 @@ def read_csv(
     """
     size = path.stat().st_size
     columns = (
-        TextColumn("Reading {task.description}"),
+        TextColumn("Reading {task.description}", markup=False),  # the file's name, shown as it is
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(path.name, total=size)
+        task = progress.add_task(safe(path.name, one_line=True), total=size)
         table = formats.read_csv(
             path,
             text_columns=text_columns,
