@@ -235,14 +235,15 @@ def from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[p
         {
             "index": frame.index[failing],
             "column": "phrase",
-            "check": check[failing],
+            "check": pd.Categorical(check[failing]),
             "failure_case": phrases[failing].to_numpy(),
             "message": message[failing],
-            "hint": hint[failing],
+            # A few hints and reasons repeat over every bad row: held once each.
+            "hint": pd.Categorical(hint[failing]),
             "schema_context": "phrase",
-            "reason": reason[failing],
+            "reason": pd.Categorical(reason[failing]),
         }
-    )
+    ).astype({"column": "category", "schema_context": "category"})
 
     filled: dict[str, Any] = {}
     for column in ends:  # the three ends

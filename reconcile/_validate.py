@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 
@@ -21,7 +22,18 @@ from reconcile.formats import Loaded
 from reconcile.schemas import Claims
 from reconcile.units import canonical_unit
 
-__all__ = ["ROWS_HINT", "describe_failures", "flagged", "located", "normalise", "said_per_row", "validate"]
+__all__ = [
+    "ROWS_HINT",
+    "count_problems",
+    "describe_failures",
+    "first_problems",
+    "flagged",
+    "listed_under",
+    "located",
+    "normalise",
+    "said_per_row",
+    "validate",
+]
 
 _SHOWN_FAILURES = 100
 #: What to do about bad rows, the end of every hint of a :class:`ClaimsError` for them; the
@@ -176,6 +188,82 @@ def _in_words(checks: pd.Series) -> pd.Series:
     return words
 
 
+def listed_under(failures: pd.DataFrame) -> pd.Series:
+    """The row each failure is listed under (an HXL file's data row), missing for the whole table."""
+    index = failures["index"]
+    return failures["row"].where(index.notna()) if "row" in failures else index
+
+
+def first_problems(failures: pd.DataFrame, origin: str | None, first_line: int, limit: int) -> list[str]:
+    """The first ``limit`` problems, worded as the library words them, describing only their rows.
+
+    The library lists what is wrong with the whole table first, then row by row; the rows
+    are picked before they are described, so a table of millions of failures costs no
+    more than the ``limit`` rows shown.
+    """
+    rows = listed_under(failures)
+    whole = rows.isna().to_numpy(dtype=bool)
+    distinct = rows[~whole].drop_duplicates().sort_values()
+    take = limit
+    while True:  # a row gives at least one problem, but for rules that name none of its columns
+        chosen = whole | rows.isin(distinct.iloc[:take]).to_numpy(dtype=bool)
+        lines = describe_failures(failures[chosen], origin, first_line)
+        if len(lines) >= limit or take >= len(distinct):
+            return lines[:limit]
+        take *= 4
+
+
+def count_problems(failures: pd.DataFrame) -> int:
+    """How many problems the library lists for ``failures``, counted without describing them.
+
+    As :func:`reconcile.claims.describe_failures` lists them: one per failure of the whole
+    table, one per row and rule (a rule on the whole row counts only for the columns it
+    names), and one per row and message (a phrase or a date that cannot be read).
+
+    Examples:
+        >>> failures = pd.DataFrame({"index": [0, 0, 1, None], "column": ["low", "high", "unit", None],
+        ...     "check": ["low <= high", "low <= high", "known unit", "column_in_dataframe"],
+        ...     "failure_case": [9.0, 1.0, "persn", "source"], "schema_context": "DataFrameSchema"})
+        >>> count_problems(failures), len(describe_failures(failures, None))
+        (3, 3)
+
+    """
+    rows = _codes(listed_under(failures))
+    messages = failures["message"] if "message" in failures else pd.Series(None, index=failures.index)
+    said = messages.notna().to_numpy(dtype=bool)
+    count = _distinct_pairs(rows[said], _codes(messages[said]))
+    rules = failures[~said]
+    if not len(rules):
+        return count
+    checks, check_names = pd.factorize(rules["check"], use_na_sentinel=False)
+    columns, column_names = pd.factorize(rules["column"], use_na_sentinel=False)
+    pairs, pair_of = np.unique(checks.astype(np.int64) * len(column_names) + columns, return_inverse=True)
+    named = np.array(  # per distinct rule and column: whether the rule's text names the column
+        [
+            str(column_names[pair % len(column_names)])
+            in re.findall(r"\w+", str(check_names[pair // len(column_names)]))
+            for pair in pairs
+        ],
+        dtype=bool,
+    )[pair_of.reshape(-1)]
+    row_rule = rules["schema_context"].eq("DataFrameSchema") if "schema_context" in rules else False
+    whole = rules["index"].isna().to_numpy(dtype=bool)
+    kept = ~np.asarray(row_rule, dtype=bool) | named | whole
+    per_row = kept & ~whole
+    return count + int((kept & whole).sum()) + _distinct_pairs(rows[~said][per_row], checks[per_row])
+
+
+def _codes(values: pd.Series) -> npt.NDArray[np.int64]:
+    """Each value's number among the distinct values (a missing value is one of them)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64)
+
+
+def _distinct_pairs(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> int:
+    """How many distinct pairs two arrays of codes hold, position by position."""
+    return len(np.unique(first * (int(second.max(initial=0)) + 1) + second))
+
+
 def validate(
     model: type[pa.DataFrameModel],
     frame: pd.DataFrame,
@@ -224,14 +312,14 @@ def validate(
     if failures is None:
         return checked
     failures = located(failures, where)
-    lines = describe_failures(failures, origin, first_line)
-    shown = lines[:_SHOWN_FAILURES]
-    if len(lines) > len(shown):
-        shown.append(f"... and {len(lines) - len(shown)} more (see the error's .failures)")
+    count = count_problems(failures)  # every problem counted; only those shown are described
+    shown = first_problems(failures, origin, first_line, _SHOWN_FAILURES)
+    if count > len(shown):
+        shown.append(f"... and {count - len(shown)} more (see the error's .failures)")
     named = f" {origin!r}" if origin else " table"
     said = found["hint"].dropna() if found is not None and "hint" in found else ()
     raise ClaimsError(
-        f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the claims{named}",
+        f"{count} problem{'s' if count != 1 else ''} in the claims{named}",
         details="  " + "\n  ".join(shown),
         hint="".join(f"{hint}; " for hint in dict.fromkeys(said)) + ROWS_HINT,
         reason=Reason.BAD_ROWS,

@@ -257,6 +257,38 @@ class Consensus(NamedTuple):
     voices: VoiceRanges | None = None
 
 
+# Columns that cannot name a quantity: a claim's own id and figure, and the columns the
+# result's tables fill in themselves.
+_NOT_KEYS = frozenset(
+    {
+        "claim_id",
+        "low",
+        "value",
+        "high",
+        "weight",
+        "n_claims",
+        "n_kept",
+        "n_voices",
+        "status",
+        "low_tight",
+        "high_tight",
+        "lag_days",
+        "conflict_id",
+        "conflict_ids",
+        "conflicts",
+        "kind",
+        "message",
+        "kept",
+        "reason",
+        "voice",
+        "low_90",
+        "high_90",
+        "claim_ids",
+        "relations",
+    }
+)
+
+
 def estimate(
     claims: pd.DataFrame,
     *,
@@ -302,8 +334,22 @@ def estimate(
             hint=f"name a quantity by columns of the table, e.g. key={DEFAULT_KEY!r}",
             reason=Reason.BAD_KEY,
         )
-    frame = read_claims(claims)
     key = tuple(key)
+    repeated = sorted({column for column in key if key.count(column) > 1})
+    own = [column for column in key if column in _NOT_KEYS]
+    if repeated or own:
+        said = (
+            f"the key names {', '.join(map(repr, repeated))} more than once"
+            if repeated
+            else f"the key names {', '.join(map(repr, own))}, which is a claim's own or the result's, "
+            "not a quantity's"
+        )
+        raise ArgumentError(
+            said,
+            hint=f"name a quantity by what it counts, where and when, e.g. key={DEFAULT_KEY!r}",
+            reason=Reason.BAD_KEY,
+        )
+    frame = read_claims(claims)
     missing = [column for column in key if column not in frame]
     if not key or missing:
         raise ArgumentError(

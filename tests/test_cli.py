@@ -18,7 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import reconcile as rc
-from reconcile import cli
+from reconcile import _validate, cli
 from reconcile.claims import ROWS_HINT
 from reconcile.cli import hints, inputs, progress
 from reconcile.strategies import claims as claims_tables
@@ -1333,15 +1333,14 @@ def _failure_cases(folder: Path) -> dict[str, tuple[pd.DataFrame, str | None, in
 
 def test_problems_are_counted_and_listed_as_the_library_lists_them(tmp_path: Path) -> None:
     from reconcile.claims import describe_failures
-    from reconcile.cli import problems
 
     for name, (failures, origin, first_line) in _failure_cases(tmp_path).items():
         if not isinstance(failures, pd.DataFrame):
             continue
         every = describe_failures(failures, origin, first_line)
-        assert problems.count_problems(failures) == len(every), name
+        assert _validate.count_problems(failures) == len(every), name
         for limit in (1, 3, 100):
-            assert problems.first_problems(failures, origin, first_line, limit) == every[:limit], name
+            assert _validate.first_problems(failures, origin, first_line, limit) == every[:limit], name
 
 
 def test_only_the_rows_printed_are_described(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -463,3 +463,19 @@ def test_the_table_and_compare_agree_on_pairs(a: rc.Figure, b: rc.Figure) -> Non
         assert weighed.claims["kept"].tolist() == [True, False]
         if b.source is not None:
             assert weighed.conflicts["message"][0] == rc.compare(a, b).explanation
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        (("counts", "counts"), "'counts' more than once"),
+        (("claim_id",), "'claim_id', which is a claim's own"),
+        (("counts", "status"), "'status', which is a claim's own or the result's"),
+        (("value",), "'value', which is a claim's own"),
+    ],
+)
+def test_a_key_names_each_column_of_a_quantity_once(key: tuple[str, ...], said: str) -> None:
+    claims = rc.to_claims([rc.Figure.exact(5, counts="killed", source="IOM")])
+    with pytest.raises(rc.ArgumentError, match=said) as caught:
+        rc.reconcile(claims, key=key)
+    assert caught.value.reason is rc.Reason.BAD_KEY

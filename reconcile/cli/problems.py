@@ -15,7 +15,6 @@ per failing cell, as a CSV table an analyst can filter (:func:`problem_table`).
 
 from __future__ import annotations
 
-import re
 import textwrap
 import traceback
 from collections.abc import Sequence
@@ -23,15 +22,13 @@ from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.text import Text
 
 import reconcile as rc
-from reconcile._validate import said_per_row
-from reconcile.claims import describe_failures
+from reconcile._validate import count_problems, first_problems, listed_under, said_per_row
 from reconcile.cli.hints import hint_for
 from reconcile.cli.terminal import safe
 from reconcile.formats import write_table
@@ -98,82 +95,6 @@ def _failures(error: rc.ReconcileError) -> pd.DataFrame | None:
     return failures if len(failures) else None
 
 
-def _listed_under(failures: pd.DataFrame) -> pd.Series:
-    """The row each failure is listed under (an HXL file's data row), missing for the whole table."""
-    index = failures["index"]
-    return failures["row"].where(index.notna()) if "row" in failures else index
-
-
-def first_problems(failures: pd.DataFrame, origin: str | None, first_line: int, limit: int) -> list[str]:
-    """The first ``limit`` problems, worded as the library words them, describing only their rows.
-
-    The library lists what is wrong with the whole table first, then row by row; the rows
-    are picked before they are described, so a table of millions of failures costs no
-    more than the ``limit`` rows shown.
-    """
-    rows = _listed_under(failures)
-    whole = rows.isna().to_numpy(dtype=bool)
-    distinct = rows[~whole].drop_duplicates().sort_values()
-    take = limit
-    while True:  # a row gives at least one problem, but for rules that name none of its columns
-        chosen = whole | rows.isin(distinct.iloc[:take]).to_numpy(dtype=bool)
-        lines = describe_failures(failures[chosen], origin, first_line)
-        if len(lines) >= limit or take >= len(distinct):
-            return lines[:limit]
-        take *= 4
-
-
-def count_problems(failures: pd.DataFrame) -> int:
-    """How many problems the library lists for ``failures``, counted without describing them.
-
-    As :func:`reconcile.claims.describe_failures` lists them: one per failure of the whole
-    table, one per row and rule (a rule on the whole row counts only for the columns it
-    names), and one per row and message (a phrase or a date that cannot be read).
-
-    Examples:
-        >>> failures = pd.DataFrame({"index": [0, 0, 1, None], "column": ["low", "high", "unit", None],
-        ...     "check": ["low <= high", "low <= high", "known unit", "column_in_dataframe"],
-        ...     "failure_case": [9.0, 1.0, "persn", "source"], "schema_context": "DataFrameSchema"})
-        >>> count_problems(failures), len(describe_failures(failures, None))
-        (3, 3)
-
-    """
-    rows = _codes(_listed_under(failures))
-    messages = failures["message"] if "message" in failures else pd.Series(None, index=failures.index)
-    said = messages.notna().to_numpy(dtype=bool)
-    count = _distinct_pairs(rows[said], _codes(messages[said]))
-    rules = failures[~said]
-    if not len(rules):
-        return count
-    checks, check_names = pd.factorize(rules["check"], use_na_sentinel=False)
-    columns, column_names = pd.factorize(rules["column"], use_na_sentinel=False)
-    pairs, pair_of = np.unique(checks.astype(np.int64) * len(column_names) + columns, return_inverse=True)
-    named = np.array(  # per distinct rule and column: whether the rule's text names the column
-        [
-            str(column_names[pair % len(column_names)])
-            in re.findall(r"\w+", str(check_names[pair // len(column_names)]))
-            for pair in pairs
-        ],
-        dtype=bool,
-    )[pair_of.reshape(-1)]
-    row_rule = rules["schema_context"].eq("DataFrameSchema") if "schema_context" in rules else False
-    whole = rules["index"].isna().to_numpy(dtype=bool)
-    kept = ~np.asarray(row_rule, dtype=bool) | named | whole
-    per_row = kept & ~whole
-    return count + int((kept & whole).sum()) + _distinct_pairs(rows[~said][per_row], checks[per_row])
-
-
-def _codes(values: pd.Series) -> npt.NDArray[np.int64]:
-    """Each value's number among the distinct values (a missing value is one of them)."""
-    codes, _ = pd.factorize(values, use_na_sentinel=False)
-    return codes.astype(np.int64)
-
-
-def _distinct_pairs(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> int:
-    """How many distinct pairs two arrays of codes hold, position by position."""
-    return len(np.unique(first * (int(second.max(initial=0)) + 1) + second))
-
-
 def problem_table(failures: pd.DataFrame, origin: str | None, first_line: int) -> pd.DataFrame:
     """Every problem, one row per failing cell: ``row``, ``line``, ``column``, ``value``, ``problem``.
 
@@ -194,7 +115,7 @@ def problem_table(failures: pd.DataFrame, origin: str | None, first_line: int) -
            1     3   unit persn known unit (got unit='persn')
 
     """
-    rows = _listed_under(failures)
+    rows = listed_under(failures)
     whole = rows.isna().to_numpy(dtype=bool)
     parts = []
     if whole.any():
