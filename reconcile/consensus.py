@@ -260,32 +260,9 @@ class Consensus(NamedTuple):
 # Columns that cannot name a quantity: a claim's own id and figure, and the columns the
 # result's tables fill in themselves.
 _NOT_KEYS = frozenset(
-    {
-        "claim_id",
-        "low",
-        "value",
-        "high",
-        "weight",
-        "n_claims",
-        "n_kept",
-        "n_voices",
-        "status",
-        "low_tight",
-        "high_tight",
-        "lag_days",
-        "conflict_id",
-        "conflict_ids",
-        "conflicts",
-        "kind",
-        "message",
-        "kept",
-        "reason",
-        "voice",
-        "low_90",
-        "high_90",
-        "claim_ids",
-        "relations",
-    }
+    "claim_id low value high weight n_claims n_kept n_voices status low_tight high_tight "  # noqa: SIM905
+    "lag_days conflict_id conflict_ids conflicts kind message kept reason voice low_90 high_90 "
+    "claim_ids relations".split()
 )
 
 

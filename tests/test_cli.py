@@ -1355,12 +1355,13 @@ def test_only_the_rows_printed_are_described(tmp_path: Path, monkeypatch: pytest
         described.append(len(failures))
         return describe(failures, origin, first_line)
 
-    monkeypatch.setattr(problems, "describe_failures", counting)
+    monkeypatch.setattr(_validate, "describe_failures", counting)
     run = runner.invoke(cli.app, ["check", str(path)])
     assert run.exit_code == cli.EXIT_INVALID
     assert "  ... and 4,900 more problems: pass --errors FILE to write them all" in run.stderr.splitlines()
-    # The 100 rows shown (a rule on the whole row reports each of its 9 cells), not 5,000.
-    assert sum(described) <= 9 * problems.SHOWN_PROBLEMS
+    # The 100 rows shown (a rule on the whole row reports each of its 9 cells), not 5,000: once
+    # where the library raises, once where the command words them.
+    assert len(described) <= 2 and max(described) <= 9 * problems.SHOWN_PROBLEMS
 
 
 def test_errors_writes_every_problem_as_a_table_to_filter(tmp_path: Path) -> None:
