@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reconcile.errors import Note, Reason
+from reconcile.errors import ClaimsError, Note, Reason
 
 __all__ = ["INVISIBLE", "clean_text", "json_records_frame"]
 
@@ -59,6 +59,15 @@ def clean_text(
     notes: list[Note] = []
     failures = []
     changed: dict[Any, pd.Series] = {}
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise ClaimsError(
+            f"the table names the column {repeated[0]!r} twice",
+            hint="rename or remove one of them: which one holds the claims is not known",
+            reason=Reason.REPEATED_COLUMN,
+            failures=None,
+            origin=None,
+        )
     for column in frame.columns:
         cells = frame[column]
         if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_bool_dtype(cells):
@@ -126,6 +135,8 @@ def _as_text(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _broken(value: object) -> bool:
+    if isinstance(value, bytes):  # bytes that were never decoded are not text
+        return True
     if not isinstance(value, str):
         return False
     try:
@@ -149,7 +160,10 @@ def json_records_frame(path: Path, text_columns: tuple[str, ...]) -> pd.DataFram
         [{'claim_id': 'a', 'high': 0.7333333333333334, 'place': 'NA'}]
 
     """
-    records = json.loads(path.read_text(encoding="utf-8-sig"))
+    try:
+        records = json.loads(path.read_text(encoding="utf-8-sig"))
+    except RecursionError as exc:
+        raise ValueError("it nests lists or objects too deep to be a table") from exc
     if not isinstance(records, list):
         raise ValueError(f"it holds a JSON {type(records).__name__}, not a list of records")
     if not records:

@@ -43,9 +43,11 @@ import itertools
 import os
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple, cast
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -164,17 +166,36 @@ def _excel_file(path: Path) -> Any:
             hint="pip install 'reconcile[excel]'",
             package="openpyxl",
         ) from exc
-    except zipfile.BadZipFile as exc:
-        raise unreadable(
-            path,
-            f"{str(path)!r} is not an Excel workbook ({exc})",
-            "save it from Excel as .xlsx, or name it for what it is",
-            Reason.NOT_A_TABLE,
-        ) from exc
+    except (zipfile.BadZipFile, *_BROKEN_WORKBOOK) as exc:
+        raise _not_a_workbook(path, exc) from exc
+
+
+# What openpyxl and the zip and XML readers under it raise for a workbook that is broken inside.
+_BROKEN_WORKBOOK = (
+    zlib.error,
+    NotImplementedError,
+    EOFError,
+    ElementTree.ParseError,
+    KeyError,
+    IndexError,
+    TypeError,
+)
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> ClaimsError:
+    return unreadable(
+        path,
+        f"{str(path)!r} is not an Excel workbook, or a broken one ({type(exc).__name__}: {exc})",
+        "save it again from Excel as .xlsx, or name it for what it is",
+        Reason.NOT_A_TABLE,
+    )
 
 
 def _read_sheet(book: Any, sheet: str | None, **options: Any) -> pd.DataFrame:
-    return cast(pd.DataFrame, pd.read_excel(book, sheet_name=sheet, **options))  # one sheet: one frame
+    try:
+        return cast(pd.DataFrame, pd.read_excel(book, sheet_name=sheet, **options))  # one sheet: one frame
+    except _BROKEN_WORKBOOK as exc:
+        raise _not_a_workbook(Path(str(getattr(book, "io", "workbook"))), exc) from exc
 
 
 def _sheet(path: Path, book: Any, sheet: str | None) -> str:
@@ -319,6 +340,13 @@ def read_table(
     except UnicodeDecodeError as exc:
         raise bad_encoding(path, encoding) from exc
     except LookupError as exc:
+        if type(exc) is not LookupError:  # a KeyError or IndexError from deep inside a reader
+            raise unreadable(
+                path,
+                f"cannot read {str(path)!r} as a table: a part of it is missing ({type(exc).__name__}: {exc})",
+                "save the file again from the program that made it",
+                Reason.NOT_A_TABLE,
+            ) from exc
         raise ArgumentError(
             f"unknown encoding {encoding!r}",
             hint="pass e.g. 'utf-8', 'cp1252' or 'latin-1'",
