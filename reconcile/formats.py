@@ -343,7 +343,8 @@ def read_table(
         if type(exc) is not LookupError:  # a KeyError or IndexError from deep inside a reader
             raise unreadable(
                 path,
-                f"cannot read {str(path)!r} as a table: a part of it is missing ({type(exc).__name__}: {exc})",
+                f"cannot read {str(path)!r} as a table: a part of it is missing "
+                f"({type(exc).__name__}: {exc})",
                 "save the file again from the program that made it",
                 Reason.NOT_A_TABLE,
             ) from exc

@@ -1007,7 +1007,9 @@ def test_a_lone_surrogate_in_a_dataframe_is_an_error_naming_its_column_and_row()
 
 def parquet_file(folder: Path, **columns: pa.Array) -> Path:
     """A one-claim Parquet file of :data:`PLAIN_HEADER`, with ``columns`` in place of its own."""
-    table = {name: pa.array([cell]) for name, cell in zip(PLAIN_HEADER, claim_row(claim_id="a"), strict=False)}
+    table = {
+        name: pa.array([cell]) for name, cell in zip(PLAIN_HEADER, claim_row(claim_id="a"), strict=False)
+    }
     table.update(columns)
     pq.write_table(pa.table(table), folder / "claims.parquet")
     return folder / "claims.parquet"
@@ -1241,7 +1243,9 @@ def trip_frame(rows: list[TripRow]) -> pd.DataFrame:
     records = []
     for number, (name, cells, (low, value, high)) in enumerate(rows):
         record: dict[str, Any] = {"claim_id": f"{name}{number}", "counts": "cargo", "as_of": "2016-11"}
-        record.update(low=low, value=value, high=high, unit="kilogram", **dict(zip(TEXT, cells, strict=False)))
+        record.update(
+            low=low, value=value, high=high, unit="kilogram", **dict(zip(TEXT, cells, strict=False))
+        )
         records.append(record)
     return pd.DataFrame.from_records(records).astype(dict.fromkeys(["claim_id", *TEXT], object))
 
