@@ -191,11 +191,11 @@ def _not_a_workbook(path: Path, exc: BaseException) -> ClaimsError:
     )
 
 
-def _read_sheet(book: Any, sheet: str | None, **options: Any) -> pd.DataFrame:
+def _read_sheet(path: Path, book: Any, sheet: str | None, **options: Any) -> pd.DataFrame:
     try:
         return cast(pd.DataFrame, pd.read_excel(book, sheet_name=sheet, **options))  # one sheet: one frame
     except _BROKEN_WORKBOOK as exc:
-        raise _not_a_workbook(Path(str(getattr(book, "io", "workbook"))), exc) from exc
+        raise _not_a_workbook(path, exc) from exc
 
 
 def _sheet(path: Path, book: Any, sheet: str | None) -> str:
@@ -224,7 +224,7 @@ def _sheet(path: Path, book: Any, sheet: str | None) -> str:
 def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list[list[str]]:
     """The first rows of a CSV file or a sheet, as text, where a hashtag row may be."""
     if book is not None:
-        head = _read_sheet(book, sheet, header=None, nrows=HASHTAG_ROWS_SEARCHED, dtype=str)
+        head = _read_sheet(path, book, sheet, header=None, nrows=HASHTAG_ROWS_SEARCHED, dtype=str)
         return [
             [("" if pd.isna(cell) else str(cell)) for cell in row] for row in head.itertuples(index=False)
         ]
@@ -380,7 +380,7 @@ def _plain_table(
     if book is None:
         return read_csv(path, text_columns=text_columns, encoding=encoding)
     frame = _read_sheet(
-        book, sheet, dtype=dict.fromkeys(text_columns, "str"), keep_default_na=False, na_values=[""]
+        path, book, sheet, dtype=dict.fromkeys(text_columns, "str"), keep_default_na=False, na_values=[""]
     )
     # A date typed into a cell comes back as a timestamp at midnight: keep the date.
     dated = [column for column in text_columns if column in frame.columns]
@@ -468,7 +468,7 @@ def _hxl_table(
             except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
                 raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
     else:
-        raw = _read_sheet(book, sheet, header=None, skiprows=hashtags + 1, dtype=str)
+        raw = _read_sheet(path, book, sheet, header=None, skiprows=hashtags + 1, dtype=str)
     tags = head[hashtags]
     raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
     raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])

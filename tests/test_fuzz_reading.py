@@ -1117,7 +1117,7 @@ BROKEN_WORKBOOKS = {
     "workbook-xml-cut": (_zip({**WORKBOOK_MEMBERS, "xl/workbook.xml": b"<workbook"}), None),
     "sheet-not-xml-1.0": (
         _replaced("xl/worksheets/sheet1.xml", b"<t>Mo, sul</t>", "<t>Mo\uffffsul</t>".encode()),
-        "xml ParseError escapes",
+        None,
     ),
     "unknown-attribute": (
         _replaced("xl/workbook.xml", b"showHorizontalScroll", b"showHorizontalSxroll"),
