@@ -10,8 +10,12 @@ r"""The one text-cleaning step every claims table takes on read, whatever its fo
   breaks are removed, each column's removals said in a :class:`~reconcile.errors.Note`: an
   invisible character would split one quantity into two, or let ``a`` and ``a``\ +U+200B pass
   as two claim ids.
-- **Text that cannot be text is refused**: a lone surrogate (from JSON ``"\ud800"``) is a
-  failure naming its column and row, for the reader's error.
+- **Text that cannot be text is refused**: a lone surrogate (from JSON ``"\ud800"``), or
+  bytes that are not UTF-8 (from a Parquet or binary column), is a failure naming its column
+  and row, for the reader's error.
+- **One name, one column.** Column names are compared as cells are cleaned (normal form C,
+  nothing invisible, no surrounding space): ``value`` and ``value``\ +U+200B name one column
+  twice, which is refused (:func:`repeated_name`).
 
 Examples:
     >>> import pandas as pd
@@ -19,22 +23,35 @@ Examples:
     >>> cleaned, notes, failures = clean_text(frame, {})
     >>> cleaned["place"].tolist(), [str(note) for note in notes], len(failures)
     (['Mosul', 'NA', 'Mosul'], ['place: invisible or control characters removed from 1 cell (row 0)'], 0)
+    >>> repeated_name(["claim_id", "value", "\ufeffvalue "])
+    (1, 2)
 
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from reconcile._unreadable import unreadable
 from reconcile.errors import ClaimsError, Note, Reason
 
-__all__ = ["INVISIBLE", "clean_text", "json_records_frame"]
+__all__ = [
+    "INVISIBLE",
+    "clean_name",
+    "clean_text",
+    "json_records_frame",
+    "repeated_name",
+    "spelling_difference",
+]
 
 #: Characters removed from text cells: C0 and C1 controls but tab and line breaks, DEL, and the
 #: invisible format characters (zero-width spaces and joiners, word joiner, byte-order mark,
@@ -44,6 +61,48 @@ INVISIBLE = (
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 _SHOWN = 10
+_INVISIBLE = re.compile(INVISIBLE)
+
+
+def clean_name(name: str) -> str:
+    r"""A column name as cells are cleaned: normal form C, nothing invisible, no surrounding space.
+
+    Examples:
+        >>> clean_name(" cafe\u0301\u200b"), clean_name("\ufeffvalue")
+        ('café', 'value')
+
+    """
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", name)).strip()
+
+
+def repeated_name(names: Sequence[object], *, blank_ok: bool = False) -> tuple[int, int] | None:
+    """The positions of the first name that repeats an earlier one once cleaned, or None.
+
+    Names that are not text (a DataFrame's numbers) are compared as they are; with
+    ``blank_ok`` blank names (header cells left empty, which pandas names itself) are not.
+    """
+    seen: dict[object, int] = {}
+    for position, name in enumerate(names):
+        key = clean_name(name) if isinstance(name, str) else name
+        if blank_ok and key == "":
+            continue
+        if key in seen:
+            return seen[key], position
+        seen[key] = position
+    return None
+
+
+def spelling_difference(first: object, second: object) -> str:
+    r"""What sets two spellings of one column name apart, for an error; empty if nothing does.
+
+    Examples:
+        >>> spelling_difference("value", "value\u200b")
+        "'value' and 'value\\u200b' differ only by invisible characters, space or normal form"
+
+    """
+    if first == second:
+        return ""
+    return f"{first!r} and {second!r} differ only by invisible characters, space or normal form"
 
 
 def clean_text(
@@ -59,10 +118,14 @@ def clean_text(
     notes: list[Note] = []
     failures = []
     changed: dict[Any, pd.Series] = {}
-    repeated = frame.columns[frame.columns.duplicated()]
-    if len(repeated):
+    repeated = repeated_name(list(frame.columns))
+    if repeated is not None:
+        first, second = (frame.columns[position] for position in repeated)
+        named = clean_name(first) if isinstance(first, str) else first
+        differ = spelling_difference(first, second)
         raise ClaimsError(
-            f"the table names the column {repeated[0]!r} twice",
+            f"the table names the column {named!r} twice (columns {repeated[0]} and {repeated[1]}"
+            + (f": {differ})" if differ else ")"),
             hint="rename or remove one of them: which one holds the claims is not known",
             reason=Reason.REPEATED_COLUMN,
             failures=None,
@@ -77,14 +140,20 @@ def clean_text(
         text, broken = _as_text(cells)
         if broken.any():
             at = np.flatnonzero(broken)
+            values = cells.to_numpy(dtype=object)[at]
             failures.append(
                 pd.DataFrame(
                     {
                         "index": frame.index[at],
                         "column": column,
                         "check": "text",
-                        "failure_case": [repr(value) for value in cells.to_numpy(dtype=object)[at]],
-                        "message": f"{name} holds a lone surrogate (a broken character), which is not text",
+                        "failure_case": [repr(value) for value in values],
+                        "message": [  # an error path only: a message per broken cell
+                            f"{name} holds bytes that are not UTF-8 ({value!r}), which are not text"
+                            if isinstance(value, bytes)
+                            else f"{name} holds a lone surrogate (a broken character), which is not text"
+                            for value in values
+                        ],
                         "hint": "save the file as UTF-8 from the program that wrote it",
                         "schema_context": "text",
                         "reason": Reason.UNREADABLE,
@@ -121,7 +190,10 @@ def clean_text(
 
 
 def _as_text(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """The cells as text (missing stays missing), and where a cell cannot be text (lone surrogates)."""
+    """The cells as text (missing stays missing), and where a cell cannot be text.
+
+    A cell cannot be text if it holds a lone surrogate, or bytes that are not UTF-8.
+    """
     if pd.api.types.is_string_dtype(cells) and not pd.api.types.is_object_dtype(cells):
         return cells, np.zeros(len(cells), dtype=bool)
     try:
@@ -149,51 +221,126 @@ def _broken(value: object) -> bool:
 def json_records_frame(path: Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
     """A JSON file holding a list of records, read exactly: floats to the last bit, a BOM skipped.
 
+    A number under a text column is the text the file prints (``2016``, not ``2016.0``; a
+    float as its shortest exact text), and a ``NaN`` there is missing.
+
     Raises ValueError naming what is wrong (not a list, an item that is not an object); the
-    caller turns it into an error that names the file.
+    caller turns it into an error that names the file. A record that gives one key twice
+    is a :class:`~reconcile.errors.ClaimsError` (reason ``repeated_column``) naming the key
+    and the record: JSON keeps only the last value.
 
     Examples:
         >>> import tempfile
         >>> path = Path(tempfile.mkdtemp()) / "claims.json"
-        >>> _ = path.write_text('[{"claim_id": "a", "high": 0.7333333333333334, "place": "NA"}]')
-        >>> json_records_frame(path, ("claim_id", "place")).to_dict(orient="records")
-        [{'claim_id': 'a', 'high': 0.7333333333333334, 'place': 'NA'}]
+        >>> _ = path.write_text('[{"claim_id": "a", "high": 0.7333333333333334, "place": "NA"},'
+        ...                     ' {"claim_id": 7, "high": 1, "place": null}]')
+        >>> json_records_frame(path, ("claim_id", "place")).to_dict(orient="list")
+        {'claim_id': ['a', '7'], 'high': [0.7333333333333334, 1.0], 'place': ['NA', nan]}
+        >>> _ = path.write_text('[{"claim_id": "a", "value": 1, "value": 2}]')
+        >>> json_records_frame(path, ("claim_id",))
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: record 0 of '...claims.json' gives the key 'value' twice: ...
 
     """
+    text = frozenset(text_columns)
+
+    def record(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # Called for every JSON object, as it is parsed: numbers under text columns become
+        # their text here, before pandas makes a column of them floats (7 and null: 7.0).
+        made = {key: _printed(value) if key in text else value for key, value in pairs}
+        if len(made) == len(pairs):
+            return made
+        counted: dict[str, int] = {}
+        for key, _ in pairs:
+            counted[key] = counted.get(key, 0) + 1
+        return _RepeatedKey(made, key=next(key for key, count in counted.items() if count > 1))
+
     try:
-        records = json.loads(path.read_text(encoding="utf-8-sig"))
+        records = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=record)
     except RecursionError as exc:
         raise ValueError("it nests lists or objects too deep to be a table") from exc
     if not isinstance(records, list):
-        raise ValueError(f"it holds a JSON {type(records).__name__}, not a list of records")
+        raise ValueError(f"it holds a JSON {_json_kind(records)}, not a list of records")
     if not records:
         return pd.DataFrame()
-    for number, record in enumerate(records):
-        if not isinstance(record, dict):
+    for number, item in enumerate(records):
+        if not isinstance(item, dict):
             raise ValueError(
-                f"item {number} is a JSON {_json_kind(record)}, not an object of column: value pairs"
+                f"item {number} is a JSON {_json_kind(item)}, not an object of column: value pairs"
             )
-    frame = pd.DataFrame.from_records(records)
+        if isinstance(item, _RepeatedKey):
+            raise unreadable(
+                path,
+                f"record {number} of {str(path)!r} gives the key {item.key!r} twice: JSON keeps only "
+                "the last value",
+                "remove or rename one of them: which one holds the figure is not known",
+                Reason.REPEATED_COLUMN,
+            )
+    try:
+        frame = pd.DataFrame.from_records(records)
+    except UnicodeEncodeError:  # a lone surrogate: see _with_surrogates
+        frame = _with_surrogates(records)
+    repeated = repeated_name(list(frame.columns))
+    if repeated is not None:  # keys that are one once cleaned, as "value" and "value\u200b"
+        first, second = (frame.columns[position] for position in repeated)
+        raise unreadable(
+            path,
+            f"the records of {str(path)!r} name the column {clean_name(first)!r} twice "
+            f"({spelling_difference(first, second)})",
+            "rename one of the keys: which one holds the figures is not known",
+            Reason.REPEATED_COLUMN,
+        )
     for column in frame.columns:
         cells = frame[column]
+        if not pd.api.types.is_object_dtype(cells):  # a column of lists or objects is of objects
+            continue
         nested = cells.map(lambda cell: isinstance(cell, (list, dict))).to_numpy(dtype=bool)
         if nested.any():
             row = int(np.flatnonzero(nested)[0])
             raise ValueError(
                 f"record {row} holds a {_json_kind(cells.iloc[row])} under {column!r}, not a value"
             )
-        if column in text_columns:  # a number under a text column is its text; null stays missing
-            frame[column] = cells.map(
-                lambda cell: None if _missing(cell) else cell if isinstance(cell, str) else str(cell)
-            )
     return frame
 
 
-def _missing(cell: object) -> bool:
-    return cell is None or (isinstance(cell, float) and cell != cell)
+class _RepeatedKey(dict[str, Any]):
+    """A JSON object that gave ``key`` twice, kept so that the error can name its record."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, pairs: dict[str, Any], *, key: str) -> None:
+        super().__init__(pairs)
+        self.key = key
+
+
+def _printed(value: object) -> object:
+    """A JSON number as the text it is printed as (NaN, which has no text, as missing); else ``value``."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        return None if math.isnan(value) else repr(value)
+    if type(value) is bool:
+        return "true" if value else "false"
+    return value
+
+
+def _with_surrogates(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The records as columns where pandas cannot make text of a lone surrogate (an error path only).
+
+    A column that holds one keeps Python strings, for :func:`clean_text` to name its cells.
+    """
+    names = list(dict.fromkeys(key for record in records for key in record))
+    columns = {}
+    for name in names:
+        cells = [record.get(name) for record in records]
+        try:
+            columns[name] = pd.Series(cells)
+        except UnicodeEncodeError:
+            columns[name] = pd.Series(cells, dtype=object)
+    return pd.DataFrame(columns)
 
 
 def _json_kind(value: object) -> str:
-    return {list: "list", dict: "object", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number"
-    )
+    kinds = ((list, "list"), (dict, "object"), (str, "string"), (bool, "boolean"), (type(None), "null"))
+    return next((kind for python, kind in kinds if isinstance(value, python)), "number")

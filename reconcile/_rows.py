@@ -149,12 +149,12 @@ def read_numbers(
     if not present:
         return frame, pd.DataFrame(), moves
     positions = np.arange(len(frame))
-    read = {end: read_printed(frame[end], decimal) for end in present}
+    read = {end: _read_figures(frame[end], decimal) for end in present}
     numbers = {end: pair[0].copy() for end, pair in read.items()}
     text = {end: pair[1] for end, pair in read.items()}
     failures = []
     changed: dict[str, Any] = {}
-    if "value" in text and text["value"].any():
+    if "value" in text and text["value"].any() and frame["value"].dtype.kind != "c":
         phrase = frame["phrase"] if "phrase" in frame else pd.Series(None, index=frame.index, dtype=object)
         moves = text["value"] & blank_cells(phrase)
         if moves.any():  # the row's phrase is its value cell
@@ -199,6 +199,19 @@ def read_numbers(
     changed.update({end: numbers[end] for end in present})
     found = pd.concat(failures, ignore_index=True) if failures else pd.DataFrame()
     return frame.assign(**changed), found, moves
+
+
+def _read_figures(cells: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`read_printed`, but a complex number, which numpy would cut to its real part, is no number.
+
+    Examples:
+        >>> [array.tolist() for array in _read_figures(pd.Series([1 + 2j, np.nan]), ".")]
+        [[nan, nan], [True, False]]
+
+    """
+    if cells.dtype.kind == "c":
+        return np.full(len(cells), np.nan), cells.notna().to_numpy(dtype=bool)
+    return read_printed(cells, decimal)
 
 
 def without_figure(frame: pd.DataFrame) -> np.ndarray:

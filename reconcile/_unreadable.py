@@ -7,18 +7,23 @@ The file is only looked at again on the way to an error.
 Examples:
     >>> binary_kind(b"%PDF-1.7"), binary_kind(b"claim_id,counts")
     ('a PDF document', None)
+    >>> binary_kind("claim_id".encode("utf-32")), unicode_encoding("claim_id".encode("utf-32"))
+    (None, 'utf-32')
+    >>> unicode_encoding("claim_id,source,Sécurité".encode("utf-32-be"))
+    'utf-32-be'
 
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 from pathlib import Path
 from typing import Any
 
 from reconcile.errors import ClaimsError, Reason
 
-__all__ = ["bad_encoding", "binary_kind", "extra_cells", "unreadable"]
+__all__ = ["bad_encoding", "binary_kind", "extra_cells", "unicode_encoding", "unreadable"]
 
 
 def unreadable(path: Path, problem: str, hint: str, reason: Reason, **facts: Any) -> ClaimsError:
@@ -71,9 +76,18 @@ _SIGNATURES = {
     b"PAR1": "a Parquet file",
     b"\x1f\x8b": "a gzip archive",
 }
-_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+# The byte-order marks of Unicode text that is not UTF-8, and the encoding each starts.
+# UTF-32 first: its little-endian mark begins with UTF-16's (FF FE 00 00).
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # What a text file that is not UTF-8 is most likely written in, in the hint of its error.
 _LIKELY_ENCODINGS = ("cp1252", "latin-1")
+# Tabs and line ends, which text holds but str.isprintable() does not count.
+_LINE_SPACE = str.maketrans("\t\r\n", "   ")
 
 
 def binary_kind(head: bytes) -> str | None:
@@ -81,8 +95,31 @@ def binary_kind(head: bytes) -> str | None:
     for signature, kind in _SIGNATURES.items():
         if head.startswith(signature):
             return kind
-    if b"\x00" in head and not head.startswith(_UTF16_MARKS):
+    if b"\x00" in head and unicode_encoding(head) is None:
         return "a binary file"
+    return None
+
+
+def unicode_encoding(head: bytes) -> str | None:
+    """The encoding that reads text starting with ``head``, when it is plainly UTF-16 or UTF-32; else None.
+
+    A byte-order mark says so (``utf-32``, ``utf-16``); without one, UTF-32 is told by its
+    zero bytes (``utf-32-le``, ``utf-32-be``): every four bytes are one character, and all
+    of them printable text. UTF-16 without a mark is not told from other bytes.
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return encoding
+    whole = head[: len(head) - len(head) % 4]  # the head may end inside a character
+    if b"\x00" not in whole:
+        return None
+    for encoding in ("utf-32-le", "utf-32-be"):
+        try:
+            text = whole.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.translate(_LINE_SPACE).isprintable():
+            return encoding
     return None
 
 
@@ -96,16 +133,17 @@ def bad_encoding(path: Path, encoding: str) -> ClaimsError:
             "pass the claims file itself: CSV text, or a .xlsx, .json or .parquet file named for what it is",
             Reason.NOT_A_TABLE,
         )
-    if data.startswith(_UTF16_MARKS) and encoding.lower().replace("_", "-") not in ("utf-16", "utf16"):
+    unicode = unicode_encoding(data[:1024])
+    if unicode is not None and _codec(unicode) != _codec(encoding):
         return ClaimsError(
-            f"{str(path)!r} is UTF-16 text, not {encoding}",
-            hint="save the file as UTF-8, or pass encoding='utf-16'",
+            f"{str(path)!r} is {unicode.upper()} text, not {encoding}",
+            hint=f"save the file as UTF-8, or pass encoding={unicode!r}",
             reason=Reason.ENCODING,
             failures=None,
             origin=str(path),
             line=1,
             encoding=encoding,
-            encodings=("utf-16",),
+            encodings=(unicode,),
         )
     try:
         data.decode(encoding)
@@ -133,3 +171,11 @@ def bad_encoding(path: Path, encoding: str) -> ClaimsError:
         encoding=encoding,
         encodings=(),
     )
+
+
+def _codec(encoding: str) -> str:
+    """The codec's own name for ``encoding`` (``UTF_16`` and ``utf16`` are ``utf-16``)."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding.lower()

@@ -93,6 +93,8 @@ class Reason(enum.StrEnum):
     EXTRA_CELLS = "extra_cells"
     #: A file cannot be written.
     CANNOT_WRITE = "cannot_write"
+    #: A write would replace a symbolic link, a read-only file or what is not a regular file.
+    WILL_NOT_REPLACE = "will_not_replace"
     #: A folder of tables was asked for at a path named like a file.
     NOT_A_FOLDER = "not_a_folder"
     #: An optional package a feature needs is not installed.
@@ -118,6 +120,12 @@ class Reason(enum.StrEnum):
     INVISIBLE_CHARACTERS = "invisible_characters"
     #: A file's header names one column twice.
     REPEATED_COLUMN = "repeated_column"
+    #: A workbook cell holds a spreadsheet error (``#DIV/0!``, ``#N/A``) where a value should be.
+    ERROR_CELL = "error_cell"
+    #: A workbook cell holds a formula whose result was never saved: its value is not in the file.
+    UNSAVED_FORMULA = "unsaved_formula"
+    #: Merged workbook cells: refused under a figure, or their text given to each row (a note).
+    MERGED_CELLS = "merged_cells"
     #: A row gives no figure: it is skipped (a note), or an error where a figure is required.
     NO_FIGURE = "no_figure"
     #: A table without a row of HXL hashtags lacks columns a plain claims table needs.

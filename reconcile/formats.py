@@ -37,29 +37,27 @@ Examples:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import itertools
 import os
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, NamedTuple, cast
-from xml.etree import ElementTree
+from typing import IO, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from reconcile._clean import json_records_frame
+from reconcile._clean import clean_name, json_records_frame, repeated_name, spelling_difference
+from reconcile._parquet import parquet_frame
+from reconcile._replacing import replacing, replacing_in_folder
+from reconcile._sheets import open_workbook, read_grid, sheet_frame, sheet_names
 from reconcile._unreadable import bad_encoding, extra_cells, unreadable
 from reconcile._writing import (
     excel_bytes,
     json_records,
     neutralise_formulas,
-    replacing,
-    replacing_in_folder,
     restore_formulas,
     write_cells,
     write_failure,
@@ -157,49 +155,8 @@ def _container(path: Path) -> Literal["csv", "xlsx"]:
     return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
 
 
-def _excel_file(path: Path) -> Any:
-    try:
-        return pd.ExcelFile(path, engine="openpyxl")
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"reading {str(path)!r} needs openpyxl ({exc})",
-            hint="pip install 'reconcile[excel]'",
-            package="openpyxl",
-        ) from exc
-    except (zipfile.BadZipFile, *_BROKEN_WORKBOOK) as exc:
-        raise _not_a_workbook(path, exc) from exc
-
-
-# What openpyxl and the zip and XML readers under it raise for a workbook that is broken inside.
-_BROKEN_WORKBOOK = (
-    zlib.error,
-    NotImplementedError,
-    EOFError,
-    ElementTree.ParseError,
-    KeyError,
-    IndexError,
-    TypeError,
-)
-
-
-def _not_a_workbook(path: Path, exc: BaseException) -> ClaimsError:
-    return unreadable(
-        path,
-        f"{str(path)!r} is not an Excel workbook, or a broken one ({type(exc).__name__}: {exc})",
-        "save it again from Excel as .xlsx, or name it for what it is",
-        Reason.NOT_A_TABLE,
-    )
-
-
-def _read_sheet(path: Path, book: Any, sheet: str | None, **options: Any) -> pd.DataFrame:
-    try:
-        return cast(pd.DataFrame, pd.read_excel(book, sheet_name=sheet, **options))  # one sheet: one frame
-    except _BROKEN_WORKBOOK as exc:
-        raise _not_a_workbook(path, exc) from exc
-
-
 def _sheet(path: Path, book: Any, sheet: str | None) -> str:
-    names = [str(name) for name in book.sheet_names]
+    names = sheet_names(book)
     if sheet is not None:
         if sheet not in names:
             raise unreadable(
@@ -221,13 +178,8 @@ def _sheet(path: Path, book: Any, sheet: str | None) -> str:
     return names[0]
 
 
-def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list[list[str]]:
-    """The first rows of a CSV file or a sheet, as text, where a hashtag row may be."""
-    if book is not None:
-        head = _read_sheet(path, book, sheet, header=None, nrows=HASHTAG_ROWS_SEARCHED, dtype=str)
-        return [
-            [("" if pd.isna(cell) else str(cell)) for cell in row] for row in head.itertuples(index=False)
-        ]
+def _first_rows(path: Path, encoding: str) -> list[list[str]]:
+    """The first rows of a CSV file, as text, where a hashtag row may be."""
     limit = csv.field_size_limit(_LONGEST_CELL)  # a long quote is a cell, not a broken file
     try:
         with path.open(encoding=encoding, newline="") as handle:
@@ -237,22 +189,25 @@ def _first_rows(path: Path, encoding: str, book: Any, sheet: str | None) -> list
 
 
 def _one_name_each(path: Path, rows: list[list[str]]) -> None:
-    """A header that names a column twice would have pandas rename the second: refuse it."""
+    """A header that names a column twice would have pandas rename the second: refuse it.
+
+    Names are compared as cells are read (:func:`reconcile._clean.clean_name`): ``value``,
+    `` value`` and ``value`` with a zero-width space in it name one column.
+    """
     if not rows:
         return
-    header = [cell.strip() for cell in rows[0]]
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header):
-        if name and name in seen:
-            raise unreadable(
-                path,
-                f"the header of {str(path)!r} names the column {name!r} twice "
-                f"(columns {seen[name]} and {position})",
-                "rename or remove one of them: which one holds the figures is not known",
-                Reason.REPEATED_COLUMN,
-                line=1,
-            )
-        seen.setdefault(name, position)
+    repeated = repeated_name(rows[0], blank_ok=True)
+    if repeated is not None:
+        first, second = (rows[0][position] for position in repeated)
+        differ = spelling_difference(first, second)
+        raise unreadable(
+            path,
+            f"the header of {str(path)!r} names the column {clean_name(first)!r} twice "
+            f"(columns {repeated[0]} and {repeated[1]}" + (f": {differ})" if differ else ")"),
+            "rename or remove one of them: which one holds the figures is not known",
+            Reason.REPEATED_COLUMN,
+            line=1,
+        )
 
 
 def csv_hashtag_row(path: Path, encoding: str) -> int | None:
@@ -266,7 +221,7 @@ def csv_hashtag_row(path: Path, encoding: str) -> int | None:
         1
 
     """
-    return _hashtag_row(_first_rows(path, encoding, None, None))
+    return _hashtag_row(_first_rows(path, encoding))
 
 
 def _hashtag_row(rows: list[list[str]]) -> int | None:
@@ -315,26 +270,20 @@ def read_table(
         if kind == "json":
             return Loaded(json_records_frame(path, text_columns), 2)
         if kind == "parquet":
-            return Loaded(pd.read_parquet(path), 2)
-        with contextlib.ExitStack() as stack:
-            container = _container(path) if kind == "hxl" else kind
-            book = stack.enter_context(_excel_file(path)) if container == "xlsx" else None
-            chosen = None if book is None else _sheet(path, book, sheet)
-            head = _first_rows(path, encoding, book, chosen)
-            hashtags = _hashtag_row(head)
-            if hashtags is None and kind == "hxl":
-                raise unreadable(
-                    path,
-                    f"no row of HXL hashtags in the first {HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
-                    "add a row of hashtags such as #meta+id, #affected+killed under the header row, "
-                    "or read the file without format='hxl'",
-                    Reason.NO_HASHTAGS,
-                )
-            if hashtags is None:
-                _one_name_each(path, head)
-                return Loaded(_plain_table(path, encoding, book, chosen, text_columns), 2)
-            read = _hxl_table(path, encoding, book, chosen, head, hashtags)
-            return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, read.notes)
+            frame = parquet_frame(path)
+            _one_name_each(path, [[str(name) for name in frame.columns]])
+            return Loaded(frame, 2)
+        container = _container(path) if kind == "hxl" else kind
+        if container == "xlsx":
+            return _workbook_table(path, kind, sheet, text_columns)
+        head = _first_rows(path, encoding)
+        hashtags = _hashtag_row(head)
+        if hashtags is None:
+            _no_hashtags(path, kind)
+            _one_name_each(path, head)
+            return Loaded(read_csv(path, text_columns=text_columns, encoding=encoding), 2)
+        read = _hxl_table(path, encoding, head, hashtags)
+        return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, read.notes)
     except ReconcileError:
         raise
     except UnicodeDecodeError as exc:
@@ -373,19 +322,41 @@ def read_table(
         ) from exc
 
 
-def _plain_table(
-    path: Path, encoding: str, book: Any, sheet: str | None, text_columns: Sequence[str]
-) -> pd.DataFrame:
-    """A CSV file or a sheet with a header row; text columns read as text, formulas restored."""
-    if book is None:
-        return read_csv(path, text_columns=text_columns, encoding=encoding)
-    frame = _read_sheet(
-        path, book, sheet, dtype=dict.fromkeys(text_columns, "str"), keep_default_na=False, na_values=[""]
-    )
-    # A date typed into a cell comes back as a timestamp at midnight: keep the date.
-    dated = [column for column in text_columns if column in frame.columns]
-    frame[dated] = frame[dated].replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
-    return restore_formulas(frame)
+def _no_hashtags(path: Path, kind: str) -> None:
+    if kind == "hxl":
+        raise unreadable(
+            path,
+            f"no row of HXL hashtags in the first {HASHTAG_ROWS_SEARCHED} rows of {str(path)!r}",
+            "add a row of hashtags such as #meta+id, #affected+killed under the header row, "
+            "or read the file without format='hxl'",
+            Reason.NO_HASHTAGS,
+        )
+
+
+def _names_no_figure(hashtag: str) -> bool:
+    """Whether an HXL column holds no figure (a place, a date, a source), by its hashtag."""
+    base, *attributes = hashtag.strip().lower().split("+")
+    return base not in (*FIGURE_HASHTAGS, "#indicator") and "num" not in attributes
+
+
+def _workbook_table(path: Path, kind: str, sheet: str | None, text_columns: Sequence[str]) -> Loaded:
+    """A sheet of a workbook, plain or HXL, each cell as the workbook holds it (see reconcile._sheets)."""
+    with open_workbook(path) as book:
+        grid = read_grid(path, book, _sheet(path, book, sheet))
+    head = grid.text(HASHTAG_ROWS_SEARCHED)
+    hashtags = _hashtag_row(head)
+    if hashtags is None:
+        _no_hashtags(path, kind)
+        _one_name_each(path, head)
+        texts = set(text_columns)
+        frame, notes = sheet_frame(path, grid, 0, text=texts.__contains__)
+        return Loaded(restore_formulas(frame), 2, notes=tuple(notes))
+    tags = head[hashtags]
+    # Every cell is read as text; a merged range gives its rows its text where the hashtag
+    # names no figure.
+    raw, notes = sheet_frame(path, grid, hashtags, text=lambda tag: True, fills=_names_no_figure, names=tags)
+    read = read_hxl(restore_formulas(raw), origin=str(path), first_line=hashtags + 2)
+    return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, (*notes, *read.notes))
 
 
 def read_csv(
@@ -447,28 +418,23 @@ def read_csv(
     return restore_formulas(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
 
 
-def _hxl_table(
-    path: Path, encoding: str, book: Any, sheet: str | None, head: list[list[str]], hashtags: int
-) -> HxlClaims:
-    """The claims of an HXL file whose hashtag row is row ``hashtags`` of ``head``."""
-    if book is None:
-        options: dict[str, Any] = {
-            "header": None,
-            "skiprows": hashtags + 1,
-            "dtype": "str",
-            "encoding": encoding,
-            "keep_default_na": False,  # "NA" is a place (Namibia) as often as a gap: read as written
-            "na_values": [""],
-        }
-        try:  # pyarrow reads text columns several times faster, but refuses ragged rows
-            raw = pd.read_csv(path, engine="pyarrow", **options)
-        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            try:  # the C reader fills short rows, and says what is wrong with a broken file
-                raw = pd.read_csv(path, **options)
-            except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
-                raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
-    else:
-        raw = _read_sheet(path, book, sheet, header=None, skiprows=hashtags + 1, dtype=str)
+def _hxl_table(path: Path, encoding: str, head: list[list[str]], hashtags: int) -> HxlClaims:
+    """The claims of an HXL CSV file whose hashtag row is row ``hashtags`` of ``head``."""
+    options: dict[str, Any] = {
+        "header": None,
+        "skiprows": hashtags + 1,
+        "dtype": "str",
+        "encoding": encoding,
+        "keep_default_na": False,  # "NA" is a place (Namibia) as often as a gap: read as written
+        "na_values": [""],
+    }
+    try:  # pyarrow reads text columns several times faster, but refuses ragged rows
+        raw = pd.read_csv(path, engine="pyarrow", **options)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        try:  # the C reader fills short rows, and says what is wrong with a broken file
+            raw = pd.read_csv(path, **options)
+        except pd.errors.EmptyDataError:  # hashtags and no rows: no claims
+            raw = pd.DataFrame(columns=range(len(head[hashtags])), dtype=object)
     tags = head[hashtags]
     raw = raw.reindex(columns=range(max(len(tags), raw.shape[1])))
     raw.columns = pd.Index([*tags, *[""] * (raw.shape[1] - len(tags))])

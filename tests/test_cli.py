@@ -577,7 +577,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
     def broken_replace(source: str, destination: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("reconcile.cli.output.os.replace", broken_replace)
+    monkeypatch.setattr("reconcile._replacing.os.replace", broken_replace)
     run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "json", "-o", str(target)])
     assert run.exit_code == 2
     assert "error: cannot write" in run.stderr and "No space left on device" in run.stderr
@@ -590,6 +590,43 @@ def test_output_into_a_missing_folder_exits_2(tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert run.stderr.startswith("error: cannot write")
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("kind", ["link", "read-only", "pipe"])
+def test_output_never_replaces_a_link_a_read_only_file_or_a_pipe(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "report.json"
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("kept")
+    if kind == "link":
+        target.symlink_to(elsewhere)
+    elif kind == "read-only":
+        target.write_text("kept")
+        target.chmod(0o444)
+    else:
+        os.mkfifo(target)
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "json", "-o", str(target)])
+    assert run.exit_code == cli.EXIT_INVALID
+    assert run.stderr.startswith(f"error: will not replace {str(target)!r}")
+    assert "force" not in run.stderr  # the library's hint names an argument the command does not have
+    assert elsewhere.read_text() == "kept"
+    # is_file() first: a pipe is never read, which would block.
+    untouched = {
+        "link": target.is_symlink(),
+        "pipe": target.is_fifo(),
+        "read-only": target.is_file() and target.read_text() == "kept",
+    }
+    assert untouched[kind]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.json", "report.json"]
+
+
+def test_a_replaced_report_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    target.write_text("the previous report")
+    target.chmod(0o640)
+    run = runner.invoke(cli.app, ["check", str(MOSUL), "-f", "csv", "-o", str(target)])
+    assert run.exit_code == cli.EXIT_CONFLICTS
+    assert target.read_text() != "the previous report"
+    assert target.stat().st_mode & 0o777 == 0o640
 
 
 # -- check --relations -------------------------------------------------------------------------
@@ -1050,6 +1087,13 @@ def _unit_row(folder: Path) -> object:
 
 #: For each reason the command words itself (the error's, or a bad row's): a call that raises it,
 #: and the hint the command prints (or a function of the error that gives it).
+def _link(folder: Path) -> Path:
+    """A symbolic link in ``folder`` to a file there, which a write must not replace."""
+    (folder / "target.csv").write_text("kept")
+    (folder / "link.csv").symlink_to(folder / "target.csv")
+    return folder / "link.csv"
+
+
 COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.ReconcileError], str]]] = [
     (
         "ENCODING",
@@ -1077,6 +1121,11 @@ COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.Reco
         "pass --sheet NAME, one of ['claims', 'notes']",
     ),
     ("NO_SHEETS", lambda folder: rc.read_claims(MOSUL, sheet="claims"), "pass --sheet only for .xlsx files"),
+    (
+        "WILL_NOT_REPLACE",
+        lambda folder: rc.write_claims(rc.read_claims(MOSUL), _link(folder)),
+        "name another file, or move this one out of the way first",
+    ),
     (
         "FORMAT",
         lambda folder: rc.read_claims(folder / "claims.txt"),

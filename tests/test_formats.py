@@ -1,3 +1,4 @@
+import codecs
 import csv
 import datetime as dt
 import io
@@ -579,6 +580,36 @@ def test_utf16_text_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(rc.ClaimsError, match="is UTF-16 text") as caught:
         rc.read_claims(path)
     assert "encoding='utf-16'" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("mark", "encoding", "named", "suggested"),
+    [
+        (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32", "utf-32"),  # FF FE 00 00 starts as UTF-16's mark does
+        (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32", "utf-32"),
+        (b"", "utf-32-le", "UTF-32-LE", "utf-32-le"),  # no mark: told by its zero bytes
+        (b"", "utf-32-be", "UTF-32-BE", "utf-32-be"),
+    ],
+    ids=["le-marked", "be-marked", "le-unmarked", "be-unmarked"],
+)
+def test_utf32_text_is_named_utf32_not_utf16(
+    tmp_path: Path, mark: bytes, encoding: str, named: str, suggested: str
+) -> None:
+    path = tmp_path / "claims.csv"
+    rc.write_claims(MOSUL.assign(source=["U.S. officials", "Sécurité"]), path)
+    path.write_bytes(mark + path.read_bytes().decode("utf-8").encode(encoding))
+    with pytest.raises(rc.ClaimsError, match=f"is {named} text, not utf-8-sig") as caught:
+        rc.read_claims(path)
+    assert f"encoding={suggested!r}" in caught.value.hint
+    assert vars(caught.value)["encodings"] == (suggested,)
+    assert rc.read_claims(path, encoding=suggested)["source"].tolist() == ["U.S. officials", "Sécurité"]
+
+
+def test_small_binary_numbers_are_not_taken_for_utf32_text(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(np.arange(1, 300, dtype="<u4").tobytes() + b"\xff")  # 32-bit numbers, no text
+    with pytest.raises(rc.ClaimsError, match="looks like a binary file"):
+        rc.read_claims(path)
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,6 +38,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 import openpyxl
@@ -99,12 +100,17 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], setup: Callable[[Any],
     """
     book = openpyxl.Workbook()
     sheet = book.active
+    long: dict[str, str] = {}  # openpyxl cuts a text at Excel's 32,767 characters; other programs do not
     for number, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             if value is None:
                 continue
             cell = sheet.cell(row=number, column=column)
             if isinstance(value, str):
+                if len(value) > 32_767:
+                    mark = f"LONG{len(long)}TEXT"
+                    long[mark] = value
+                    value = mark
                 cell.value = value
                 cell.data_type = "s"
             elif isinstance(value, float) and math.isfinite(value):
@@ -115,6 +121,15 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], setup: Callable[[Any],
     if setup is not None:
         setup(sheet)
     book.save(path)
+    if long:
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        sheet_xml = "xl/worksheets/sheet1.xml"  # openpyxl writes text inline
+        cells = members[sheet_xml].decode("utf-8")
+        for mark, text in long.items():
+            cells = cells.replace(f">{mark}<", f">{xml_escape(text)}<")
+        members[sheet_xml] = cells.encode("utf-8")
+        path.write_bytes(_zip(members))
     return path
 
 
@@ -311,30 +326,17 @@ def _offsets(data: bytes, text: bytes) -> list[int]:
     return [match.start() for match in re.finditer(re.escape(text), data)]
 
 
-# A known crash of each format the fuzzer finds at once, run first (the ``("known",)`` example)
-# so that the xfail below is certain whatever the profile: a workbook whose workbook.xml is cut
-# short (an XML ParseError escapes), and a Parquet file whose text 'person' holds a byte that is
-# not UTF-8 (an ArrowException escapes). A format with no known crash reads its valid file there.
+# A crash of each format the fuzzer found at once, run first (the ``("known",)`` example) so that
+# it stays fixed whatever the profile: a workbook whose workbook.xml is cut short (an XML
+# ParseError escaped), and a Parquet file whose text 'person' holds a byte that is not UTF-8 (an
+# ArrowException escaped). A format with no known crash reads its valid file there.
 KNOWN_CRASHES: dict[str, Recipe] = {
     "xlsx": ("part", "xl/workbook.xml", [], [], 10),
     "parquet": ("edit", [(at, 0xFF) for at in _offsets(VALID_BYTES["parquet"], b"person")], [], None),
 }
-BYTES_XFAIL = {
-    "parquet": "text that is not UTF-8 in a Parquet string column lets ArrowException escape from "
-    "_clean.clean_text (str.normalize / str.contains); a corrupt file is 'cannot open ... check the "
-    "path' (pyarrow's OSError taken for a missing file)",
-}
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(kind, marks=pytest.mark.xfail(strict=True, reason=BYTES_XFAIL[kind]))
-        if kind in BYTES_XFAIL
-        else kind
-        for kind in VALID_BYTES
-    ],
-)
+@pytest.mark.parametrize("kind", list(VALID_BYTES))
 @settings(max_examples=BYTES_EXAMPLES)
 @given(recipe=recipes)
 @example(recipe=("known",))
@@ -582,11 +584,6 @@ def test_a_header_naming_a_column_twice_is_refused_naming_it_on_line_1(
     assert "'value'" in said(error) and getattr(error, "line", None) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="headers that differ only by invisible characters or normal form are not refused "
-    "(formats.py _one_name_each compares them as written): 'value' and 'value\\u200b' read as two columns",
-)
 @pytest.mark.parametrize(
     ("first", "second"),
     [
@@ -627,13 +624,6 @@ def test_a_formula_in_a_csv_header_is_a_column_of_that_name(tmp_path: Path, writ
     assert claims[FORMULA].tolist() == [FORMULA]
 
 
-XLSX_FORMULA_XFAIL = (
-    "an Excel formula without a cached value reads as a blank cell (pandas/openpyxl data_only): "
-    "a figure becomes 'no figure', a text a missing value, a header 'Unnamed: N', and nothing says so"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=XLSX_FORMULA_XFAIL)
 @pytest.mark.parametrize(
     ("cell", "column", "line"),
     [("E2", "value", 2), ("C2", "place", 2), ("H1", "=HYPERLINK", 1)],
@@ -662,11 +652,6 @@ def test_an_excel_formula_with_a_cached_value_reads_as_that_value(tmp_path: Path
     assert read_table(path)["value"].tolist() == [2.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a merged Excel range reads as its top-left cell and blanks (pandas read_excel): the other "
-    "rows lose the value silently (a text goes missing, a figure becomes 'no figure' and the row is skipped)",
-)
 @pytest.mark.parametrize(("merged", "column"), [("C2:C4", "place"), ("E2:E4", "value")])
 def test_merged_excel_cells_give_every_row_the_value_or_an_error_naming_them(
     tmp_path: Path, merged: str, column: str
@@ -683,11 +668,6 @@ def test_merged_excel_cells_give_every_row_the_value_or_an_error_naming_them(
     assert result[column].tolist() == [rows[0][PLAIN_HEADER.index(column)]] * 3, result[["claim_id", column]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an Excel error cell (#DIV/0!, #N/A) reads as a blank cell: the figure becomes 'no figure', "
-    "the text a missing value, and nothing names the cell",
-)
 @pytest.mark.parametrize(("cell", "column", "shown"), [("E2", "value", "#DIV/0!"), ("C2", "place", "#N/A")])
 def test_an_excel_error_cell_is_an_error_naming_its_cell(
     tmp_path: Path, cell: str, column: str, shown: str
@@ -782,14 +762,7 @@ def test_numbers_at_the_edge_of_a_float_read_as_the_nearest_float(tmp_path: Path
         "csv",
         "hxl",
         "json",
-        pytest.param(
-            "xlsx",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a number cell 1e400 in a workbook is 'cannot read ... as a table: cannot convert "
-                "float infinity to integer' (an OverflowError in pandas' Excel reader): no cell, no line",
-            ),
-        ),
+        "xlsx",
     ],
 )
 def test_a_number_too_large_for_a_float_is_an_error_naming_the_value_and_line(
@@ -806,14 +779,7 @@ def test_a_number_too_large_for_a_float_is_an_error_naming_the_value_and_line(
         "csv",
         "hxl",
         "json",
-        pytest.param(
-            "xlsx",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="an Excel TRUE in a number column that holds numbers too reads as the figure 1.0 "
-                "(FALSE as 0.0): pandas' Excel reader makes the column numbers",
-            ),
-        ),
+        "xlsx",
         "parquet",
         "frame",
     ],
@@ -862,19 +828,7 @@ LONG = ('Mosul, "old city"\n' * 11_112)[:199_999] + "!"
 
 @pytest.mark.parametrize(
     "kind",
-    [
-        pytest.param(
-            kind,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a workbook cell longer than Excel's 32,767 characters is cut to 32,767 silently "
-                "(openpyxl's reader), with no error and no note",
-            ),
-        )
-        if kind == "xlsx"
-        else kind
-        for kind in FORMATS
-    ],
+    FORMATS,
 )
 def test_a_cell_of_200000_characters_reads_whole(tmp_path: Path, kind: str) -> None:
     claims = read_table(place_file(kind, tmp_path, LONG))
@@ -927,22 +881,38 @@ def test_json_nested_ten_thousand_deep_is_an_error_naming_the_file(tmp_path: Pat
     read_error(json_file(tmp_path, "[" * 10_000 + "]" * 10_000))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a JSON record that gives one key twice keeps the last value silently (json.loads): "
-    "the first figure is lost, where a CSV header naming a column twice is refused",
-)
 def test_a_json_record_giving_a_key_twice_is_refused_like_a_repeated_header(tmp_path: Path) -> None:
     error = read_error(json_file(tmp_path, "[{" + RECORD + ', "value": 1, "value": 2}]'))
     assert "value" in said(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a JSON number under a text column is written as a float where the column has a null "
-    "(pandas makes the column float64 before _clean.json_records_frame turns numbers into text): "
-    "as_of 2016 reads as '2016.0' and is refused, claim_id 7 reads as '7.0'",
+def test_a_json_key_given_twice_is_named_with_its_record(tmp_path: Path) -> None:
+    text = "[{" + RECORD + ', "value": 1}, {' + RECORD + ', "value": 1, "value": 2}]'
+    error = read_error(json_file(tmp_path, text))
+    assert error.reason is rc.Reason.REPEATED_COLUMN
+    assert "'value'" in said(error) and "record 1" in said(error), said(error)
+
+
+@pytest.mark.parametrize("same_record", [True, False], ids=["one-record", "two-records"])
+@pytest.mark.parametrize(
+    "second", ["value\u200b", "\ufeffvalue", " value"], ids=["zero-width", "bom", "space"]
 )
+def test_json_keys_that_read_as_one_name_are_refused(tmp_path: Path, second: str, same_record: bool) -> None:
+    first = json.loads("{" + RECORD + ', "value": 1}')
+    other = {**first, "claim_id": "b"}
+    (first if same_record else other).update({second: 2})
+    error = read_error(json_file(tmp_path, json.dumps([first, other])))
+    assert error.reason is rc.Reason.REPEATED_COLUMN and "'value'" in said(error), said(error)
+
+
+def test_a_json_float_under_a_text_column_reads_as_its_exact_text(tmp_path: Path) -> None:
+    records = [json.loads("{" + RECORD + ', "value": 1}') for _ in range(2)]
+    records[0].update(claim_id=0.1 + 0.2)
+    records[1].update(claim_id="b", place=None)
+    claims = read_table(json_file(tmp_path, json.dumps(records)))
+    assert claims["claim_id"].tolist() == ["0.30000000000000004", "b"]
+
+
 def test_a_json_number_under_a_text_column_reads_as_its_own_text(tmp_path: Path) -> None:
     records = [
         {
@@ -969,12 +939,6 @@ def test_a_json_number_under_a_text_column_reads_as_its_own_text(tmp_path: Path)
     assert claims["place"].tolist()[0] == "12" and claims["as_of"].tolist()[0] == "2016"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lone surrogate in JSON is refused as 'not a table' with the encoder's message "
-    "(pandas cannot build the column): the error names no column and no record, where "
-    "reconcile._clean documents 'a failure naming its column and row'",
-)
 @pytest.mark.parametrize("column", ["place", "claim_id", "value"])
 def test_a_lone_surrogate_in_json_is_an_error_naming_its_column_and_record(
     tmp_path: Path, column: str
@@ -1016,21 +980,14 @@ def test_parquet_binary_that_is_utf8_reads_as_text(tmp_path: Path) -> None:
     assert claims["place"].tolist() == ["Mossoul"]
 
 
-# A string column holding bytes that are not UTF-8 (pyarrow does not check them on read).
-UNCHECKED_UTF8 = pytest.mark.xfail(
-    strict=True,
-    reason="invalid UTF-8 in a Parquet string column lets ArrowException escape from _clean.clean_text "
-    "(str.contains / str.normalize)",
-)
-
-
 @pytest.mark.parametrize(
     ("column", "cells"),
     [
         pytest.param("place", pa.array([b"Mo\xffsul"], pa.binary()), id="binary-place"),
         pytest.param("value", pa.array([b"\xff"], pa.binary()), id="binary-value"),
-        pytest.param("place", unchecked_strings(b"Mo\xffsul"), id="string-place", marks=UNCHECKED_UTF8),
-        pytest.param("unit", unchecked_strings(b"pers\xf0n"), id="string-unit", marks=UNCHECKED_UTF8),
+        # A string column holding bytes that are not UTF-8 (pyarrow does not check them on read).
+        pytest.param("place", unchecked_strings(b"Mo\xffsul"), id="string-place"),
+        pytest.param("unit", unchecked_strings(b"pers\xf0n"), id="string-unit"),
     ],
 )
 def test_parquet_bytes_that_are_not_utf8_are_an_error_naming_the_column_and_line(
@@ -1040,15 +997,32 @@ def test_parquet_bytes_that_are_not_utf8_are_an_error_naming_the_column_and_line
     assert column in said(error) and "line 2" in said(error), said(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Parquet list or struct in a text column reads as its repr ('[1 2]', \"{'a': 1}\"), "
-    "where JSON refuses a list or object as a cell",
-)
 @pytest.mark.parametrize("cells", [pa.array([[1, 2]]), pa.array([{"a": 1}])], ids=["list", "struct"])
 def test_a_parquet_list_in_a_text_column_is_an_error_as_in_json(tmp_path: Path, cells: pa.Array) -> None:
     error = read_error(parquet_file(tmp_path, place=cells))
     assert "place" in said(error)
+
+
+def test_a_parquet_list_in_a_figure_column_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.parquet"
+    rows = [claim_row(claim_id=name) for name in "abc"]
+    table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(PLAIN_HEADER)})
+    pq.write_table(table.set_column(4, "value", pa.array([None, None, [1.0, 2.0]])), path)
+    error = read_error(path)
+    assert "'value'" in said(error) and "line 4" in said(error), said(error)
+
+
+@pytest.mark.parametrize("second", ["value", "value\u200b", "val\u00adue"])
+def test_a_parquet_file_naming_a_column_twice_is_refused_naming_it(tmp_path: Path, second: str) -> None:
+    columns = [pa.array([cell]) for cell in claim_row()]
+    table = pa.Table.from_arrays([*columns, pa.array([2.5])], names=[*PLAIN_HEADER, second])
+    pq.write_table(table, tmp_path / "claims.parquet")
+    error = read_error(tmp_path / "claims.parquet")
+    assert error.reason is rc.Reason.REPEATED_COLUMN and "'value'" in said(error), said(error)
+
+
+def test_a_parquet_file_that_is_not_there_cannot_be_opened(tmp_path: Path) -> None:
+    assert read_error(tmp_path / "claims.parquet").reason is rc.Reason.CANNOT_OPEN
 
 
 # ------------------------------------------------------------- 3. adversarial: DataFrames
@@ -1061,18 +1035,27 @@ def test_a_dataframe_naming_a_column_twice_is_an_error_naming_it() -> None:
     assert "place" in said(error)
 
 
+def test_dataframe_columns_that_read_as_one_name_are_refused() -> None:
+    frame = frame_of(PLAIN_HEADER, [claim_row()]).assign(**{"value\u200b": [2.5]})
+    error = read_error(frame)
+    assert error.reason is rc.Reason.REPEATED_COLUMN and "'value'" in said(error), said(error)
+
+
 def test_bytes_that_are_not_utf8_in_a_dataframe_are_an_error_naming_the_column() -> None:
     frame = frame_of(PLAIN_HEADER, [claim_row()]).assign(place=pd.Series([b"Mo\xffsul"], dtype=object))
     assert "place" in said(read_error(frame))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a complex value reads as its real part (numpy casts 1+2j to 1.0 with a warning)"
-)
-@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
 def test_a_complex_number_is_not_a_figure() -> None:
     frame = frame_of(PLAIN_HEADER, [claim_row()]).assign(value=[1 + 2j])
     assert "value" in said(read_error(frame))
+
+
+def test_a_complex_number_is_an_error_naming_its_row_even_without_an_imaginary_part() -> None:
+    # A complex column without a figure in a row gives no figure there, as a float column's NaN.
+    frame = frame_of(PLAIN_HEADER, [claim_row(), claim_row(claim_id="b")]).assign(value=[np.nan, 3 + 0j])
+    error = read_error(frame)
+    assert "value" in said(error) and "row 1" in said(error) and "row 0" not in said(error), said(error)
 
 
 # --------------------------------------------------------- 3. adversarial: broken containers
@@ -1142,11 +1125,6 @@ def test_a_broken_workbook_is_a_claims_error_naming_the_file(tmp_path: Path, dat
     assert isinstance(error, rc.ClaimsError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a corrupt Parquet file (a byte of a page header changed) is reason CANNOT_OPEN, 'cannot open "
-    "... check the path': formats.py read_table takes pyarrow's OSError for a file that is not there",
-)
 def test_a_corrupt_parquet_file_is_not_a_file_that_cannot_be_opened(tmp_path: Path) -> None:
     path = tmp_path / "claims.parquet"
     reasons = []
@@ -1252,19 +1230,7 @@ def test_written_claims_read_back_to_the_last_bit_and_letter(
 
 @pytest.mark.parametrize(
     "kind",
-    [
-        pytest.param(
-            kind,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the workbook holds -0.0 (the writer writes it so) but pandas' Excel reader "
-                "turns a whole float into an int, 0 (formats.py _read_sheet)",
-            ),
-        )
-        if kind == "xlsx"
-        else kind
-        for kind in ROUND_TRIP_FORMATS
-    ],
+    ROUND_TRIP_FORMATS,
 )
 def test_negative_zero_round_trips_through_every_format(tmp_path: Path, kind: str) -> None:
     written = rc.read_claims(trip_frame([("a", [None] * len(TEXT), (-0.0, -0.0, 0.0))]))
@@ -1273,12 +1239,6 @@ def test_negative_zero_round_trips_through_every_format(tmp_path: Path, kind: st
     assert same_float(back["value"].iloc[0], -0.0) and same_float(back["low"].iloc[0], -0.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_claims writes the text '#N/A' (and #DIV/0!, #REF!, #NAME?, #NULL!, #NUM!, #VALUE!) "
-    "to a workbook as an Excel error cell (openpyxl takes it for one; _writing.py _to_sheet), which "
-    "reads back as a missing value: the text is lost",
-)
 def test_excel_error_codes_round_trip_as_text(tmp_path: Path) -> None:
     written = rc.read_claims(
         trip_frame([(code, [code] * len(TEXT), (1.0, 2.0, 3.0)) for code in EXCEL_ERRORS])
@@ -1288,11 +1248,6 @@ def test_excel_error_codes_round_trip_as_text(tmp_path: Path) -> None:
     assert back["place"].tolist() == list(EXCEL_ERRORS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_claims cuts a text longer than Excel's 32,767 characters to 32,767 with only a "
-    "pandas UserWarning (_writing.py _to_sheet): the file is written and the text is lost",
-)
 @pytest.mark.filterwarnings("ignore:Cell contents too long")
 def test_a_text_too_long_for_excel_is_written_whole_or_refused(tmp_path: Path) -> None:
     written = rc.read_claims(trip_frame([("a", [None, None, None, LONG, None], (1.0, 2.0, 3.0))]))

@@ -117,7 +117,7 @@ def test_a_symbolic_link_is_not_replaced_unless_forced(tmp_path: Path) -> None:
     link.symlink_to(real)
     with pytest.raises(rc.ArgumentError, match="symbolic link") as caught:
         formats.write_table(_table(), link)
-    assert caught.value.reason is rc.Reason.CANNOT_WRITE
+    assert caught.value.reason is rc.Reason.WILL_NOT_REPLACE
     assert str(link) in str(caught.value) and "force=True" in caught.value.hint
     assert link.is_symlink() and real.read_text() == "old"
     assert _names(tmp_path) == ["link.csv", "real.csv"]
@@ -141,7 +141,7 @@ def test_a_pipe_is_never_replaced(tmp_path: Path, force: bool) -> None:
     os.mkfifo(pipe)
     with pytest.raises(rc.ArgumentError, match="not a regular file") as caught:
         formats.write_table(_table(), pipe, force=force)
-    assert caught.value.reason is rc.Reason.CANNOT_WRITE
+    assert caught.value.reason is rc.Reason.WILL_NOT_REPLACE
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert _names(tmp_path) == ["pipe.csv"]
 
@@ -161,7 +161,7 @@ def test_a_read_only_file_is_not_replaced_unless_forced(tmp_path: Path, name: st
     path.chmod(0o444)
     with pytest.raises(rc.ArgumentError, match="read-only") as caught:
         formats.write_table(_table(), path)
-    assert caught.value.reason is rc.Reason.CANNOT_WRITE and "force=True" in caught.value.hint
+    assert caught.value.reason is rc.Reason.WILL_NOT_REPLACE and "force=True" in caught.value.hint
     assert path.read_bytes() == b"old"
     assert _names(tmp_path) == [name]
     formats.write_table(_table(), path, force=True)

@@ -171,6 +171,7 @@ OPTION_HINTS: dict[rc.Reason, HintWriter] = {
         "to the [nouns] table of a copy of reconcile/lexicon.toml and pass it with --lexicon FILE"
     ),
     Reason.PHRASE_UNIT: _phrase_unit,
+    Reason.WILL_NOT_REPLACE: _always("name another file, or move this one out of the way first"),
     Reason.SPLIT_NAME: _always(
         "a name with '-' in it is read whole only when a claim gives it or a relation defines it: "
         "check its spelling against the claims' counts column, or put it in backticks"

@@ -15,13 +15,11 @@ table of every row, with its ``warning`` and ``error``, is written beside the re
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,9 @@ from rich.table import Table
 from rich.text import Text
 
 import reconcile as rc
+from reconcile._replacing import replacing
 from reconcile._wording import format_numbers, format_ranges, plural
+from reconcile.cli.hints import hint_for
 from reconcile.cli.problems import fail
 from reconcile.cli.terminal import safe, safe_json, safe_text
 from reconcile.display import quantity_labels
@@ -377,32 +377,18 @@ def plain(render: Callable[[Console], None]) -> str:
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-@contextlib.contextmanager
-def _atomic_file(target: Path) -> Iterator[io.TextIOWrapper]:
-    """A temporary file beside ``target`` that replaces it only once it is completely written."""
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed and renamed or removed below)
-        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", delete=False
-    )
-    try:
-        with handle:
-            yield handle  # type: ignore[misc]
-        # A temporary file is private; the report gets the mode a new file (or the old one) has.
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-
-
 def write_report(text: str, output: Path) -> None:
-    """Write the report to ``output``, whole or not at all; exit 2 when it cannot be written."""
+    """Write the report to ``output``, whole or not at all; exit 2 when it cannot be written.
+
+    It is written as the library writes a file (``reconcile._replacing.replacing``): a
+    symbolic link, a read-only file and anything but a regular file are not replaced, and a
+    file replaced keeps its mode.
+    """
     try:
-        with _atomic_file(output) as handle:
-            handle.write(text)
+        with replacing(output, force=False) as temporary:
+            temporary.write_text(text, encoding="utf-8", newline="")
+    except rc.ReconcileError as error:
+        fail(error.problem, hint=hint_for(error))
     except OSError as exc:
         fail(
             f"cannot write {str(output)!r} ({exc.strerror or exc})",
