@@ -637,12 +637,39 @@ def test_bad_input_is_a_parse_error_with_text_position_and_hint(
 
 
 NUMBER_WORDS = [
-    ("two thousand six hundred forty five", 13, "'two thousand six hundred forty five'"),
-    ("about two thousand and six people", 19, "'two thousand and six'"),
     ("twenty five thirty", 12, "'twenty five thirty'"),
-    ("a million two hundred thousand", 10, "'a million two hundred thousand'"),
     ("2 thousand six hundred", 11, "'2 thousand six hundred'"),
+    ("two hundred hundred", 12, "'two hundred hundred'"),
+    ("two thousand thousand people", 13, "'two thousand thousand'"),
+    ("five twenty", 5, "'five twenty'"),
+    ("a million two million", 14, "'a million two million'"),
 ]
+
+#: Number words of more than one magnitude, as English says them, and the figure each is.
+SPELLED = [
+    ("two thousand six hundred forty five", (2645, 2645, 2645)),
+    ("about two thousand and six people", (1905.7, 2006, 2106.3)),
+    ("a million two hundred thousand", (1_150_000, 1_200_000, 1_250_000)),
+    ("one hundred and twenty-five thousand", (124_500, 125_000, 125_500)),
+    ("twenty six million and seventy two hundred", (26_007_200, 26_007_200, 26_007_200)),
+    ("three million, two hundred & forty", (3_000_240, 3_000_240, 3_000_240)),
+    ("two and a half million", (2_450_000, 2_500_000, 2_550_000)),
+    ("a million and a half", (1_450_000, 1_500_000, 1_550_000)),
+    ("seventy-five thousands", (74_500, 75_000, 75_500)),
+    ("twenty-six hundred", (2600, 2600, 2600)),
+    ("million people", (900_000, 1_000_000, 1_100_000)),
+    ("one thousand crore", (9e9, 1e10, 1.1e10)),
+    ("3.65 lakh", (364_500, 365_000, 365_500)),
+    ("2 crore", (18_000_000, 20_000_000, 22_000_000)),
+]
+
+
+@pytest.mark.parametrize(("text", "ends"), SPELLED)
+def test_number_words_of_any_length_read_as_english_says_them(text: str, ends: tuple[float, ...]) -> None:
+    figure = parse(text)
+    assert (figure.low, figure.value, figure.high) == pytest.approx(ends, rel=1e-12)
+    (row,) = parse_many([text])[["low", "value", "high"]].itertuples(index=False)
+    assert tuple(row) == (figure.low, figure.value, figure.high)
 
 
 @pytest.mark.parametrize(("text", "position", "words"), NUMBER_WORDS)

@@ -15,7 +15,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -51,11 +51,13 @@ from reconcile.phrases.text import (
     SPACE_OR_HYPHEN_RUN,
     SPACE_RUN,
 )
+from reconcile.phrases.words import combine
 
 Column = pd.Series  # a column of text, numbers or missing values
 
 Objects = npt.NDArray[np.object_]
 _NONE = np.array(None, dtype=object)  # None as an array, to fill object columns
+_INT64_DIGITS = 10**18  # a mantissa below this fits an int64
 
 # Rules beyond a hedge's own (which are indices into RULES).
 _AROUND, _BELOW, _ABOVE, _FLOOR, _CEILING, _EXACT = range(len(RULES))
@@ -161,6 +163,53 @@ def _number_words_cut(grammar: Grammar, found: _Groups, rest: Objects) -> tuple[
     return np.where(run != "", spelled, ""), run
 
 
+class _Spelled(NamedTuple):
+    """A column of number words combined: each a :class:`~reconcile.phrases.words.Spelled`, as columns."""
+
+    problem: Bools
+    mantissa: Ints
+    exponent: Ints
+    rounds: Bools
+    at: Ints
+    why: Objects
+    refused: Ints  # DIGITS where the number has more digits than an int64 holds, else 0
+
+
+def _spelled(grammar: Grammar, words: Objects, present: Bools) -> _Spelled:
+    """:func:`~reconcile.phrases.words.combine` over a column, once per distinct run of words."""
+    rows = len(words)
+    runs = pd.unique(pd.Series(words[present], dtype=object))
+    read = [combine(grammar.words, run) for run in runs]
+    fits = [spelled.mantissa < _INT64_DIGITS for spelled in read]
+    table: dict[str, list[Any]] = {
+        "problem": [spelled.problem is not None for spelled in read],
+        "mantissa": [spelled.mantissa if fit else 0 for spelled, fit in zip(read, fits, strict=True)],
+        "exponent": [spelled.exponent for spelled in read],
+        "rounds": [spelled.rounds for spelled in read],
+        "at": [spelled.at for spelled in read],
+        "why": [spelled.why for spelled in read],
+        "refused": [0 if fit else DIGITS for fit in fits],
+    }
+    index = pd.Index(runs, dtype=object)
+    where = np.full(rows, len(runs))
+    where[present] = index.get_indexer(pd.Index(words[present], dtype=object))
+    missing: dict[str, Any] = {
+        "problem": False,
+        "mantissa": 0,
+        "exponent": 0,
+        "rounds": False,
+        "at": 0,
+        "why": "",
+        "refused": 0,
+    }
+    dtypes = {"problem": np.bool_, "rounds": np.bool_, "why": object}
+    columns = {
+        name: np.array([*values, missing[name]], dtype=dtypes.get(name, np.int64))[where]
+        for name, values in table.items()
+    }
+    return _Spelled(**columns)
+
+
 def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFrame:
     """:func:`_read` for a column of distinct strings: the same readings, as columns."""
     rows = len(text)
@@ -198,16 +247,12 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     )
     first = Numbers(*(np.where(use_shared, a, b) for a, b in zip(shared, first, strict=True)))
 
-    # Number words: [one..ninety-nine] [hundred [and] one..ninety-nine] [magnitude or %].
+    # Number words, each distinct run combined once (reconcile.phrases.words), then a percent.
     is_words = has["words"]
-    count = _lookup(g.keys("w1", number=True), grammar.numbers, 0, np.int64)
-    tail = _lookup(g.keys("w2", number=True), grammar.numbers, 0, np.int64)
-    count = np.where(has["hund"], count * 100 + tail, count)
+    spelled = _spelled(grammar, g.text["words"], is_words)
     word_percent = grammar.suffix_percent[word_suffix]
     word_shift = np.where(word_percent, 2, 0)
-    words = decimals(
-        count * mult[word_suffix], exp[word_suffix] - word_shift, word_percent, np.zeros(rows, np.int64)
-    )
+    words = decimals(spelled.mantissa, spelled.exponent - word_shift, word_percent, spelled.refused)
 
     # Fractions and quantity words.
     is_fraction, is_quantity = has["frac"], has["quantity"]
@@ -223,7 +268,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     single = is_number & ~is_range
     x = np.select([single, is_words, is_fraction], [first.value, words.value, fraction_value], np.nan)
     unit = np.select([single, is_words, is_fraction], [first.unit, words.unit, fraction_unit], np.nan)
-    rounds = (single & grammar.suffix_rounds[suffix1]) | (is_words & grammar.suffix_rounds[word_suffix])
+    rounds = (single & grammar.suffix_rounds[suffix1]) | (is_words & spelled.rounds)
     share = (is_number & percent) | (is_words & word_percent) | is_fraction
 
     # Hedges, and the rule each row is read by.
@@ -234,8 +279,10 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     # A plain number at the precision it was printed with: a percentage to its last digit, a
     # whole numeral ending in groups of three zeros to the largest power of 1,000 dividing it.
     is_percent = (single & percent) | (is_words & word_percent)
-    percent_digits = np.where(is_words, count, mantissa1 * 10 ** np.clip(exponent1, 0, 3))
-    percent_places = np.where(is_words, 0, np.maximum(-exponent1, 0))
+    mantissa = np.where(is_words, spelled.mantissa, mantissa1)
+    exponent = np.where(is_words, spelled.exponent, exponent1)
+    percent_digits = mantissa * 10 ** np.clip(exponent, 0, 3)
+    percent_places = np.maximum(-exponent, 0)
     printed_percent = is_percent & grammar.percent_rounds & ~has_hedge
     printed_zeros = single & (suffix1 == 0) & ~has["d1"] & (first.exponent >= 3) & grammar.zeros_round
     printed_zeros &= ~has_hedge
@@ -278,6 +325,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     second_problem = np.where(is_range, second.problem, 0)
     around = RULES.index("around")
     checks: list[tuple[str, Bools, str]] = [
+        ("number_words", is_words & spelled.problem, "spelled"),
         ("digits", first_problem == DIGITS, "first"),
         ("digits", second_problem == DIGITS, "second"),
         ("large", first_problem == TOO_LARGE, "first"),
@@ -319,15 +367,21 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     position = np.where(too_long, MAX_LENGTH, 0)
     unread = readable & ~matched
     rest = np.full(rows, "", dtype=object)
-    number_words = np.full(rows, "", dtype=object)
+    number_words = np.where(is_words & spelled.problem, g.strings("words", np.arange(rows)), "").astype(
+        object
+    )
+    why = spelled.why.copy()
     stopped_at_hedge = np.full(rows, None, dtype=object)
     if unread.any():
         found = _Groups(text[unread].str.extract(grammar.diagnose), grammar.known)
         rest[unread] = found.strings("rest", np.arange(int(unread.sum())))
         stopped_at_hedge[unread] = found.keys("hedge")
-        spelled, run = _number_words_cut(grammar, found, rest[unread])
+        cut, run = _number_words_cut(grammar, found, rest[unread])
         gap = found.strings("gap", np.arange(len(run)))
-        number_words[unread] = np.where(run != "", spelled + gap + run, "")
+        number_words[unread] = np.where(run != "", cut + gap + run, "")
+        why[unread] = np.where(
+            found.present["words"], "it stops here", "digits and number words cannot be mixed"
+        )
         code[unread] = np.select(
             [found.present["head"] & (run != ""), found.present["head"], found.present["hedge"]],
             [CODES.index("number_words"), CODES.index("unread"), CODES.index("hedge_alone")],
@@ -355,6 +409,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
             - sep.str.lstrip(SPACE_CHARS).str.len().to_numpy(np.int64),
             "hedge": g.size("lead", failing),
             "noun": length[failing] - g.size("trail", failing) - g.size("noun", failing),
+            "spelled": body_at + spelled.at[failing],
         }
         at["unit"] = np.where(has_noun[failing], at["noun"], body_at)
         position[failing] = np.select(
@@ -382,8 +437,11 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
             .to_numpy(dtype=object),
             "hedge": np.where(has_hedge[bad], hedge[bad], stopped_at_hedge[bad]),
             "words": number_words[bad],
+            "why": why[bad],
             "number": np.where(
-                is_words[bad], g.strings("words", bad), np.where(second_end, n2_text, n1_text)
+                is_words[bad],
+                g.strings("words", bad) + g.strings("wsuf", bad),
+                np.where(second_end, n2_text, n1_text),
             ),
             "separator": pd.Series(g.strings("rsep", bad), dtype=object).str.strip(SPACE_CHARS).to_numpy(),
             "first": n1_text,

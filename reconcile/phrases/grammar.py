@@ -28,6 +28,7 @@ from reconcile import _interval
 from reconcile.errors import ArgumentError, Reason
 from reconcile.phrases.lexicon import RULES, Lexicon
 from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS
+from reconcile.phrases.words import NumberWords
 from reconcile.units import canonical_unit
 
 
@@ -111,11 +112,13 @@ class Grammar:
             ends = (entry.low, entry.value, entry.high)
             self.quantities[word] = ends
             for name, magnitude in lexicon.magnitudes.items():
-                scale = magnitude.plural if entry.takes == "of" else name
-                if scale is not None:
-                    phrase = f"{word} {of} {scale}" if entry.takes == "of" else f"{word} {scale}"
-                    low, value, high = (float(Fraction(repr(end)) * magnitude.factor) for end in ends)
-                    self.quantities[phrase] = (low, value, high)
+                # "tens of thousands"; "several thousand", and "several thousands" as it is printed too.
+                scales = [magnitude.plural] if entry.takes == "of" else [name, magnitude.plural]
+                for scale in scales:
+                    if scale is not None:
+                        phrase = f"{word} {of} {scale}" if entry.takes == "of" else f"{word} {scale}"
+                        low, value, high = (float(Fraction(repr(end)) * magnitude.factor) for end in ends)
+                        self.quantities[phrase] = (low, value, high)
 
         self.currency_units = {sign: canonical_unit(unit) for sign, unit in lexicon.currencies.items()}
         self.noun_units = {word: noun.unit for word, noun in lexicon.nouns.items()}
@@ -130,8 +133,33 @@ class Grammar:
             | {*self.noun_units, *self.currency_units, *lexicon.openers, *lexicon.separators}
             | {sep for seps in lexicon.openers.values() for sep in seps}
         )
+        self.words = _number_words(lexicon)
         self.full, self.diagnose = _patterns(lexicon)
         self.number_run = _number_run(lexicon)
+
+
+def _number_words(lexicon: Lexicon) -> NumberWords:
+    """The words :func:`~reconcile.phrases.words.combine` reads, from the lexicon."""
+    multipliers = {lexicon.connectives["hundred"]: (100, False)}
+    plurals = set()
+    for word, magnitude in lexicon.magnitudes.items():
+        multipliers[word] = (magnitude.factor, magnitude.rounds)
+        if magnitude.plural:
+            multipliers.setdefault(magnitude.plural, (magnitude.factor, magnitude.rounds))
+            plurals.add(magnitude.plural)
+    articles = frozenset(lexicon.articles)
+    return NumberWords(
+        numbers=dict(lexicon.number_words),
+        multipliers=multipliers,
+        plurals=frozenset(plurals),
+        articles=articles,
+        joiners=frozenset({lexicon.connectives["and"], "&", ","}),
+        shares={
+            word: Fraction(*pair)
+            for word, pair in lexicon.fractions.items()
+            if word.split(" ")[0] in articles
+        },
+    )
 
 
 def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -147,11 +175,7 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     seps = set(lexicon.separators) | {sep for seps in lexicon.openers.values() for sep in seps}
     word_seps = _alternation(sep for sep in seps if sep[0].isalnum())
     symbol_seps = _alternation(sep for sep in seps if not sep[0].isalnum())
-    values = lexicon.number_words
-    small = _alternation(word for word, value in values.items() if 0 <= value < 20)
-    tens = _alternation(word for word, value in values.items() if value in range(20, 100, 10))
-    ones = _alternation(word for word, value in values.items() if 1 <= value <= 9)
-    hundred, and_, of = (_alternation([lexicon.connectives[name]]) for name in ("hundred", "and", "of"))
+    and_, of = (_alternation([lexicon.connectives[name]]) for name in ("and", "of"))
     plurals = _alternation(magnitude.plural for magnitude in lexicon.magnitudes.values() if magnitude.plural)
     of_words = _alternation(word for word, entry in lexicon.quantities.items() if entry.takes == "of")
     scale_words = _alternation(word for word, entry in lexicon.quantities.items() if entry.takes == "scale")
@@ -175,15 +199,25 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:{separator}{end(2)})?(?(ropart)(?(rsep)|(?!)))"
     )
     fraction = rf"(?P<frac>{_alternation(lexicon.fractions)}){GUARD}"
-    under_hundred = rf"(?:{tens})(?:[{SPACE_CLASS}\-]+(?:{ones}))?|(?:{small})"
+    # Number words of any length, matched as a run and combined by reconcile.phrases.words:
+    # a first word (a number, a multiplier, or an article before a multiplier), then more
+    # number words joined by spaces, hyphens, commas, "and" or "&", and "and a half".
+    singular = _alternation([lexicon.connectives["hundred"], *lexicon.magnitudes])
+    number_word = _alternation([*lexicon.number_words, lexicon.connectives["hundred"], *lexicon.magnitudes])
+    any_number_word = rf"(?:{number_word}|{plurals}){GUARD}"
     articles = _alternation(lexicon.articles)
-    first = rf"(?P<w1>(?:{under_hundred}){GUARD}|(?:{articles})(?={w}+(?:{hundred}|{mags}){GUARD}))"
-    tail = rf"(?:(?:{w}+(?:{and_}))?{w}+(?P<w2>(?:{under_hundred}){GUARD}))?"
-    hundreds = rf"(?:{w}+(?P<hund>{hundred}){GUARD}{tail})?"
-    words = rf"(?P<words>{first}{hundreds}(?P<wsuf>{w}+(?:{mags}){GUARD}|{w}*(?:{percent}){GUARD})?)"
+    led = _alternation(word for word in lexicon.fractions if word.split(" ")[0] in lexicon.articles)
+    first = (
+        rf"(?:(?:{articles}){w}+(?:{singular})|(?:{_alternation(lexicon.number_words)}|{singular})){GUARD}"
+    )
+    joint = rf"(?:{w}*(?:,|&){w}*|[{SPACE_CLASS}\-]+)(?:(?:{and_}){w}+)?"
+    share_tail = rf"{w}+(?:{and_}){w}+(?:{led}){GUARD}"
+    words = (
+        rf"(?P<words>{first}(?:{joint}{any_number_word}|{share_tail})*)(?P<wsuf>{w}*(?:{percent}){GUARD})?"
+    )
     quantity = (
         rf"(?P<quantity>(?:{of_words})(?:{w}+(?:{of}){w}+(?:{plurals}))?"
-        rf"|(?:{scale_words})(?:{w}+(?:{mags}))?){GUARD}"
+        rf"|(?:{scale_words})(?:{w}+(?:{mags}|{plurals}))?){GUARD}"
     )
     body = rf"(?:{range_}|{fraction}|{words}|{quantity})"
     noun = rf"(?:{w}+(?:(?:{of}){w}+)?(?P<noun>{_alternation(lexicon.nouns)}){GUARD})?"

@@ -113,6 +113,17 @@ def read_digits(digits: str) -> tuple[str | None, int, int]:
     return None, int(text), exponent
 
 
+def spelled_percent(mantissa: int, exponent: int) -> tuple[int, int]:
+    """A percentage ``mantissa * 10**exponent`` as (its digits, its decimal places), as written.
+
+    Examples:
+        >>> spelled_percent(975, -1), spelled_percent(4, 1)
+        ((975, 1), (40, 0))
+
+    """
+    return (mantissa * 10**exponent, 0) if exponent > 0 else (mantissa, -exponent)
+
+
 DIGITS, TOO_LARGE, OVER_100 = (CODES.index(code) for code in ("digits", "large", "percent"))
 
 

@@ -42,9 +42,9 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "add nouns with Lexicon.with_noun",
     ),
     "number_words": (
-        "cannot combine the number words '{words}' at character {position} of '{shown}'",
-        "write the number in digits, e.g. '2,645'; words are read up to one magnitude, as in "
-        "'two hundred and fifty thousand'",
+        "cannot combine the number words '{words}': {why}, at character {position} of '{shown}'",
+        "write the number in digits, e.g. '2,645', or in words as English says it, e.g. 'two thousand "
+        "six hundred and forty-five'",
     ),
     "hedge_alone": (
         "no number after '{hedge}' at character {position} of '{shown}'",
@@ -142,7 +142,8 @@ def diagnosis(grammar: Grammar, text: str) -> ParseError:
             spelled = found["n1"] + suffix  # "2 thousand six hundred"
         run = grammar.number_run.match(rest) if spelled and found["noun"] is None else None
         if run is not None:
-            return error("number_words", text, position, words=spelled + found["gap"] + run[1])
+            why = "digits and number words cannot be mixed" if found["words"] is None else "it stops here"
+            return error("number_words", text, position, words=spelled + found["gap"] + run[1], why=why)
         return error("unread", text, position, word=word)
     if found["hedge"] is not None:
         return error("hedge_alone", text, position, hedge=key(found["hedge"]))

@@ -23,10 +23,12 @@ from reconcile.phrases.numbers import (
     numeral,
     points_ends,
     read_digits,
+    spelled_percent,
     thousands,
 )
 from reconcile.phrases.problems import CODES, diagnosis, error
-from reconcile.phrases.text import MAX_LENGTH, SPACE_CHARS, key, number_key
+from reconcile.phrases.text import MAX_LENGTH, SPACE_CHARS, key
+from reconcile.phrases.words import combine
 from reconcile.units import canonical_unit
 
 
@@ -74,7 +76,7 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         plain_numeral = g["suf1"] is None and g["d1"] is None
         if suffix1.percent:
             _, mantissa, exponent = read_digits(g["n1"])
-            percent = (mantissa * 10**exponent, 0) if exponent > 0 else (mantissa, -exponent)
+            percent = spelled_percent(mantissa, exponent)
         if g["rsep"] is not None:
             kind = "range"
             second = numeral(g["n2"], suffix2, percent=share)
@@ -98,16 +100,18 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         kind = "fraction"
         value, share = grammar.fraction_value[key(g["frac"])], True
     elif g["words"] is not None:
-        count = grammar.numbers[number_key(g["w1"])]
-        if g["hund"] is not None:
-            count = count * 100 + (grammar.numbers[number_key(g["w2"])] if g["w2"] else 0)
-        suffix = suffixes[key(g["wsuf"])] if g["wsuf"] else NO_SUFFIX
-        shift = 2 if suffix.percent else 0
-        number = decimal(count * suffix.mult, suffix.exp - shift, percent=suffix.percent)
-        value, rounds, share = number.value, suffix.rounds, suffix.percent
-        percent = (count, 0) if suffix.percent else None
-        if number.problem:
-            problems.append((number.problem, body, {"number": g["words"]}))
+        spelled = combine(grammar.words, g["words"])
+        suffix = suffixes[key(g["wsuf"])] if g["wsuf"] else NO_SUFFIX  # a percent sign or word
+        if spelled.problem:
+            problems.append(("number_words", body + spelled.at, {"words": g["words"], "why": spelled.why}))
+        else:
+            shift = 2 if suffix.percent else 0
+            number = decimal(spelled.mantissa, spelled.exponent - shift, percent=suffix.percent)
+            value, rounds, share = number.value, spelled.rounds, suffix.percent
+            if suffix.percent:
+                percent = spelled_percent(spelled.mantissa, spelled.exponent)
+            if number.problem:
+                problems.append((number.problem, body, {"number": g["words"] + (g["wsuf"] or "")}))
     else:
         kind = "quantity"
         low, value, high = grammar.quantities[key(g["quantity"])]
