@@ -50,6 +50,7 @@ __all__ = [
     "is_count",
     "pint_unit",
     "registry",
+    "unit_named",
 ]
 
 
@@ -133,6 +134,58 @@ def canonical_unit(unit: str) -> str:
             reason=Reason.NOT_TEXT,
         )
     return _canonical(unit)
+
+
+# SI prefixes a report puts on metric units ("km", "mg", "TeV"), and the units they go on. A
+# word pint reads as another prefix and unit ("camps" as centi-ampere, "units" as micro-nit)
+# names no unit in a figure phrase.
+_PREFIXES = frozenset({"kilo", "mega", "giga", "tera", "peta", "exa", "centi", "milli", "micro", "nano"})
+_PREFIXED = frozenset(
+    {"meter", "gram", "liter", "second", "byte", "bit", "watt", "watt_hour", "electron_volt", "hertz"}
+    | {"joule", "gray", "sievert", "becquerel"}
+)
+# Words pint takes for units that in a figure phrase are English: "a" (a year), "are" (100 m²),
+# "in" (an inch), "pcs" (parsecs, but pieces), "bag", "at" (an atmosphere).
+_NOT_UNITS = frozenset({"a", "an", "are", "in", "at", "pcs", "bag", "bags"})
+# Words before a unit that raise it to a power: "square kilometres", "cubic metres".
+_POWERS = {"square": "**2", "sq": "**2", "cubic": "**3", "cu": "**3"}
+
+
+def unit_named(words: str) -> str | None:
+    """The unit that words after a number name ("km", "tonnes", "square kilometres"), or None.
+
+    A word names a unit by its name, symbol or plural, or a metric unit with an SI prefix;
+    "square" and "cubic" raise it to a power. Words pint would read as some other unit made
+    of a prefix ("camps", "units") or as a rare one ("pcs", "are") name none.
+
+    Examples:
+        >>> unit_named("km"), unit_named("square kilometres"), unit_named("days")
+        ('kilometer', 'kilometer ** 2', 'day')
+        >>> unit_named("camps"), unit_named("Rohingya"), unit_named("are")
+        (None, None, None)
+
+    """
+    parts = words.split()
+    power = ""
+    if len(parts) == 2 and parts[0].lower() in _POWERS:
+        power = _POWERS[parts[0].lower()]
+        parts = parts[1:]
+    if len(parts) != 1 or parts[0].lower() in _NOT_UNITS:
+        return None
+    for word in dict.fromkeys([parts[0], parts[0].lower()]):  # "TeV" as written, "KM" as "km"
+        try:
+            found = _registry().parse_unit_name(word)
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if any(
+            suffix == "" and (prefix == "" or (prefix in _PREFIXES and name in _PREFIXED))
+            for prefix, name, suffix in found
+        ):
+            try:
+                return canonical_unit(f"{word}{power}")
+            except UnitError:
+                return None
+    return None
 
 
 def _shown(unit: str) -> str:

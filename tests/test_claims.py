@@ -518,13 +518,16 @@ def test_a_row_with_neither_phrase_nor_numbers_is_skipped_with_a_note() -> None:
 
 def test_a_lexicon_reads_the_phrase_column_in_its_words() -> None:
     frame = pd.read_csv(io.StringIO(PHRASES_CSV))
-    frame = frame.assign(counts=None, phrase=["7,619 evacuees", "about 5,000", "12 evacuees"])
-    with pytest.raises(rc.ClaimsError, match=r"add nouns with Lexicon\.with_noun"):
+    frame = frame.assign(counts=None, phrase=["7,619 evacuees", "circa 5,000", "12 evacuees"])
+    with pytest.raises(rc.ClaimsError, match=r"'circa' does not start a figure phrase"):
         rc.read_claims(frame)
-    lexicon = rc.Lexicon.default().with_noun("evacuees", unit="person", counts="evacuees")
-    table = rc.read_claims(frame, lexicon=lexicon)
-    assert table["counts"].fillna("").tolist() == ["evacuees", "", "evacuees"]
+    lexicon = rc.Lexicon.default().with_noun("evacuees", unit="person", counts="displaced")
+    table = rc.read_claims(frame, lexicon=lexicon.with_hedge("circa", "around"))
+    assert table["counts"].fillna("").tolist() == ["displaced", "", "displaced"]
     assert table["value"].tolist() == [7619.0, 5000.0, 12.0]
+    # Without the noun in the lexicon, the phrase's own word says what it counts.
+    alone = rc.read_claims(frame.assign(phrase=["7,619 evacuees", "5,000", "12 evacuees"]))
+    assert alone["counts"].fillna("").tolist() == ["evacuees", "", "evacuees"]
     # The table comes back in numbers: read again (as reconcile does), it needs no lexicon.
     assert "phrase" not in table
     pd.testing.assert_frame_equal(rc.read_claims(table), table)

@@ -755,17 +755,20 @@ def test_a_missing_relations_file_exits_2(tmp_path: Path) -> None:
 # -- --lexicon ---------------------------------------------------------------------------------
 
 EVACUEES_CSV = """claim_id,counts,place,as_of,phrase,unit,source
-iom,displaced,Mosul,2016-11,"about 7,600 evacuees",person,IOM
+iom,displaced,Mosul,2016-11,"circa 7,600 evacuees",person,IOM
 unhcr,displaced,Mosul,2016-11,"7,619 evacuees",person,UNHCR
 """
 
 
 def _lexicon_with_evacuees(tmp_path: Path) -> Path:
-    """A copy of the shipped lexicon with the noun 'evacuees'."""
+    """A copy of the shipped lexicon with the hedge 'circa' and the noun 'evacuees'."""
     shipped = (ROOT / "reconcile" / "lexicon.toml").read_text(encoding="utf-8")
     path = tmp_path / "lexicon.toml"
-    noun = '"evacuees" = { unit = "person", counts = "evacuees" }\n'
-    path.write_text(shipped.replace("[nouns]\n", "[nouns]\n" + noun))
+    noun = '"evacuees" = { unit = "person", counts = "displaced" }\n'
+    hedge = '"circa" = { rule = "around", min_share = 0.05, max_share = 0.10, points = 2 }\n'
+    path.write_text(
+        shipped.replace("[nouns]\n", "[nouns]\n" + noun).replace("[hedges]\n", "[hedges]\n" + hedge)
+    )
     return path
 
 
@@ -774,9 +777,7 @@ def test_check_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> N
     claims.write_text(EVACUEES_CSV)
     without = runner.invoke(cli.app, ["check", str(claims)])
     assert without.exit_code == 2
-    assert "cannot read 'evacuees'" in without.stderr
-    # The library's hint names Lexicon.with_noun; the command's names the option that follows it.
-    assert "--lexicon FILE" in without.stderr and "with_noun" not in without.stderr
+    assert "'circa' does not start a figure phrase" in without.stderr
     run = runner.invoke(cli.app, ["check", str(claims), "--lexicon", str(_lexicon_with_evacuees(tmp_path))])
     assert run.exit_code == 0, run.stderr
     assert "Consistent" in run.stdout
@@ -787,9 +788,10 @@ def test_parse_reads_phrases_in_the_words_of_a_lexicon_file(tmp_path: Path) -> N
         cli.app, ["parse", "7,619 evacuees", "--lexicon", str(_lexicon_with_evacuees(tmp_path)), "-f", "json"]
     )
     assert run.exit_code == 0, run.stderr
-    assert json.loads(run.stdout)[0]["counts"] == "evacuees"
-    without = runner.invoke(cli.app, ["parse", "7,619 evacuees"])
-    assert without.exit_code == 2 and "--lexicon FILE" in without.stderr
+    assert json.loads(run.stdout)[0]["counts"] == "displaced"
+    # Without the lexicon's noun, the phrase's own word says what it counts.
+    without = runner.invoke(cli.app, ["parse", "7,619 evacuees", "-f", "json"])
+    assert without.exit_code == 0 and json.loads(without.stdout)[0]["counts"] == "evacuees"
 
 
 @pytest.mark.parametrize("command", ["check", "parse"])
@@ -851,17 +853,17 @@ def test_parse_unit_applies_where_the_phrase_names_none() -> None:
 
 
 def test_parse_lists_every_unreadable_phrase_with_a_caret() -> None:
-    run = runner.invoke(cli.app, ["parse", "about 5,000", "about 5,000 xyz", "many"])
+    run = runner.invoke(cli.app, ["parse", "about 5,000", "about 5,000 xyz in Mosul", "many"])
     assert run.exit_code == 2
     lines = run.stderr.splitlines()
     assert lines[0] == "error: 2 of 3 phrases cannot be read"
-    caret = lines.index("    about 5,000 xyz") + 1
-    assert lines[caret] == "    " + " " * 12 + "^"
+    caret = lines.index("    about 5,000 xyz in Mosul") + 1
+    assert lines[caret] == "    " + " " * 16 + "^"
     assert "    many" in lines
     assert lines[-1].startswith("hint: ")
 
 
-UNREADABLE = ["about 5,000 xyz", "two thousand six hundred forty five"]
+UNREADABLE = ["about 5,000 xyz in Mosul", "two hundred hundred"]
 
 
 def test_parse_prints_the_phrases_it_read_and_lists_the_others_with_their_hints() -> None:
@@ -869,15 +871,15 @@ def test_parse_prints_the_phrases_it_read_and_lists_the_others_with_their_hints(
     assert run.exit_code == 2
     rows = [line.split() for line in run.stdout.splitlines() if line.strip()]
     assert [row[:2] for row in rows[2:]] == [["about", "5,000"], ["at", "least"]]
-    assert "xyz" not in run.stdout and "thousand" not in run.stdout
+    assert "xyz" not in run.stdout and "hundred" not in run.stdout
     lines = run.stderr.splitlines()
     assert lines[0] == "error: 2 of 4 phrases cannot be read"
-    cats = lines.index("  cannot read 'xyz' at character 12 of 'about 5,000 xyz'")
-    assert lines[cats + 3].startswith("    hint: a phrase ends after its number")
+    cats = lines.index("  cannot read 'in' at character 16 of 'about 5,000 xyz in Mosul'")
+    assert lines[cats + 3].startswith("    hint: give one figure per phrase")
     words = next(n for n, line in enumerate(lines) if line.startswith("  cannot combine the number words"))
     assert lines[words + 3] == (
-        "    hint: write the number in digits, e.g. '2,645'; words are read up to one magnitude, "
-        "as in 'two hundred and fifty thousand'"
+        "    hint: write the number in digits, e.g. '2,645', or in words as English says it, e.g. 'two "
+        "thousand six hundred and forty-five'"
     )
     assert lines[-1].startswith("hint: ")
 
@@ -1218,12 +1220,6 @@ COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.Reco
         lambda folder: rc.read_claims(_claims_about(as_of=["17/10/2016", "2016"]), dayfirst=False),
         "correct the row, or leave out --dayfirst and --monthfirst to settle the order from the column; "
         + ROWS_HINT,
-    ),
-    (
-        "UNKNOWN_NOUN",
-        lambda folder: rc.parse("7,619 wombats"),
-        "a phrase ends after its number, range, share or quantity word and an optional noun; add nouns to "
-        "the [nouns] table of a copy of reconcile/lexicon.toml and pass it with --lexicon FILE",
     ),
     (
         "PHRASE_UNIT",

@@ -206,8 +206,8 @@ REASON_CASES: list[tuple[rc.Reason, Callable[[Path], object]]] = [
     (rc.Reason.NOT_TEXT, lambda path: rc.parse(5)),  # type: ignore[arg-type]
     (rc.Reason.EMPTY_PHRASE, lambda path: rc.parse(" ")),
     (rc.Reason.LONG_PHRASE, lambda path: rc.parse("5 " * 400)),
-    (rc.Reason.UNKNOWN_NOUN, lambda path: rc.parse("about 5,000 xyz")),
-    (rc.Reason.NUMBER_WORDS, lambda path: rc.parse("two thousand six hundred forty five")),
+    (rc.Reason.UNKNOWN_NOUN, lambda path: rc.parse("about 5,000 xyz in Mosul")),
+    (rc.Reason.NUMBER_WORDS, lambda path: rc.parse("two hundred hundred")),
     (rc.Reason.HEDGE_ALONE, lambda path: rc.parse("about")),
     (rc.Reason.NOT_FIGURE, lambda path: rc.parse("many")),
     (rc.Reason.TOO_MANY_DIGITS, lambda path: rc.parse("123456789012345.5")),
@@ -309,7 +309,7 @@ ROW_REASON_CASES: list[tuple[rc.Reason, pd.DataFrame, dict[str, object]]] = [
     (rc.Reason.SHORT_YEAR, _claims(as_of=["17/10/16", "2016"]), {}),
     (
         rc.Reason.UNKNOWN_NOUN,
-        _claims(phrase=["5,000 wombats", "7,000"]).drop(columns=["low", "value", "high"]),
+        _claims(phrase=["5,000 wombats in Mosul", "7,000"]).drop(columns=["low", "value", "high"]),
         {},
     ),
     (rc.Reason.PHRASE_DISAGREES, _claims(phrase=["about 6,000", None]), {}),

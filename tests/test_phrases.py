@@ -121,10 +121,15 @@ def test_about_a_precise_number_is_at_least_five_percent_wide() -> None:
 CLOSENESS = [word for word, hedge in DEFAULT.hedges.items() if hedge.rule in ("around", "below", "above")]
 
 
+def hedged(word: str, number: str) -> str:
+    """``number`` with the hedge ``word`` where the lexicon puts it: before, or after ("2,000 or more")."""
+    return f"{number} {word}" if DEFAULT.hedges[word].after else f"{word} {number}"
+
+
 @pytest.mark.parametrize("word", CLOSENESS)
 def test_each_closeness_hedge_reads_as_figure_about_with_its_shares(word: str) -> None:
     hedge = DEFAULT.hedges[word]
-    read = parse(f"{word} 3,600")
+    read = parse(hedged(word, "3,600"))
     about = Figure.about(3600, min_share=hedge.min_share, max_share=hedge.max_share)
     assert read.value == 3600
     assert read.hedge == word
@@ -155,12 +160,12 @@ CEILINGS = [word for word, hedge in DEFAULT.hedges.items() if hedge.rule == "cei
 
 @pytest.mark.parametrize("word", FLOORS)
 def test_each_floor_hedge_starts_at_the_number_and_stays_open(word: str) -> None:
-    assert ends(parse(f"{word} 2,000")) == (2000, 2000, math.inf)
+    assert ends(parse(hedged(word, "2,000"))) == (2000, 2000, math.inf)
 
 
 @pytest.mark.parametrize("word", CEILINGS)
 def test_each_ceiling_hedge_ends_at_the_number_from_zero(word: str) -> None:
-    assert ends(parse(f"{word} 2,000")) == (0, 2000, 2000)
+    assert ends(parse(hedged(word, "2,000"))) == (0, 2000, 2000)
 
 
 def test_issue_bound_words_are_all_in_the_lexicon() -> None:
@@ -610,7 +615,7 @@ BAD = [
     ("1" * 40_000, MAX_LENGTH, "40000 characters long"),
     ("about", 5, "no number after 'about'"),
     ("about x", 6, "no number after 'about'"),
-    ("5,000 cats", 6, "cannot read 'cats'"),
+    ("5,000 cats in Mosul", 11, "cannot read 'in'"),
     ("−5,000", 0, "'−5,000' does not start a figure phrase"),
     ("é中文", 0, "does not start a figure phrase"),
     ("1234567890123456", 0, "too large"),
@@ -687,16 +692,17 @@ def test_number_words_that_cannot_be_combined_say_so_and_hint_at_digits(
     assert row == str(error)
 
 
-def test_an_unknown_word_after_a_number_still_hints_at_nouns() -> None:
-    with pytest.raises(ParseError, match=r"add nouns with Lexicon\.with_noun"):
-        parse("five thousand cats")
+def test_a_word_that_is_not_a_noun_after_a_number_is_unread_with_a_hint() -> None:
+    with pytest.raises(ParseError, match=r"one figure per phrase") as caught:
+        parse("five thousand cats in Mosul")
+    assert caught.value.reason is rc.Reason.UNKNOWN_NOUN and caught.value.position == 19
 
 
 def test_a_parse_error_survives_pickling() -> None:
     with pytest.raises(ParseError) as caught:
-        parse("5,000 cats")
+        parse("5,000 cats in Mosul")
     copy = pickle.loads(pickle.dumps(caught.value))
-    assert (copy.text, copy.position, str(copy)) == ("5,000 cats", 6, str(caught.value))
+    assert (copy.text, copy.position, str(copy)) == ("5,000 cats in Mosul", 11, str(caught.value))
 
 
 def test_a_long_message_shows_the_start_of_the_phrase_only() -> None:
@@ -867,7 +873,7 @@ FIXED = [
     "1e400",
     "1" * 40_000,
     "about",
-    "5,000 cats",
+    "5,000 cats in Mosul",
     "3,000 and 5,000",
     "from 3 and 5",
     "nearly 3,000 to 5,000",

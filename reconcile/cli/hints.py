@@ -166,10 +166,6 @@ OPTION_HINTS: dict[rc.Reason, HintWriter] = {
     Reason.DAY_ORDER_AGAINST: _always(
         "correct the row, or leave out --dayfirst and --monthfirst to settle the order from the column"
     ),
-    Reason.UNKNOWN_NOUN: _always(
-        "a phrase ends after its number, range, share or quantity word and an optional noun; add nouns "
-        "to the [nouns] table of a copy of reconcile/lexicon.toml and pass it with --lexicon FILE"
-    ),
     Reason.PHRASE_UNIT: _phrase_unit,
     Reason.WILL_NOT_REPLACE: _always("name another file, or move this one out of the way first"),
     Reason.SPLIT_NAME: _always(

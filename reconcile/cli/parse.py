@@ -95,7 +95,7 @@ def parse_phrases(
     Examples:
         >>> from typer.testing import CliRunner
         >>> from reconcile.cli import app
-        >>> run = CliRunner().invoke(app, ["parse", "about 5,000", "about 5,000 xyz", "-f", "json"])
+        >>> run = CliRunner().invoke(app, ["parse", "about 5,000", "about 5,000 or 7,000", "-f", "json"])
         >>> run.exit_code
         2
         >>> print(run.stdout)
@@ -103,10 +103,10 @@ def parse_phrases(
           "counts": null, "hedge": "about"}]
         >>> print(run.stderr)
         error: 1 of 2 phrases cannot be read
-          cannot read 'xyz' at character 12 of 'about 5,000 xyz'
-            about 5,000 xyz
+          cannot read 'or' at character 12 of 'about 5,000 or 7,000'
+            about 5,000 or 7,000
                         ^
-            hint: a phrase ends after its number, ...
+            hint: give one figure per phrase, ...
         hint: fix the phrases listed, or leave them out; the others were read, and are printed on stdout
 
     """

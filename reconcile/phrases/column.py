@@ -272,7 +272,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     share = (is_number & percent) | (is_words & word_percent) | is_fraction
 
     # Hedges, and the rule each row is read by.
-    hedge = g.keys("hpart")
+    hedge = np.where(has["post"], g.keys("post"), g.keys("hpart"))
     hedge_row = _lookup(hedge, grammar.hedge_index, 0, np.int64)
     has_hedge = hedge_row != 0
     hedge_rule = grammar.hedge_rule[hedge_row]
@@ -306,13 +306,23 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
 
     # Units and what is counted.
     noun = g.keys("noun")
-    has_noun = has["noun"]
     noun_unit = _lookup(noun, grammar.noun_units, None, object)
     noun_counts = _lookup(noun, grammar.noun_counts, None, object)
+    # Words the lexicon does not know: a unit, or what the figure counts; each read once.
+    has_other = has["other"]
+    if has_other.any():
+        others = g.text["other"][has_other]
+        read = {other: grammar.other_noun(other) for other in pd.unique(pd.Series(others, dtype=object))}
+        units = np.array([read[other][0] for other in others], dtype=object)
+        counted = np.array([read[other][1] for other in others], dtype=object)
+        noun[has_other] = g.keys("other")[has_other]
+        noun_unit[has_other] = units
+        noun_counts[has_other] = np.where(pd.notna(units), _NONE, counted)
+    has_noun = has["noun"] | has_other
     signs = np.where(has["cur1"], g.keys("cur1"), g.keys("cur2"))
     currency_unit = _lookup(signs, grammar.currency_units, None, object)
     has_currency = np.asarray(pd.notna(currency_unit))
-    text_unit = np.where(has_noun, noun_unit, np.where(has_currency, currency_unit, _NONE))
+    text_unit = np.where(pd.notna(noun_unit), noun_unit, np.where(has_currency, currency_unit, _NONE))
     text_unit = np.where(share & ~has_noun & ~has_currency, "dimensionless", text_unit)
     has_text_unit = np.asarray(pd.notna(text_unit))
 
@@ -337,7 +347,11 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
         ("hedge_range", is_range & has_hedge & (hedge_rule != around), "hedge"),
         ("hedge_quantity", is_quantity & has_hedge, "hedge"),
         ("noun_share", share & has_noun, "noun"),
-        ("currency_noun", has_noun & has_currency & (noun_unit != currency_unit), "noun"),
+        (
+            "currency_noun",
+            has_noun & has_currency & pd.notna(noun_unit) & (noun_unit != currency_unit),
+            "noun",
+        ),
         ("unit", has_text_unit & (text_unit != given) & (given is not None), "unit"),
     ]
     check = np.select([matched & condition for _, condition, _ in checks], list(range(len(checks))), -1)
@@ -408,7 +422,10 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
             + sep.str.len().to_numpy(np.int64)
             - sep.str.lstrip(SPACE_CHARS).str.len().to_numpy(np.int64),
             "hedge": g.size("lead", failing),
-            "noun": length[failing] - g.size("trail", failing) - g.size("noun", failing),
+            "noun": length[failing]
+            - g.size("trail", failing)
+            - g.size("noun", failing)
+            - g.size("other", failing),
             "spelled": body_at + spelled.at[failing],
         }
         at["unit"] = np.where(has_noun[failing], at["noun"], body_at)

@@ -27,9 +27,9 @@ import numpy as np
 from reconcile import _interval
 from reconcile.errors import ArgumentError, Reason
 from reconcile.phrases.lexicon import RULES, Lexicon
-from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS
+from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS, SPACE_RUN, key
 from reconcile.phrases.words import NumberWords
-from reconcile.units import canonical_unit
+from reconcile.units import canonical_unit, unit_named
 
 
 class Suffix(NamedTuple):
@@ -134,8 +134,29 @@ class Grammar:
             | {sep for seps in lexicon.openers.values() for sep in seps}
         )
         self.words = _number_words(lexicon)
+        self._other_nouns: dict[str, tuple[str | None, str]] = {}
         self.full, self.diagnose = _patterns(lexicon)
         self.number_run = _number_run(lexicon)
+
+    def other_noun(self, text: str) -> tuple[str | None, str]:
+        """(unit, what is counted) of words after a number that the lexicon does not know.
+
+        A unit ``reconcile.units`` knows ("km", "tonnes", "days") is the figure's unit;
+        other words ("Rohingya", "cholera cases") name what the figure counts, in lower case
+        with ``_`` for spaces and hyphens, and leave the unit as the phrase's default.
+
+        Examples:
+            >>> grammar = grammar_for(None)
+            >>> grammar.other_noun("km"), grammar.other_noun("Cholera cases")
+            (('kilometer', 'km'), (None, 'cholera_cases'))
+
+        """
+        found = self._other_nouns.get(text)
+        if found is None:
+            name = key(text).strip("'")
+            counts = re.sub(r"[ \-]+", "_", name)
+            found = self._other_nouns[text] = (unit_named(SPACE_RUN.sub(" ", text).strip(" '")), counts)
+        return found
 
 
 def _number_words(lexicon: Lexicon) -> NumberWords:
@@ -220,14 +241,169 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"|(?:{scale_words})(?:{w}+(?:{mags}|{plurals}))?){GUARD}"
     )
     body = rf"(?:{range_}|{fraction}|{words}|{quantity})"
-    noun = rf"(?:{w}+(?:(?:{of}){w}+)?(?P<noun>{_alternation(lexicon.nouns)}){GUARD})?"
-    hedges = _alternation(lexicon.hedges)
-    full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{noun}(?P<trail>{w}*)\Z"
+    # A hedge after the number ("9,000-plus", "5,000 or more"), where none stands before it.
+    after = _alternation(word for word, hedge in lexicon.hedges.items() if hedge.after)
+    post = rf"(?(hpart)|(?:{w}*-?{w}*(?P<post>{after}){GUARD})?)"
+    # A noun the lexicon knows, or up to four other words: a unit ("km") or what is counted.
+    stop = _alternation(_not_nouns(lexicon))
+    word = rf"(?!(?:{stop}){GUARD})[a-z][a-z'\-]{{0,39}}(?![a-z'\-])"  # a word of at most 40 letters
+    other = rf"(?P<other>{word}(?:{w}+{word}){{0,3}})"
+    noun = rf"(?:{w}+(?:(?:{of}){w}+)?(?:(?P<noun>{_alternation(lexicon.nouns)}){GUARD}|{other}))?"
+    hedges = _alternation(word for word, hedge in lexicon.hedges.items() if not hedge.after)
+    full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{post}{noun}(?P<trail>{w}*)\Z"
     diagnose = (
-        rf"\A(?:(?P<head>{w}*(?:(?:{hedges}){w}+)?{body}{noun})|{w}*(?P<hedge>{hedges}){GUARD}|)"
+        rf"\A(?:(?P<head>{w}*(?:(?P<hpart>(?:{hedges}){w}+))?{body}{post}{noun})|{w}*(?P<hedge>{hedges}){GUARD}|)"
         rf"(?P<gap>{w}*)(?P<rest>.*)\Z"
     )
     return re.compile(full, FLAGS), re.compile(diagnose, FLAGS | re.DOTALL)
+
+
+#: Words that end a figure phrase's noun: joining words, words of place, time and comparison,
+#: pronouns and common verbs, and fractions and ordinals. A phrase with one after its number is
+#: not one figure ("5,000 or 7,000", "5,000 in Mosul", "one cannot know", "one sixth": the
+#: last would otherwise read as one of something called "sixth").
+NOT_NOUNS = frozenset(
+    {
+        "",
+        "a",
+        "after",
+        "ago",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "around",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "did",
+        "do",
+        "does",
+        "during",
+        "each",
+        "eighth",
+        "eighths",
+        "fifth",
+        "fifths",
+        "first",
+        "for",
+        "fourth",
+        "fourths",
+        "from",
+        "had",
+        "half",
+        "halves",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "his",
+        "hundredth",
+        "hundredths",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "might",
+        "millionth",
+        "millionths",
+        "minus",
+        "more",
+        "must",
+        "my",
+        "ninth",
+        "ninths",
+        "no",
+        "not",
+        "now",
+        "of",
+        "on",
+        "or",
+        "our",
+        "out",
+        "over",
+        "per",
+        "plus",
+        "quarter",
+        "quarters",
+        "said",
+        "say",
+        "says",
+        "seventh",
+        "sevenths",
+        "she",
+        "should",
+        "since",
+        "sixth",
+        "sixths",
+        "so",
+        "some",
+        "still",
+        "such",
+        "tenth",
+        "tenths",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "third",
+        "thirds",
+        "this",
+        "those",
+        "thousandth",
+        "thousandths",
+        "to",
+        "under",
+        "until",
+        "up",
+        "was",
+        "we",
+        "were",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    }
+)
+
+
+def _not_nouns(lexicon: Lexicon) -> set[str]:
+    """:data:`NOT_NOUNS`, the lexicon's hedge, range and number words: never read as a noun."""
+    words = set(NOT_NOUNS) | set(lexicon.openers) | set(lexicon.separators)
+    words |= {sep for seps in lexicon.openers.values() for sep in seps}
+    words |= {part for hedge in lexicon.hedges for part in hedge.split(" ")}
+    words |= {*lexicon.number_words, *lexicon.magnitudes, *lexicon.articles, *lexicon.percent}
+    words |= {lexicon.connectives["hundred"], lexicon.connectives["and"], lexicon.connectives["of"]}
+    return {word for word in words if word[:1].isalpha()}
 
 
 def _number_run(lexicon: Lexicon) -> re.Pattern[str]:

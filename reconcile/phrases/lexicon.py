@@ -89,10 +89,12 @@ class Hedge:
         points: for closeness, the greatest half-width of a percentage, in percentage
             points ("about 97%" is 95–99%, not 92–100%); None for no such limit.
         example: a phrase with the hedge, shown in the docs.
+        after: the hedge follows the number ("9,000-plus", "9,000+", "5,000 or more")
+            rather than standing before it.
 
     Examples:
         >>> Lexicon.default().hedges["nearly"]
-        Hedge(rule='below', min_share=0.05, max_share=0.1, points=2, example='nearly 1 million')
+        Hedge(rule='below', min_share=0.05, max_share=0.1, points=2, example='nearly 1 million', after=False)
 
     """
 
@@ -101,6 +103,7 @@ class Hedge:
     max_share: float = 0.0
     points: int | None = None
     example: str | None = None
+    after: bool = False
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -121,6 +124,10 @@ class Hedge:
             raise _refused(
                 f"points must be a whole number of percentage points >= 1, or None (got {points!r})",
                 "e.g. points=2: 'about 97%' is then at most 95–99%",
+            )
+        if not isinstance(self.after, bool):
+            raise _refused(
+                f"after must be true or false (got {self.after!r})", "e.g. after=True for '9,000-plus'"
             )
         if self.example is not None and not isinstance(self.example, str):
             raise _refused(f"example must be a phrase (got {self.example!r})", "e.g. 'about 5,000'")
@@ -437,12 +444,14 @@ class Lexicon:
         max_share: float | None = None,
         points: int | None = None,
         example: str | None = None,
+        after: bool = False,
     ) -> Lexicon:
         """A copy that reads ``word`` as a hedge with ``rule``, replacing any hedge of that name.
 
         Closeness rules take ``min_share``, ``max_share`` and ``points`` (by default those
         of "about": 0.05, 0.10 and 2 percentage points); ``"floor"``, ``"ceiling"`` and
-        ``"exact"`` take none.
+        ``"exact"`` take none. With ``after=True`` the hedge follows the number ("5,000 or
+        more").
 
         Examples:
             >>> from reconcile.phrases import parse
@@ -458,6 +467,7 @@ class Lexicon:
             max_share=(ABOUT_MAX_SHARE if closeness else 0.0) if max_share is None else max_share,
             points=(ABOUT_POINTS if closeness else None) if points is None else points,
             example=example,
+            after=after,
         )
         return dataclasses.replace(self, hedges={**self.hedges, _word("hedge", word): hedge})
 
@@ -562,6 +572,7 @@ _FILE: dict[str, Any] = {
             "max_share?": "number",
             "points?": "whole",
             "example?": "text",
+            "after?": "bool",
         }
     ],
     "magnitudes": [{"factor": "whole", "rounds": "bool", "plural?": "word"}],

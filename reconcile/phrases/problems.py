@@ -38,8 +38,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "unread": (
         "cannot read '{word}' at character {position} of '{shown}'",
-        "a phrase ends after its number, range, share or quantity word and an optional noun; "
-        "add nouns with Lexicon.with_noun",
+        "give one figure per phrase, with its hedge and what it counts; leave places, dates and "
+        "other numbers out",
     ),
     "number_words": (
         "cannot combine the number words '{words}': {why}, at character {position} of '{shown}'",
@@ -125,8 +125,8 @@ def diagnosis(grammar: Grammar, text: str) -> ParseError:
 
     Examples:
         >>> from reconcile.phrases.grammar import grammar_for
-        >>> diagnosis(grammar_for(None), "5,000 cats").position
-        6
+        >>> diagnosis(grammar_for(None), "5,000 cats in Mosul").position
+        11
 
     """
     found = grammar.diagnose.match(text)

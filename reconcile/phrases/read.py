@@ -116,7 +116,7 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         kind = "quantity"
         low, value, high = grammar.quantities[key(g["quantity"])]
 
-    hedge_word = key(g["hpart"]) if g["hpart"] else None
+    hedge_word = key(g["hpart"]) if g["hpart"] else (key(g["post"]) if g["post"] else None)
     hedge = grammar.hedges[hedge_word] if hedge_word else None
     if hedge_word and hedge and kind == "range" and hedge.rule != "around":
         problems.append(("hedge_range", found.end("lead"), {"hedge": hedge_word}))
@@ -124,10 +124,15 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         quantity = key(g["quantity"])
         problems.append(("hedge_quantity", found.end("lead"), {"hedge": hedge_word, "quantity": quantity}))
     noun = key(g["noun"]) if g["noun"] else None
-    noun_at = len(text) - len(g["trail"]) - len(g["noun"] or "")
+    noun_at = len(text) - len(g["trail"]) - len(g["noun"] or g["other"] or "")
     sign = g["cur1"] or g["cur2"]
     currency = grammar.currency_units[key(sign)] if sign else None
     noun_unit = grammar.noun_units[noun] if noun else None
+    noun_counts = grammar.noun_counts[noun] if noun else None
+    if g["other"]:  # words the lexicon does not know: a unit, or what the figure counts
+        noun = key(g["other"])
+        noun_unit, other_counts = grammar.other_noun(g["other"])
+        noun_counts = None if noun_unit else other_counts
     if share and noun:
         problems.append(("noun_share", noun_at, {"noun": noun}))
     if noun and noun_unit and currency and noun_unit != currency:
@@ -157,7 +162,7 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         rule, shares, rounding = "around", grammar.magnitude_shares, last_digit(percent[1])
     elif plain_numeral and grammar.zeros_round and thousands(value) > 1:
         rule, shares, rounding = "around", grammar.magnitude_shares, thousands(value)
-    counts = grammar.noun_counts[noun] if noun else None
+    counts = noun_counts
     unit = text_unit or given or "person"
     return _Reading(rule, value, low, high, said, shares, rounding, caps, share, unit, counts)
 
