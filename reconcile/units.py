@@ -69,6 +69,9 @@ def _registry() -> pint.UnitRegistry[Any]:
                 built.define("family = [family] = _ = families")
                 built.define("building = [building] = _ = buildings")
                 built.define("USD = [currency] = US$ = usd = US_dollar")
+                # Each currency is a dimension of its own: no rate between them is fixed.
+                built.define("EUR = [currency_EUR] = _ = eur = euro = euros")
+                built.define("GBP = [currency_GBP] = _ = gbp = pound_sterling")
                 _built.append(built)
     return _built[0]
 
@@ -159,15 +162,18 @@ def unit_named(words: str) -> str | None:
     of a prefix ("camps", "units") or as a rare one ("pcs", "are") name none.
 
     Examples:
-        >>> unit_named("km"), unit_named("square kilometres"), unit_named("days")
-        ('kilometer', 'kilometer ** 2', 'day')
+        >>> unit_named("km"), unit_named("square kilometres"), unit_named("km2"), unit_named("days")
+        ('kilometer', 'kilometer ** 2', 'kilometer ** 2', 'day')
         >>> unit_named("camps"), unit_named("Rohingya"), unit_named("are")
         (None, None, None)
 
     """
     parts = words.split()
+    raised = re.fullmatch(r"(.*[a-zA-Z])\^?([23])", parts[-1]) if parts else None
     power = ""
-    if len(parts) == 2 and parts[0].lower() in _POWERS:
+    if raised is not None:  # "km2", "km^2"
+        parts[-1], power = raised[1], f"**{raised[2]}"
+    if len(parts) == 2 and parts[0].lower() in _POWERS and not power:
         power = _POWERS[parts[0].lower()]
         parts = parts[1:]
     if len(parts) != 1 or parts[0].lower() in _NOT_UNITS:

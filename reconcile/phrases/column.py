@@ -272,7 +272,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     share = (is_number & percent) | (is_words & word_percent) | is_fraction
 
     # Hedges, and the rule each row is read by.
-    hedge = np.where(has["post"], g.keys("post"), g.keys("hpart"))
+    hedge = np.where(has["post"], g.keys("post"), np.where(has["rhedge"], g.keys("rhedge"), g.keys("hpart")))
     hedge_row = _lookup(hedge, grammar.hedge_index, 0, np.int64)
     has_hedge = hedge_row != 0
     hedge_rule = grammar.hedge_rule[hedge_row]
@@ -411,7 +411,9 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
         # Where each problem lies, from the lengths of the groups before its word.
         body_at = g.size("lead", failing) + g.size("hpart", failing)
         first_at = np.where(
-            is_words[failing], body_at, body_at + g.size("ropart", failing) + g.size("cur1", failing)
+            is_words[failing],
+            body_at,
+            body_at + g.size("ropart", failing) + g.size("rhedge", failing) + g.size("cur1", failing),
         )
         after_first = first_at + g.size("n1", failing) + g.size("suf1", failing)
         sep = pd.Series(g.strings("rsep", failing), dtype=object)

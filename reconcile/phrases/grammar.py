@@ -27,7 +27,7 @@ import numpy as np
 from reconcile import _interval
 from reconcile.errors import ArgumentError, Reason
 from reconcile.phrases.lexicon import RULES, Lexicon
-from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS, SPACE_RUN, key
+from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS, SPACE_RUN, THOUSANDS_SPACES, key
 from reconcile.phrases.words import NumberWords
 from reconcile.units import canonical_unit, unit_named
 
@@ -135,6 +135,9 @@ class Grammar:
         )
         self.words = _number_words(lexicon)
         self._other_nouns: dict[str, tuple[str | None, str]] = {}
+        per = lexicon.connectives.get("per")
+        # What joins the two units of a rate: "/" or the lexicon's "per".
+        self._per = re.compile(r"\s*/\s*" + (rf"|\s+{re.escape(per)}\s+" if per else ""), re.IGNORECASE)
         self.full, self.diagnose = _patterns(lexicon)
         self.number_run = _number_run(lexicon)
 
@@ -154,8 +157,14 @@ class Grammar:
         found = self._other_nouns.get(text)
         if found is None:
             name = key(text).strip("'")
-            counts = re.sub(r"[ \-]+", "_", name)
-            found = self._other_nouns[text] = (unit_named(SPACE_RUN.sub(" ", text).strip(" '")), counts)
+            counts = re.sub(r"[ \-/]+", "_", name)
+            written = SPACE_RUN.sub(" ", text).strip(" '")
+            parts = [part.strip(" ") for part in self._per.split(written)]
+            units = [unit_named(part) for part in parts]
+            unit = None
+            if len(parts) <= 2 and all(units):
+                unit = units[0] if len(units) == 1 else canonical_unit(f"({units[0]}) / ({units[1]})")
+            found = self._other_nouns[text] = (unit, counts)
         return found
 
 
@@ -175,6 +184,7 @@ def _number_words(lexicon: Lexicon) -> NumberWords:
         plurals=frozenset(plurals),
         articles=articles,
         joiners=frozenset({lexicon.connectives["and"], "&", ","}),
+        point=lexicon.connectives.get("point", ""),
         shares={
             word: Fraction(*pair)
             for word, pair in lexicon.fractions.items()
@@ -202,8 +212,9 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     scale_words = _alternation(word for word, entry in lexicon.quantities.items() if entry.takes == "scale")
 
     def numeral(i: int) -> str:
-        """Digits, grouped by commas in threes or not at all, then decimals after a point."""
-        return rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?![0-9])(?:\.(?P<d{i}>[0-9]+))?(?![0-9])"
+        """Digits, grouped in threes by commas or spaces or not at all, then decimals after a point."""
+        spaced = rf"[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+(?![0-9])"  # "10 000"
+        return rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|{spaced}|[0-9]+)(?![0-9])(?:\.(?P<d{i}>[0-9]+))?(?![0-9])"
 
     suffix = (
         rf"(?:{_alternation(lexicon.abbreviations)}){GUARD}|{w}+(?:{mags}){GUARD}|{w}*(?:{percent}){GUARD}"
@@ -215,8 +226,11 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     separator = rf"(?P<rsep>{w}*(?:{symbol_seps}){w}*|{w}+(?:{word_seps}){w}+)"
     # With an opener ("between") the second end is required; without one it is optional.
+    # A hedge after the opener, where none stands before it: "between about 3,000 and 5,000".
+    inner = _alternation(word for word, hedge in lexicon.hedges.items() if not hedge.after)
     range_ = (
-        rf"(?P<ropart>(?:{_alternation(lexicon.openers)}){w}+)?{end(1)}"
+        rf"(?P<ropart>(?:{_alternation(lexicon.openers)}){w}+)?"
+        rf"(?(ropart)(?(hpart)|(?P<rhedge>(?:{inner}){w}+)?)|){end(1)}"
         rf"(?:{separator}{end(2)})?(?(ropart)(?(rsep)|(?!)))"
     )
     fraction = rf"(?P<frac>{_alternation(lexicon.fractions)}){GUARD}"
@@ -233,8 +247,14 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     joint = rf"(?:{w}*(?:,|&){w}*|[{SPACE_CLASS}\-]+)(?:(?:{and_}){w}+)?"
     share_tail = rf"{w}+(?:{and_}){w}+(?:{led}){GUARD}"
+    # "two point three", "point five": a decimal point and digit words after it.
+    digit_words = _alternation(word for word, value in lexicon.number_words.items() if 0 <= value <= 9)
+    point = _alternation([lexicon.connectives["point"]] if "point" in lexicon.connectives else [])
+    decimals = rf"(?:{point})(?:{w}+(?:{digit_words}){GUARD})+"
+    first = rf"(?:{first}|{decimals})"
     words = (
-        rf"(?P<words>{first}(?:{joint}{any_number_word}|{share_tail})*)(?P<wsuf>{w}*(?:{percent}){GUARD})?"
+        rf"(?P<words>{first}(?:{joint}{any_number_word}|{share_tail}|{w}+{decimals})*)"
+        rf"(?P<wsuf>{w}*(?:{percent}){GUARD})?"
     )
     quantity = (
         rf"(?P<quantity>(?:{of_words})(?:{w}+(?:{of}){w}+(?:{plurals}))?"
@@ -246,11 +266,18 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     post = rf"(?(hpart)|(?:{w}*-?{w}*(?P<post>{after}){GUARD})?)"
     # A noun the lexicon knows, or up to four other words: a unit ("km") or what is counted.
     stop = _alternation(_not_nouns(lexicon))
-    word = rf"(?!(?:{stop}){GUARD})[a-z][a-z'\-]{{0,39}}(?![a-z'\-])"  # a word of at most 40 letters
-    other = rf"(?P<other>{word}(?:{w}+{word}){{0,3}})"
-    noun = rf"(?:{w}+(?:(?:{of}){w}+)?(?:(?P<noun>{_alternation(lexicon.nouns)}){GUARD}|{other}))?"
+    # A word of at most 40 letters, or a unit raised to a power ("km2", "km^2").
+    word = rf"(?!(?:{stop}){GUARD})[a-z][a-z'\-]{{0,39}}(?:\^?[23])?(?![a-z0-9'\-^])"
+    # Up to four words; "per" or "/" makes a rate ("200 kilometres per hour").
+    per = _alternation([lexicon.connectives["per"]] if "per" in lexicon.connectives else [])
+    between = rf"(?:{w}+(?:(?:{per}){w}+)?|{w}*/{w}*)"
+    other = rf"(?P<other>{word}(?:{between}{word}){{0,3}})"
+    # The noun follows a space, a hyphen ("27-kilometer", "two-year") or, a unit, the digits ("10kg").
+    before = rf"(?:{w}+(?:(?:{of}){w}+)?|-|(?<=[0-9]))"
+    noun = rf"(?:{before}(?:(?P<noun>{_alternation(lexicon.nouns)}){GUARD}|{other}))?"
     hedges = _alternation(word for word, hedge in lexicon.hedges.items() if not hedge.after)
-    full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{post}{noun}(?P<trail>{w}*)\Z"
+    # A full stop may end the phrase, as it ends the sentence it was copied from.
+    full = rf"\A(?P<lead>{w}*)(?P<hpart>(?:{hedges}){w}+)?{body}{post}{noun}(?P<trail>{w}*(?:\.{w}*)?)\Z"
     diagnose = (
         rf"\A(?:(?P<head>{w}*(?:(?P<hpart>(?:{hedges}){w}+))?{body}{post}{noun})|{w}*(?P<hedge>{hedges}){GUARD}|)"
         rf"(?P<gap>{w}*)(?P<rest>.*)\Z"
@@ -258,151 +285,13 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(full, FLAGS), re.compile(diagnose, FLAGS | re.DOTALL)
 
 
-#: Words that end a figure phrase's noun: joining words, words of place, time and comparison,
-#: pronouns and common verbs, and fractions and ordinals. A phrase with one after its number is
-#: not one figure ("5,000 or 7,000", "5,000 in Mosul", "one cannot know", "one sixth": the
-#: last would otherwise read as one of something called "sixth").
-NOT_NOUNS = frozenset(
-    {
-        "",
-        "a",
-        "after",
-        "ago",
-        "all",
-        "also",
-        "an",
-        "and",
-        "any",
-        "are",
-        "around",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "cannot",
-        "could",
-        "did",
-        "do",
-        "does",
-        "during",
-        "each",
-        "eighth",
-        "eighths",
-        "fifth",
-        "fifths",
-        "first",
-        "for",
-        "fourth",
-        "fourths",
-        "from",
-        "had",
-        "half",
-        "halves",
-        "has",
-        "have",
-        "he",
-        "her",
-        "here",
-        "his",
-        "hundredth",
-        "hundredths",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "might",
-        "millionth",
-        "millionths",
-        "minus",
-        "more",
-        "must",
-        "my",
-        "ninth",
-        "ninths",
-        "no",
-        "not",
-        "now",
-        "of",
-        "on",
-        "or",
-        "our",
-        "out",
-        "over",
-        "per",
-        "plus",
-        "quarter",
-        "quarters",
-        "said",
-        "say",
-        "says",
-        "seventh",
-        "sevenths",
-        "she",
-        "should",
-        "since",
-        "sixth",
-        "sixths",
-        "so",
-        "some",
-        "still",
-        "such",
-        "tenth",
-        "tenths",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "third",
-        "thirds",
-        "this",
-        "those",
-        "thousandth",
-        "thousandths",
-        "to",
-        "under",
-        "until",
-        "up",
-        "was",
-        "we",
-        "were",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    }
-)
-
-
 def _not_nouns(lexicon: Lexicon) -> set[str]:
-    """:data:`NOT_NOUNS`, the lexicon's hedge, range and number words: never read as a noun."""
-    words = set(NOT_NOUNS) | set(lexicon.openers) | set(lexicon.separators)
+    """The lexicon's stop words, and its hedge, range and number words: never read as a noun."""
+    words = set(lexicon.stops) | set(lexicon.openers) | set(lexicon.separators)
     words |= {sep for seps in lexicon.openers.values() for sep in seps}
     words |= {part for hedge in lexicon.hedges for part in hedge.split(" ")}
     words |= {*lexicon.number_words, *lexicon.magnitudes, *lexicon.articles, *lexicon.percent}
-    words |= {lexicon.connectives["hundred"], lexicon.connectives["and"], lexicon.connectives["of"]}
+    words |= set(lexicon.connectives.values())
     return {word for word in words if word[:1].isalpha()}
 
 

@@ -254,7 +254,11 @@ class Lexicon:
         currencies: sign before a number ("$") -> unit.
         separators: words that join two numbers into a range ("to", "-").
         openers: words that open a range ("between") -> the separators they allow.
-        connectives: the grammar's small words, under the keys ``hundred``, ``and``, ``of``.
+        connectives: the grammar's small words, under the keys ``hundred``, ``and``, ``of``,
+            and optionally ``point`` (a decimal point in words: "two point five million")
+            and ``per`` (a rate: "200 kilometres per hour").
+        stops: words that end the words after a number ("or", "in", "than", pronouns,
+            ordinals): a phrase with one there is not one figure, and is refused.
         magnitude_shares: (min_share, max_share) for a plain number that shows its rounding:
             one with a rounding magnitude ("1 million"), a numeral ending in groups of three
             zeros ("547,000"), a percentage ("97%").
@@ -292,6 +296,7 @@ class Lexicon:
     separators: tuple[str, ...]
     openers: Mapping[str, tuple[str, ...]]
     connectives: Mapping[str, str]
+    stops: tuple[str, ...] = ()
     magnitude_shares: tuple[float, float]
     fraction_shares: tuple[float, float]
     trailing_zeros: Reading = "rounding"
@@ -314,9 +319,10 @@ class Lexicon:
         set_(self, "number_words", _table("number word", self.number_words, int))
         set_(self, "currencies", _table("currency sign", self.currencies, str))
         connectives = _table("connective", self.connectives, str)
-        if set(connectives) != {"hundred", "and", "of"}:
+        if not {"hundred", "and", "of"} <= set(connectives) <= {"hundred", "and", "of", "point", "per"}:
             raise _refused(
-                f"connectives must name 'hundred', 'and' and 'of' (got {sorted(connectives)})",
+                f"connectives must name 'hundred', 'and' and 'of', and may name 'point' and 'per' "
+                f"(got {sorted(connectives)})",
                 "e.g. {'hundred': 'hundred', 'and': 'and', 'of': 'of'}",
             )
         set_(
@@ -328,7 +334,12 @@ class Lexicon:
             "openers",
             MappingProxyType({word: _words("separator", seps) for word, seps in openers.items()}),
         )
-        for name, kind in (("articles", "article"), ("percent", "percent word"), ("separators", "separator")):
+        for name, kind in (
+            ("articles", "article"),
+            ("percent", "percent word"),
+            ("separators", "separator"),
+            ("stops", "stop word"),
+        ):
             set_(self, name, _words(kind, getattr(self, name)))
         for name in ("magnitude_shares", "fraction_shares"):
             shares = getattr(self, name)
@@ -559,7 +570,7 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
 # "?" may be left out), or [kind]: a table of entries keyed by words, each of that kind.
 _FILE: dict[str, Any] = {
     "version?": "whole",
-    "numbers": {"hundred": "word", "and": "word", "articles": "words", "words": ["whole"]},
+    "numbers": {"hundred": "word", "and": "word", "point?": "word", "articles": "words", "words": ["whole"]},
     "plain": {
         **{f"{kind}_{end}_share": "number" for kind in ("magnitude", "fraction") for end in ("min", "max")},
         "trailing_zeros?": "reading",  # optional: files older than the switches round
@@ -583,7 +594,7 @@ _FILE: dict[str, Any] = {
     "ranges": {"separators": "words", "openers": ["words"]},
     "currencies": ["unit"],
     "nouns": [{"unit": "unit", "counts?": "text"}],
-    "grammar": {"of": "word"},
+    "grammar": {"of": "word", "per?": "word", "stops?": "words"},
 }
 
 
@@ -680,7 +691,14 @@ def _from_toml(text: str, reading: str) -> Lexicon:
             currencies=data["currencies"],
             separators=tuple(ranges["separators"]),
             openers={word: tuple(separators) for word, separators in ranges["openers"].items()},
-            connectives={"hundred": numbers["hundred"], "and": numbers["and"], "of": data["grammar"]["of"]},
+            connectives={
+                "hundred": numbers["hundred"],
+                "and": numbers["and"],
+                "of": data["grammar"]["of"],
+                **({"point": numbers["point"]} if "point" in numbers else {}),
+                **({"per": data["grammar"]["per"]} if "per" in data["grammar"] else {}),
+            },
+            stops=tuple(data["grammar"].get("stops", ())),
             magnitude_shares=(share("magnitude_min_share"), share("magnitude_max_share")),
             fraction_shares=(share("fraction_min_share"), share("fraction_max_share")),
             trailing_zeros=plain.get("trailing_zeros", "rounding"),

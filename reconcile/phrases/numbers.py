@@ -25,6 +25,7 @@ import numpy.typing as npt
 from reconcile import _interval
 from reconcile.phrases.grammar import Suffix
 from reconcile.phrases.problems import CODES
+from reconcile.phrases.text import THOUSANDS_SPACES
 
 #: A numeral may have at most this many significant digits and decimal places: a float holds
 #: such a number exactly, and its shortest form (hence its rounding) is the one written.
@@ -32,6 +33,7 @@ MAX_DIGITS = 15
 #: Figures from ``10**LARGE`` up are refused as too large to be reported figures.
 LARGE = 15
 
+_GROUPING = str.maketrans("", "", "," + THOUSANDS_SPACES)  # what separates groups of three digits
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -99,7 +101,7 @@ def read_digits(digits: str) -> tuple[str | None, int, int]:
         ((None, 150025, -2), (None, 97, 0))
 
     """
-    whole, _, decimals = digits.replace(",", "").partition(".")
+    whole, _, decimals = digits.translate(_GROUPING).partition(".")
     text, exponent = whole + decimals, -len(decimals)
     if len(text) > MAX_DIGITS:
         # Only the significant digits count: "1,000,000,000,000,000" is too large, not too long.

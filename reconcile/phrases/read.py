@@ -116,7 +116,8 @@ def _read(grammar: Grammar, text: str, given: str | None) -> _Reading:
         kind = "quantity"
         low, value, high = grammar.quantities[key(g["quantity"])]
 
-    hedge_word = key(g["hpart"]) if g["hpart"] else (key(g["post"]) if g["post"] else None)
+    hedge_part = g["hpart"] or g["rhedge"] or g["post"]  # before the number, after an opener, or after
+    hedge_word = key(hedge_part) if hedge_part else None
     hedge = grammar.hedges[hedge_word] if hedge_word else None
     if hedge_word and hedge and kind == "range" and hedge.rule != "around":
         problems.append(("hedge_range", found.end("lead"), {"hedge": hedge_word}))

@@ -27,7 +27,10 @@ GUARD = r"(?![a-z0-9])"  # a word ends here
 FLAGS = re.IGNORECASE | re.ASCII
 SPACE_RUN = re.compile(f"{SPACE}+")
 SPACE_OR_HYPHEN_RUN = re.compile(rf"[{SPACE_CLASS}\-]+")
-NO_SEPARATORS = str.maketrans("", "", ",.")  # digits without thousands separators and point
+#: The spaces a numeral may group its thousands with ("10 000", as SI and French print them):
+#: a space, a no-break space, a thin space and a narrow no-break space.
+THOUSANDS_SPACES = " \u00a0\u2009\u202f"
+NO_SEPARATORS = str.maketrans("", "", ",." + THOUSANDS_SPACES)  # digits without separators and point
 FIRST_WORD = re.compile(rf"\A([^{SPACE_CLASS}]{{1,20}})")
 SHOWN = 60  # the characters of a phrase a message quotes
 

@@ -54,6 +54,7 @@ class NumberWords(NamedTuple):
     articles: frozenset[str]  # "a", "an"
     joiners: frozenset[str]  # "and", "&", ","
     shares: dict[str, Fraction]  # "a half" -> 1/2: what "and a half" adds
+    point: str  # the decimal point in words ("two point five"); "" for none
 
 
 class Spelled(NamedTuple):
@@ -89,6 +90,20 @@ def combine(words: NumberWords, text: str) -> Spelled:
         if word in words.joiners:
             said.append(word)
             continue
+        if word == words.point:
+            # Digit words after the point are decimals: "nine point nine nine nine" is 9.999.
+            places = []
+            while index < len(tokens) and words.numbers.get(tokens[index][0], 10) <= 9:
+                places.append(str(words.numbers[tokens[index][0]]))
+                index += 1
+            if not places or previous not in ("", "number") or current != int(current):
+                return _refused(
+                    at, f"'{word}' cannot follow '{before}'" if said else f"no digits after '{word}'"
+                )
+            current += Fraction(int("".join(places)), 10 ** len(places))
+            said.append(f"{word} {' '.join(places)}")
+            previous, rounds = "decimals", False
+            continue
         if word in words.articles:
             # "a million", "a hundred"; "and a half" is read below.
             following = tokens[index][0] if index < len(tokens) else ""
@@ -113,7 +128,7 @@ def combine(words: NumberWords, text: str) -> Spelled:
             whole = int(current)
             fits = (
                 current == whole
-                and previous != "share"
+                and previous not in ("share", "decimals")
                 and (
                     whole % 100 == 0  # nothing under a hundred yet: "two hundred [and] five"
                     or (whole % 100 >= 20 and whole % 10 == 0 and 0 < value < 10)  # "forty-five"
@@ -129,14 +144,20 @@ def combine(words: NumberWords, text: str) -> Spelled:
             continue
         if word in words.multipliers:
             factor, rounding = words.multipliers[word]
-            if word in words.plurals and previous not in ("number", "share", "multiplier", "magnitude"):
+            if word in words.plurals and previous not in (
+                "number",
+                "share",
+                "decimals",
+                "multiplier",
+                "magnitude",
+            ):
                 return _refused(at, f"'{word}' needs a number before it")
             if factor < 1000:
                 # "hundred", "dozen": multiply the number under a hundred before it (or one).
                 whole = int(current)
                 if previous in ("", "article") and current <= 1:
                     current = Fraction(factor)
-                elif previous in ("number", "share") and 0 < current < 100:
+                elif previous in ("number", "share", "decimals") and 0 < current < 100:
                     current *= factor
                 else:
                     return _refused(at, f"'{word}' cannot follow '{before}'")
