@@ -14,6 +14,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -131,6 +132,20 @@ class _Groups:
         return mantissa, exponent, problem
 
 
+def _extract(text: Column, pattern: re.Pattern[str]) -> pd.DataFrame:
+    """The named groups of ``pattern`` matched at the start of each text, None where unmatched.
+
+    ``Series.str.extract`` without its per-cell conversions: one match per text, the groups
+    of all texts made one object array at once.
+    """
+    names = sorted(pattern.groupindex, key=pattern.groupindex.__getitem__)
+    empty = (None,) * pattern.groups
+    match = pattern.match
+    rows = [found.groups() if (found := match(cell)) else empty for cell in text.tolist()]
+    cells = np.array(rows, dtype=object).reshape(len(rows), pattern.groups)
+    return pd.DataFrame(cells, columns=names)
+
+
 def _lookup(keys: Objects, table: Mapping[str, Any], missing: Any, dtype: Any) -> npt.NDArray[Any]:
     """``table[key]`` for each key; ``missing`` for None or unknown keys."""
     values = np.array([*table.values(), missing], dtype=dtype)
@@ -217,7 +232,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     blank = (text.str.strip(SPACE_CHARS).str.len() == 0).to_numpy()
     too_long = length > MAX_LENGTH
     readable = ~blank & ~too_long
-    g = _Groups(text.where(readable, "").str.extract(grammar.full), grammar.known)
+    g = _Groups(_extract(text.where(readable, ""), grammar.full), grammar.known)
     has = g.present
     matched = readable & has["trail"]
 
@@ -387,7 +402,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     why = spelled.why.copy()
     stopped_at_hedge = np.full(rows, None, dtype=object)
     if unread.any():
-        found = _Groups(text[unread].str.extract(grammar.diagnose), grammar.known)
+        found = _Groups(_extract(text[unread], grammar.diagnose), grammar.known)
         rest[unread] = found.strings("rest", np.arange(int(unread.sum())))
         stopped_at_hedge[unread] = found.keys("hedge")
         cut, run = _number_words_cut(grammar, found, rest[unread])
