@@ -38,6 +38,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -110,12 +111,20 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """
     cells = _map_text_columns(frame, _restore)
     labels = list(frame.columns)
-    taken = set(labels)
     restored = [_restored(label) for label in labels]
-    restored = [
-        new if new is old or new not in taken else old for old, new in zip(labels, restored, strict=True)
-    ]
-    return _relabel(cells, restored)
+    # A name whose quote is taken off stays quoted where that would name two columns alike
+    # (a file written by hand with both "=x" and "'=x"); undoing one may clash again, so repeat.
+    while True:
+        seen = Counter(restored)
+        clashing = [
+            at
+            for at, (old, new) in enumerate(zip(labels, restored, strict=True))
+            if new is not old and seen[new] > 1
+        ]
+        if not clashing:
+            return _relabel(cells, restored)
+        for at in clashing:
+            restored[at] = labels[at]
 
 
 def _neutralised(label: Any) -> Any:
