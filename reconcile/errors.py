@@ -63,7 +63,7 @@ class Reason(enum.StrEnum):
     Examples:
         >>> import reconcile as rc
         >>> try:
-        ...     rc.parse("about 5,000 xyz")
+        ...     rc.parse("about 5,000 xyz in Mosul")
         ... except rc.ParseError as error:
         ...     print(error.reason.name, repr(error.reason.value))
         UNKNOWN_NOUN 'unread'

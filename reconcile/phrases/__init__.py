@@ -42,7 +42,8 @@ Examples:
 """
 
 from reconcile.phrases.column import parse_many, value_ranges
-from reconcile.phrases.lexicon import Hedge, HedgeRule, Lexicon, Magnitude, Noun, QuantityWord
+from reconcile.phrases.entries import Hedge, HedgeRule, Magnitude, Noun, QuantityWord
+from reconcile.phrases.lexicon import Lexicon
 from reconcile.phrases.numbers import MAX_DIGITS
 from reconcile.phrases.read import parse
 from reconcile.phrases.text import MAX_LENGTH

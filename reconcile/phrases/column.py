@@ -25,8 +25,9 @@ import pandas as pd
 from reconcile._periods import AsOf, period
 from reconcile.errors import ArgumentError, ParseError, Reason
 from reconcile.figure import Source
+from reconcile.phrases.entries import RULES
 from reconcile.phrases.grammar import Grammar, grammar_for
-from reconcile.phrases.lexicon import RULES, Lexicon
+from reconcile.phrases.lexicon import Lexicon
 from reconcile.phrases.numbers import (
     DIGITS,
     MAX_DIGITS,

@@ -26,7 +26,8 @@ import numpy as np
 
 from reconcile import _interval
 from reconcile.errors import ArgumentError, Reason
-from reconcile.phrases.lexicon import RULES, Lexicon
+from reconcile.phrases.entries import RULES
+from reconcile.phrases.lexicon import Lexicon
 from reconcile.phrases.text import FLAGS, GUARD, SPACE, SPACE_CLASS, SPACE_RUN, THOUSANDS_SPACES, key
 from reconcile.phrases.words import NumberWords
 from reconcile.units import canonical_unit, unit_named

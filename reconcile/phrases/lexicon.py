@@ -16,13 +16,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import math
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -30,16 +28,21 @@ from typing import Any, Literal, TypeVar
 
 from reconcile.errors import ArgumentError, Reason, ReconcileError
 from reconcile.figure import ABOUT_MAX_SHARE, ABOUT_MIN_SHARE
+from reconcile.phrases.entries import (
+    ABOUT_POINTS,
+    CLOSENESS,
+    Hedge,
+    HedgeRule,
+    Magnitude,
+    Noun,
+    QuantityWord,
+    hundredths,
+    lexicon_error,
+    lexicon_word,
+)
 from reconcile.phrases.text import key
 from reconcile.units import canonical_unit
 
-HedgeRule = Literal["around", "below", "above", "floor", "ceiling", "exact"]
-#: The hedge rules, in the order the readers number them.
-RULES: tuple[str, ...] = ("around", "below", "above", "floor", "ceiling", "exact")
-#: The rules that set a range from the number's rounding.
-CLOSENESS = frozenset({"around", "below", "above"})
-#: How far a closeness hedge lets a percentage move by default, in percentage points ("about").
-ABOUT_POINTS = 2
 #: How a plain number that shows its rounding is read: as rounded, or as exact.
 Reading = Literal["rounding", "exact"]
 #: The readings of quantity words a lexicon file gives (:meth:`Lexicon.load`).
@@ -48,188 +51,6 @@ READINGS = ("default", "conservative")
 #: times larger is no list of words written by hand, and reading it whole (the TOML, then
 #: every entry checked) would hold the caller for seconds.
 MAX_LEXICON_BYTES = 1_000_000
-
-
-def _refused(problem: str, hint: str) -> ArgumentError:
-    """The error for a lexicon, or an entry of one, that is malformed."""
-    return ArgumentError(problem, hint=hint, reason=Reason.BAD_LEXICON)
-
-
-def _hundredths(name: str, share: object) -> float:
-    """A share of a number, in [0, 1] and in whole hundredths (read as the decimal written)."""
-    if isinstance(share, bool) or not isinstance(share, (int, float)):
-        raise _refused(f"{name} must be a number (got {share!r})", "write e.g. 0.05 for 5%")
-    exact = Fraction(repr(float(share)))
-    if not 0 <= exact <= 1 or (exact * 100).denominator != 1:
-        raise _refused(
-            f"{name} must lie in [0, 1] in whole hundredths (got {share!r})",
-            "write shares such as 0.05 or 0.10",
-        )
-    return float(share)
-
-
-def _word(kind: str, word: object) -> str:
-    if not isinstance(word, str) or not key(word):
-        raise _refused(f"a {kind} must be a non-empty string (got {word!r})", "write the word as text")
-    return key(word)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Hedge:
-    """How one hedge word sets a figure's range.
-
-    Attributes:
-        rule: ``"around"``, ``"below"`` or ``"above"`` (closeness: the range follows the
-            number's rounding, as :meth:`Figure.about`, on both sides, below or above it);
-            ``"floor"`` (the number is the low end, the high end is open), ``"ceiling"``
-            (the number is the high end, the low end is 0) or ``"exact"`` (the source says
-            the number is an exact count: "exactly 547,000").
-        min_share: for closeness, the least half-width, as a share of the number.
-        max_share: for closeness, the greatest half-width, as a share of the number.
-        points: for closeness, the greatest half-width of a percentage, in percentage
-            points ("about 97%" is 95–99%, not 92–100%); None for no such limit.
-        example: a phrase with the hedge, shown in the docs.
-        after: the hedge follows the number ("9,000-plus", "9,000+", "5,000 or more")
-            rather than standing before it.
-
-    Examples:
-        >>> Lexicon.default().hedges["nearly"]
-        Hedge(rule='below', min_share=0.05, max_share=0.1, points=2, example='nearly 1 million', after=False)
-
-    """
-
-    rule: HedgeRule
-    min_share: float = 0.0
-    max_share: float = 0.0
-    points: int | None = None
-    example: str | None = None
-    after: bool = False
-
-    def __post_init__(self) -> None:
-        if self.rule not in RULES:
-            raise _refused(f"unknown hedge rule {self.rule!r}", f"use one of {', '.join(map(repr, RULES))}")
-        low, high = _hundredths("min_share", self.min_share), _hundredths("max_share", self.max_share)
-        if self.rule in CLOSENESS and low > high:
-            raise _refused(
-                f"need min_share <= max_share (got {low}, {high})", "e.g. min_share=0.05, max_share=0.10"
-            )
-        if self.rule not in CLOSENESS and (low or high or self.points is not None):
-            raise _refused(
-                f"a {self.rule} hedge has no shares or points "
-                f"(got min_share={low}, max_share={high}, points={self.points})",
-                "the number itself is the end of the range; leave the shares and points out",
-            )
-        points = self.points
-        if points is not None and (isinstance(points, bool) or not isinstance(points, int) or points < 1):
-            raise _refused(
-                f"points must be a whole number of percentage points >= 1, or None (got {points!r})",
-                "e.g. points=2: 'about 97%' is then at most 95–99%",
-            )
-        if not isinstance(self.after, bool):
-            raise _refused(
-                f"after must be true or false (got {self.after!r})", "e.g. after=True for '9,000-plus'"
-            )
-        if self.example is not None and not isinstance(self.example, str):
-            raise _refused(f"example must be a phrase (got {self.example!r})", "e.g. 'about 5,000'")
-        object.__setattr__(self, "min_share", low)
-        object.__setattr__(self, "max_share", high)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Magnitude:
-    """A word that multiplies the number before it: "thousand", "million", "dozen".
-
-    Attributes:
-        factor: what it multiplies by: at most three significant digits times a power of
-            ten (12, 1,000, 10**6).
-        rounds: whether a number with this word allows its rounding ("1 million" is
-            0.9–1.1 million) or stays exact ("a dozen" is 12).
-        plural: the plural read after "of", as in "tens of thousands".
-
-    Examples:
-        >>> Lexicon.default().magnitudes["million"]
-        Magnitude(factor=1000000, rounds=True, plural='millions')
-
-    """
-
-    factor: int
-    rounds: bool
-    plural: str | None = None
-
-    def __post_init__(self) -> None:
-        factor = self.factor
-        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-            raise _refused(f"factor must be a whole number >= 1 (got {factor!r})", "e.g. 1000")
-        if not isinstance(self.rounds, bool):
-            raise _refused(
-                f"rounds must be true or false (got {self.rounds!r})",
-                "e.g. rounds=True: '1 million' is 0.9-1.1 million",
-            )
-        while factor % 10 == 0:
-            factor //= 10
-        if factor >= 1000:
-            raise _refused(
-                f"factor must have at most three significant digits (got {self.factor})",
-                "write it as a small number times a power of ten, e.g. 12 or 1000000",
-            )
-        if self.plural is not None:
-            object.__setattr__(self, "plural", _word("plural", self.plural))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QuantityWord:
-    """A word for a quantity without a number ("dozens", "several") and the range it reads as.
-
-    Attributes:
-        low: the lowest value the word allows.
-        value: a representative value.
-        high: the highest value the word allows.
-        takes: ``"of"`` if the word may be followed by "of" and a plural magnitude, which
-            multiplies it ("tens of thousands"); ``"scale"`` if by a magnitude
-            ("several thousand").
-
-    Examples:
-        >>> Lexicon.conservative().quantities["dozens"]
-        QuantityWord(low=12.0, value=12.0, high=100.0, takes='of')
-
-    """
-
-    low: float
-    value: float
-    high: float
-    takes: Literal["of", "scale"] = "of"
-
-    def __post_init__(self) -> None:
-        ends = (self.low, self.value, self.high)
-        if not all(isinstance(end, (int, float)) and not isinstance(end, bool) for end in ends) or not (
-            0 <= self.low <= self.value <= self.high < math.inf
-        ):
-            raise _refused(
-                f"need finite 0 <= low <= value <= high (got {ends})", "e.g. low=20, value=40, high=100"
-            )
-        if self.takes not in ("of", "scale"):
-            raise _refused(f"takes must be 'of' or 'scale' (got {self.takes!r})", "e.g. takes='of'")
-        for name, end in zip(("low", "value", "high"), ends, strict=True):
-            object.__setattr__(self, name, float(end))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Noun:
-    """What a noun after the number says: the unit, and what is counted.
-
-    Examples:
-        >>> Lexicon.default().nouns["militants"]
-        Noun(unit='person', counts='militants')
-
-    """
-
-    unit: str
-    counts: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "unit", canonical_unit(self.unit))
-        if self.counts is not None and (not isinstance(self.counts, str) or not self.counts.strip()):
-            raise _refused(f"counts must be a name or None (got {self.counts!r})", "e.g. 'militants'")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
@@ -306,7 +127,7 @@ class Lexicon:
         set_ = object.__setattr__
         for name in ("trailing_zeros", "percentages"):
             if getattr(self, name) not in ("rounding", "exact"):
-                raise _refused(
+                raise lexicon_error(
                     f"{name} must be 'rounding' or 'exact' (got {getattr(self, name)!r})",
                     f'write {name} = "rounding" or {name} = "exact" in the [plain] table',
                 )
@@ -320,13 +141,15 @@ class Lexicon:
         set_(self, "currencies", _table("currency sign", self.currencies, str))
         connectives = _table("connective", self.connectives, str)
         if not {"hundred", "and", "of"} <= set(connectives) <= {"hundred", "and", "of", "point", "per"}:
-            raise _refused(
+            raise lexicon_error(
                 f"connectives must name 'hundred', 'and' and 'of', and may name 'point' and 'per' "
                 f"(got {sorted(connectives)})",
                 "e.g. {'hundred': 'hundred', 'and': 'and', 'of': 'of'}",
             )
         set_(
-            self, "connectives", MappingProxyType({k: _word("connective", v) for k, v in connectives.items()})
+            self,
+            "connectives",
+            MappingProxyType({k: lexicon_word("connective", v) for k, v in connectives.items()}),
         )
         openers = _table("range opener", self.openers, (tuple, list))
         set_(
@@ -344,23 +167,25 @@ class Lexicon:
         for name in ("magnitude_shares", "fraction_shares"):
             shares = getattr(self, name)
             if not isinstance(shares, (tuple, list)) or len(shares) != 2:
-                raise _refused(
+                raise lexicon_error(
                     f"{name} must be (min_share, max_share) (got {shares!r:.60})", "e.g. (0.0, 0.10)"
                 )
             low, high = shares
-            if _hundredths(name, low) > _hundredths(name, high):
-                raise _refused(f"{name} must be (min_share, max_share) with min <= max", "e.g. (0.0, 0.10)")
+            if hundredths(name, low) > hundredths(name, high):
+                raise lexicon_error(
+                    f"{name} must be (min_share, max_share) with min <= max", "e.g. (0.0, 0.10)"
+                )
             set_(self, name, (float(low), float(high)))
         for abbreviation, word in self.abbreviations.items():
             if word not in self.magnitudes:
-                raise _refused(
+                raise lexicon_error(
                     f"the abbreviation {abbreviation!r} names {word!r}, which is not a magnitude",
                     "map abbreviations to words of the magnitudes table",
                 )
         for word, pair in self.fractions.items():
             wholes = len(pair) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
             if not wholes or not 0 <= pair[0] <= pair[1] or pair[1] == 0:
-                raise _refused(
+                raise lexicon_error(
                     f"the fraction {word!r} must be two whole numbers in [0, 1] (got {pair!r:.60})",
                     "e.g. [1, 2]",
                 )
@@ -480,7 +305,7 @@ class Lexicon:
             example=example,
             after=after,
         )
-        return dataclasses.replace(self, hedges={**self.hedges, _word("hedge", word): hedge})
+        return dataclasses.replace(self, hedges={**self.hedges, lexicon_word("hedge", word): hedge})
 
     def with_noun(self, word: str, *, unit: str, counts: str | None = None) -> Lexicon:
         """A copy that reads ``word`` after a number as a noun with ``unit`` and ``counts``.
@@ -493,7 +318,7 @@ class Lexicon:
 
         """
         return dataclasses.replace(
-            self, nouns={**self.nouns, _word("noun", word): Noun(unit=unit, counts=counts)}
+            self, nouns={**self.nouns, lexicon_word("noun", word): Noun(unit=unit, counts=counts)}
         )
 
     def with_quantity(
@@ -509,7 +334,9 @@ class Lexicon:
 
         """
         entry = QuantityWord(low=low, value=value, high=high, takes=takes)
-        return dataclasses.replace(self, quantities={**self.quantities, _word("quantity word", word): entry})
+        return dataclasses.replace(
+            self, quantities={**self.quantities, lexicon_word("quantity word", word): entry}
+        )
 
     def __repr__(self) -> str:
         sizes = ", ".join(
@@ -520,23 +347,25 @@ class Lexicon:
 
 def _words(kind: str, words: object) -> tuple[str, ...]:
     if not isinstance(words, (tuple, list)):
-        raise _refused(f"the {kind}s must be a list of words (got {words!r:.60})", "write e.g. ['to', '-']")
-    return tuple(_word(kind, word) for word in words)
+        raise lexicon_error(
+            f"the {kind}s must be a list of words (got {words!r:.60})", "write e.g. ['to', '-']"
+        )
+    return tuple(lexicon_word(kind, word) for word in words)
 
 
 def _table(kind: str, entries: object, of: type | tuple[type, ...]) -> Mapping[str, Any]:
     if not isinstance(entries, Mapping):
-        raise _refused(
+        raise lexicon_error(
             f"the {kind} table must be a mapping (got {type(entries).__name__})", "see lexicon.toml"
         )
     table: dict[str, Any] = {}
     for word, entry in entries.items():
         if not isinstance(entry, of) or (isinstance(entry, bool) and of is int):
             kinds = " or ".join(kind.__name__ for kind in (of if isinstance(of, tuple) else (of,)))
-            raise _refused(
+            raise lexicon_error(
                 f"the {kind} {word!r} must map to a {kinds} (got {entry!r:.60})", "see lexicon.toml"
             )
-        table[_word(kind, word)] = entry
+        table[lexicon_word(kind, word)] = entry
     return MappingProxyType(table)
 
 
@@ -653,7 +482,7 @@ def _from_toml(text: str, reading: str) -> Lexicon:
         data = tomllib.loads(text)
     except (ValueError, RecursionError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         why = "its arrays or tables nest too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise _refused(
+        raise lexicon_error(
             f"cannot read the lexicon: it is not TOML ({type(exc).__name__}: {why})",
             f"{_LAYOUT}; the TOML reader names the line and column of the mistake",
         ) from None
@@ -674,7 +503,7 @@ def _from_toml(text: str, reading: str) -> Lexicon:
         )
 
     def share(name: str) -> float:
-        return _located(("plain", name), functools.partial(_hundredths, name, plain[name]))
+        return _located(("plain", name), functools.partial(hundredths, name, plain[name]))
 
     return _located(
         "cannot read the lexicon",

@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 from reconcile._periods import AsOf
 from reconcile.errors import ArgumentError, Reason
 from reconcile.figure import Figure, Source
+from reconcile.phrases.entries import CLOSENESS
 from reconcile.phrases.grammar import NO_SUFFIX, Grammar, grammar_for
-from reconcile.phrases.lexicon import CLOSENESS, Lexicon
+from reconcile.phrases.lexicon import Lexicon
 from reconcile.phrases.numbers import (
     around,
     decimal,
