@@ -49,8 +49,8 @@ __all__ = [
     "clean_name",
     "clean_text",
     "json_records_frame",
+    "refuse_repeated_names",
     "repeated_name",
-    "spelling_difference",
 ]
 
 #: Characters removed from text cells: C0 and C1 controls but tab and line breaks, DEL, and the
@@ -92,17 +92,48 @@ def repeated_name(names: Sequence[object], *, blank_ok: bool = False) -> tuple[i
     return None
 
 
-def spelling_difference(first: object, second: object) -> str:
-    r"""What sets two spellings of one column name apart, for an error; empty if nothing does.
+def refuse_repeated_names(
+    names: Sequence[object],
+    *,
+    where: str,
+    origin: str | None = None,
+    line: int | None = None,
+    blank_ok: bool = False,
+) -> None:
+    r"""Refuse names that name one column twice once cleaned (see :func:`repeated_name`).
+
+    ``where`` says whose names they are ("the header of 'claims.csv'"); ``origin`` and
+    ``line`` go to the error.
+
+    Raises:
+        ClaimsError: reason ``repeated_column``, naming the column, both positions and, when
+            they are spelled apart, how.
 
     Examples:
-        >>> spelling_difference("value", "value\u200b")
-        "'value' and 'value\\u200b' differ only by invisible characters, space or normal form"
+        >>> refuse_repeated_names(["value", "value\u200b"], where="the table")
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: the table names the column 'value' twice (columns 0 and 1: ...
 
     """
-    if first == second:
-        return ""
-    return f"{first!r} and {second!r} differ only by invisible characters, space or normal form"
+    repeated = repeated_name(names, blank_ok=blank_ok)
+    if repeated is None:
+        return
+    first, second = (names[position] for position in repeated)
+    named = clean_name(first) if isinstance(first, str) else first
+    differ = (
+        ""
+        if first == second
+        else f": {first!r} and {second!r} differ only by invisible characters, space or normal form"
+    )
+    raise ClaimsError(
+        f"{where} names the column {named!r} twice (columns {repeated[0]} and {repeated[1]}{differ})",
+        hint="rename or remove one of them: which one holds the figures is not known",
+        reason=Reason.REPEATED_COLUMN,
+        failures=None,
+        origin=origin,
+        line=line,
+    )
 
 
 def clean_text(
@@ -118,19 +149,7 @@ def clean_text(
     notes: list[Note] = []
     failures = []
     changed: dict[Any, pd.Series] = {}
-    repeated = repeated_name(list(frame.columns))
-    if repeated is not None:
-        first, second = (frame.columns[position] for position in repeated)
-        named = clean_name(first) if isinstance(first, str) else first
-        differ = spelling_difference(first, second)
-        raise ClaimsError(
-            f"the table names the column {named!r} twice (columns {repeated[0]} and {repeated[1]}"
-            + (f": {differ})" if differ else ")"),
-            hint="rename or remove one of them: which one holds the claims is not known",
-            reason=Reason.REPEATED_COLUMN,
-            failures=None,
-            origin=None,
-        )
+    refuse_repeated_names(list(frame.columns), where="the table")
     for column in frame.columns:
         cells = frame[column]
         if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_bool_dtype(cells):
@@ -281,16 +300,8 @@ def json_records_frame(path: Path, text_columns: tuple[str, ...]) -> pd.DataFram
         frame = pd.DataFrame.from_records(records)
     except UnicodeEncodeError:  # a lone surrogate: see _with_surrogates
         frame = _with_surrogates(records)
-    repeated = repeated_name(list(frame.columns))
-    if repeated is not None:  # keys that are one once cleaned, as "value" and "value\u200b"
-        first, second = (frame.columns[position] for position in repeated)
-        raise unreadable(
-            path,
-            f"the records of {str(path)!r} name the column {clean_name(first)!r} twice "
-            f"({spelling_difference(first, second)})",
-            "rename one of the keys: which one holds the figures is not known",
-            Reason.REPEATED_COLUMN,
-        )
+    # Keys that are one once cleaned, as "value" and "value\u200b".
+    refuse_repeated_names(list(frame.columns), where=f"the records of {str(path)!r}", origin=str(path))
     for column in frame.columns:
         cells = frame[column]
         if not pd.api.types.is_object_dtype(cells):  # a column of lists or objects is of objects

@@ -49,7 +49,7 @@ from typing import IO, Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from reconcile._clean import clean_name, json_records_frame, repeated_name, spelling_difference
+from reconcile._clean import json_records_frame, refuse_repeated_names
 from reconcile._parquet import parquet_frame
 from reconcile._replacing import replacing, replacing_in_folder
 from reconcile._sheets import open_workbook, read_grid, sheet_frame, sheet_names
@@ -194,20 +194,9 @@ def _one_name_each(path: Path, rows: list[list[str]]) -> None:
     Names are compared as cells are read (:func:`reconcile._clean.clean_name`): ``value``,
     `` value`` and ``value`` with a zero-width space in it name one column.
     """
-    if not rows:
-        return
-    repeated = repeated_name(rows[0], blank_ok=True)
-    if repeated is not None:
-        first, second = (rows[0][position] for position in repeated)
-        differ = spelling_difference(first, second)
-        raise unreadable(
-            path,
-            f"the header of {str(path)!r} names the column {clean_name(first)!r} twice "
-            f"(columns {repeated[0]} and {repeated[1]}" + (f": {differ})" if differ else ")"),
-            "rename or remove one of them: which one holds the figures is not known",
-            Reason.REPEATED_COLUMN,
-            line=1,
-        )
+    if rows:
+        where = f"the header of {str(path)!r}"
+        refuse_repeated_names(rows[0], where=where, origin=str(path), line=1, blank_ok=True)
 
 
 def csv_hashtag_row(path: Path, encoding: str) -> int | None:
