@@ -42,6 +42,7 @@ __all__ = [
     "column_hashtag",
     "figure_counts",
     "figure_spec",
+    "names_a_figure",
     "parse_hashtags",
     "role_of",
     "split_spec",
@@ -236,6 +237,22 @@ def what_of(tag: Tag) -> str:
 TEXT_COLUMN = {Tag(*split_spec(spec)): column for column, spec in HXL_COLUMNS.items() if column != "place"}
 #: Tags read only with certain attributes: a note names the whole hashtag.
 HXL_TAGS_WITH_ATTRIBUTES = ("#meta", "#indicator", "#date", "#description", *PLACE_HASHTAGS)
+
+
+def names_a_figure(hashtag: str) -> bool:
+    """Whether a column with this hashtag, as a file writes it, holds figures (read by :func:`role_of`).
+
+    Needs no libhxl: a hashtag that does not parse simply names no figure.
+
+    Examples:
+        >>> names_a_figure("#affected +idps"), names_a_figure("#idp_num"), names_a_figure("#adm1+name")
+        (True, True, False)
+
+    """
+    spelled = LEGACY_HASHTAGS.get(hashtag.strip().lower(), hashtag.strip().lower())
+    tag, attributes = split_spec(spelled.replace(" ", ""))
+    role = role_of(Tag(tag, tuple(sorted(attributes))))
+    return role is not None and role[0] == "figure"
 
 
 def role_of(tag: Tag) -> tuple[str, str] | None:

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile._clean import json_records_frame, refuse_repeated_names
+from reconcile._hxl_tags import names_a_figure
 from reconcile._parquet import parquet_frame
 from reconcile._replacing import replacing, replacing_in_folder
 from reconcile._sheets import open_workbook, read_grid, sheet_frame, sheet_names
@@ -322,12 +323,6 @@ def _no_hashtags(path: Path, kind: str) -> None:
         )
 
 
-def _names_no_figure(hashtag: str) -> bool:
-    """Whether an HXL column holds no figure (a place, a date, a source), by its hashtag."""
-    base, *attributes = hashtag.strip().lower().split("+")
-    return base not in (*FIGURE_HASHTAGS, "#indicator") and "num" not in attributes
-
-
 def _workbook_table(path: Path, kind: str, sheet: str | None, text_columns: Sequence[str]) -> Loaded:
     """A sheet of a workbook, plain or HXL, each cell as the workbook holds it (see reconcile._sheets)."""
     with open_workbook(path) as book:
@@ -343,7 +338,9 @@ def _workbook_table(path: Path, kind: str, sheet: str | None, text_columns: Sequ
     tags = head[hashtags]
     # Every cell is read as text; a merged range gives its rows its text where the hashtag
     # names no figure.
-    raw, notes = sheet_frame(path, grid, hashtags, text=lambda tag: True, fills=_names_no_figure, names=tags)
+    raw, notes = sheet_frame(
+        path, grid, hashtags, text=lambda tag: True, fills=lambda tag: not names_a_figure(tag), names=tags
+    )
     read = read_hxl(restore_formulas(raw), origin=str(path), first_line=hashtags + 2)
     return Loaded(read.claims, hashtags + 2, True, read.rows, read.labels, (*notes, *read.notes))
 
