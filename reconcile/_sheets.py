@@ -19,6 +19,7 @@ Examples:
     >>> cell_text(2016), cell_text(2.5), cell_text(None), cell_text(True)
     ('2016', '2.5', None, 'TRUE')
     >>> import datetime
+import posixpath
     >>> cell_text(datetime.datetime(2016, 11, 1)), cell_text(datetime.datetime(2016, 11, 1, 9, 30))
     ('2016-11-01', '2016-11-01 09:30:00')
 
@@ -28,12 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -224,20 +226,37 @@ def _scan(
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str:
-    """The path inside the workbook's zip file of the XML of sheet ``sheet``."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    key = next(
+    """The path inside the workbook's zip file of the XML of sheet ``sheet``.
+
+    Found as openpyxl finds it: the package's relationships name the workbook part, whose
+    own relationships name each sheet's part (a workbook need not be ``xl/workbook.xml``).
+
+    Raises:
+        KeyError: a part or a relationship is missing (a broken workbook).
+
+    """
+    book = _related(archive, "", lambda link: link.get("Type", "").endswith("/officeDocument"))
+    keys = [
         element.get(f"{{{_DOCUMENT_RELATIONS}}}id")
-        for element in book.iter(f"{{{_MAIN}}}sheet")
+        for element in ElementTree.fromstring(archive.read(book)).iter(f"{{{_MAIN}}}sheet")
         if element.get("name") == sheet
-    )
-    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(
-        link.get("Target", "")
-        for link in links.iter(f"{{{_RELATIONS}}}Relationship")
-        if link.get("Id") == key
-    )
-    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    ]
+    return _related(archive, book, lambda link: link.get("Id") in keys)
+
+
+def _related(archive: zipfile.ZipFile, part: str, wanted: Callable[[ElementTree.Element], bool]) -> str:
+    """The part that the first relationship of ``part`` (``""``: the package) that ``wanted`` takes names."""
+    folder, _, name = part.rpartition("/")
+    links = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    for link in links.iter(f"{{{_RELATIONS}}}Relationship"):
+        if wanted(link):
+            target = link.get("Target", "")
+            return (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+    raise KeyError(f"no relationship of {part or 'the package'!r} names the part wanted")
 
 
 def _coordinates(reference: str) -> tuple[int, int]:

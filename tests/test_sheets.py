@@ -8,6 +8,7 @@ repeated from a merged range, and an error that names the cell for a value the f
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,23 @@ def test_a_text_an_excel_cell_cannot_hold_is_refused_on_write(tmp_path: Path) ->
     with pytest.raises(rc.ArgumentError, match="32,767") as caught:
         rc.write_claims(claims, tmp_path / "out.xlsx")
     assert caught.value.column == "quote" and not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_workbook_stored_under_another_part_name_is_scanned_too(tmp_path: Path) -> None:
+    # The package's relationships, not a fixed path, say where the workbook part is.
+    def formula(sheet: Any) -> None:
+        sheet["E2"] = "=1+1"
+
+    path = workbook(tmp_path / "claims.xlsx", [HEADER, _row("a", "Mosul", None)], formula)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["xl/book.xml"] = members.pop("xl/workbook.xml")
+    members["xl/_rels/book.xml.rels"] = members.pop("xl/_rels/workbook.xml.rels")
+    for name in ("_rels/.rels", "[Content_Types].xml"):
+        members[name] = members[name].replace(b"xl/workbook.xml", b"xl/book.xml")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(rc.ClaimsError) as caught:
+        rc.read_claims(path)
+    assert caught.value.reason is rc.Reason.UNSAVED_FORMULA and "E2" in str(caught.value)
