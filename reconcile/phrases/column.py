@@ -329,8 +329,8 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     if has_other.any():
         others = g.text["other"][has_other]
         read = {other: grammar.other_noun(other) for other in pd.unique(pd.Series(others, dtype=object))}
-        units = np.array([read[other][0] for other in others], dtype=object)
-        counted = np.array([read[other][1] for other in others], dtype=object)
+        units = _lookup(others, {other: unit for other, (unit, _) in read.items()}, None, object)
+        counted = _lookup(others, {other: counts for other, (_, counts) in read.items()}, None, object)
         noun[has_other] = g.keys("other")[has_other]
         noun_unit[has_other] = units
         noun_counts[has_other] = np.where(pd.notna(units), _NONE, counted)

@@ -51,6 +51,10 @@ def _alternation(keys: Iterable[str]) -> str:
     return "|".join(f"{SPACE}+".join(re.escape(part) for part in key.split(" ")) for key in ordered) or "(?!)"
 
 
+#: How many readings of words the lexicon does not know a grammar keeps (each asks pint once).
+_OTHER_NOUNS_KEPT = 10_000
+
+
 class Grammar:
     """A lexicon compiled: the phrase patterns and the lookups both readers share."""
 
@@ -165,6 +169,8 @@ class Grammar:
             unit = None
             if len(parts) <= 2 and all(units):
                 unit = units[0] if len(units) == 1 else canonical_unit(f"({units[0]}) / ({units[1]})")
+            if len(self._other_nouns) >= _OTHER_NOUNS_KEPT:  # a grammar lives as long as its lexicon
+                self._other_nouns.clear()
             found = self._other_nouns[text] = (unit, counts)
         return found
 
