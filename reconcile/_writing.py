@@ -312,14 +312,12 @@ def _fits_a_cell(column: pd.Series) -> None:
     found = np.flatnonzero(_cells_where(column, lambda text: text.len() > EXCEL_CELL_CHARACTERS))
     if len(found):
         row = int(found[0])
-        raise ArgumentError(
-            f"cannot write column {str(column.name)!r}, row {row} to Excel: its text of "
-            f"{len(str(column.iloc[row])):,} characters is longer than the {EXCEL_CELL_CHARACTERS:,} "
-            "an Excel cell holds",
-            hint="write CSV, JSON or Parquet, which keep it whole, or shorten the text",
-            reason=Reason.CANNOT_WRITE,
-            column=str(column.name),
-            row=row,
+        raise _cannot_write(
+            column.name,
+            row,
+            f"its text of {len(str(column.iloc[row])):,} characters is longer than the "
+            f"{EXCEL_CELL_CHARACTERS:,} an Excel cell holds",
+            "write CSV, JSON or Parquet, which keep it whole, or shorten the text",
         )
 
 
@@ -341,6 +339,12 @@ def _bad_text(label: Any, row: int | None, text: str, pattern: str) -> ArgumentE
     else:
         problem = f"its text holds the control character {character!r}, which an Excel cell cannot hold"
         hint = "remove it, or write CSV, JSON or Parquet, which keep it"
+    return _cannot_write(label, row, problem, hint, where=where)
+
+
+def _cannot_write(label: Any, row: int | None, problem: str, hint: str, *, where: str = "") -> ArgumentError:
+    """The error for a cell (or, with ``row`` None, a column name) a file cannot hold as it is."""
+    where = where or f"column {str(label)!r}, row {row}"
     return ArgumentError(
         f"cannot write {where}: {problem}", hint=hint, reason=Reason.CANNOT_WRITE, column=str(label), row=row
     )
@@ -496,13 +500,12 @@ def _inexact_in_excel(column: pd.Series) -> Iterator[tuple[int, int | float]]:
             ):
                 yield row, number  # (and -0.0, which openpyxl writes as the integer -0)
         except OverflowError:
-            raise ArgumentError(
-                f"cannot write column {str(column.name)!r}, row {row}: an integer of {len(str(abs(number)))} "
-                "digits is too large for an Excel number (at most about 1.8e308)",
-                hint="write it as text, or write CSV or JSON, which keep it",
-                reason=Reason.CANNOT_WRITE,
-                column=str(column.name),
-                row=row,
+            raise _cannot_write(
+                column.name,
+                row,
+                f"an integer of {len(str(abs(number)))} digits is too large for an Excel number "
+                "(at most about 1.8e308)",
+                "write it as text, or write CSV or JSON, which keep it",
             ) from None
 
 

@@ -756,15 +756,7 @@ def test_numbers_at_the_edge_of_a_float_read_as_the_nearest_float(tmp_path: Path
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "csv",
-        "hxl",
-        "json",
-        "xlsx",
-    ],
-)
+@pytest.mark.parametrize("kind", ["csv", "hxl", "json", "xlsx"])
 def test_a_number_too_large_for_a_float_is_an_error_naming_the_value_and_line(
     tmp_path: Path, kind: str
 ) -> None:
@@ -773,17 +765,7 @@ def test_a_number_too_large_for_a_float_is_an_error_naming_the_value_and_line(
     assert label in said(error) and f"line {FIRST_LINE[kind]}" in said(error), said(error)
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "csv",
-        "hxl",
-        "json",
-        "xlsx",
-        "parquet",
-        "frame",
-    ],
-)
+@pytest.mark.parametrize("kind", FORMATS)
 @pytest.mark.parametrize("truth", [True, False])
 def test_a_boolean_in_a_number_column_is_an_error_naming_the_value_and_line(
     tmp_path: Path, kind: str, truth: bool

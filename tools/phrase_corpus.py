@@ -181,6 +181,16 @@ def _line(outcome: Outcome) -> str:
     return f"    {entry['phrase']!r:60.60} want {want:>14}  got {outcome.got}"
 
 
+_SHOWN_IF_ANY = {"several": "read as several quantities", "crash": "crashed"}
+
+
+def _counts(counts: Counter[str], lines: list[tuple[str, str]]) -> None:
+    """One line a status, its label padded; a status with no label is shown only when it occurs."""
+    for status, label in lines:
+        if label or counts[status]:
+            print(f"  {(label or _SHOWN_IF_ANY[status]) + ':':<34} {counts[status]}")
+
+
 def report(name: str, outcomes: list[Outcome], seconds: float, *, limit: int) -> None:
     """Print the counts, then the misreads and refusals grouped by kind, then refusal patterns."""
     counted = [o for o in outcomes if o.entry["value"] is not None]
@@ -190,21 +200,10 @@ def report(name: str, outcomes: list[Outcome], seconds: float, *, limit: int) ->
     each = seconds / len(outcomes) * 1e6
     print(f"== {name}: {len(outcomes)} phrases in {seconds * 1000:.0f} ms ({each:.0f} µs each)")
     print(f"count phrases (suite expects a number): {len(counted)}")
-    print(f"  read to the expected value:        {c['exact']}")
-    print(f"  read to a range holding it:        {c['in-range']}")
-    print(f"  read to a wrong value:             {c['wrong']}")
-    if c["several"]:
-        print(f"  read as several quantities:        {c['several']}")
-    print(f"  refused:                           {c['refused']}")
-    if c["crash"]:
-        print(f"  crashed:                           {c['crash']}")
+    _counts(c, [("exact", "read to the expected value"), ("in-range", "read to a range holding it")])
+    _counts(c, [("wrong", "read to a wrong value"), ("several", ""), ("refused", "refused"), ("crash", "")])
     print(f"phrases the suite expects no single number from: {len(nulls)}")
-    print(f"  refused:                           {n['refused']}")
-    if n["several"]:
-        print(f"  read as several quantities:        {n['several']}")
-    print(f"  read as one number:                {n['read']}")
-    if n["crash"]:
-        print(f"  crashed:                           {n['crash']}")
+    _counts(n, [("refused", "refused"), ("several", ""), ("read", "read as one number"), ("crash", "")])
     for field, title in (("kind", "by kind:"), ("library", "by the library whose suite the phrase is from:")):
         groups: dict[str, Counter[str]] = defaultdict(Counter)
         for o in outcomes:
