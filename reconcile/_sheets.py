@@ -19,7 +19,6 @@ Examples:
     >>> cell_text(2016), cell_text(2.5), cell_text(None), cell_text(True)
     ('2016', '2.5', None, 'TRUE')
     >>> import datetime
-import posixpath
     >>> cell_text(datetime.datetime(2016, 11, 1)), cell_text(datetime.datetime(2016, 11, 1, 9, 30))
     ('2016-11-01', '2016-11-01 09:30:00')
 
