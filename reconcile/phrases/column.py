@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -69,10 +70,10 @@ _RANGE, _QUANTITY = len(RULES), len(RULES) + 1
 class _Groups:
     """The pattern's groups over a column of phrases: the text of each, None where unmatched."""
 
-    def __init__(self, frame: pd.DataFrame, known: frozenset[str]) -> None:
-        self.rows = len(frame)
+    def __init__(self, groups: dict[str, Objects], known: frozenset[str], rows: int) -> None:
+        self.rows = rows
         self.known = known
-        self.text = {name: frame[name].to_numpy(dtype=object) for name in frame.columns}
+        self.text = groups
         self.present = {name: np.asarray(pd.notna(text)) for name, text in self.text.items()}
 
     def column(self, name: str) -> Column:
@@ -133,18 +134,20 @@ class _Groups:
         return mantissa, exponent, problem
 
 
-def _extract(text: Column, pattern: re.Pattern[str]) -> pd.DataFrame:
+def _extract(text: Column, pattern: re.Pattern[str]) -> dict[str, Objects]:
     """The named groups of ``pattern`` matched at the start of each text, None where unmatched.
 
-    ``Series.str.extract`` without its per-cell conversions: one match per text, the groups
-    of all texts made one object array at once.
+    ``Series.str.extract`` without its per-cell conversions or its table: one match per
+    text, the groups of all texts laid into one object array at once, a column per group.
     """
     names = sorted(pattern.groupindex, key=pattern.groupindex.__getitem__)
     empty = (None,) * pattern.groups
     match = pattern.match
-    rows = [found.groups() if (found := match(cell)) else empty for cell in text.tolist()]
-    cells = np.array(rows, dtype=object).reshape(len(rows), pattern.groups)
-    return pd.DataFrame(cells, columns=names)
+    cells = text.tolist()
+    found = (groups.groups() if (groups := match(cell)) else empty for cell in cells)
+    flat = np.fromiter(chain.from_iterable(found), dtype=object, count=len(cells) * pattern.groups)
+    table = flat.reshape(len(cells), pattern.groups)
+    return {name: table[:, at] for at, name in enumerate(names)}
 
 
 def _lookup(keys: Objects, table: Mapping[str, Any], missing: Any, dtype: Any) -> npt.NDArray[Any]:
@@ -233,7 +236,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     blank = (text.str.strip(SPACE_CHARS).str.len() == 0).to_numpy()
     too_long = length > MAX_LENGTH
     readable = ~blank & ~too_long
-    g = _Groups(_extract(text.where(readable, ""), grammar.full), grammar.known)
+    g = _Groups(_extract(text.where(readable, ""), grammar.full), grammar.known, rows)
     has = g.present
     matched = readable & has["trail"]
 
@@ -403,7 +406,7 @@ def _read_column(grammar: Grammar, text: Column, given: str | None) -> pd.DataFr
     why = spelled.why.copy()
     stopped_at_hedge = np.full(rows, None, dtype=object)
     if unread.any():
-        found = _Groups(_extract(text[unread], grammar.diagnose), grammar.known)
+        found = _Groups(_extract(text[unread], grammar.diagnose), grammar.known, int(unread.sum()))
         rest[unread] = found.strings("rest", np.arange(int(unread.sum())))
         stopped_at_hedge[unread] = found.keys("hedge")
         cut, run = _number_words_cut(grammar, found, rest[unread])

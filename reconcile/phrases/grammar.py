@@ -20,7 +20,7 @@ import re
 import weakref
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -46,9 +46,42 @@ NO_SUFFIX = Suffix(1, 0, False, False)
 
 
 def _alternation(keys: Iterable[str]) -> str:
-    """Lexicon keys as one regex alternation, longest first; a space matches a run of spaces."""
-    ordered = sorted(set(keys), key=lambda key: (-len(key), key))
-    return "|".join(f"{SPACE}+".join(re.escape(part) for part in key.split(" ")) for key in ordered) or "(?!)"
+    """Lexicon keys as one regex alternation; a space matches a run of spaces.
+
+    The keys are laid out as a tree of their shared beginnings ("as many as" and "as high
+    as" share "as "), so the engine tries each character once rather than each key in turn.
+    Along each branch a longer key is tried before a shorter one it extends, and the
+    engine falls back to the shorter on failure: the longest key that lets the phrase read
+    wins, as with the keys listed longest first.
+
+    Examples:
+        >>> _alternation(["about", "above", "at"])
+        'a(?:bo(?:ut|ve)|t)'
+        >>> _alternation(["over", "over the"]).startswith("over(?:[")
+        True
+
+    """
+    tree: dict[str, Any] = {}
+    for written in set(keys):
+        node = tree
+        for token in re.split(r"( )", written):
+            for part in [token] if token == " " else list(token):
+                node = node.setdefault(part, {})
+        node[""] = {}
+    return _branches(tree) or "(?!)"
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """One node of :func:`_alternation`'s tree as a pattern: its branches, the end of a key last."""
+    options = []
+    for token in sorted(part for part in node if part):
+        head = f"{SPACE}+" if token == " " else re.escape(token)
+        options.append(head + _branches(node[token]))
+    if "" in node:
+        options.append("")
+    if len(options) == 1:
+        return options[0]
+    return "(?:" + "|".join(options) + ")"
 
 
 #: How many readings of words the lexicon does not know a grammar keeps (each asks pint once).
