@@ -35,6 +35,7 @@ from reconcile.errors import (
     ScopeMismatchError,
     UnitError,
 )
+from reconcile.extract import extract
 from reconcile.figure import AsOf, Figure, FigureKeywords, Scope, Source, difference, total
 from reconcile.phrases import Lexicon, parse, parse_many
 from reconcile.pipeline import DEFAULT_KEY, POLICIES, Policy, Reconciliation, reconcile
@@ -88,6 +89,7 @@ __all__ = [
     "compare",
     "difference",
     "errors",
+    "extract",
     "formats",
     "from_claims",
     "parse",

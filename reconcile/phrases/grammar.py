@@ -176,7 +176,7 @@ class Grammar:
         per = lexicon.connectives.get("per")
         # What joins the two units of a rate: "/" or the lexicon's "per".
         self._per = re.compile(r"\s*/\s*" + (rf"|\s+{re.escape(per)}\s+" if per else ""), re.IGNORECASE)
-        self.full, self.diagnose = _patterns(lexicon)
+        self.full, self.diagnose, self.find = _patterns(lexicon)
         self.number_run = _number_run(lexicon)
 
     def other_noun(self, text: str) -> tuple[str | None, str]:
@@ -233,12 +233,13 @@ def _number_words(lexicon: Lexicon) -> NumberWords:
     )
 
 
-def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The phrase pattern, and the pattern that finds where an unreadable phrase stops.
+def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of a phrase, of where an unreadable one stops, and of figures in running text.
 
-    Each repetition is of one character class, and the alternatives that follow one
-    another start differently, so the engine never backtracks through nested repetitions:
-    matching time grows linearly with the text.
+    The last finds a hedge and a number without the noun. Each repetition is of one
+    character class, and the alternatives that follow one another start differently, so the
+    engine never backtracks through nested repetitions: matching time grows linearly with
+    the text.
     """
     w = SPACE
     mags = _alternation(lexicon.magnitudes)
@@ -322,7 +323,13 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"\A(?:(?P<head>{w}*(?:(?P<hpart>(?:{hedges}){w}+))?{body}{post}{noun})|{w}*(?P<hedge>{hedges}){GUARD}|)"
         rf"(?P<gap>{w}*)(?P<rest>.*)\Z"
     )
-    return re.compile(full, FLAGS), re.compile(diagnose, FLAGS | re.DOTALL)
+    # In running text: a figure starts after a space or punctuation, not inside a word, an
+    # identifier ("M23", "COVID-19"), a date or time ("2016/17", "10:30") or a phone number.
+    find = (
+        rf"(?<![0-9a-z@#/:.+\-_])(?P<hpart>(?:{hedges}){w}+)?{body}{post}"
+        rf"(?![0-9a-z]|:[0-9]|/[0-9]|[.,][0-9])"
+    )
+    return re.compile(full, FLAGS), re.compile(diagnose, FLAGS | re.DOTALL), re.compile(find, FLAGS)
 
 
 def _not_nouns(lexicon: Lexicon) -> set[str]:

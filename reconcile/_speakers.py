@@ -1,0 +1,440 @@
+"""Running text into sentences, and who each sentence says is speaking.
+
+The rules are plain patterns over English news and situation-report prose, in the order a
+reader applies them:
+
+- a sentence ends at ``.``, ``!`` or ``?`` before a capital letter or a quotation mark, unless
+  the word before the point is an abbreviation ("U.S.", "Gen.", "Oct."), and always at a line
+  break;
+- a speaker is named by a speech verb ("U.S. officials estimate ...", "..., the ministry
+  said", "said Wolfgang Gressmann", "CNN reports that ...") or by "according to X"; a pronoun
+  ("he said") stands for the last speaker named before it;
+- a sentence that names no speaker but opens as reported speech goes on ("He added",
+  "Another", "Of those") carries over the speaker of the sentence before it;
+- the place is the nearest "in X" (a capitalised name) in the sentence.
+
+Examples:
+    >>> text = "U.S. officials say 5,000 fighters remain. Another 300 fled, they added."
+    >>> [sentence.text for sentence in sentences(text)]
+    ['U.S. officials say 5,000 fighters remain.', 'Another 300 fled, they added.']
+    >>> [(said.speaker, said.how) for said in speakers(sentences(text)[0].text)]
+    [('U.S. officials', 'verb')]
+
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+#: How the speaker of a figure was found, as the ``attribution`` column says it.
+VERB, ACCORDING_TO, CARRIED_OVER, NONE = "verb", "according to", "carried over", "none"
+
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "prof",
+        "rev",
+        "jr",
+        "sr",
+        "no",
+        "nos",
+        "vs",
+        "approx",
+        "est",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "univ",
+        "fig",
+        "al",
+        "e.g",
+        "i.e",
+        "etc",
+    ]
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*[ \t]+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
+_WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.\Z")
+
+_VERBS = [
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "estimate",
+    "estimates",
+    "estimated",
+    "claim",
+    "claims",
+    "claimed",
+    "report",
+    "reports",
+    "reported",
+    "state",
+    "states",
+    "stated",
+    "announce",
+    "announces",
+    "announced",
+    "add",
+    "adds",
+    "added",
+    "warn",
+    "warns",
+    "warned",
+    "note",
+    "notes",
+    "noted",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "count",
+    "counts",
+    "counted",
+    "record",
+    "records",
+    "recorded",
+    "believe",
+    "believes",
+    "believed",
+    "put",
+    "puts",
+    "document",
+    "documents",
+    "documented",
+    "register",
+    "registers",
+    "registered",
+    "indicate",
+    "indicates",
+    "indicated",
+    "show",
+    "shows",
+    "showed",
+    "allege",
+    "alleges",
+    "alleged",
+    "acknowledge",
+    "acknowledges",
+    "acknowledged",
+    "insist",
+    "insists",
+    "insisted",
+    "tweet",
+    "tweets",
+    "tweeted",
+    "wrote",
+    "write",
+    "writes",
+]
+_VERB = re.compile(r"(?<![\w-])(" + "|".join(_VERBS) + r")(?![\w-])")
+_ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing|quoting)\s+", re.IGNORECASE)
+# Words that end a speaker's name when reading left from the verb: the name starts after them.
+_BEFORE_NAME = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "while",
+        "but",
+        "as",
+        "because",
+        "where",
+        "when",
+        "after",
+        "before",
+        "since",
+        "though",
+        "although",
+        "if",
+        "so",
+        "than",
+        "and",
+        "or",
+        "figure",
+        "number",
+        "estimate",
+        "estimates",
+        "figures",
+        "numbers",
+        "this",
+        "these",
+        "those",
+        "it",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "also",
+    ]
+)
+_AUXILIARIES = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "also",
+        "has",
+        "also",
+        "did",
+        "does",
+        "do",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+    ]
+)
+_PASSIVE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
+_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
+_NAME_STOP = re.compile(r"[,;:()\"“”—–]|\s[-–]\s")
+_NAME_WORDS = 8
+_LEADS = re.compile(
+    r"\A[\"“‘(]*(?:(?:he|she|it|they)\s+(?:also\s+)?(?:added|said|says|noted|stated|warned|estimated)"
+    r"|another|others?|of\s+(?:these|those|them|whom|which)|among\s+(?:them|those|these)"
+    r"|in\s+addition|also|this|these|those|the\s+(?:agency|ministry|office|organi[sz]ation|group|report"
+    r"|statement|official|officials|spokesman|spokeswoman|spokesperson|figure|toll))\b",
+    re.IGNORECASE,
+)
+_UNNAMED = re.compile(
+    r"\A(?:figures|data|estimates|numbers|a\s+report|reports|a\s+statement)\s+(?:from|by|of)\s+"
+)
+_WHEN_WORDS = re.compile(
+    r"\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"tonight|this\s+week|last\s+week|on\s+\w+day)\b.*\Z",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"(?<![\w-])(?:in|inside|across|near|outside|around)\s+((?:al-|el-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
+_POSSESSIVE = re.compile(r"[’']s?\Z")
+_NOT_PLACES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "The",
+        "A",
+        "An",
+    ]
+)
+
+
+class Sentence(NamedTuple):
+    """A sentence of the text: where it starts and ends, and its words."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Said(NamedTuple):
+    """A speaker a sentence names: at which character of the sentence, who, and how."""
+
+    at: int
+    speaker: str
+    how: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text``, each with its character offsets.
+
+    Examples:
+        >>> [s.text for s in sentences("The U.S. Defense Secretary spoke. Gen. Smith agreed.")]
+        ['The U.S. Defense Secretary spoke.', 'Gen. Smith agreed.']
+
+    """
+    found: list[Sentence] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        before = _WORD_BEFORE.search(text, max(start, boundary.start() - 30), boundary.start() + 1)
+        if boundary.group()[:1] == "." and before and _abbreviation(before.group(1)):
+            continue
+        _add(found, text, start, boundary.end())
+        start = boundary.end()
+    _add(found, text, start, len(text))
+    return found
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether a word before a point is an abbreviation: "U.S", "Gen", a single letter."""
+    return "." in word or len(word) == 1 or word.lower() in _ABBREVIATIONS
+
+
+def _add(found: list[Sentence], text: str, start: int, end: int) -> None:
+    """Add ``text[start:end]`` without its surrounding spaces, unless it is blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        offset = start + len(piece) - len(piece.lstrip())
+        found.append(Sentence(offset, offset + len(stripped), stripped))
+
+
+def speakers(sentence: str) -> list[Said]:
+    """The speakers ``sentence`` names, in order, each at the character its verb stands.
+
+    Examples:
+        >>> speakers("About 300 died, the health ministry said on Monday.")
+        [Said(at=36, speaker='the health ministry', how='verb')]
+        >>> speakers("According to the United Nations, 3,000 fled.")
+        [Said(at=0, speaker='the United Nations', how='according to')]
+        >>> speakers("300 fled, said Jan Egeland of the Norwegian Refugee Council.")
+        [Said(at=10, speaker='Jan Egeland of the Norwegian Refugee Council', how='verb')]
+
+    """
+    found: list[Said] = []
+    for according in _ACCORDING.finditer(sentence):
+        name = _name_after(sentence, according.end())
+        if name:
+            found.append(Said(according.start(), name, ACCORDING_TO))
+    for verb in _VERB.finditer(sentence):
+        name = _name_before(sentence, verb.start())
+        if name is None and sentence[: verb.start()].rstrip().endswith((",", "”", '"')):
+            name = _name_after(sentence, verb.end())
+        if name:
+            found.append(Said(verb.start(), name, VERB))
+    return sorted(found)
+
+
+def _name_before(sentence: str, at: int) -> str | None:
+    """The name of the speaker before a speech verb: "U.S. officials" in "U.S. officials estimate"."""
+    head = _NAME_STOP.split(sentence[:at])[-1]
+    words = head.split()
+    while words and words[-1].lower() in _AUXILIARIES:
+        words.pop()
+    if not words or words[-1].lower() in _PASSIVE:
+        return None
+    name: list[str] = []
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at]
+        lower = word.lower()
+        if lower in _BEFORE_NAME or len(name) == _NAME_WORDS or _is_number(word):
+            break
+        name.insert(0, word)
+        # A determiner starts the name, unless "of" joins it to more: "backers of the group".
+        if lower in _DETERMINERS and (at == 0 or words[at - 1].lower() not in ("of", "for")):
+            break
+    if not name or (len(name) == 1 and name[0].lower() in _DETERMINERS):
+        return None
+    return " ".join(name)
+
+
+def _name_after(sentence: str, at: int) -> str | None:
+    """The name after "according to" or an inverted verb, up to the next punctuation."""
+    tail = _NAME_STOP.split(sentence[at:])[0].strip()
+    tail = _WHEN_WORDS.sub("", tail.rstrip(".!? "))
+    tail = _UNNAMED.sub("", tail)
+    words = tail.split()
+    if not words or len(words) > _NAME_WORDS or any(_is_number(word) for word in words):
+        return None
+    return " ".join(words)
+
+
+def _is_number(word: str) -> bool:
+    return any(character.isdigit() for character in word)
+
+
+def is_pronoun(name: str) -> bool:
+    """Whether a speaker's name is a pronoun that stands for someone named before.
+
+    Examples:
+        >>> is_pronoun("They"), is_pronoun("UNHCR")
+        (True, False)
+
+    """
+    return name.lower() in _PRONOUNS
+
+
+def carries_over(sentence: str) -> bool:
+    """Whether a sentence opens as reported speech going on from the sentence before.
+
+    Examples:
+        >>> carries_over("Another 2,000 are missing."), carries_over("Rain fell on 3 May.")
+        (True, False)
+
+    """
+    return _LEADS.match(sentence) is not None
+
+
+def place_near(sentence: str, at: int) -> str | None:
+    """The place the sentence names nearest to character ``at`` ("Mosul" in "... in Mosul").
+
+    Examples:
+        >>> place_near("About 5,000 militants are in Mosul, officials say.", 6)
+        'Mosul'
+
+    """
+    best: tuple[int, str] | None = None
+    for found in _PLACE.finditer(sentence):
+        words = found.group(1).split()
+        while words and words[0] in _NOT_PLACES:
+            words.pop(0)
+        if not words:
+            continue
+        distance = abs(found.start() - at)
+        if best is None or distance < best[0]:
+            best = (distance, _POSSESSIVE.sub("", " ".join(words)))
+    return None if best is None else best[1]

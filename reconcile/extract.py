@@ -1,0 +1,418 @@
+"""Running text to claims: every figure an article gives, with its hedge, its noun and its speaker.
+
+:func:`extract` finds the figures of a report with the phrase grammar's own words (a hedge,
+a number in digits or words, a range, a quantity word such as "dozens"), reads each one as
+:func:`reconcile.parse_many` reads a phrase, and keeps those that count something: people,
+households, troops, money. Years, dates, times, ages, durations, distances, shares,
+ordinals, page, phone and resolution numbers are not claims. Each figure gets the noun after
+it ("5,000 Islamic State militants" counts militants) or, failing that, the one the sentence
+names before it ("the number of U.S. personnel ... to about 5,000"), the place the sentence
+names nearest to it ("in Mosul"), and the speaker the sentence attributes it to (see
+:mod:`reconcile._speakers`); a figure nobody is said to give is the outlet's own.
+
+A figure given relative to the one before it, "a figure the group's backers say is at least
+2,000 short of the actual number", is the backers' own claim about the same quantity: at
+least 2,000 above the figure it corrects, read as "at least 7,000" when that figure is 5,000.
+
+Examples:
+    >>> text = (
+    ...     "U.S. officials estimate about 5,000 fighters are in Raqqa, a figure the group's "
+    ...     "supporters say is at least 1,000 short of the actual number. Some 20,000 residents "
+    ...     "fled in 2017, the U.N. said."
+    ... )
+    >>> claims = extract(text, via="Example News", reported_on="2017-06-01")
+    >>> claims[["phrase", "low", "high", "counts", "source", "attribution"]]
+                phrase     low     high    counts                     source attribution
+    0      about 5,000  4500.0   5500.0  fighters             U.S. officials        verb
+    1   at least 6,000  6000.0      inf  fighters  the group's supporters        verb
+    2      Some 20,000 19000.0  21000.0 residents                   the U.N.        verb
+
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from reconcile import units
+from reconcile._speakers import (
+    ACCORDING_TO,
+    CARRIED_OVER,
+    NONE,
+    VERB,
+    Said,
+    Sentence,
+    carries_over,
+    is_pronoun,
+    place_near,
+    sentences,
+    speakers,
+)
+from reconcile.errors import ArgumentError, Reason
+from reconcile.phrases import Lexicon, parse_many
+from reconcile.phrases.grammar import grammar_for
+
+#: The columns of :func:`extract`'s table, in order.
+COLUMNS = (
+    "claim_id",
+    "phrase",
+    "low",
+    "value",
+    "high",
+    "unit",
+    "hedge",
+    "counts",
+    "place",
+    "as_of",
+    "source",
+    "via",
+    "reported_on",
+    "url",
+    "quote",
+    "start",
+    "end",
+    "attribution",
+)
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# What stands just before a number that is a label, a date or an age, not a count.
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:page|pages|p|pp|no|nos|number|resolution|article|articles|chapter|section|paragraph|para"
+    r"|route|flight|highway|road|room|ext|tel|phone|fax|vol|volume|issue|level|phase|category|grade"
+    r"|camp|block|sector|zone|aged|age|ages|decree|law|item|annex|table|figure|fig|platform|gate"
+    r"|round|week|day|year|years|class|covid|episode|season|stage|step|version|model|hotline|ward"
+    rf"|{_MONTHS})\.?|[#№§$€£]|\d\s+(?:in|out\s+of|of\s+every))[ \t\u00a0]*\Z",
+    re.IGNORECASE,
+)
+# What stands just after a number that is a date, a time or one side of a ratio.
+_LABEL_AFTER = re.compile(
+    rf"\A(?:(?:st|nd|rd|th)\b|[ \t\u00a0]*(?:of[ \t]+)?(?:{_MONTHS})\b\.?"
+    r"|[ \t\u00a0]*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o[’']clock)"
+    r"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d|one|two|three|four|five|ten)\b)",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\A[ \t]+(?:short|shy)[ \t]+of[ \t]+the[ \t]+(?:actual|real|true)[ \t]+"
+    r"(?:number|figure|total|toll|count)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]")
+_SKIP = frozenset(["of", "the", "more", "additional", "other", "new", "further", "extra"])
+_NOT_HEADS = frozenset(
+    [
+        "are",
+        "were",
+        "was",
+        "is",
+        "be",
+        "been",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "remain",
+        "remains",
+        "fled",
+        "died",
+        "who",
+        "which",
+        "that",
+        "than",
+        "to",
+        "from",
+        "by",
+        "with",
+        "since",
+        "for",
+        "on",
+        "at",
+        "as",
+    ]
+)
+_COUNTED_BEFORE = re.compile(
+    r"(?:number|total|tally|count|population)[ \t]+of[ \t]+(?:[\w.’'-]+[ \t]+){0,3}?([a-z][a-z-]+)\b"
+    r"|\b(death|casualty)[ \t]+tolls?\b",
+    re.IGNORECASE,
+)
+_AUXILIARY = frozenset(["were", "was", "have", "has", "had", "been", "are", "reportedly", "also", "later"])
+_TOLLS = {"death": "deaths", "casualty": "casualties"}
+_YEAR = re.compile(r"\A(?:1[89]|20|21)[0-9]{2}\Z")
+_ONE = frozenset({"one", "a", "an"})
+
+
+class _Found(NamedTuple):
+    """A figure found in the text, before it is read."""
+
+    start: int
+    end: int
+    phrase: str
+    noun: str | None  # the noun after the figure, read with it
+    counts: str | None  # what is counted when the noun comes before the figure
+    sentence: int
+    relative: bool  # "at least 2,000 short of the actual number"
+
+
+def extract(
+    text: str,
+    *,
+    via: str | None = None,
+    reported_on: str | dt.date | None = None,
+    place: str | None = None,
+    as_of: str | dt.date | None = None,
+    url: str | None = None,
+    lexicon: Lexicon | None = None,
+) -> pd.DataFrame:
+    """Every figure that counts something in ``text``, one row each, as a claims table.
+
+    The table is one :func:`reconcile.read_claims` accepts: a ``phrase`` with the
+    ``low``, ``value`` and ``high`` it reads to (by the rules of :func:`reconcile.parse`),
+    the ``hedge``, the ``unit`` and what the figure ``counts`` (from its noun), the
+    ``place`` the sentence names nearest to it (else ``place``), the ``source`` the text
+    attributes it to (else the outlet, ``via``), the sentence as ``quote`` with the
+    figure's ``start`` and ``end`` offsets in ``text``, and ``attribution``: how the source
+    was found (``"verb"``, ``"according to"``, ``"carried over"`` from the sentence or
+    speaker before, ``"none"``). ``as_of`` is the date given, else the day reported.
+
+    Args:
+        text: the article or report, as plain text.
+        via: the outlet that published it; the source of every figure the text does not
+            attribute, and the ``via`` of those it does.
+        reported_on: the day it was published.
+        place: where the figures are about, where a sentence does not say.
+        as_of: the date or period the figures describe; ``reported_on`` when None.
+        url: where the text was found.
+        lexicon: the words to read (:meth:`Lexicon.default` when None).
+
+    Returns:
+        A new DataFrame with the columns of :data:`COLUMNS`, one row per figure in the
+        order the text gives them; ``claim_id`` is ``c1``, ``c2`` ...
+
+    Raises:
+        ArgumentError: ``text`` is not a string.
+
+    Examples:
+        >>> found = extract("At least 300 people were killed, according to the Health Ministry.")
+        >>> print(found.loc[0, ["phrase", "low", "counts", "source", "attribution"]].to_string())
+        phrase                At least 300
+        low                          300.0
+        counts                      deaths
+        source         the Health Ministry
+        attribution           according to
+        >>> extract("On 17 October 2016, a 12-year-old waited for three days.").empty
+        True
+
+    """
+    if not isinstance(text, str):
+        raise ArgumentError(
+            f"text must be a string (got {type(text).__name__})",
+            hint="read the file first, e.g. Path('article.txt').read_text(encoding='utf-8')",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    lexicon = lexicon if lexicon is not None else Lexicon.default()
+    told = sentences(text)
+    found = _figures(text, told, lexicon)
+    read = _read(found, lexicon)
+    keep = _counts_something(read["unit"].to_numpy(dtype=object))
+    found = [figure for figure, kept in zip(found, keep, strict=True) if kept]
+    read = read[keep].reset_index(drop=True)
+    found, read = _relative(found, read, lexicon)
+    who = _attribute(found, told)
+    day = None if reported_on is None else str(reported_on)
+    rows = len(found)
+    table = pd.DataFrame(
+        {
+            "claim_id": [f"c{n}" for n in range(1, rows + 1)],
+            "phrase": [figure.phrase for figure in found],
+            "low": read["low"].to_numpy(dtype=float),
+            "value": read["value"].to_numpy(dtype=float),
+            "high": read["high"].to_numpy(dtype=float),
+            "unit": read["unit"].to_numpy(dtype=object),
+            "hedge": read["hedge"].to_numpy(dtype=object),
+            "counts": [
+                figure.counts if figure.counts is not None else counts
+                for figure, counts in zip(found, read["counts"].to_numpy(dtype=object), strict=True)
+            ],
+            "place": [_place(told[figure.sentence], figure.start) or place for figure in found],
+            "as_of": [str(as_of) if as_of is not None else day] * rows,
+            "source": [speaker if speaker is not None else via for speaker, _ in who],
+            "via": [via if speaker is not None and speaker != via else None for speaker, _ in who],
+            "reported_on": [day] * rows,
+            "url": [url] * rows,
+            "quote": [told[figure.sentence].text for figure in found],
+            "start": np.array([figure.start for figure in found], dtype=np.int64),
+            "end": np.array([figure.end for figure in found], dtype=np.int64),
+            "attribution": [how for _, how in who],
+        },
+        columns=list(COLUMNS),
+    )
+    for name in ("counts", "place", "source", "via", "hedge"):
+        table[name] = table[name].astype(object).where(table[name].notna(), None)
+    return table
+
+
+def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
+    """The figures the grammar finds in ``text``, without the dates, labels and ages."""
+    grammar = grammar_for(lexicon)
+    starts = [sentence.start for sentence in told]
+    found: list[_Found] = []
+    for match in grammar.find.finditer(text):
+        start, end = match.span()
+        phrase = match.group().strip()
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 60]
+        if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+            continue
+        sentence = max(0, bisect.bisect_right(starts, start) - 1)
+        relative = _RELATIVE.match(after) is not None
+        noun = None if relative else _noun_after(after, lexicon)
+        if noun == "":
+            continue  # an age, a duration or a distance written as one word ("12-year-old")
+        if _YEAR.match(phrase) and not (noun and noun.lower() in lexicon.nouns):
+            continue
+        if phrase.lower() in _ONE and not (noun and noun.lower() in lexicon.nouns):
+            continue  # "one of the largest", "a figure"
+        counts = None
+        if noun is None and not relative:
+            counts = _noun_before(text[told[sentence].start : start])
+        end = start + len(match.group().rstrip())
+        found.append(_Found(start, end, phrase, noun, counts, sentence, relative))
+    return found
+
+
+def _noun_after(after: str, lexicon: Lexicon) -> str | None:
+    """The noun a figure counts, from the words after it; "" for a one-word age or measure."""
+    if after[:1] == "-":
+        compound = re.match(r"-([A-Za-z]+)", after)
+        if compound is None:
+            return None
+        first = compound.group(1).lower()
+        if units.unit_named(first) is not None or first in ("old", "strong"):
+            return "" if first != "strong" else _noun_after(after[compound.end() :], lexicon)
+        return None
+    words = _WORD.findall(after)
+    head: str | None = None
+    taken = 0
+    for word in words:
+        lower = word.lower()
+        if not word[0].isalpha():
+            break
+        if taken == 0 and lower in _SKIP:
+            continue
+        if lower in lexicon.nouns:
+            return _participle(words[words.index(word) + 1 :], lexicon) or lower
+        if lower in _NOT_HEADS or lower in lexicon.stops or lower.endswith(("ing", "ed")) or taken == 4:
+            break
+        head = word
+        taken += 1
+    return head
+
+
+def _place(sentence: Sentence, start: int) -> str | None:
+    """The place the sentence names nearest to a figure that starts at ``start`` in the text."""
+    return place_near(sentence.text, start - sentence.start)
+
+
+def _participle(words: list[str], lexicon: Lexicon) -> str | None:
+    """What "people" counts when a participle the lexicon knows follows: "were killed" -> killed."""
+    for word in words[:4]:
+        lower = word.lower()
+        if lower in _AUXILIARY:
+            continue
+        entry = lexicon.nouns.get(lower)
+        return lower if entry is not None and entry.counts is not None else None
+    return None
+
+
+def _noun_before(before: str) -> str | None:
+    """What a figure counts from the words before it: "the number of U.S. personnel ... to 5,000"."""
+    best = None
+    for match in _COUNTED_BEFORE.finditer(before):
+        best = match.group(1).lower() if match.group(1) else _TOLLS[match.group(2).lower()]
+    return best
+
+
+def _read(found: list[_Found], lexicon: Lexicon) -> pd.DataFrame:
+    """Each figure read with its noun ("about 5,000 militants"), or alone where that fails."""
+    with_noun = [f"{figure.phrase} {figure.noun}" if figure.noun else figure.phrase for figure in found]
+    read = parse_many(with_noun, lexicon=lexicon)
+    failed = read["error"].notna().to_numpy()
+    if failed.any():
+        alone = parse_many([figure.phrase for figure in found], lexicon=lexicon)
+        read = read.where(~pd.Series(failed, index=read.index), alone, axis=0)
+        nouns = pd.Series([figure.noun for figure in found], index=read.index, dtype=object)
+        read["counts"] = read["counts"].where(~failed | read["counts"].notna(), nouns.str.lower())
+    ok = read["error"].isna().to_numpy()
+    read.loc[~ok, "unit"] = None
+    return read.reset_index(drop=True)
+
+
+def _counts_something(unit: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Whether each unit counts something (people, households ...) or is money."""
+    verdict: dict[object, bool] = {}
+    for name in pd.unique(pd.Series(unit, dtype=object)):
+        verdict[name] = isinstance(name, str) and (
+            units.is_count(name) or units.dimension(name).startswith("[currency")
+        )
+    return np.array([verdict[name] for name in unit], dtype=bool)
+
+
+def _relative(found: list[_Found], read: pd.DataFrame, lexicon: Lexicon) -> tuple[list[_Found], pd.DataFrame]:
+    """Figures given relative to the one before ("at least 2,000 short of the actual number")."""
+    if not any(figure.relative for figure in found):
+        return found, read
+    columns = {name: read[name].to_numpy(dtype=object).copy() for name in ("low", "value", "high", "hedge")}
+    columns |= {name: read[name].to_numpy(dtype=object).copy() for name in ("counts", "unit")}
+    for at, figure in enumerate(found):
+        if not figure.relative or at == 0 or found[at - 1].sentence != figure.sentence:
+            continue
+        base = float(columns["value"][at - 1]) + float(columns["value"][at])
+        hedge = columns["hedge"][at]
+        phrase = f"{hedge} {base:,.0f}" if isinstance(hedge, str) else f"{base:,.0f}"
+        again = parse_many([phrase], lexicon=lexicon)
+        for name in ("low", "value", "high", "hedge"):
+            columns[name][at] = again[name].iloc[0]
+        for name in ("counts", "unit"):
+            columns[name][at] = columns[name][at - 1]
+        found[at] = figure._replace(phrase=phrase, counts=found[at - 1].counts)
+    return found, read.assign(**columns)
+
+
+def _attribute(found: list[_Found], told: list[Sentence]) -> list[tuple[str | None, str]]:
+    """Each figure's speaker (None for the outlet's own) and how it was found."""
+    named: list[list[Said]] = []
+    last: str | None = None
+    for sentence in told:
+        resolved = []
+        for said in speakers(sentence.text):
+            if is_pronoun(said.speaker):
+                if last is None:
+                    continue
+                said = said._replace(speaker=last, how=CARRIED_OVER)
+            resolved.append(said)
+            last = said.speaker
+        named.append(resolved)
+    who: list[tuple[str | None, str]] = []
+    for figure in found:
+        here = named[figure.sentence]
+        at = figure.start - told[figure.sentence].start
+        before = [said for said in here if said.at <= at]
+        if before or here:
+            said = before[-1] if before else here[0]
+            who.append((said.speaker, said.how if said.how in (VERB, ACCORDING_TO, CARRIED_OVER) else VERB))
+        elif figure.sentence > 0 and named[figure.sentence - 1] and carries_over(told[figure.sentence].text):
+            who.append((named[figure.sentence - 1][-1].speaker, CARRIED_OVER))
+        else:
+            who.append((None, NONE))
+    return who
