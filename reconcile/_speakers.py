@@ -30,212 +30,66 @@ from typing import NamedTuple
 #: How the speaker of a figure was found, as the ``attribution`` column says it.
 VERB, ACCORDING_TO, CARRIED_OVER, NONE = "verb", "according to", "carried over", "none"
 
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "sgt",
-        "st",
-        "sen",
-        "rep",
-        "gov",
-        "pres",
-        "prof",
-        "rev",
-        "jr",
-        "sr",
-        "no",
-        "nos",
-        "vs",
-        "approx",
-        "est",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "univ",
-        "fig",
-        "al",
-        "e.g",
-        "i.e",
-        "etc",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string, space-separated."""
+    return frozenset(text.split())
+
+
+_ABBREVIATIONS = _words(
+    "mr mrs ms dr gen lt col maj capt sgt st sen rep gov pres prof rev jr sr no nos vs approx est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun inc ltd co corp "
+    "dept univ fig al e.g i.e etc"
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*[ \t]+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.\Z")
 
-_VERBS = [
-    "say",
-    "says",
-    "said",
-    "saying",
-    "tell",
-    "tells",
-    "told",
-    "estimate",
-    "estimates",
-    "estimated",
-    "claim",
-    "claims",
-    "claimed",
-    "report",
-    "reports",
-    "reported",
-    "state",
-    "states",
-    "stated",
-    "announce",
-    "announces",
-    "announced",
-    "add",
-    "adds",
-    "added",
-    "warn",
-    "warns",
-    "warned",
-    "note",
-    "notes",
-    "noted",
-    "confirm",
-    "confirms",
-    "confirmed",
-    "count",
-    "counts",
-    "counted",
-    "record",
-    "records",
-    "recorded",
-    "believe",
-    "believes",
-    "believed",
-    "put",
-    "puts",
-    "document",
-    "documents",
-    "documented",
-    "register",
-    "registers",
-    "registered",
-    "indicate",
-    "indicates",
-    "indicated",
-    "show",
-    "shows",
-    "showed",
-    "allege",
-    "alleges",
-    "alleged",
-    "acknowledge",
-    "acknowledges",
-    "acknowledged",
-    "insist",
-    "insists",
-    "insisted",
-    "tweet",
-    "tweets",
-    "tweeted",
-    "wrote",
-    "write",
-    "writes",
-]
-_VERB = re.compile(r"(?<![\w-])(" + "|".join(_VERBS) + r")(?![\w-])")
+# Verbs of saying and counting. Forms that are mostly nouns ("state", "count", "record") are
+# left out; "estimate" and "report" stay, and a name that reads as an adjective before them
+# ("the current estimate") is not a speaker.
+_VERBS = _words(
+    "say says said saying tell tells told estimate estimates estimated claim claims claimed "
+    "report reports reported stated announce announces announced add adds added adding warn warns "
+    "warned warning noted confirm confirms confirmed counted recorded believe believes believed "
+    "put puts documented registered indicated showed allege alleges alleged acknowledge "
+    "acknowledges acknowledged insist insists insisted tweeted wrote writes predict predicts "
+    "predicted project projects projected forecast forecasts expect expects expected detailed "
+    "highlighted verified explained counts tallied tallies indicates indicate"
+)
+# Forms that are also nouns: a name of adjectives before them makes them one ("the current
+# estimate is"), unless "that" follows ("IOM's latest report estimates that").
+_NOUNISH = _words("estimate estimates report reports claim claims count counts forecast forecasts")
+_VERB = re.compile(r"(?<![\w-])(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?![\w-])")
+# "claimed 1,500 lives" is a toll, not a claim.
+_NOT_SAYING = re.compile(r"\s+(?:the\s+)?(?:lives|life|responsibility|victory|control)\b")
 _ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing|quoting)\s+", re.IGNORECASE)
 # Words that end a speaker's name when reading left from the verb: the name starts after them.
-_BEFORE_NAME = frozenset(
-    [
-        "that",
-        "which",
-        "who",
-        "whom",
-        "while",
-        "but",
-        "as",
-        "because",
-        "where",
-        "when",
-        "after",
-        "before",
-        "since",
-        "though",
-        "although",
-        "if",
-        "so",
-        "than",
-        "and",
-        "or",
-        "figure",
-        "number",
-        "estimate",
-        "estimates",
-        "figures",
-        "numbers",
-        "this",
-        "these",
-        "those",
-        "it",
-        "is",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "could",
-        "also",
-    ]
+_BEFORE_NAME = _words(
+    "that which who whom while but as because where when after before since though although if so "
+    "than and or figure number estimate estimates figures numbers this these those it is are was "
+    "were has have had will would could also to by"
 )
-_AUXILIARIES = frozenset(
-    [
-        "has",
-        "have",
-        "had",
-        "also",
-        "has",
-        "also",
-        "did",
-        "does",
-        "do",
-        "will",
-        "would",
-        "could",
-        "may",
-        "might",
-    ]
+_AUXILIARIES = _words("has have had also did does do will would could may might now already")
+_PASSIVE = _words("is are was were be been being")
+_DETERMINERS = _words("the a an its their his her our")
+_POSSESSIVES = _words("its their his her our")
+_PRONOUNS = _words("he she they it we i")
+# Words that make the verb after them a noun: "the current estimate", "a new report".
+_NOUN_ADJECTIVES = _words(
+    "current latest new official initial previous first last final recent same total overall "
+    "earlier updated preliminary monthly weekly daily annual bi-monthly situation flash"
 )
-_PASSIVE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
-_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
+# Titles: "the health minister, Othman Abduljaleel, said" names both.
+_TITLES = _words(
+    "minister spokesman spokeswoman spokesperson director head chief official secretary-general "
+    "secretary commander president governor mayor coordinator representative envoy chairman "
+    "manager officer adviser advisor leader coordinator"
+)
+_JOINERS = _words("of for and the on in de al du la")
 _NAME_STOP = re.compile(r"[,;:()\"“”—–]|\s[-–]\s")
-_NAME_WORDS = 8
+_NAME_WORDS = 12
+_ASIDE = re.compile(r"\([^()]*\)")
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z])[0-9]{1,2}\b")
 _LEADS = re.compile(
     r"\A[\"“‘(]*(?:(?:he|she|it|they)\s+(?:also\s+)?(?:added|said|says|noted|stated|warned|estimated)"
     r"|another|others?|of\s+(?:these|those|them|whom|which)|among\s+(?:them|those|these)"
@@ -244,42 +98,23 @@ _LEADS = re.compile(
     re.IGNORECASE,
 )
 _UNNAMED = re.compile(
-    r"\A(?:figures|data|estimates|numbers|a\s+report|reports|a\s+statement)\s+(?:from|by|of)\s+"
+    r"\A(?:(?:the\s+)?(?:latest|new|official|preliminary|recent)\s+)?"
+    r"(?:figures|data|estimates|numbers|(?:a|the)\s+report|reports|(?:a|the)\s+statement|a\s+tally|a\s+count)"
+    r"\s+(?:(?:released|published|issued|compiled)\s+)?(?:from|by|of)\s+",
+    re.IGNORECASE,
 )
 _WHEN_WORDS = re.compile(
-    r"\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-    r"tonight|this\s+week|last\s+week|on\s+\w+day)\b.*\Z",
+    r"\s+(?:(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"tonight|this\s+week|last\s+week)|released|published|issued|seen|obtained)\b.*\Z",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
     r"(?<![\w-])(?:in|inside|across|near|outside|around)\s+((?:al-|el-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
 _POSSESSIVE = re.compile(r"[’']s?\Z")
-_NOT_PLACES = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "The",
-        "A",
-        "An",
-    ]
+_NOT_PLACES = _words(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An"
 )
 
 
@@ -289,6 +124,7 @@ class Sentence(NamedTuple):
     start: int
     end: int
     text: str
+    paragraph: int  # sentences of one paragraph share it: a blank line, or a line break, parts them
 
 
 class Said(NamedTuple):
@@ -309,13 +145,15 @@ def sentences(text: str) -> list[Sentence]:
     """
     found: list[Sentence] = []
     start = 0
+    paragraph = 0
     for boundary in _SENTENCE_END.finditer(text):
         before = _WORD_BEFORE.search(text, max(start, boundary.start() - 30), boundary.start() + 1)
         if boundary.group()[:1] == "." and before and _abbreviation(before.group(1)):
             continue
-        _add(found, text, start, boundary.end())
+        _add(found, text, start, boundary.end(), paragraph)
+        paragraph += "\n" in boundary.group()
         start = boundary.end()
-    _add(found, text, start, len(text))
+    _add(found, text, start, len(text), paragraph)
     return found
 
 
@@ -324,13 +162,13 @@ def _abbreviation(word: str) -> bool:
     return "." in word or len(word) == 1 or word.lower() in _ABBREVIATIONS
 
 
-def _add(found: list[Sentence], text: str, start: int, end: int) -> None:
+def _add(found: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
     """Add ``text[start:end]`` without its surrounding spaces, unless it is blank."""
     piece = text[start:end]
     stripped = piece.strip()
     if stripped:
         offset = start + len(piece) - len(piece.lstrip())
-        found.append(Sentence(offset, offset + len(stripped), stripped))
+        found.append(Sentence(offset, offset + len(stripped), stripped, paragraph))
 
 
 def speakers(sentence: str) -> list[Said]:
@@ -345,40 +183,67 @@ def speakers(sentence: str) -> list[Said]:
         [Said(at=10, speaker='Jan Egeland of the Norwegian Refugee Council', how='verb')]
 
     """
+    # Asides in brackets ("(UNHCR)") and footnote digits ("Authority3") are blanked out,
+    # keeping every character where it was.
+    plain = _ASIDE.sub(lambda aside: " " * len(aside.group()), sentence)
+    plain = _FOOTNOTE.sub(lambda digits: " " * len(digits.group()), plain)
     found: list[Said] = []
-    for according in _ACCORDING.finditer(sentence):
-        name = _name_after(sentence, according.end())
+    named: list[tuple[int, int]] = []
+    for according in _ACCORDING.finditer(plain):
+        name = _name_after(plain, according.end())
         if name:
             found.append(Said(according.start(), name, ACCORDING_TO))
-    for verb in _VERB.finditer(sentence):
-        name = _name_before(sentence, verb.start())
-        if name is None and sentence[: verb.start()].rstrip().endswith((",", "”", '"')):
-            name = _name_after(sentence, verb.end())
+            named.append((according.start(), according.end() + len(name) + 30))
+    for verb in _VERB.finditer(plain):
+        if any(start <= verb.start() < end for start, end in named) or _NOT_SAYING.match(plain, verb.end()):
+            continue
+        if verb.group().endswith("ing"):
+            continue  # "..., saying that": the speaker is the clause's, named before
+        nounish = verb.group() in _NOUNISH and not re.match(r"\s+that\b", plain[verb.end() :])
+        name = _name_before(plain, verb.start(), nounish=nounish)
+        if name is None and plain[: verb.start()].rstrip().endswith((",", "”", '"')):
+            name = _name_after(plain, verb.end())
         if name:
             found.append(Said(verb.start(), name, VERB))
     return sorted(found)
 
 
-def _name_before(sentence: str, at: int) -> str | None:
+def _name_before(sentence: str, at: int, *, nounish: bool = False) -> str | None:
     """The name of the speaker before a speech verb: "U.S. officials" in "U.S. officials estimate"."""
-    head = _NAME_STOP.split(sentence[:at])[-1]
-    words = head.split()
-    while words and words[-1].lower() in _AUXILIARIES:
+    stops = [stop.start() for stop in _NAME_STOP.finditer(sentence, 0, at)]
+    words = sentence[stops[-1] + 1 if stops else 0 : at].split()
+    while words and (words[-1].lower() in _AUXILIARIES or (words[-1].islower() and words[-1].endswith("ly"))):
         words.pop()
-    if not words or words[-1].lower() in _PASSIVE:
+    if not words:
+        # "The coalition, which sent no one, acknowledges": the name before the aside.
+        appositive = len(stops) >= 2 and sentence[stops[-1]] == "," == sentence[stops[-2]]
+        return _name_before(sentence, stops[-2]) if appositive else None
+    if words[-1].lower() in _PASSIVE:
         return None
     name: list[str] = []
-    for at in range(len(words) - 1, -1, -1):
-        word = words[at]
+    for at_word in range(len(words) - 1, -1, -1):
+        word = words[at_word]
         lower = word.lower()
         if lower in _BEFORE_NAME or len(name) == _NAME_WORDS or _is_number(word):
             break
         name.insert(0, word)
         # A determiner starts the name, unless "of" joins it to more: "backers of the group".
-        if lower in _DETERMINERS and (at == 0 or words[at - 1].lower() not in ("of", "for")):
+        if lower in _DETERMINERS and (at_word == 0 or words[at_word - 1].lower() not in ("of", "for")):
             break
-    if not name or (len(name) == 1 and name[0].lower() in _DETERMINERS):
+    lowered = [word.lower() for word in name]
+    if (
+        not name
+        or lowered[0] in _POSSESSIVES
+        or (nounish and any(word in _NOUN_ADJECTIVES for word in lowered))
+    ):
         return None
+    if len(name) == 1 and lowered[0] in _DETERMINERS:
+        return None
+    if stops and len(name) <= 3 and sentence[stops[-1]] == ",":
+        # "the health minister, Othman Abduljaleel said": the title and the name.
+        title = sentence[stops[-2] + 1 if len(stops) >= 2 else 0 : stops[-1]].split()
+        if title and title[-1].lower() in _TITLES and len(title) <= 6:
+            return " ".join(title) + ", " + " ".join(name)
     return " ".join(name)
 
 
@@ -388,6 +253,14 @@ def _name_after(sentence: str, at: int) -> str | None:
     tail = _WHEN_WORDS.sub("", tail.rstrip(".!? "))
     tail = _UNNAMED.sub("", tail)
     words = tail.split()
+    # A name in capitals ends where lower-case words that do not join names begin:
+    # "according to estimates by the Authority the death toll ..." names the Authority.
+    for at in range(1, len(words)):
+        if words[at][:1].islower() and words[at] not in _JOINERS and words[at - 1][:1].isupper():
+            words = words[:at]
+            break
+    while words and words[-1] in _JOINERS:
+        words.pop()
     if not words or len(words) > _NAME_WORDS or any(_is_number(word) for word in words):
         return None
     return " ".join(words)

@@ -21,11 +21,16 @@ Examples:
     ...     "fled in 2017, the U.N. said."
     ... )
     >>> claims = extract(text, via="Example News", reported_on="2017-06-01")
-    >>> claims[["phrase", "low", "high", "counts", "source", "attribution"]]
-                phrase     low     high    counts                     source attribution
-    0      about 5,000  4500.0   5500.0  fighters             U.S. officials        verb
-    1   at least 6,000  6000.0      inf  fighters  the group's supporters        verb
-    2      Some 20,000 19000.0  21000.0 residents                   the U.N.        verb
+    >>> claims[["phrase", "low", "high", "counts"]]
+               phrase      low      high     counts
+    0     about 5,000   4500.0    5500.0   fighters
+    1  at least 6,000   6000.0       inf   fighters
+    2     Some 20,000  18000.0   22000.0  residents
+    >>> claims[["source", "attribution"]]
+                       source attribution
+    0          U.S. officials        verb
+    1  the group's supporters        verb
+    2                the U.N.        verb
 
 """
 
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from typing import Any, NamedTuple
 
@@ -56,6 +62,7 @@ from reconcile._speakers import (
 from reconcile.errors import ArgumentError, Reason
 from reconcile.phrases import Lexicon, parse_many
 from reconcile.phrases.grammar import grammar_for
+from reconcile.phrases.text import key
 
 #: The columns of :func:`extract`'s table, in order.
 COLUMNS = (
@@ -83,20 +90,25 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_SMALL = "one|two|three|four|five|six|seven|eight|nine|ten"
 # What stands just before a number that is a label, a date or an age, not a count.
 _LABEL_BEFORE = re.compile(
-    r"(?:\b(?:page|pages|p|pp|no|nos|number|resolution|article|articles|chapter|section|paragraph|para"
-    r"|route|flight|highway|road|room|ext|tel|phone|fax|vol|volume|issue|level|phase|category|grade"
-    r"|camp|block|sector|zone|aged|age|ages|decree|law|item|annex|table|figure|fig|platform|gate"
+    r"(?:\b(?:page|pages|no|nos|number|resolution|article|articles|chapter|section|paragraph|para"
+    r"|route|flight|highway|road|room|tel|phone|fax|volume|issue|level|phase|category|grade"
+    r"|camp|block|sector|zone|aged|age|ages|decree|law|item|annex|table|figure|platform|gate"
     r"|round|week|day|year|years|class|covid|episode|season|stage|step|version|model|hotline|ward"
-    rf"|{_MONTHS})\.?|[#№§$€£]|\d\s+(?:in|out\s+of|of\s+every))[ \t\u00a0]*\Z",
+    r"|magnitude|per|usd|us\$|eur|gbp|chf|inr|pkr|rs|rupees?"
+    rf"|{_MONTHS})|\b(?:p|pp|no|nos|vol|fig|ext|tel|art|para|rs|{_MONTHS})\.|[#№§$€£]"
+    rf"|(?:\d|\b(?:{_SMALL}))[ \t]+(?:in|out[ \t]+of|of[ \t]+every)"
+    r")[ \t\u00a0]*\Z",
     re.IGNORECASE,
 )
 # What stands just after a number that is a date, a time or one side of a ratio.
 _LABEL_AFTER = re.compile(
     rf"\A(?:(?:st|nd|rd|th)\b|[ \t\u00a0]*(?:of[ \t]+)?(?:{_MONTHS})\b\.?"
     r"|[ \t\u00a0]*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o[’']clock)"
-    r"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d|one|two|three|four|five|ten)\b)",
+    rf"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d+|{_SMALL})\b"
+    r"|[ \t\u00a0]*-?(?:years?|months?|weeks?|days?)[ -]old\b)",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
@@ -148,6 +160,40 @@ _COUNTED_BEFORE = re.compile(
 )
 _AUXILIARY = frozenset(["were", "was", "have", "has", "had", "been", "are", "reportedly", "also", "later"])
 _TOLLS = {"death": "deaths", "casualty": "casualties"}
+_AGE_BESIDE = re.compile(r"\b[A-Z][a-z]+,[ \t]*\Z")
+_AGE_HEDGED = re.compile(r"\A(?:under|over|above|below|aged)\s", re.IGNORECASE)
+_YOUNG = re.compile(
+    r"\b(?:children|child|kids|girls|boys|infants|babies|those|adults)[ \t]+\Z", re.IGNORECASE
+)
+_FRACTION_OF = re.compile(
+    r"[ \t]+(?:of[ \t]+)?(?:a|an|one)[ \t]+(million|billion|thousand|hundred|lakh|crore)\b", re.IGNORECASE
+)
+# Nouns after a number that make it a measure, a rate or a multiple, not a count.
+_NOT_COUNTED = frozenset(
+    [
+        "times",
+        "fold",
+        "percent",
+        "per",
+        "degrees",
+        "magnitude",
+        "earthquake",
+        "quake",
+        "tremor",
+        "old",
+        "points",
+    ]
+)
+_SAID_AFTER = re.compile(
+    r"(?:said|says|told|added|reported|stated|announced|noted|warned|confirmed|wrote|tweeted|explained"
+    r"|estimated|reports|adds|estimates)\b"
+)
+# A sentence that opens with a name doing something: "The U.S. military has deployed ...".
+_NEW_ACTOR = re.compile(
+    r"\A(?!(?:Many|Some|Most|Another|Others?|About|More|Nearly|Almost|Over|Around|Since|Of|Among|Up|As"
+    r"|At|In|Only|Just|Roughly|Approximately|Fewer|Less|Half|Dozens|Hundreds|Thousands|Tens)\b)"
+    r"(?:The\s+)?[A-Z][\w.’'-]*(?:\s+[\w.’'-]+){0,4}?\s+(?:has|have|had|is|are|was|were|will|would)\b"
+)
 _YEAR = re.compile(r"\A(?:1[89]|20|21)[0-9]{2}\Z")
 _ONE = frozenset({"one", "a", "an"})
 
@@ -158,6 +204,7 @@ class _Found(NamedTuple):
     start: int
     end: int
     phrase: str
+    reading: str  # the phrase as it is read: "half a million" as "0.5 million"
     noun: str | None  # the noun after the figure, read with it
     counts: str | None  # what is counted when the noun comes before the figure
     sentence: int
@@ -266,19 +313,48 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
     """The figures the grammar finds in ``text``, without the dates, labels and ages."""
     grammar = grammar_for(lexicon)
     starts = [sentence.start for sentence in told]
+    matches = list(grammar.find.finditer(text))
+    # Two figures with only spaces between are one the grammar cannot read ("several hundred
+    # thousand"): neither is taken, rather than a part read as the whole.
+    fractions_of = [
+        _FRACTION_OF.match(text, match.end()) if match.group("frac") else None for match in matches
+    ]
+    joined = {
+        at
+        for at in range(len(matches) - 1)
+        if not text[matches[at].end() : matches[at + 1].start()].strip()
+        and "\n" not in text[matches[at].end() : matches[at + 1].start()]
+        and fractions_of[at] is None
+    }
+    joined |= {at + 1 for at in joined}
     found: list[_Found] = []
-    for match in grammar.find.finditer(text):
+    taken_to = 0
+    for at, match in enumerate(matches):
         start, end = match.span()
         phrase = match.group().strip()
         before = text[max(0, start - 30) : start]
         after = text[end : end + 60]
-        if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+        if start < taken_to or at in joined or _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
             continue
+        if _AGE_BESIDE.search(before) and after.startswith(",") and phrase.isdigit():
+            continue  # "Mariam Birba, 32, who arrived"
+        if _AGE_HEDGED.match(phrase) and _YOUNG.search(before):
+            continue  # "children under 5"
+        fraction_of = fractions_of[at]
+        if fraction_of is not None:
+            share = lexicon.fractions[key(match.group("frac"))]
+            hedge = match.group("hpart") or ""
+            end = taken_to = fraction_of.end()
+            phrase = text[start:end].strip()
+            after = text[end : end + 60]
+            reading = f"{hedge}{share[0] / share[1]:g} {fraction_of.group(1)}"
+        else:
+            reading = phrase
         sentence = max(0, bisect.bisect_right(starts, start) - 1)
         relative = _RELATIVE.match(after) is not None
         noun = None if relative else _noun_after(after, lexicon)
         if noun == "":
-            continue  # an age, a duration or a distance written as one word ("12-year-old")
+            continue  # an age, a duration, a distance or a rate
         if _YEAR.match(phrase) and not (noun and noun.lower() in lexicon.nouns):
             continue
         if phrase.lower() in _ONE and not (noun and noun.lower() in lexicon.nouns):
@@ -286,8 +362,8 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
         counts = None
         if noun is None and not relative:
             counts = _noun_before(text[told[sentence].start : start])
-        end = start + len(match.group().rstrip())
-        found.append(_Found(start, end, phrase, noun, counts, sentence, relative))
+        end = start + len(text[start:end].rstrip())
+        found.append(_Found(start, end, phrase, reading, noun, counts, sentence, relative))
     return found
 
 
@@ -304,19 +380,36 @@ def _noun_after(after: str, lexicon: Lexicon) -> str | None:
     words = _WORD.findall(after)
     head: str | None = None
     taken = 0
-    for word in words:
+    for at, word in enumerate(words):
         lower = word.lower()
         if not word[0].isalpha():
             break
         if taken == 0 and lower in _SKIP:
             continue
+        if lower in _NOT_COUNTED or "-old" in lower or (head is not None and lower == "per"):
+            return ""
         if lower in lexicon.nouns:
-            return _participle(words[words.index(word) + 1 :], lexicon) or lower
+            return _participle(words[at + 1 :], lexicon) or lower
+        if _is_unit(lower):
+            return "" if not _counts_unit(lower) else lower
         if lower in _NOT_HEADS or lower in lexicon.stops or lower.endswith(("ing", "ed")) or taken == 4:
             break
         head = word
         taken += 1
     return head
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_unit(word: str) -> bool:
+    """Whether a word names a unit ("km", "years", "tonnes")."""
+    return units.unit_named(word) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _counts_unit(word: str) -> bool:
+    """Whether a unit word counts something (households, families)."""
+    named = units.unit_named(word)
+    return named is not None and units.is_count(named)
 
 
 def _place(sentence: Sentence, start: int) -> str | None:
@@ -345,11 +438,11 @@ def _noun_before(before: str) -> str | None:
 
 def _read(found: list[_Found], lexicon: Lexicon) -> pd.DataFrame:
     """Each figure read with its noun ("about 5,000 militants"), or alone where that fails."""
-    with_noun = [f"{figure.phrase} {figure.noun}" if figure.noun else figure.phrase for figure in found]
+    with_noun = [f"{figure.reading} {figure.noun}" if figure.noun else figure.reading for figure in found]
     read = parse_many(with_noun, lexicon=lexicon)
     failed = read["error"].notna().to_numpy()
     if failed.any():
-        alone = parse_many([figure.phrase for figure in found], lexicon=lexicon)
+        alone = parse_many([figure.reading for figure in found], lexicon=lexicon)
         read = read.where(~pd.Series(failed, index=read.index), alone, axis=0)
         nouns = pd.Series([figure.noun for figure in found], index=read.index, dtype=object)
         read["counts"] = read["counts"].where(~failed | read["counts"].notna(), nouns.str.lower())
@@ -359,12 +452,10 @@ def _read(found: list[_Found], lexicon: Lexicon) -> pd.DataFrame:
 
 
 def _counts_something(unit: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Whether each unit counts something (people, households ...) or is money."""
+    """Whether each unit counts something: people, households, families."""
     verdict: dict[object, bool] = {}
     for name in pd.unique(pd.Series(unit, dtype=object)):
-        verdict[name] = isinstance(name, str) and (
-            units.is_count(name) or units.dimension(name).startswith("[currency")
-        )
+        verdict[name] = isinstance(name, str) and units.is_count(name)
     return np.array([verdict[name] for name in unit], dtype=bool)
 
 
@@ -385,8 +476,42 @@ def _relative(found: list[_Found], read: pd.DataFrame, lexicon: Lexicon) -> tupl
             columns[name][at] = again[name].iloc[0]
         for name in ("counts", "unit"):
             columns[name][at] = columns[name][at - 1]
-        found[at] = figure._replace(phrase=phrase, counts=found[at - 1].counts)
+        found[at] = figure._replace(phrase=phrase, reading=phrase, counts=found[at - 1].counts)
     return found, read.assign(**columns)
+
+
+def _closes(sentence: str, said: Said) -> bool:
+    """Whether a speaker named after a figure gives it: "..., the U.N. said on Monday".
+
+    "According to X" does; a verb of saying does when the clause ends soon after it ("said
+    on Tuesday", "said, adding that ..."), not one that starts a new statement ("and aid
+    agencies expect many to flee"), and not a name of three lower-case words with no article
+    ("suspected cholera cases reported in ...").
+    """
+    if said.how == ACCORDING_TO:
+        return True
+    verb = _SAID_AFTER.match(sentence, said.at)
+    if verb is None:
+        return False
+    words = said.speaker.split()
+    if len(words) >= 3 and said.speaker.islower() and words[0] not in ("the", "a", "an"):
+        return False
+    rest = re.split(r"[,;:.!?]", sentence[verb.end() :], maxsplit=1)[0].split()
+    return len(rest) <= 8 and "that" not in rest
+
+
+def _goes_on(told: list[Sentence], at: int) -> bool:
+    """Whether sentence ``at`` goes on with the reported speech of the one before it.
+
+    In the same paragraph, a sentence that names no speaker goes on with the one before (news
+    agencies write a source's figures in a run of sentences), unless it opens with someone
+    new doing something ("The U.S. military has deployed ..."); across a paragraph, only one
+    that opens as reported speech does ("They added", "Another ...", "Of those ...").
+    """
+    text = told[at].text
+    if carries_over(text):
+        return True
+    return told[at - 1].paragraph == told[at].paragraph and _NEW_ACTOR.match(text) is None
 
 
 def _attribute(found: list[_Found], told: list[Sentence]) -> list[tuple[str | None, str]]:
@@ -408,10 +533,11 @@ def _attribute(found: list[_Found], told: list[Sentence]) -> list[tuple[str | No
         here = named[figure.sentence]
         at = figure.start - told[figure.sentence].start
         before = [said for said in here if said.at <= at]
-        if before or here:
-            said = before[-1] if before else here[0]
+        after = [said for said in here if said.at > at and _closes(told[figure.sentence].text, said)]
+        if before or after:
+            said = before[-1] if before else after[0]
             who.append((said.speaker, said.how if said.how in (VERB, ACCORDING_TO, CARRIED_OVER) else VERB))
-        elif figure.sentence > 0 and named[figure.sentence - 1] and carries_over(told[figure.sentence].text):
+        elif figure.sentence > 0 and named[figure.sentence - 1] and _goes_on(told, figure.sentence):
             who.append((named[figure.sentence - 1][-1].speaker, CARRIED_OVER))
         else:
             who.append((None, NONE))
