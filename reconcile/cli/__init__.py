@@ -2,7 +2,8 @@
 
 ``reconcile check claims.csv`` reads a claims table with :func:`reconcile.read_claims`,
 reconciles it with :func:`reconcile.reconcile` and prints the estimates and the conflicts
-(as tables, JSON or CSV); ``reconcile parse "about 5,000"`` prints a phrase's range. The
+(as tables, JSON or CSV); ``reconcile parse "about 5,000"`` prints a phrase's range;
+``reconcile extract article.txt -o claims.csv`` writes the figures of a report as claims. The
 exit code tells a pipeline what happened:
 
 - 0: the claims are consistent (``check``), every phrase was read (``parse``);
@@ -16,8 +17,8 @@ The command is also ``python -m reconcile``. A large file shows a progress bar, 
 table a spinner per stage, only when the output goes to a terminal.
 
 This package holds the ``app`` and :func:`main`; each job has its module: the commands
-(:mod:`~reconcile.cli.check`, :mod:`~reconcile.cli.parse`), reading their input files
-(:mod:`~reconcile.cli.inputs`), the reports (:mod:`~reconcile.cli.output`), progress
+(:mod:`~reconcile.cli.check`, :mod:`~reconcile.cli.parse`, :mod:`~reconcile.cli.extract`),
+reading their input files (:mod:`~reconcile.cli.inputs`), the reports (:mod:`~reconcile.cli.output`), progress
 (:mod:`~reconcile.cli.progress`), exit codes and errors on stderr
 (:mod:`~reconcile.cli.problems`), the library's hints as options
 (:mod:`~reconcile.cli.hints`), and the one renderer of whatever the command prints from its
@@ -41,7 +42,7 @@ import traceback
 
 import typer
 
-from reconcile.cli import check, parse
+from reconcile.cli import check, extract, parse
 from reconcile.cli.problems import EXIT_CONFLICTS, EXIT_CONSISTENT, EXIT_INTERNAL, EXIT_INVALID
 from reconcile.cli.terminal import safe
 
@@ -54,7 +55,8 @@ app = typer.Typer(
         "Examples:\n"
         "  reconcile check examples/data/mosul_2016_claims.csv\n"
         "  reconcile check claims.csv --relations relations.txt --format json --output report.json\n"
-        "  reconcile parse 'about 5,000' 'at least 7,000'\n\n"
+        "  reconcile parse 'about 5,000' 'at least 7,000'\n"
+        "  reconcile extract article.txt --via CNN --date 2016-10-17 -o claims.csv\n\n"
         "Exit codes: 0 consistent (or every phrase read), 1 conflicts among the claims, "
         "2 invalid input (listed on stderr), 3 an internal error."
     ),
@@ -65,6 +67,7 @@ app = typer.Typer(
 # The commands, in the order ``reconcile --help`` lists them.
 app.command(help=check.HELP, epilog=check.EPILOG)(check.check)
 app.command("parse", help=parse.HELP, epilog=parse.EPILOG)(parse.parse_phrases)
+app.command("extract", help=extract.HELP, epilog=extract.EPILOG)(extract.extract_articles)
 
 
 def main() -> None:
