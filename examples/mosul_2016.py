@@ -2,9 +2,12 @@
 
 Every figure below is from a CNN report of 17 October 2016 on the start of the offensive
 to retake Mosul (see ``shared/corpus/mosul-2016-10-17.txt``), read from its phrases with
-``rc.parse``. The same claims, as a table of phrases in ``examples/data``, then go through
-``rc.read_claims`` and ``rc.reconcile``, with the relation in ``examples/data`` that makes
-the foreign troops the U.S. troops plus the coalition's. Run it with
+``rc.parse``. Then the same figures are found by ``rc.extract`` in a short report that
+carries them, written in this project's words (``examples/data/mosul_2016_report.txt``):
+what it found is shown, each figure is given the quantity it counts, and the claims go
+through ``rc.read_claims`` and ``rc.reconcile``, with the relation in ``examples/data`` that
+makes the foreign troops the U.S. troops plus the coalition's. The same claims, typed by
+hand, are ``examples/data/mosul_2016_claims.csv``. Run it with
 ``python examples/mosul_2016.py``.
 """
 
@@ -13,11 +16,25 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 import reconcile as rc
 
 CLAIMS = Path(__file__).parent / "data" / "mosul_2016_claims.csv"
+ARTICLE = Path(__file__).parent / "data" / "mosul_2016_report.txt"
 RELATIONS = Path(__file__).parent / "data" / "mosul_2016_relations.txt"
 REPORTED = dt.date(2016, 10, 17)
+# The analyst's names for the figures found, in the order the report gives them: an id, and
+# the quantity each counts (the report's troop figures count different troops).
+NAMES = {
+    "c1": ("militants-us", "militants"),
+    "c2": ("militants-backers", "militants"),
+    "c3": ("troops-all", "troops"),
+    "c4": ("troops-us-added", "troops/us/added"),
+    "c5": ("troops-us", "troops/us"),
+    "c6": ("troops-coalition", "troops/coalition"),
+    "c7": ("residents-remaining", "residents"),
+}
 
 
 def reported(phrase: str, counts: str, source: str = "CNN", place: str = "Mosul") -> rc.Figure:
@@ -58,14 +75,30 @@ def population_before_2014() -> rc.Figure:
     return (remaining / half).replace(as_of="2014")
 
 
+def found() -> pd.DataFrame:
+    """The figures rc.extract finds in the report, with who gave each one."""
+    text = ARTICLE.read_text(encoding="utf-8")
+    return rc.extract(text, via="CNN", reported_on=REPORTED, place="Mosul")
+
+
+def named(claims: pd.DataFrame) -> pd.DataFrame:
+    """The figures found, each with the analyst's id and the quantity it counts."""
+    ids = claims["claim_id"].map({key: name for key, (name, _) in NAMES.items()})
+    counts = claims["claim_id"].map({key: counts for key, (_, counts) in NAMES.items()})
+    return claims.assign(claim_id=ids, counts=counts)
+
+
 def table_report() -> str:
-    """The same claims as a table: estimates, conflicts, and the foreign troops derived by a relation."""
+    """The figures found in the report, then reconciled: estimates, conflicts, derived totals."""
+    claims = found()
+    shown = claims[["claim_id", "phrase", "counts", "place", "source", "attribution"]]
+    lines = ["Found in examples/data/mosul_2016_report.txt:", shown.to_string(index=False), ""]
     relations = [rc.Relation.parse(line) for line in RELATIONS.read_text(encoding="utf-8").splitlines()]
-    result = rc.reconcile(rc.read_claims(CLAIMS), relations=relations)
+    result = rc.reconcile(rc.read_claims(named(claims)), relations=relations)
     estimates = result.estimates[["counts", "place", "low", "value", "high", "n_claims", "n_kept", "status"]]
-    lines = ["Reconciled from examples/data/mosul_2016_claims.csv:", estimates.to_string(index=False)]
-    for conflict_id, claims in result.conflicts.groupby("conflict_id"):
-        lines.append(f"{conflict_id} ({', '.join(claims['claim_id'])}): {claims['message'].iloc[0]}")
+    lines += ["Reconciled:", estimates.to_string(index=False)]
+    for conflict_id, rows in result.conflicts.groupby("conflict_id"):
+        lines.append(f"{conflict_id} ({', '.join(rows['claim_id'])}): {rows['message'].iloc[0]}")
     for total in result.totals.itertuples():  # a handful of derived rows, printed one by one
         lines.append(
             f"Derived by {total.relations}: {total.counts} in {total.place} "

@@ -109,7 +109,7 @@ _WHEN_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"(?<![\w-])(?:in|inside|across|near|outside|around)\s+((?:al-|el-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"(?<![\w-])(?:[Ii]n|[Ii]nside|[Aa]cross|[Nn]ear|[Oo]utside|[Aa]round)\s+((?:al-|el-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
 _POSSESSIVE = re.compile(r"[’']s?\Z")
 _NOT_PLACES = _words(

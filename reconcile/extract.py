@@ -168,22 +168,12 @@ _YOUNG = re.compile(
 _FRACTION_OF = re.compile(
     r"[ \t]+(?:of[ \t]+)?(?:a|an|one)[ \t]+(million|billion|thousand|hundred|lakh|crore)\b", re.IGNORECASE
 )
-# Nouns after a number that make it a measure, a rate or a multiple, not a count.
-_NOT_COUNTED = frozenset(
-    [
-        "times",
-        "fold",
-        "percent",
-        "per",
-        "degrees",
-        "magnitude",
-        "earthquake",
-        "quake",
-        "tremor",
-        "old",
-        "points",
-    ]
+_WORDS_NOT_COUNTED = (
+    "times fold percent per degrees magnitude earthquake quake tremor old points decade decades "
+    "century centuries year years month months week weeks day days hour hours minute minutes"
 )
+# Nouns after a number that make it a measure, a rate or a multiple, not a count.
+_NOT_COUNTED = frozenset(_WORDS_NOT_COUNTED.split())
 _SAID_AFTER = re.compile(
     r"(?:said|says|told|added|reported|stated|announced|noted|warned|confirmed|wrote|tweeted|explained"
     r"|estimated|reports|adds|estimates)\b"
