@@ -40,7 +40,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,8 +59,8 @@ from reconcile._speakers import (
     sentences,
     speakers,
 )
-from reconcile.errors import ArgumentError, Reason
-from reconcile.phrases import Lexicon, parse_many
+from reconcile.errors import ArgumentError, ParseError, Reason
+from reconcile.phrases import Lexicon, parse
 from reconcile.phrases.grammar import grammar_for
 from reconcile.phrases.text import key
 
@@ -260,43 +260,51 @@ def extract(
     lexicon = lexicon if lexicon is not None else Lexicon.default()
     told = sentences(text)
     found = _figures(text, told, lexicon)
-    read = _read(found, lexicon)
-    keep = _counts_something(read["unit"].to_numpy(dtype=object))
-    found = [figure for figure, kept in zip(found, keep, strict=True) if kept]
-    read = read[keep].reset_index(drop=True)
-    found, read = _relative(found, read, lexicon)
+    readings = _read(found, lexicon)
+    read = [reading for reading in readings if reading is not None and _counts_something(reading.unit)]
+    found = [
+        figure
+        for figure, reading in zip(found, readings, strict=True)
+        if reading is not None and _counts_something(reading.unit)
+    ]
+    _relative(found, read, lexicon)
     who = _attribute(found, told)
     day = None if reported_on is None else str(reported_on)
     rows = len(found)
     table = pd.DataFrame(
         {
-            "claim_id": [f"c{n}" for n in range(1, rows + 1)],
-            "phrase": [figure.phrase for figure in found],
-            "low": read["low"].to_numpy(dtype=float),
-            "value": read["value"].to_numpy(dtype=float),
-            "high": read["high"].to_numpy(dtype=float),
-            "unit": read["unit"].to_numpy(dtype=object),
-            "hedge": read["hedge"].to_numpy(dtype=object),
-            "counts": [
-                figure.counts if figure.counts is not None else counts
-                for figure, counts in zip(found, read["counts"].to_numpy(dtype=object), strict=True)
-            ],
-            "place": [_place(told[figure.sentence], figure.start) or place for figure in found],
-            "as_of": [str(as_of) if as_of is not None else day] * rows,
-            "source": [speaker if speaker is not None else via for speaker, _ in who],
-            "via": [via if speaker is not None and speaker != via else None for speaker, _ in who],
-            "reported_on": [day] * rows,
-            "url": [url] * rows,
-            "quote": [told[figure.sentence].text for figure in found],
+            "claim_id": _texts([f"c{n}" for n in range(1, rows + 1)]),
+            "phrase": _texts([figure.phrase for figure in found]),
+            "low": np.array([reading.low for reading in read], dtype=float),
+            "value": np.array([reading.value for reading in read], dtype=float),
+            "high": np.array([reading.high for reading in read], dtype=float),
+            "unit": _texts([reading.unit for reading in read]),
+            "hedge": _texts([reading.hedge for reading in read]),
+            "counts": _texts(
+                [
+                    figure.counts if figure.counts is not None else reading.counts
+                    for figure, reading in zip(found, read, strict=True)
+                ]
+            ),
+            "place": _texts([_place(told[figure.sentence], figure.start) or place for figure in found]),
+            "as_of": _texts([str(as_of) if as_of is not None else day] * rows),
+            "source": _texts([speaker if speaker is not None else via for speaker, _ in who]),
+            "via": _texts([via if speaker is not None and speaker != via else None for speaker, _ in who]),
+            "reported_on": _texts([day] * rows),
+            "url": _texts([url] * rows),
+            "quote": _texts([told[figure.sentence].text for figure in found]),
             "start": np.array([figure.start for figure in found], dtype=np.int64),
             "end": np.array([figure.end for figure in found], dtype=np.int64),
-            "attribution": [how for _, how in who],
+            "attribution": _texts([how for _, how in who]),
         },
         columns=list(COLUMNS),
     )
-    for name in ("counts", "place", "source", "via", "hedge"):
-        table[name] = table[name].astype(object).where(table[name].notna(), None)
     return table
+
+
+def _texts(items: list[str | None]) -> pd.Series:
+    """A column of text, None kept as None (no conversion per cell)."""
+    return pd.Series(items, dtype=object)
 
 
 def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
@@ -426,48 +434,64 @@ def _noun_before(before: str) -> str | None:
     return best
 
 
-def _read(found: list[_Found], lexicon: Lexicon) -> pd.DataFrame:
-    """Each figure read with its noun ("about 5,000 militants"), or alone where that fails."""
-    with_noun = [f"{figure.reading} {figure.noun}" if figure.noun else figure.reading for figure in found]
-    read = parse_many(with_noun, lexicon=lexicon)
-    failed = read["error"].notna().to_numpy()
-    if failed.any():
-        alone = parse_many([figure.reading for figure in found], lexicon=lexicon)
-        read = read.where(~pd.Series(failed, index=read.index), alone, axis=0)
-        nouns = pd.Series([figure.noun for figure in found], index=read.index, dtype=object)
-        read["counts"] = read["counts"].where(~failed | read["counts"].notna(), nouns.str.lower())
-    ok = read["error"].isna().to_numpy()
-    read.loc[~ok, "unit"] = None
-    return read.reset_index(drop=True)
+class _Reading(NamedTuple):
+    """A figure read: its range, unit, hedge and what it counts."""
+
+    low: float
+    value: float
+    high: float
+    unit: str
+    hedge: str | None
+    counts: str | None
 
 
-def _counts_something(unit: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Whether each unit counts something: people, households, families."""
-    verdict: dict[object, bool] = {}
-    for name in pd.unique(pd.Series(unit, dtype=object)):
-        verdict[name] = isinstance(name, str) and units.is_count(name)
-    return np.array([verdict[name] for name in unit], dtype=bool)
+def _reading(phrase: str, lexicon: Lexicon) -> _Reading | None:
+    """``phrase`` read by :func:`reconcile.parse`; None if it cannot be."""
+    try:
+        figure = parse(phrase, lexicon=lexicon)
+    except ParseError:
+        return None
+    return _Reading(figure.low, figure.value, figure.high, figure.unit, figure.hedge, figure.counts)
 
 
-def _relative(found: list[_Found], read: pd.DataFrame, lexicon: Lexicon) -> tuple[list[_Found], pd.DataFrame]:
-    """Figures given relative to the one before ("at least 2,000 short of the actual number")."""
-    if not any(figure.relative for figure in found):
-        return found, read
-    columns = {name: read[name].to_numpy(dtype=object).copy() for name in ("low", "value", "high", "hedge")}
-    columns |= {name: read[name].to_numpy(dtype=object).copy() for name in ("counts", "unit")}
+def _read(found: list[_Found], lexicon: Lexicon) -> list[_Reading | None]:
+    """Each figure read with its noun ("about 5,000 militants"), or alone where that fails.
+
+    Figure by figure with :func:`reconcile.parse`: an article holds tens of figures, where a
+    column reader's fixed cost per call outweighs its speed per phrase.
+    """
+    readings: list[_Reading | None] = []
+    for figure in found:  # the figures of one article
+        read = _reading(f"{figure.reading} {figure.noun}", lexicon) if figure.noun else None
+        if read is None:
+            read = _reading(figure.reading, lexicon)
+            if read is not None and figure.noun and read.counts is None:
+                read = read._replace(counts=figure.noun.lower())
+        readings.append(read)
+    return readings
+
+
+@functools.lru_cache(maxsize=1024)
+def _counts_something(unit: str) -> bool:
+    """Whether a unit counts something: people, households, families."""
+    return units.is_count(unit)
+
+
+def _relative(found: list[_Found], readings: list[_Reading], lexicon: Lexicon) -> None:
+    """Figures given relative to the one before ("at least 2,000 short of the actual number").
+
+    Each becomes, in place, the claim it makes about the figure before it: its hedge with
+    the sum of the two numbers, counting what that figure counts.
+    """
     for at, figure in enumerate(found):
         if not figure.relative or at == 0 or found[at - 1].sentence != figure.sentence:
             continue
-        base = float(columns["value"][at - 1]) + float(columns["value"][at])
-        hedge = columns["hedge"][at]
-        phrase = f"{hedge} {base:,.0f}" if isinstance(hedge, str) else f"{base:,.0f}"
-        again = parse_many([phrase], lexicon=lexicon)
-        for name in ("low", "value", "high", "hedge"):
-            columns[name][at] = again[name].iloc[0]
-        for name in ("counts", "unit"):
-            columns[name][at] = columns[name][at - 1]
+        base, read = readings[at - 1], readings[at]
+        total = f"{base.value + read.value:,.0f}"
+        phrase = f"{read.hedge} {total}" if read.hedge else total
+        again = _reading(phrase, lexicon) or read
+        readings[at] = again._replace(unit=base.unit, counts=base.counts)
         found[at] = figure._replace(phrase=phrase, reading=phrase, counts=found[at - 1].counts)
-    return found, read.assign(**columns)
 
 
 def _closes(sentence: str, said: Said) -> bool:
