@@ -90,6 +90,7 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_MONTH_ABBREVIATIONS = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _SMALL = "one|two|three|four|five|six|seven|eight|nine|ten"
 # What stands just before a number that is a label, a date or an age, not a count.
 _LABEL_BEFORE = re.compile(
@@ -98,7 +99,7 @@ _LABEL_BEFORE = re.compile(
     r"|camp|block|sector|zone|aged|age|ages|decree|law|item|annex|table|figure|platform|gate"
     r"|round|week|day|year|years|class|covid|episode|season|stage|step|version|model|hotline|ward"
     r"|magnitude|per|usd|us\$|eur|gbp|chf|inr|pkr|rs|rupees?"
-    rf"|{_MONTHS})|\b(?:p|pp|no|nos|vol|fig|ext|tel|art|para|rs|{_MONTHS})\.|[#№§$€£]"
+    rf"|{_MONTHS})|\b(?:p|pp|no|nos|vol|fig|ext|tel|art|para|rs|{_MONTH_ABBREVIATIONS})\.|[#№§$€£]"
     rf"|(?:\d|\b(?:{_SMALL}))[ \t]+(?:in|out[ \t]+of|of[ \t]+every)"
     r")[ \t\u00a0]*\Z",
     re.IGNORECASE,
@@ -107,7 +108,7 @@ _LABEL_BEFORE = re.compile(
 _LABEL_AFTER = re.compile(
     rf"\A(?:(?:st|nd|rd|th)\b|[ \t\u00a0]*(?:of[ \t]+)?(?:{_MONTHS})\b\.?"
     r"|[ \t\u00a0]*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o[’']clock)"
-    rf"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d+|{_SMALL})\b"
+    rf"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d{{1,3}}|{_SMALL})\b(?![,.]?\d)"
     r"|[ \t\u00a0]*-?(?:years?|months?|weeks?|days?)[ -]old\b)",
     re.IGNORECASE,
 )
@@ -118,41 +119,14 @@ _RELATIVE = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]")
 _SKIP = frozenset(["of", "the", "more", "additional", "other", "new", "further", "extra"])
-_NOT_HEADS = frozenset(
-    [
-        "are",
-        "were",
-        "was",
-        "is",
-        "be",
-        "been",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "could",
-        "may",
-        "might",
-        "remain",
-        "remains",
-        "fled",
-        "died",
-        "who",
-        "which",
-        "that",
-        "than",
-        "to",
-        "from",
-        "by",
-        "with",
-        "since",
-        "for",
-        "on",
-        "at",
-        "as",
-    ]
+# Words after a figure that end the search for its noun: verbs, pronouns and prepositions.
+_HEAD_STOPS = (
+    "are were was is be been have has had will would could may might remain remains fled died who "
+    "which that than to from by with since for on at as within during after before over across into "
+    "inside outside near until among including between through towards toward against under above "
+    "below about in of"
 )
+_NOT_HEADS = frozenset(_HEAD_STOPS.split())
 _COUNTED_BEFORE = re.compile(
     r"(?:number|total|tally|count|population)[ \t]+of[ \t]+(?:[\w.’'-]+[ \t]+){0,3}?([a-z][a-z-]+)\b"
     r"|\b(death|casualty)[ \t]+tolls?\b",
@@ -195,6 +169,7 @@ class _Found(NamedTuple):
     end: int
     phrase: str
     reading: str  # the phrase as it is read: "half a million" as "0.5 million"
+    unhedged: str | None  # the reading without its hedge, where a hedge stands before it
     noun: str | None  # the noun after the figure, read with it
     counts: str | None  # what is counted when the noun comes before the figure
     sentence: int
@@ -307,11 +282,33 @@ def _texts(items: list[str | None]) -> pd.Series:
     return pd.Series(items, dtype=object)
 
 
+def _matches(find: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The figures ``find`` finds in ``text``; "154,140 and 583,096" without "between" is two.
+
+    A range joined by a word ("and", "to") needs "between" or "from" before it in running
+    text: without one, "and" joins two figures of a list ("154,140 and 583,096 people were
+    evacuated respectively"), and each is found alone.
+    """
+    found: list[re.Match[str]] = []
+    at = 0
+    while (match := find.search(text, at)) is not None:
+        joiner = match.group("rsep")
+        if joiner is not None and match.group("ropart") is None and joiner.strip().lower() == "and":
+            first = find.match(text, match.start(), match.start("rsep"))
+            if first is not None:
+                found.append(first)
+                at = match.end("rsep")
+                continue
+        found.append(match)
+        at = max(match.end(), at + 1)
+    return found
+
+
 def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
     """The figures the grammar finds in ``text``, without the dates, labels and ages."""
     grammar = grammar_for(lexicon)
     starts = [sentence.start for sentence in told]
-    matches = list(grammar.find.finditer(text))
+    matches = _matches(grammar.find, text)
     # Two figures with only spaces between are one the grammar cannot read ("several hundred
     # thousand"): neither is taken, rather than a part read as the whole.
     fractions_of = [
@@ -332,7 +329,8 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
         phrase = match.group().strip()
         before = text[max(0, start - 30) : start]
         after = text[end : end + 60]
-        if start < taken_to or at in joined or _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+        labelled = phrase[:1].isdigit() and _LABEL_BEFORE.search(before) is not None
+        if start < taken_to or at in joined or labelled or _LABEL_AFTER.match(after):
             continue
         if _AGE_BESIDE.search(before) and after.startswith(",") and phrase.isdigit():
             continue  # "Mariam Birba, 32, who arrived"
@@ -361,7 +359,9 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
         if noun is None and not relative:
             counts = _noun_before(text[told[sentence].start : start])
         end = start + len(text[start:end].rstrip())
-        found.append(_Found(start, end, phrase, reading, noun, counts, sentence, relative))
+        hedge = match.group("hpart")
+        unhedged = reading[len(hedge) :].strip() if hedge and reading.startswith(hedge) else None
+        found.append(_Found(start, end, phrase, reading, unhedged, noun, counts, sentence, relative))
     return found
 
 
@@ -465,8 +465,16 @@ def _read(found: list[_Found], lexicon: Lexicon) -> list[_Reading | None]:
         read = _reading(f"{figure.reading} {figure.noun}", lexicon) if figure.noun else None
         if read is None:
             read = _reading(figure.reading, lexicon)
-            if read is not None and figure.noun and read.counts is None:
-                read = read._replace(counts=figure.noun.lower())
+        if read is None and figure.unhedged:
+            # A hedge the grammar does not take before this figure ("only 3,000 to 4,500").
+            read = _reading(figure.unhedged, lexicon)
+        if (
+            read is not None
+            and figure.noun
+            and read.counts is None
+            and figure.noun.lower() not in lexicon.nouns
+        ):
+            read = read._replace(counts=figure.noun.lower())
         readings.append(read)
     return readings
 
@@ -491,7 +499,7 @@ def _relative(found: list[_Found], readings: list[_Reading], lexicon: Lexicon) -
         phrase = f"{read.hedge} {total}" if read.hedge else total
         again = _reading(phrase, lexicon) or read
         readings[at] = again._replace(unit=base.unit, counts=base.counts)
-        found[at] = figure._replace(phrase=phrase, reading=phrase, counts=found[at - 1].counts)
+        found[at] = figure._replace(phrase=phrase, reading=phrase, unhedged=None, counts=found[at - 1].counts)
 
 
 def _closes(sentence: str, said: Said) -> bool:
