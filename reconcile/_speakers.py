@@ -54,22 +54,38 @@ _VERBS = _words(
     "put puts documented registered indicated showed allege alleges alleged acknowledge "
     "acknowledges acknowledged insist insists insisted tweeted wrote writes predict predicts "
     "predicted project projects projected forecast forecasts expect expects expected detailed "
-    "highlighted verified explained counts tallied tallies indicates indicate"
+    "highlighted verified explained counts tallied tallies indicates indicate states notes shows "
+    "records raised revised lowered updated gave cited"
+)
+# Forms that are mostly nouns, or verbs of other things, that give a figure only when "that"
+# or the figure follows ("the resolution states that", "OCHA notes 363,000"), or, for the
+# verbs of changing a figure, its name ("raised the number of ... to", "gave a figure of").
+_NEEDS_THAT = _words("states notes shows records")
+_NEEDS_OBJECT = _words("raised revised lowered updated gave put puts cited")
+_THAT_OR_FIGURE = re.compile(r"\s+(?:that\b|[0-9]|about\b|around\b|some\b|more\b|over\b|nearly\b|almost\b)")
+_OBJECT = re.compile(
+    r"\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,3}?(?:number|toll|figure|estimate|count|tally)\b"
 )
 # Forms that are also nouns: a name of adjectives before them makes them one ("the current
 # estimate is"), unless "that" follows ("IOM's latest report estimates that").
 _NOUNISH = _words("estimate estimates report reports claim claims count counts forecast forecasts")
 _VERB = re.compile(r"(?<![\w-])(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?![\w-])")
 # "claimed 1,500 lives" is a toll, not a claim.
-_NOT_SAYING = re.compile(r"\s+(?:the\s+)?(?:lives|life|responsibility|victory|control)\b")
-_ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing|quoting)\s+", re.IGNORECASE)
+_NOT_SAYING = re.compile(
+    r"\s+(?:the\s+)?(?:(?:[0-9][0-9,.]*|[a-z-]+)\s+)?(?:more\s+)?(?:lives|life|responsibility|victory|control)\b"
+    r"|\s+to\s+(?:be|have)\b"
+)
+# "Citing" and "quoting" name the speaker's own source, not the speaker.
+_ACCORDING = re.compile(r"(?<![\w-])according to\s+", re.IGNORECASE)
+# A participle that ends a speaker's name: "A UN report issued this week warns".
+_PARTICIPLE = re.compile(r"\s(?:issued|released|published|dated|seen|obtained|speaking|talking)\b")
 # Words that end a speaker's name when reading left from the verb: the name starts after them.
 _BEFORE_NAME = _words(
     "that which who whom while but as because where when after before since though although if so "
     "than and or figure number estimate estimates figures numbers this these those it is are was "
     "were has have had will would could also to by"
 )
-_AUXILIARIES = _words("has have had also did does do will would could may might now already")
+_AUXILIARIES = _words("has have had also did does do will would could may might now already further")
 _PASSIVE = _words("is are was were be been being")
 _DETERMINERS = _words("the a an its their his her our")
 _POSSESSIVES = _words("its their his her our")
@@ -86,7 +102,7 @@ _TITLES = _words(
     "manager officer adviser advisor leader coordinator"
 )
 _JOINERS = _words("of for and the on in de al du la")
-_NAME_STOP = re.compile(r"[,;:()\"“”—–]|\s[-–]\s")
+_NAME_STOP = re.compile(r"[,‚;:()\"“”—–]|\s[-–]\s")
 _NAME_WORDS = 12
 _ASIDE = re.compile(r"\([^()]*\)")
 _FOOTNOTE = re.compile(r"(?<=[A-Za-z])[0-9]{1,2}\b")
@@ -199,6 +215,10 @@ def speakers(sentence: str) -> list[Said]:
             continue
         if verb.group().endswith("ing"):
             continue  # "..., saying that": the speaker is the clause's, named before
+        if verb.group() in _NEEDS_THAT and not _THAT_OR_FIGURE.match(plain, verb.end()):
+            continue
+        if verb.group() in _NEEDS_OBJECT and not _OBJECT.match(plain, verb.end()):
+            continue
         nounish = verb.group() in _NOUNISH and not re.match(r"\s+that\b", plain[verb.end() :])
         name = _name_before(plain, verb.start(), nounish=nounish)
         if name is None and plain[: verb.start()].rstrip().endswith((",", "”", '"')):
@@ -211,7 +231,8 @@ def speakers(sentence: str) -> list[Said]:
 def _name_before(sentence: str, at: int, *, nounish: bool = False) -> str | None:
     """The name of the speaker before a speech verb: "U.S. officials" in "U.S. officials estimate"."""
     stops = [stop.start() for stop in _NAME_STOP.finditer(sentence, 0, at)]
-    words = sentence[stops[-1] + 1 if stops else 0 : at].split()
+    head = sentence[stops[-1] + 1 if stops else 0 : at]
+    words = _PARTICIPLE.split(head, maxsplit=1)[0].split() if _PARTICIPLE.search(head) else head.split()
     while words and (words[-1].lower() in _AUXILIARIES or (words[-1].islower() and words[-1].endswith("ly"))):
         words.pop()
     if not words:
@@ -220,6 +241,8 @@ def _name_before(sentence: str, at: int, *, nounish: bool = False) -> str | None
         return _name_before(sentence, stops[-2]) if appositive else None
     if words[-1].lower() in _PASSIVE:
         return None
+    if words[-1].lower() in _PRONOUNS:
+        return words[-1]  # "They said they believed": the pronoun is the speaker
     name: list[str] = []
     for at_word in range(len(words) - 1, -1, -1):
         word = words[at_word]
@@ -250,8 +273,8 @@ def _name_before(sentence: str, at: int, *, nounish: bool = False) -> str | None
 def _name_after(sentence: str, at: int) -> str | None:
     """The name after "according to" or an inverted verb, up to the next punctuation."""
     tail = _NAME_STOP.split(sentence[at:])[0].strip()
-    tail = _WHEN_WORDS.sub("", tail.rstrip(".!? "))
-    tail = _UNNAMED.sub("", tail)
+    tail = _UNNAMED.sub("", tail.rstrip(".!? "))
+    tail = _WHEN_WORDS.sub("", tail)
     words = tail.split()
     # A name in capitals ends where lower-case words that do not join names begin:
     # "according to estimates by the Authority the death toll ..." names the Authority.

@@ -152,6 +152,11 @@ _SAID_AFTER = re.compile(
     r"(?:said|says|told|added|reported|stated|announced|noted|warned|confirmed|wrote|tweeted|explained"
     r"|estimated|reports|adds|estimates)\b"
 )
+_WHEN_AFTER = re.compile(
+    r"\A\s*(?:on\s+\w+day|\w+day|today|yesterday|on\s+\w+|in\s+a\s+(?:statement|report|briefing)|late\s+\w+"
+    r"|earlier|later|last\s+\w+|this\s+\w+)(?:\s+(?:in\s+a\s+(?:statement|report|briefing)|night|morning|evening))?",
+    re.IGNORECASE,
+)
 # A sentence that opens with a name doing something: "The U.S. military has deployed ...".
 _NEW_ACTOR = re.compile(
     r"\A(?!(?:Many|Some|Most|Another|Others?|About|More|Nearly|Almost|Over|Around|Since|Of|Among|Up|As"
@@ -505,10 +510,12 @@ def _relative(found: list[_Found], readings: list[_Reading], lexicon: Lexicon) -
 def _closes(sentence: str, said: Said) -> bool:
     """Whether a speaker named after a figure gives it: "..., the U.N. said on Monday".
 
-    "According to X" does; a verb of saying does when the clause ends soon after it ("said
-    on Tuesday", "said, adding that ..."), not one that starts a new statement ("and aid
-    agencies expect many to flee"), and not a name of three lower-case words with no article
-    ("suspected cholera cases reported in ...").
+    "According to X" does. A verb of saying does when nothing it says follows it: the
+    clause ends ("said on Tuesday.", "said, adding ..."), or the name follows ("said Jan
+    Egeland"), or a participle goes on ("has said, warning ..."); not when it says something
+    new ("the agency said more than 24,400 workers ...", "officials said that ...") or is
+    another verb ("aid agencies expect many to flee"); and not for a name of three
+    lower-case words with no article ("suspected cholera cases reported in ...").
     """
     if said.how == ACCORDING_TO:
         return True
@@ -518,8 +525,8 @@ def _closes(sentence: str, said: Said) -> bool:
     words = said.speaker.split()
     if len(words) >= 3 and said.speaker.islower() and words[0] not in ("the", "a", "an"):
         return False
-    rest = re.split(r"[,;:.!?]", sentence[verb.end() :], maxsplit=1)[0].split()
-    return len(rest) <= 8 and "that" not in rest
+    rest = _WHEN_AFTER.sub("", re.split(r"[,;:.!?]", sentence[verb.end() :], maxsplit=1)[0]).strip()
+    return not rest or rest.startswith(said.speaker) or rest.split()[0].endswith("ing")
 
 
 def _goes_on(told: list[Sentence], at: int) -> bool:
