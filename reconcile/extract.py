@@ -107,7 +107,9 @@ _LABEL_BEFORE = re.compile(
 # What stands just after a number that is a date, a time or one side of a ratio.
 _LABEL_AFTER = re.compile(
     rf"\A(?:(?:st|nd|rd|th)\b|[ \t\u00a0]*(?:of[ \t]+)?(?:{_MONTHS})\b\.?"
-    r"|[ \t\u00a0]*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o[’']clock)"
+    r"|[ \t\u00a0]*(?:a\.m\.|p\.m\.|am\b|pm\b|hrs\b|o[’']clock"
+    r"|(?:gmt|utc|hkt|est|edt|cst|cdt|pst|pdt|cet|cest|eet|eest|bst|ist|eat|wat|ast|msk|pkt|ict|jst)\b"
+    r"|local[ \t]+time)"
     rf"|[ \t\u00a0]+(?:in|out[ \t]+of|of[ \t]+every)[ \t]+(?:\d{{1,3}}|{_SMALL})\b(?![,.]?\d)"
     r"|[ \t\u00a0]*-?(?:years?|months?|weeks?|days?)[ -]old\b)",
     re.IGNORECASE,
@@ -124,11 +126,15 @@ _HEAD_STOPS = (
     "are were was is be been have has had will would could may might remain remains fled died who "
     "which that than to from by with since for on at as within during after before over across into "
     "inside outside near until among including between through towards toward against under above "
-    "below about in of"
+    "below about in of flee flees fleeing die dies arrive arrive arrived arriving remain return returned "
+    "returning face faced facing need needed needing live lived living lack lacked suffer suffered "
+    "receive received wait waited gather gathered cross crossed crossing leave left stay stayed "
+    "shelter sheltering risk"
 )
 _NOT_HEADS = frozenset(_HEAD_STOPS.split())
 _COUNTED_BEFORE = re.compile(
-    r"(?:number|total|tally|count|population)[ \t]+of[ \t]+(?:[\w.’'-]+[ \t]+){0,3}?([a-z][a-z-]+)\b"
+    r"(?:number|total|tally|count|population)[ \t]+"
+    r"(?:of[ \t]+(?:[\w.’'-]+[ \t]+){0,3}?([a-z][a-z-]+)|([a-z]+ed))\b"
     r"|\b(death|casualty)[ \t]+tolls?\b",
     re.IGNORECASE,
 )
@@ -361,7 +367,11 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
         if phrase.lower() in _ONE and not (noun and noun.lower() in lexicon.nouns):
             continue  # "one of the largest", "a figure"
         counts = None
-        if noun is None and not relative:
+        generic = (
+            noun is not None and (entry := lexicon.nouns.get(noun.lower())) is not None and not entry.counts
+        )
+        if (noun is None or generic) and not relative:
+            # "the number displaced ... to 5,640 people" counts the displaced
             counts = _noun_before(text[told[sentence].start : start])
         end = start + len(text[start:end].rstrip())
         hedge = match.group("hpart")
@@ -435,7 +445,8 @@ def _noun_before(before: str) -> str | None:
     """What a figure counts from the words before it: "the number of U.S. personnel ... to 5,000"."""
     best = None
     for match in _COUNTED_BEFORE.finditer(before):
-        best = match.group(1).lower() if match.group(1) else _TOLLS[match.group(2).lower()]
+        named = match.group(1) or match.group(2)
+        best = named.lower() if named else _TOLLS[match.group(3).lower()]
     return best
 
 

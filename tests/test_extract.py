@@ -230,3 +230,36 @@ def test_the_labelled_real_passages_score_as_measured() -> None:
     # Measured with tools/extract_scores.py (see the closing note of the extraction issue).
     assert rates["recall"] >= 0.96 and rates["precision"] >= 0.97
     assert rates["range right"] >= 0.94 and rates["speaker right"] >= 0.80
+
+
+ARTICLE = """Thousands flee as fighting nears the city
+By Sam Writer and Lee Reporter, Example News
+Updated 1423 GMT (2223 HKT) October 17, 2016
+3 min read
+
+BAGHDAD, Iraq (Example News) — More than 900 families fled their homes on Monday, the International \
+Organization for Migration said in a statement, bringing the number displaced since 17 October to \
+5,640 people.
+Photo: A 7-year-old girl waits at a checkpoint near Khazer camp, 40km east of the city, on 18 October 2016.
+"We have received 1,200 people in the past 24 hours," said Ahmad Nouri, a camp manager. "Another 3,000 are \
+expected by Friday."
+The World Food Programme has pre-positioned food for 220,000 people, a spokeswoman said, adding that the \
+agency needs $32 million.
+Copyright 2016 Example News. All rights reserved. Call +964 770 123 4567.
+"""
+
+
+def test_a_whole_article_keeps_its_figures_and_drops_its_furniture() -> None:
+    # A headline, a byline, an update time in two zones, a reading time, a dateline, a photo
+    # caption with an age and a distance, money, a copyright year and a phone number.
+    found = rc.extract(ARTICLE, via="Example News")
+    assert found["phrase"].tolist() == ["Thousands", "More than 900", "5,640", "1,200", "3,000", "220,000"]
+    assert found["source"].tolist() == ["Example News"] + [
+        "the International Organization for Migration"
+    ] * 2 + [
+        "Ahmad Nouri",
+        "Ahmad Nouri",
+        "a spokeswoman",
+    ]
+    assert found["attribution"].tolist() == ["none", "verb", "verb", "verb", "carried over", "verb"]
+    assert found.loc[2, "counts"] == "displaced" and found.loc[1, "unit"] == "family"
