@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile import units
+from reconcile._periods import period
 from reconcile._speakers import (
     ACCORDING_TO,
     CARRIED_OVER,
@@ -63,8 +64,9 @@ from reconcile.errors import ArgumentError, ParseError, Reason
 from reconcile.phrases import Lexicon, parse
 from reconcile.phrases.grammar import grammar_for
 from reconcile.phrases.text import key
+from reconcile.schemas import Claims, Extracted, check_built
 
-#: The columns of :func:`extract`'s table, in order.
+#: The columns of :func:`extract`'s table, in order (checked as :class:`reconcile.schemas.Extracted`).
 COLUMNS = (
     "claim_id",
     "phrase",
@@ -86,6 +88,7 @@ COLUMNS = (
     "attribution",
 )
 
+_TEXT_COLUMNS = [name for name in COLUMNS if name not in ("low", "value", "high", "start", "end")]
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -223,7 +226,8 @@ def extract(
         order the text gives them; ``claim_id`` is ``c1``, ``c2`` ...
 
     Raises:
-        ArgumentError: ``text`` is not a string.
+        ArgumentError: ``text`` is not a string, or ``reported_on`` is not a day.
+        ParseError: ``reported_on`` or ``as_of`` is not a date ("yesterday").
 
     Examples:
         >>> found = extract("At least 300 people were killed, according to the Health Ministry.")
@@ -243,6 +247,7 @@ def extract(
             hint="read the file first, e.g. Path('article.txt').read_text(encoding='utf-8')",
             reason=Reason.BAD_ARGUMENT,
         )
+    day, when = _dates(reported_on, as_of)
     lexicon = lexicon if lexicon is not None else Lexicon.default()
     told = sentences(text)
     found = _figures(text, told, lexicon)
@@ -255,7 +260,6 @@ def extract(
     ]
     _relative(found, read, lexicon)
     who = _attribute(found, told)
-    day = None if reported_on is None else str(reported_on)
     rows = len(found)
     table = pd.DataFrame(
         {
@@ -273,7 +277,7 @@ def extract(
                 ]
             ),
             "place": _texts([_place(told[figure.sentence], figure.start) or place for figure in found]),
-            "as_of": _texts([str(as_of) if as_of is not None else day] * rows),
+            "as_of": _texts([when] * rows),
             "source": _texts([speaker if speaker is not None else via for speaker, _ in who]),
             "via": _texts([via if speaker is not None and speaker != via else None for speaker, _ in who]),
             "reported_on": _texts([day] * rows),
@@ -285,7 +289,23 @@ def extract(
         },
         columns=list(COLUMNS),
     )
-    return table
+    checked = check_built(Extracted, check_built(Claims, table))
+    # pandera's coercion gives text columns pandas' string dtype; keep None as None.
+    return checked.astype(dict.fromkeys(_TEXT_COLUMNS, object)).where(checked.notna(), None)
+
+
+def _dates(reported_on: str | dt.date | None, as_of: str | dt.date | None) -> tuple[str | None, str | None]:
+    """The day reported, and the date described (the day reported if not given), as claims spell them."""
+    day = None if reported_on is None else period(reported_on, what="reported_on")
+    if day is not None and (not isinstance(day, pd.Period) or day.freqstr != "D"):
+        raise ArgumentError(
+            f"reported_on must be a day (got {str(reported_on)!r})",
+            hint="give the day the text was published, e.g. reported_on='2016-10-17'",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    when = None if as_of is None else period(as_of, what="as_of")
+    day_text = None if day is None else str(day)
+    return day_text, (str(when) if when is not None else day_text)
 
 
 def _texts(items: list[str | None]) -> pd.Series:

@@ -35,6 +35,7 @@ from reconcile.errors import InternalError, ReconcileError
 from reconcile.units import canonical_unit, is_count
 
 __all__ = [
+    "ATTRIBUTIONS",
     "CONFLICT_KINDS",
     "MEASURES",
     "STATUSES",
@@ -42,6 +43,7 @@ __all__ = [
     "Claims",
     "Conflicts",
     "Estimates",
+    "Extracted",
     "ReconciledClaims",
     "Totals",
     "check_built",
@@ -64,6 +66,10 @@ STATUSES = ("single", "agreed", "conflict", "revised", "unresolved")
 #: figures that time rules out together: a running total that falls, a part of a period
 #: that counts more than the whole (``temporal``; see ``reconcile.temporal``).
 CONFLICT_KINDS = ("disjoint", "misreport", "unit", "relation", "temporal")
+#: How :func:`reconcile.extract` found who gave a figure: a verb of saying (``verb``),
+#: ``according to``, from the sentence or speaker before (``carried over``), or nobody is
+#: said to give it and it is the outlet's own (``none``).
+ATTRIBUTIONS = ("verb", "according to", "carried over", "none")
 
 
 def _unique_ok(values: pd.Series, accept: Callable[[object], bool]) -> pd.Series:
@@ -202,6 +208,31 @@ class Claims(pa.DataFrameModel):
     @pa.dataframe_check(name="low >= 0 for a unit that counts")
     def _count_not_negative(cls, frame: pd.DataFrame) -> Series[bool]:
         return _counts_not_negative(frame)  # type: ignore[return-value]
+
+
+class Extracted(pa.DataFrameModel):
+    """Where :func:`reconcile.extract` found each figure: the columns it adds to a claims table.
+
+    The table :func:`reconcile.extract` returns is a :class:`Claims` table (checked as one)
+    with these columns too: ``phrase`` (the figure as it reads: the words as printed, or for
+    a figure given against another, "at least 7,000"), ``quote`` (the sentence it is in),
+    ``start`` and ``end`` (its characters in the text, ``start < end``) and ``attribution``
+    (one of :data:`ATTRIBUTIONS`).
+    """
+
+    phrase: Series[str]
+    quote: Series[str]
+    start: Series[int] = pa.Field(ge=0)
+    end: Series[int] = pa.Field(ge=1)
+    attribution: Series[str] = pa.Field(isin=ATTRIBUTIONS)
+
+    class Config:
+        coerce = True
+        strict = False
+
+    @pa.dataframe_check(name="start < end")
+    def _span(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["start"] < frame["end"]  # type: ignore[return-value]
 
 
 class ReconciledClaims(pa.DataFrameModel):
