@@ -55,7 +55,7 @@ _VERBS = _words(
     "acknowledges acknowledged insist insists insisted tweeted wrote writes predict predicts "
     "predicted project projects projected forecast forecasts expect expects expected detailed "
     "highlighted verified explained counts tallied tallies indicates indicate states notes shows "
-    "records raised revised lowered updated gave cited"
+    "records raised revised lowered updated gave cited revealed reveals"
 )
 # Forms that are mostly nouns, or verbs of other things, that give a figure only when "that"
 # or the figure follows ("the resolution states that", "OCHA notes 363,000"), or, for the
@@ -77,12 +77,20 @@ _NOT_SAYING = re.compile(
 )
 # "Citing" and "quoting" name the speaker's own source, not the speaker.
 _ACCORDING = re.compile(r"(?<![\w-])according to\s+", re.IGNORECASE)
+# "identified by the authorities as ...": a passive verb of counting names its agent.
+_BY_AGENT = re.compile(
+    r"(?<![\w-])(?:identified|reported|recorded|registered|confirmed|verified|counted|documented|estimated)"
+    r"\s+by\s+(?=the\s|[A-Z])"
+)
+# A headline that ends with its source: "Over 100 feared dead in attack on camps: UN".
+_WITH_NAME = re.compile(r"\bwith\s+((?:[\w.’'-]+\s+){0,3}?[\w.’'-]+)\s+\Z")
+_HEADLINE_SOURCE = re.compile(r":\s*((?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*\Z")
 # A participle that ends a speaker's name: "A UN report issued this week warns".
 _PARTICIPLE = re.compile(r"\s(?:issued|released|published|dated|seen|obtained|speaking|talking)\b")
 # Words that end a speaker's name when reading left from the verb: the name starts after them.
 _BEFORE_NAME = _words(
     "that which who whom while but as because where when after before since though although if so "
-    "than and or figure number estimate estimates figures numbers this these those it is are was "
+    "than and or estimate estimates this these those it is are was "
     "were has have had will would could also to by"
 )
 _AUXILIARIES = _words("has have had also did does do will would could may might now already further")
@@ -210,11 +218,23 @@ def speakers(sentence: str) -> list[Said]:
         if name:
             found.append(Said(according.start(), name, ACCORDING_TO))
             named.append((according.start(), according.end() + len(name) + 30))
+    for agent in _BY_AGENT.finditer(plain):
+        name = _name_after(plain, agent.end())
+        if name:
+            found.append(Said(agent.start(), name, VERB))
+    headline = _HEADLINE_SOURCE.search(plain)
+    if headline is not None:
+        found.append(Said(headline.start(), headline.group(1), VERB))
     for verb in _VERB.finditer(plain):
         if any(start <= verb.start() < end for start, end in named) or _NOT_SAYING.match(plain, verb.end()):
             continue
         if verb.group().endswith("ing"):
-            continue  # "..., saying that": the speaker is the clause's, named before
+            # "..., saying that": the speaker is the clause's, named before; but "with
+            # security sources telling AFP that ..." names one.
+            with_name = _WITH_NAME.search(plain, 0, verb.start())
+            if with_name is not None:
+                found.append(Said(verb.start(), with_name.group(1), VERB))
+            continue
         if verb.group() in _NEEDS_THAT and not _THAT_OR_FIGURE.match(plain, verb.end()):
             continue
         if verb.group() in _NEEDS_OBJECT and not _OBJECT.match(plain, verb.end()):

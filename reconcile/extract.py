@@ -104,6 +104,7 @@ _LABEL_BEFORE = re.compile(
     r"|magnitude|per|usd|us\$|eur|gbp|chf|inr|pkr|rs|rupees?"
     rf"|{_MONTHS})|\b(?:p|pp|no|nos|vol|fig|ext|tel|art|para|rs|{_MONTH_ABBREVIATIONS})\.|[#№§$€£]"
     rf"|(?:\d|\b(?:{_SMALL}))[ \t]+(?:in|out[ \t]+of|of[ \t]+every)"
+    rf"|\b(?:{_MONTHS})\.?[ \t]+\d{{1,2}}[ \t]+(?:and|to|-|–)"
     r")[ \t\u00a0]*\Z",
     re.IGNORECASE,
 )
@@ -161,6 +162,11 @@ _SAID_AFTER = re.compile(
     r"(?:said|says|told|added|reported|stated|announced|noted|warned|confirmed|wrote|tweeted|explained"
     r"|estimated|reports|adds|estimates)\b"
 )
+_OPENS_WITH_FIGURE = re.compile(
+    r"\A[\"“‘(]*(?:[0-9]|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundreds|thousands|dozens|tens)\b)",
+    re.IGNORECASE,
+)
 _WHEN_AFTER = re.compile(
     r"\A\s*(?:on\s+\w+day|\w+day|today|yesterday|on\s+\w+|in\s+a\s+(?:statement|report|briefing)|late\s+\w+"
     r"|earlier|later|last\s+\w+|this\s+\w+)(?:\s+(?:in\s+a\s+(?:statement|report|briefing)|night|morning|evening))?",
@@ -174,6 +180,10 @@ _NEW_ACTOR = re.compile(
 )
 _YEAR = re.compile(r"\A(?:1[89]|20|21)[0-9]{2}\Z")
 _ONE = frozenset({"one", "a", "an"})
+# Quantity words too vague to reconcile alone: "several fighters", "a few bodies".
+_VAGUE = frozenset({"several", "a few", "few"})
+# A small number right after a name is part of it: "Al Fallah 2", "Camp Zamzam 3".
+_NAME_NUMBER = re.compile(r"[a-z][ \t]+[A-Z][a-z]+[ \t]+\Z")
 
 
 class _Found(NamedTuple):
@@ -386,6 +396,10 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
             continue
         if phrase.lower() in _ONE and not (noun and noun.lower() in lexicon.nouns):
             continue  # "one of the largest", "a figure"
+        if " ".join(phrase.lower().split()) in _VAGUE:
+            continue
+        if len(phrase) <= 2 and phrase.isdigit() and _NAME_NUMBER.search(before):
+            continue
         counts = None
         generic = (
             noun is not None and (entry := lexicon.nouns.get(noun.lower())) is not None and not entry.counts
@@ -407,6 +421,8 @@ def _noun_after(after: str, lexicon: Lexicon) -> str | None:
         if compound is None:
             return None
         first = compound.group(1).lower()
+        if first in _NOT_COUNTED:
+            return ""  # "7.7-magnitude", "12-year-old"
         if units.unit_named(first) is not None or first in ("old", "strong"):
             return "" if first != "strong" else _noun_after(after[compound.end() :], lexicon)
         return None
@@ -557,7 +573,12 @@ def _closes(sentence: str, said: Said) -> bool:
     if len(words) >= 3 and said.speaker.islower() and words[0] not in ("the", "a", "an"):
         return False
     rest = _WHEN_AFTER.sub("", re.split(r"[,;:.!?]", sentence[verb.end() :], maxsplit=1)[0]).strip()
-    return not rest or rest.startswith(said.speaker) or rest.split()[0].endswith("ing")
+    if not rest or rest.startswith(said.speaker) or rest.split()[0].endswith("ing"):
+        return True
+    # "... the director told AFP": the one told, a name of a few capitalised words.
+    return len(rest.split()) <= 4 and all(
+        word[:1].isupper() or word in ("the", "of") for word in rest.split()
+    )
 
 
 def _goes_on(told: list[Sentence], at: int) -> bool:
@@ -571,7 +592,11 @@ def _goes_on(told: list[Sentence], at: int) -> bool:
     text = told[at].text
     if carries_over(text):
         return True
-    return told[at - 1].paragraph == told[at].paragraph and _NEW_ACTOR.match(text) is None
+    # A sentence that opens with its figure ("Twelve people are missing.") goes on, too.
+    opens_with_figure = _OPENS_WITH_FIGURE.match(text) is not None
+    return told[at - 1].paragraph == told[at].paragraph and (
+        opens_with_figure or _NEW_ACTOR.match(text) is None
+    )
 
 
 def _attribute(found: list[_Found], told: list[Sentence]) -> list[tuple[str | None, str]]:
