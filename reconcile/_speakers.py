@@ -90,7 +90,7 @@ _PARTICIPLE = re.compile(r"\s(?:issued|released|published|dated|seen|obtained|sp
 # Words that end a speaker's name when reading left from the verb: the name starts after them.
 _BEFORE_NAME = _words(
     "that which who whom while but as because where when after before since though although if so "
-    "than and or estimate estimates this these those it is are was "
+    "than and or figure number estimate estimates this these those it is are was "
     "were has have had will would could also to by"
 )
 _AUXILIARIES = _words("has have had also did does do will would could may might now already further")
