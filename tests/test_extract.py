@@ -229,7 +229,7 @@ def test_the_labelled_real_passages_score_as_measured() -> None:
     assert scores.labelled >= 400
     # Measured with tools/extract_scores.py (see the closing note of the extraction issue).
     assert rates["recall"] >= 0.98 and rates["precision"] >= 0.98
-    assert rates["range right"] >= 0.97 and rates["speaker right"] >= 0.85
+    assert rates["range right"] >= 0.97 and rates["speaker right"] >= 0.86
 
 
 ARTICLE = """Thousands flee as fighting nears the city
