@@ -144,6 +144,13 @@ _COUNTED_BEFORE = re.compile(
 )
 _AUXILIARY = frozenset(["were", "was", "have", "has", "had", "been", "are", "reportedly", "also", "later"])
 _TOLLS = {"death": "deaths", "casualty": "casualties"}
+_OPENER_BEFORE = re.compile(r"\b(?:between|from)[ \t]+\Z", re.IGNORECASE)
+_RANGE_ON = re.compile(
+    r"[ \t]*(?:to|and|-|–)[ \t]*(?:a\b|an\b|one\b|[0-9]|[a-z]+ty\b|[a-z]+teen\b"
+    r"|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)",
+    re.IGNORECASE,
+)
+_RANGE_GAP = re.compile(r"[ \t]*(?:to|and|-|–)[ \t]*", re.IGNORECASE)
 _AGE_BESIDE = re.compile(r"\b[A-Z][a-z]+,[ \t]*\Z")
 _AGE_HEDGED = re.compile(r"\A(?:under|over|above|below|aged)\s", re.IGNORECASE)
 _YOUNG = re.compile(
@@ -365,6 +372,7 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
     joined |= {at + 1 for at in joined}
     found: list[_Found] = []
     taken_to = 0
+    unread_to = -1
     for at, match in enumerate(matches):
         start, end = match.span()
         phrase = match.group().strip()
@@ -372,6 +380,12 @@ def _figures(text: str, told: list[Sentence], lexicon: Lexicon) -> list[_Found]:
         after = text[end : end + 60]
         labelled = phrase[:1].isdigit() and _LABEL_BEFORE.search(before) is not None
         if start < taken_to or at in joined or labelled or _LABEL_AFTER.match(after):
+            continue
+        opens_range = _OPENER_BEFORE.search(before) is not None and _RANGE_ON.match(after) is not None
+        if opens_range or (unread_to >= 0 and _RANGE_GAP.fullmatch(text, unread_to, start)):
+            # One end of a range the grammar cannot read ("between 500,000 to a million"):
+            # neither end alone is what the text says.
+            unread_to = end
             continue
         if _AGE_BESIDE.search(before) and after.startswith(",") and phrase.isdigit():
             continue  # "Mariam Birba, 32, who arrived"

@@ -263,3 +263,16 @@ def test_a_whole_article_keeps_its_figures_and_drops_its_furniture() -> None:
     ]
     assert found["attribution"].tolist() == ["none", "verb", "verb", "verb", "carried over", "verb"]
     assert found.loc[2, "counts"] == "displaced" and found.loc[1, "unit"] == "family"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrases"),
+    [
+        ("Civilians number between 500,000 to a million, he said.", []),
+        ("Sites fell from 13 to 3 as people went home.", []),
+        ("About 300 fled from 12 villages.", ["About 300", "12"]),
+        ("From 5,000 to 6,000 fighters remain.", ["From 5,000 to 6,000"]),
+    ],
+)
+def test_a_range_that_cannot_be_read_gives_no_end_alone(sentence: str, phrases: list[str]) -> None:
+    assert rc.extract(sentence, via="Wire")["phrase"].tolist() == phrases
