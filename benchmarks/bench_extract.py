@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 import re
 import sys
-import time
-from collections.abc import Callable
+
+from bench_parse import best  # the same best-of-runs timer
 
 import reconcile as rc
 
@@ -71,16 +71,6 @@ def article(draw: random.Random, size: int = 5_000) -> str:
         )
     paragraphs = [" ".join(sentences[at : at + 3]) for at in range(0, len(sentences), 3)]
     return "\n\n".join(paragraphs)
-
-
-def best(run: Callable[[], object], repeat: int = 3) -> float:
-    """The shortest wall time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 NUMBERS = re.compile(r"\d[\d,.]*")
