@@ -1,23 +1,42 @@
-"""Time rc.reconcile on 1,000,000 claims over 100,000 quantities against a bare pandas groupby.
+"""The speed and memory targets of rc.reconcile: ratios against a bare pandas groupby timed in the same run.
 
-Run on demand (not a test): ``python benchmarks/bench_reconcile.py [n_claims] [n_quantities]``.
-It prints the time of ``rc.reconcile`` (reading and validation included), the time of
-``groupby(key).agg(low=min, high=max, value=median, n=count)`` on the same frame, their
-ratio, and the peak memory that Python's allocator saw during ``rc.reconcile``.
+Run on demand (not a test)::
+
+    python benchmarks/bench_reconcile.py [--claims 1000000] [--small 10000] [--large 5000000]
+                                         [--against d1eccf8]
+
+The baseline is ``groupby(key).agg(low=min, high=max, value=median, n=count)`` on the same
+frame (pyarrow strings), best of three, timed beside each measurement. It prints:
+
+- ``--claims`` claims as a DataFrame (``read_claims`` + ``reconcile``, ``.conflicts`` read:
+  every message worded), target at most 6x;
+- the same claims as a table ``read_claims`` already checked, ``.estimates`` and ``.claims``
+  read, target at most 4x;
+- ``--small`` claims, the full path, target at most 3x;
+- with ``--large``, that many claims, whose ratio should be no worse than at ``--claims``;
+- the peak memory of the full path, measured in a fresh process (the peak resident size
+  above what the process held with the claims built), per claim, target at most 200 bytes;
+- with ``--against REV``, the full path of an earlier commit on the same claims, in a
+  fresh process from a git worktree of it (the voices issue's contract: at most 20% slower
+  than ``d1eccf8``).
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import os
+import subprocess
 import sys
-import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from _timing import best_of  # benchmarks/ is on the path of a script run from it
 
-import reconcile as rc
-
 KEY = ["counts", "place", "as_of"]
+HERE = Path(__file__).resolve().parent
 
 
 def make_claims(n_claims: int, n_quantities: int, seed: int = 2016) -> pd.DataFrame:
@@ -47,32 +66,125 @@ def make_claims(n_claims: int, n_quantities: int, seed: int = 2016) -> pd.DataFr
     )
 
 
-def main(n_claims: int = 1_000_000, n_quantities: int = 100_000) -> None:
-    claims = make_claims(n_claims, n_quantities)
-    print(f"{n_claims:,} claims over {claims.groupby(KEY).ngroups:,} quantities")
-
-    def bare_groupby() -> pd.DataFrame:
+def bare(claims: pd.DataFrame) -> Callable[[], pd.DataFrame]:
+    def run() -> pd.DataFrame:
         return claims.groupby(KEY).agg(
             low=("low", "min"), high=("high", "max"), value=("value", "median"), n=("low", "count")
         )
 
-    bare_seconds, bare = best_of(3, bare_groupby)
-    ours_seconds, result = best_of(3, lambda: rc.reconcile(claims))
+    return run
 
-    # Memory is measured on a separate run: tracing allocations slows the code it watches.
-    tracemalloc.start()
-    rc.reconcile(claims)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
 
-    assert len(result.estimates) == len(bare)
-    conflicts = result.conflicts["conflict_id"].nunique()
-    print(f"bare groupby.agg:   {bare_seconds:6.2f} s  (best of 3)")
-    print(f"rc.reconcile:       {ours_seconds:6.2f} s  (best of 3; {conflicts:,} conflicts)")
-    print(f"ratio:              {ours_seconds / bare_seconds:6.1f}x")
-    print(f"peak memory (tracemalloc, during rc.reconcile): {peak / 2**20:,.0f} MiB")
-    print(f"claims frame itself: {claims.memory_usage(deep=True).sum() / 2**20:,.0f} MiB")
+def ratio(label: str, claims: pd.DataFrame, run: Callable[[], object], target: float | None) -> float:
+    """Time ``run`` and the bare groupby on ``claims``, best of three each; print and return the ratio."""
+    bare_seconds, _ = best_of(3, bare(claims))
+    ours_seconds, _ = best_of(3, run)
+    share = ours_seconds / bare_seconds
+    goal = f"  (target at most {target:g}x: {'met' if share <= target else 'NOT met'})" if target else ""
+    print(f"{label:<46} {ours_seconds:7.3f} s  bare {bare_seconds:6.3f} s  {share:5.1f}x{goal}")
+    return share
+
+
+def full_path(claims: pd.DataFrame) -> Callable[[], object]:
+    import reconcile as rc
+
+    return lambda: rc.reconcile(rc.read_claims(claims)).conflicts
+
+
+def peak_per_claim(n_claims: int) -> float:
+    """The full path's peak resident memory above the claims themselves, per claim, in a fresh process."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import bench_reconcile as b; print(b._peak_here(int(sys.argv[2])))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(HERE), str(n_claims)], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
+def _status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
+def _peak_here(n_claims: int) -> float:
+
+    claims = make_claims(n_claims, n_claims // 10)
+    full_path(make_claims(1000, 100))()  # imports and caches warmed up
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from now
+    before = _status("VmRSS")
+    full_path(claims)()
+    return (_status("VmHWM") - before) / n_claims
+
+
+def against(revision: str, n_claims: int) -> tuple[float, float]:
+    """An earlier commit's full path on the same claims, and the bare groupby, in a fresh process."""
+    tree = Path(f"/tmp/reconcile-bench-{revision}")
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], check=True, cwd=HERE)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import bench_reconcile as b; from _timing import best_of; import reconcile as rc;"
+        "c = b.make_claims(int(sys.argv[2]), int(sys.argv[2]) // 10);"
+        "print(best_of(3, lambda: rc.reconcile(c).conflicts)[0], best_of(3, b.bare(c))[0])"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(HERE), str(n_claims)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    old, old_bare = map(float, out.stdout.split())
+    return old, old_bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=0)
+    parser.add_argument("--against", default="")
+    options = parser.parse_args()
+    import reconcile as rc
+
+    claims = make_claims(options.claims, options.claims // 10)
+    print(f"{options.claims:,} claims over {claims.groupby(KEY).ngroups:,} quantities")
+    full = ratio(f"{options.claims:,}, DataFrame in, conflicts read", claims, full_path(claims), 6)
+    checked = rc.read_claims(claims)
+
+    def estimates_and_claims() -> object:
+        result = rc.reconcile(checked)
+        return result.estimates, result.claims
+
+    ratio(f"{options.claims:,}, checked table in, estimates+claims", claims, estimates_and_claims, 4)
+    small = make_claims(options.small, max(1, options.small // 10))
+    ratio(f"{options.small:,}, DataFrame in, conflicts read", small, full_path(small), 3)
+    if options.large:
+        large = make_claims(options.large, options.large // 10)
+        share = ratio(f"{options.large:,}, DataFrame in, conflicts read", large, full_path(large), None)
+        print(f"{'':<46} {share / full:5.2f}x the ratio at {options.claims:,} (target at most 1)")
+        del large
+    peak = peak_per_claim(options.claims)
+    verdict = "met" if peak <= 200 else "NOT met"
+    own = claims.memory_usage(deep=True).sum() / len(claims)
+    print(
+        f"peak memory above the claims (fresh process): {peak:6.0f} bytes per claim (at most 200: {verdict})"
+    )
+    print(f"the claims frame itself:                      {own:6.0f} bytes per claim")
+    if options.against:
+        old, old_bare = against(options.against, options.claims)
+        now, _ = best_of(3, lambda: rc.reconcile(claims).conflicts)
+        print(
+            f"against {options.against}: {old:.3f} s then ({old / old_bare:.1f}x its bare groupby), "
+            f"{now:.3f} s now: {now / old:.2f}x (the voices issue's target: at most 1.2x)"
+        )
 
 
 if __name__ == "__main__":
-    main(*(int(argument) for argument in sys.argv[1:3]))
+    main()

@@ -6,14 +6,12 @@ each conflict's message names its claims and what parts them.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 import pandas as pd
 
 from reconcile._wording import gap_texts, nouns, summaries
 
-__all__ = ["Worded", "said", "text_column", "word_conflicts"]
+__all__ = ["conflict_reasons", "said", "text_column", "word_conflicts"]
 
 # The most claims a tie's message words; the conflicts table names every one.
 _SHOWN_IN_A_TIE = 20
@@ -48,12 +46,30 @@ def said(frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], un
     return np.asarray(who + ": " + what, dtype=object)
 
 
-class Worded(NamedTuple):
-    """The words of the conflicts a per-quantity step found."""
+def conflict_reasons(
+    frame: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], unit: np.ndarray, policy: str
+) -> np.ndarray:
+    """Per pair of claims in conflict (involved, mate, kind), why its involved claim is set aside."""
+    involved, mate, kind = pairs
+    mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
+    if policy == "priority":
+        why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
+    else:
+        why_disjoint = np.full(
+            len(involved), "shares no point with the range the most sources allow", dtype=object
+        )
+    return np.asarray(
+        np.select(
+            [kind == "disjoint", kind == "misreport"],
+            [why_disjoint, "its own source says otherwise in claim " + mate_id],
+            "its unit " + _clash(unit, involved, mate),
+        ),
+        dtype=object,
+    )
 
-    message: np.ndarray  # per pair: its conflict's message
-    why: np.ndarray  # per pair: the reason its claim is set aside
-    tie_message: np.ndarray  # per tied claim: its tie's message
+
+def _clash(unit: np.ndarray, involved: np.ndarray, mate: np.ndarray) -> np.ndarray:
+    return np.asarray("'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'", dtype=object)
 
 
 def word_conflicts(
@@ -62,14 +78,14 @@ def word_conflicts(
     ties: tuple[np.ndarray, np.ndarray],
     ends: tuple[np.ndarray, np.ndarray, np.ndarray],
     unit: np.ndarray,
-    policy: str,
-) -> Worded:
-    """Each conflict's message (worded as :func:`reconcile.compare` words it) and its claim's reason.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each conflict's message, worded as :func:`reconcile.compare` words its claims.
 
     ``pairs`` are (involved, mate, kind) per pair of claims in conflict; ``ties`` are
     (rows, starts): the tied claims, tie after tie, and where each tie starts. ``ends``
     are (low, value, high) per claim, in ``unit``. A claim often stands in several
-    conflicts: each one is worded once.
+    conflicts: each one is worded once. Returns the message per pair, then per tied claim
+    its tie's message.
     """
     involved, mate, kind = pairs
     tied, starts = ties
@@ -79,24 +95,13 @@ def word_conflicts(
     n_pairs = len(involved)
     gap = np.where(low[involved] > high[mate], low[involved] - high[mate], low[mate] - high[involved])
     apart = gap_texts(gap, nouns(unit[mate], text_column(frame, "counts", mate)))
-    clash = "'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'"
-    mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
     last = np.select(
         [kind == "disjoint", kind == "misreport"],
         [apart, apart + "; a retelling outside what its own source said"],
-        clash + " without a figure that links them (such as a household size)",
+        _clash(unit, involved, mate) + " without a figure that links them (such as a household size)",
     )
     message = worded[:n_pairs] + "; " + worded[n_pairs : 2 * n_pairs] + "; " + last
-    if policy == "priority":
-        why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
-    else:
-        why_disjoint = np.full(n_pairs, "shares no point with the range the most sources allow", dtype=object)
-    why = np.select(
-        [kind == "disjoint", kind == "misreport"],
-        [why_disjoint, "its own source says otherwise in claim " + mate_id],
-        "its unit " + clash,
-    )
-    return Worded(message, why, _tie_messages(worded[2 * n_pairs :], starts))
+    return np.asarray(message, dtype=object), _tie_messages(worded[2 * n_pairs :], starts)
 
 
 def _tie_messages(worded: np.ndarray, starts: np.ndarray) -> np.ndarray:

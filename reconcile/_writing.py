@@ -402,7 +402,9 @@ def write_cells(frame: pd.DataFrame, target: Any, kind: str, container: str, she
         else:
             target.write(text if isinstance(target, io.TextIOBase) else text.encode("utf-8"))
     elif kind == "parquet":
-        frame.to_parquet(target, index=False)
+        plain = frame.copy(deep=False)
+        plain.attrs = {}  # the reader's notes are about reading, not data: pandas would try to store them
+        plain.to_parquet(target, index=False)
     else:
         cells = _open_ends_as_text(to_hxl(frame) if kind == "hxl" else frame)
         cells = neutralise_formulas(_excel_text(cells) if container == "xlsx" else cells)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reconcile._cells import blank_cells
-from reconcile._conflict_text import text_column, word_conflicts
+from reconcile._conflict_text import conflict_reasons, text_column, word_conflicts
 from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
@@ -245,6 +245,9 @@ class Consensus(NamedTuple):
         claim_estimate: per claim, the row of its quantity's estimate (None where not known:
             then the key columns tell).
         voices: each voice's range and weight (:class:`VoiceRanges`), or None.
+        words: where the conflicts' messages are not worded yet (``estimate(...,
+            worded=False)``), what words them: it returns the messages of the first rows of
+            ``conflicts``, in order, whose ``message`` is blank until then.
 
     """
 
@@ -255,6 +258,7 @@ class Consensus(NamedTuple):
     key: tuple[str, ...]
     claim_estimate: np.ndarray | None = None
     voices: VoiceRanges | None = None
+    words: Callable[[], np.ndarray] | None = None
 
 
 # Columns that cannot name a quantity: a claim's own id and figure, and the columns the
@@ -273,11 +277,15 @@ def estimate(
     policy: str = "consensus",
     weights: Mapping[str, float] | None = None,
     aliases: Mapping[str, str] | None = None,
+    worded: bool = True,
 ) -> Consensus:
     """Check the claims and the arguments, then find each quantity's estimate and conflicts.
 
     This is the per-quantity step of :func:`reconcile.reconcile`, which documents the
-    policies, the key and the weights; relations between quantities come after it.
+    policies, the key and the weights; relations between quantities come after it. With
+    ``worded`` false the conflicts' messages are left blank, and the result's ``words``
+    words them when they are wanted (:class:`reconcile.Reconciliation` does so on first
+    reading its ``conflicts``).
 
     Raises:
         ClaimsError: the table breaks the claims contract, or claims leave a ``key``
@@ -327,6 +335,7 @@ def estimate(
             reason=Reason.BAD_KEY,
         )
     frame = read_claims(claims)
+    frame.attrs = {}  # (the reader's notes: pandas would copy them into every table made from it)
     missing = [column for column in key if column not in frame]
     if not key or missing:
         raise ArgumentError(
@@ -373,11 +382,11 @@ def estimate(
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
             reason=Reason.PRIORITY_NEEDS_WEIGHTS,
         )
-    return _per_quantity(frame, key, policy, _weights(frame, names, weights, aliases), names)
+    return _per_quantity(frame, key, policy, _weights(frame, names, weights, aliases), names, worded)
 
 
 def _per_quantity(
-    frame: pd.DataFrame, key: tuple[str, ...], policy: str, weight: np.ndarray, found: Voices
+    frame: pd.DataFrame, key: tuple[str, ...], policy: str, weight: np.ndarray, found: Voices, worded: bool
 ) -> Consensus:
     n = len(frame)
     try:
@@ -538,9 +547,7 @@ def _per_quantity(
     involved, mate, kind = involved[order], mate[order], kind[order]
     tie_rows = speaker[tie_voice]
     tie_groups, tie_start = np.unique(v_group[tie_voice], return_index=True)
-    message, why, tie_message = word_conflicts(
-        frame, (involved, mate, kind), (tie_rows, tie_start), (low, value, high), shown_unit, policy
-    )
+    why = conflict_reasons(frame, (involved, mate, kind), shown_unit, policy)
     n_pairs = len(involved)
     number = np.arange(1, n_pairs + 1)
     tie_number = n_pairs + 1 + np.searchsorted(tie_groups, v_group[tie_voice])
@@ -560,12 +567,20 @@ def _per_quantity(
     at = rows["at"].to_numpy()
     all_ids = np.concatenate([conflict_id, tie_id])
     all_kinds = np.concatenate([kind, np.full(len(tie_voice), "disjoint", dtype=object)])
-    all_messages = np.concatenate([message, tie_message])
+
+    def words() -> np.ndarray:
+        """Each conflict row's message (wording costs more than finding: it waits until read)."""
+        message, tie_message = word_conflicts(
+            frame, (involved, mate, kind), (tie_rows, tie_start), (low, value, high), shown_unit
+        )
+        worded: np.ndarray = np.concatenate([message, tie_message])[at]
+        return worded
+
     conflicts = pd.concat(
         [
             pd.DataFrame({"conflict_id": all_ids[at], "kind": all_kinds[at]}, dtype="str"),
             frame[["claim_id", *key]].iloc[rows["row"].to_numpy()].reset_index(drop=True),
-            pd.DataFrame({"message": all_messages[at]}, dtype="str"),
+            pd.DataFrame({"message": words() if worded else np.full(len(at), "", dtype=object)}, dtype="str"),
         ],
         axis=1,
     )
@@ -607,6 +622,7 @@ def _per_quantity(
         policy=policy,
         key=key,
         claim_estimate=group,  # (estimates come one per group, in group order)
+        words=None if worded else words,
         voices=VoiceRanges(
             estimate=v_group,
             low=v_low,

@@ -12,7 +12,7 @@ one imports it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +38,9 @@ class Reconciliation:
 
     Attributes:
         estimates: one row per quantity (:class:`reconcile.schemas.Estimates`).
-        conflicts: one row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`).
+        conflicts: one row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`);
+            its messages are written when it is first read (the ids, kinds, claims and
+            quantities they word are there from the start, as columns and in ``claims``).
         claims: every input claim in input order with ``kept``, ``reason`` and
             ``conflict_id`` (:class:`reconcile.schemas.ReconciledClaims`).
         policy: the policy's name.
@@ -63,11 +65,30 @@ class Reconciliation:
     """
 
     estimates: pd.DataFrame
-    conflicts: pd.DataFrame
+    _conflicts: pd.DataFrame = field(repr=False)
     claims: pd.DataFrame
     policy: str
     key: tuple[str, ...]
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # What words the first conflicts' messages, until they are first read (then None).
+    _words: Callable[[], np.ndarray] | None = field(default=None, repr=False)
+
+    @property
+    def conflicts(self) -> pd.DataFrame:
+        """One row per (conflict, claim) (:class:`reconcile.schemas.Conflicts`), each with its message.
+
+        Finding a conflict costs less than wording it: the messages are written on the
+        first reading, and kept.
+        """
+        if self._words is not None:
+            messages = self._words()
+            given = self._conflicts["message"].to_numpy(dtype=object)
+            table = self._conflicts.assign(
+                message=pd.array(np.concatenate([messages, given[len(messages) :]]), dtype="str")
+            )
+            object.__setattr__(self, "_conflicts", table)
+            object.__setattr__(self, "_words", None)
+        return self._conflicts
 
     def raise_if_conflicts(self) -> None:
         """Raise :class:`~reconcile.errors.ConflictError` listing every conflict, if there is one.
@@ -80,7 +101,7 @@ class Reconciliation:
             >>> rc.reconcile(claims, key=("counts",)).raise_if_conflicts()
 
         """
-        if self.conflicts.empty:
+        if self._conflicts.empty:
             return
         messages = self.conflicts.drop_duplicates("conflict_id")
         count = len(messages)
@@ -146,7 +167,7 @@ class Reconciliation:
         return write_tables(tables, path, format, force=force)
 
     def __repr__(self) -> str:
-        n_conflicts = self.conflicts["conflict_id"].nunique()
+        n_conflicts = self._conflicts["conflict_id"].nunique()
         set_aside = int((~self.claims["kept"]).sum())
         return (
             f"Reconciliation(policy={self.policy!r}, quantities={len(self.estimates)}, "
@@ -331,7 +352,7 @@ def reconcile(
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     claims, flagged, apart = _flagged_apart(claims)
-    found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases)
+    found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases, worded=False)
     found = timing.apply(found, time_checks)
     related = relating.apply(
         found,
@@ -343,11 +364,12 @@ def reconcile(
     )
     return Reconciliation(
         estimates=related.estimates,
-        conflicts=related.conflicts,
+        _conflicts=related.conflicts,
         claims=_with_flagged(found.claims if related.claims is None else related.claims, flagged, apart),
         policy=found.policy,
         key=found.key,
         totals=related.totals,
+        _words=found.words,
     )
 
 

@@ -5,7 +5,9 @@
 returns. Functions validate at the boundary, so every table a user gets back has passed
 its model's checks: the user's claims with ``reconcile.claims.validate`` (a failure is
 the input's), every table the library builds with :func:`check_built` (a failure is a bug,
-an :class:`~reconcile.errors.InternalError` naming the table).
+an :class:`~reconcile.errors.InternalError` naming the table). A table the library builds
+is right by construction: :func:`check_built` asserts its model's rules with numpy, and
+runs pandera itself only under the debug switch ``RECONCILE_DEBUG=1`` (and in the tests).
 
 Examples:
     >>> import pandas as pd
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -47,6 +51,7 @@ __all__ = [
     "ReconciledClaims",
     "Totals",
     "check_built",
+    "conforming",
 ]
 
 
@@ -104,13 +109,20 @@ def _counts_path(path: object) -> bool:
     return all(part.strip() for part in str(path).split("/"))
 
 
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as floats: NaN where a cell is missing or is not a number (its own rule's failure)."""
+    values = frame[column]
+    if values.dtype.kind in "fiu":
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _ordered(frame: pd.DataFrame) -> pd.Series:
     if not {"low", "value", "high"} <= set(frame.columns):
         return pd.Series(True, index=frame.index)  # the missing columns are reported on their own
-    ends = frame[["low", "value", "high"]].apply(pd.to_numeric, errors="coerce")
-    ordered = (ends["low"] <= ends["value"]) & (ends["value"] <= ends["high"])
-    missing = ends.isna().any(axis=1)  # missing numbers are the columns' own failures
-    return pd.Series(ordered | missing, index=frame.index, dtype=bool)
+    low, value, high = (_numbers(frame, end) for end in ("low", "value", "high"))
+    missing = np.isnan(low) | np.isnan(value) | np.isnan(high)  # the columns' own failures
+    return pd.Series(((low <= value) & (value <= high)) | missing, index=frame.index, dtype=bool)
 
 
 def _inside(
@@ -119,13 +131,9 @@ def _inside(
     """``outer_low <= inner_low <= inner_high <= outer_high`` where the inner ends are given."""
     if not {inner_low, inner_high, outer_low, outer_high} <= set(frame.columns):
         return pd.Series(True, index=frame.index)
-    ends = frame[[inner_low, inner_high, outer_low, outer_high]].apply(pd.to_numeric, errors="coerce")
-    missing = ends[[inner_low, inner_high]].isna().any(axis=1)
-    inside = (
-        (ends[outer_low] <= ends[inner_low])
-        & (ends[inner_low] <= ends[inner_high])
-        & (ends[inner_high] <= ends[outer_high])
-    )
+    low, high = _numbers(frame, inner_low), _numbers(frame, inner_high)
+    missing = np.isnan(low) | np.isnan(high)
+    inside = (_numbers(frame, outer_low) <= low) & (low <= high) & (high <= _numbers(frame, outer_high))
     return pd.Series(inside | missing, index=frame.index, dtype=bool)
 
 
@@ -390,6 +398,88 @@ class Adjustments(pa.DataFrameModel):
         strict = False
 
 
+#: The environment variable that makes :func:`check_built` run pandera on every table built.
+DEBUG_SWITCH = "RECONCILE_DEBUG"
+# What pandera coerces each declared dtype to (a text column: pandas' own ``str``).
+_COERCED = {"float64": "float64", "int64": "int64", "bool": "bool", "string[pyarrow]": "str", "str": "str"}
+
+
+@cache
+def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    return model.to_schema()
+
+
+def _passes(check: pa.Check, series: pd.Series) -> np.ndarray | None:
+    """Per cell, whether it passes a column's ``check``; None for a built-in check not known here."""
+    rule = _BUILT_IN.get(str(check.name))
+    statistics = check.statistics or {}
+    if rule is not None:
+        return np.asarray(rule(series, *statistics.values()), dtype=bool)
+    if statistics:  # a built-in check with arguments: pandera's own dispatch
+        return None
+    return np.asarray(check._check_fn(series), dtype=bool)  # one of the models' own checks
+
+
+# pandera's built-in checks the models use, by name, with their arguments in order.
+_BUILT_IN: dict[str, Callable[..., object]] = {
+    "isin": lambda series, allowed: series.isin(allowed),
+    "greater_than_or_equal_to": lambda series, least: series >= least,
+    "greater_than": lambda series, least: series > least,
+    "less_than": lambda series, most: series < most,
+    "less_than_or_equal_to": lambda series, most: series <= most,
+}
+
+
+def conforming(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFrame | None:
+    """``table`` with its declared dtypes, if it keeps every rule of ``model``; else None.
+
+    The same rules pandera applies (columns, dtypes, missing values, uniqueness, each
+    column's checks and the table's), each one vectorised, without pandera's bookkeeping:
+    a few hundred microseconds on a small table, where pandera takes tens of milliseconds.
+    A table that breaks a rule gets None: pandera then says which rows break which rules.
+
+    Examples:
+        >>> conflicts = pd.DataFrame({"conflict_id": ["C1"], "kind": ["disjoint"], "claim_id": ["a"],
+        ...                           "message": ["the ranges share no point"]})
+        >>> conforming(Conflicts, conflicts)["kind"].dtype
+        <StringDtype(na_value=nan)>
+        >>> conforming(Conflicts, conflicts.assign(kind="loud")) is None
+        True
+
+    """
+    schema = _schema(model)
+    coerced: dict[str, pd.Series] = {}
+    for name, column in schema.columns.items():
+        if name not in table:
+            if column.required:
+                return None
+            continue
+        series = table[name]
+        target = _COERCED.get(str(column.dtype))
+        if target is None:
+            return None
+        if str(series.dtype) != target:
+            try:
+                series = series.astype(target)
+            except (TypeError, ValueError):
+                return None
+            coerced[name] = series
+        missing = series.isna().to_numpy(dtype=bool)
+        if (not column.nullable and missing.any()) or (column.unique and series.duplicated().any()):
+            return None
+        for check in column.checks:
+            passed = _passes(check, series)
+            if passed is None:
+                return None
+            if not np.all(passed | missing if check.ignore_na else passed):
+                return None
+    checked = table.assign(**coerced) if coerced else table
+    for check in schema.checks:
+        if not np.all(np.asarray(check._check_fn(checked, **check.statistics), dtype=bool)):
+            return None
+    return checked
+
+
 def check_built(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFrame:
     """``table``, which the library built, checked against ``model``: a failure is a bug in ``reconcile``.
 
@@ -398,6 +488,10 @@ def check_built(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataF
     (reconciled claims, estimates, conflicts, totals, adjustments) that breaks its contract
     says nothing about the input: it is an :class:`~reconcile.errors.InternalError` that
     names the table and lists every failing case, to report with the bug.
+
+    The model's rules are asserted with numpy; with the environment variable
+    ``RECONCILE_DEBUG=1`` pandera itself validates every table (slower, and the same
+    verdict), and a table that breaks a rule is always described by pandera.
 
     Examples:
         >>> conflicts = pd.DataFrame({"conflict_id": ["C1"], "kind": ["loud"], "claim_id": ["a"],
@@ -408,8 +502,14 @@ def check_built(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataF
         reconcile.errors.InternalError: the library built a Conflicts table that breaks its contract
         (1 problem): this is a bug in reconcile; please report it with the failures listed below
           row 0: isin(...) (got kind='loud')
+        >>> check_built(Conflicts, conflicts.assign(kind="disjoint"))["kind"].dtype
+        <StringDtype(na_value=nan)>
 
     """
+    if not os.environ.get(DEBUG_SWITCH):
+        held = conforming(model, table)
+        if held is not None:
+            return held
     try:
         checked: pd.DataFrame = model.validate(table, lazy=True)
     except pa.errors.SchemaErrors as exc:
