@@ -157,6 +157,10 @@ def clean_text(
         given = labels.get(str(column))
         name = given if isinstance(given, str) else str(column)
         text, broken = _as_text(cells)
+        if not broken.any() and _plain_ascii(text):  # nothing to remove or to normalise
+            if text.dtype != cells.dtype:
+                changed[column] = text
+            continue
         if broken.any():
             at = np.flatnonzero(broken)
             values = cells.to_numpy(dtype=object)[at]
@@ -206,6 +210,27 @@ def clean_text(
         frame = frame.assign(**{str(column): values for column, values in changed.items()})
     found = pd.concat(failures, ignore_index=True) if failures else pd.DataFrame()
     return frame, notes, found
+
+
+def _plain_ascii(text: pd.Series) -> bool:
+    """Whether every byte of an Arrow text column is printable ASCII, a tab or a line break.
+
+    One pass over the column's bytes, a few milliseconds for a million cells: such a column
+    has nothing invisible to remove and nothing to put in normal form C. (Bytes of cells
+    sliced away count too: that only sends a column the longer way.)
+    """
+    if not hasattr(text.array, "__arrow_array__"):
+        return False
+    for chunk in text.array.__arrow_array__().chunks:
+        buffers = chunk.buffers()
+        if len(buffers) != 3:  # not a plain string array (a view, a dictionary): the longer way
+            return False
+        if buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        if ((data >= 0x7F) | ((data < 0x20) & (data != 0x09) & (data != 0x0A) & (data != 0x0D))).any():
+            return False
+    return True
 
 
 def _as_text(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from reconcile._rows import labels_of
 from reconcile.errors import ClaimsError, Reason
 from reconcile.formats import Loaded
-from reconcile.schemas import Claims
+from reconcile.schemas import Claims, conforming
 from reconcile.units import canonical_unit
 
 __all__ = [
@@ -287,7 +287,7 @@ def validate(
 
     Examples:
         >>> import pandas as pd
-        >>> from reconcile.schemas import Claims
+        >>> from reconcile.schemas import Claims, conforming
         >>> bad = pd.DataFrame({"claim_id": ["a", "a"], "counts": ["x", "x"], "place": [None, None],
         ...     "as_of": [None, None], "low": [5.0, 1.0], "value": [1.0, 1.0], "high": [9.0, 1.0],
         ...     "unit": ["person", "persn"], "source": ["IOM", "IOM"]})
@@ -301,6 +301,10 @@ def validate(
           row 1: known unit (got unit='persn')
 
     """
+    if found is None or not len(found):
+        held = conforming(model, frame)  # one vectorised pass; pandera describes a table that fails
+        if held is not None:
+            return held
     checked: pd.DataFrame
     try:
         checked = model.validate(frame, lazy=True)
