@@ -19,28 +19,33 @@ __all__ = [
     "largest_agreeing_sets",
     "per_group",
     "per_group_all",
-    "sort_within_groups",
+    "sort_events",
     "weighted_median",
 ]
 
 
-def sort_within_groups(group: np.ndarray, coordinate: np.ndarray) -> np.ndarray:
-    """The stable order by (group, coordinate): a stable sort by coordinate, then by group.
+def sort_events(group: np.ndarray, coordinate: np.ndarray, opening: np.ndarray) -> np.ndarray:
+    """The order of events by group, then coordinate, a closing before an opening at one point.
 
-    The group sort is a radix sort, 16 bits at a time, which numpy runs in linear time.
+    Two unstable sorts: one ranks the coordinates, one sorts a single integer key (group,
+    rank, opening). Events of one kind at one point of one group come in no set order: the
+    sweep's results do not depend on it. A stable sort by coordinate and then group, which
+    this replaces, took about twice as long.
 
     Examples:
-        >>> sort_within_groups(np.array([1, 0, 1, 0]), np.array([3.0, 9.0, 1.0, 2.0])).tolist()
+        >>> sort_events(np.array([1, 0, 1, 0]), np.array([3.0, 9.0, 3.0, 2.0]),
+        ...             np.array([True, False, False, True])).tolist()
         [3, 1, 2, 0]
 
     """
-    order = np.argsort(coordinate, kind="stable")
-    shift = 0
-    while shift == 0 or (int(group.max(initial=0)) >> shift) > 0:
-        digit = ((group[order] >> shift) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(digit, kind="stable")]
-        shift += 16
-    return order
+    if not len(coordinate):
+        return np.zeros(0, dtype=np.int64)
+    by_coordinate = np.argsort(coordinate)
+    ordered = coordinate[by_coordinate]
+    rank = np.empty(len(coordinate), dtype=np.int64)
+    rank[by_coordinate] = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
+    key = (group.astype(np.int64) * (int(rank[by_coordinate[-1]]) + 1) + rank) * 2 + opening
+    return np.argsort(key)
 
 
 class AgreeingSets(NamedTuple):
@@ -98,7 +103,7 @@ def largest_agreeing_sets(
     closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
     coordinate = np.concatenate([closing, low])
     events = np.concatenate([group, group])
-    order = sort_within_groups(events, coordinate)
+    order = sort_events(events, coordinate, np.arange(2 * n) >= n)
     cover = np.cumsum(np.concatenate([-weight, weight])[order])
     at = coordinate[order]
     quantity = events[order]
