@@ -19,7 +19,7 @@ import pandas as pd
 
 from reconcile._cells import from_phrases, from_values
 from reconcile._checked import is_checked, remember
-from reconcile._clean import clean_text
+from reconcile._clean import clean_text, unpadded_lengths
 from reconcile._periods import period, read_dates
 from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
@@ -109,8 +109,16 @@ def _blank_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     if not text:
         return frame
-    stripped = {column: frame[column].astype("str").str.strip() for column in text}
-    return frame.assign(**{column: values.mask(values == "") for column, values in stripped.items()})
+    stripped = {}
+    for column in text:  # (a handful of columns)
+        cells = frame[column].astype("str")
+        lengths = unpadded_lengths(cells)
+        if lengths is None:
+            cells = cells.str.strip()
+            stripped[column] = cells.mask(cells == "")
+        elif (lengths == 0).any() or cells.dtype != frame[column].dtype:
+            stripped[column] = cells.mask((lengths == 0) & cells.notna().to_numpy())
+    return frame.assign(**stripped) if stripped else frame
 
 
 def _missing_columns(frame: pd.DataFrame, origin: str | None, hxl: bool) -> tuple[pd.DataFrame, list[Note]]:
