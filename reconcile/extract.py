@@ -307,8 +307,9 @@ def extract(
         columns=list(COLUMNS),
     )
     checked = check_built(Extracted, check_built(Claims, table))
-    # pandera's coercion gives text columns pandas' string dtype; keep None as None.
-    return checked.astype(dict.fromkeys(_TEXT_COLUMNS, object)).where(checked.notna(), None)
+    # The check gives text columns pandas' string dtype; the table keeps None as None.
+    texts = {column: checked[column].to_numpy(dtype=object, na_value=None) for column in _TEXT_COLUMNS}
+    return checked.assign(**texts)
 
 
 def _dates(reported_on: str | dt.date | None, as_of: str | dt.date | None) -> tuple[str | None, str | None]:
