@@ -17,6 +17,7 @@ __all__ = [
     "AgreeingSets",
     "first_per_group",
     "largest_agreeing_sets",
+    "membership",
     "per_group",
     "per_group_all",
     "sort_events",
@@ -224,3 +225,40 @@ def weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, si
     upper = np.minimum(np.searchsorted(running, middle + tolerance, side="right"), ends - 1)
     out[g[starts]] = (v[lower] + v[upper]) / 2
     return out
+
+
+def membership(
+    sets: AgreeingSets, family: np.ndarray, low: np.ndarray, high: np.ndarray, eligible: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per range: whether it holds the shared range of some heaviest set of its family, and of every one.
+
+    ``family`` gives each range's group in ``sets``; only ``eligible`` ranges are looked at.
+
+    Examples:
+        >>> sets = largest_agreeing_sets(np.array([0, 0, 0]), np.array([0.0, 0.0, 7.0]),
+        ...                              np.array([10.0, 3.0, 10.0]), np.ones(3), 1)
+        >>> some, every = membership(sets, np.zeros(3, int), np.array([0.0, 0.0, 7.0]),
+        ...                          np.array([10.0, 3.0, 10.0]), np.ones(3, bool))
+        >>> some.tolist(), every.tolist()
+        ([True, True, True], [True, False, False])
+
+    """
+    in_set = np.zeros(len(family), dtype=bool)
+    in_every = np.zeros(len(family), dtype=bool)
+    # A family with one heaviest set (most of them): holding it is holding every one.
+    alone = np.flatnonzero(eligible & (sets.n_sets[family] == 1))
+    first = sets.first[family[alone]]
+    holds = (low[alone] <= sets.low[first]) & (high[alone] >= sets.high[first])
+    in_set[alone] = holds
+    in_every[alone] = holds
+    voices_in = np.flatnonzero(eligible & (sets.n_sets[family] > 1))
+    fam = family[voices_in]
+    count = sets.n_sets[fam]
+    pair_voice = np.repeat(voices_in, count)
+    start = np.repeat(sets.first[fam] - np.cumsum(count) + count, count)
+    candidate = start + np.arange(len(pair_voice))
+    holds = (low[pair_voice] <= sets.low[candidate]) & (high[pair_voice] >= sets.high[candidate])
+    held = np.bincount(pair_voice, weights=holds, minlength=len(family))
+    in_set[voices_in] = held[voices_in] > 0
+    in_every[voices_in] = held[voices_in] == count
+    return in_set, in_every

@@ -23,9 +23,9 @@ from reconcile._conflict_text import conflict_reasons, text_column, word_conflic
 from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
-    AgreeingSets,
     first_per_group,
     largest_agreeing_sets,
+    membership,
     per_group,
     weighted_median,
 )
@@ -455,7 +455,7 @@ def _per_quantity(
     convertible = alive & (v_family == chosen[v_group])
     # Equal sets that share no point: under every policy but priority's ranking, unresolved.
     tied = (sets.n_sets[chosen] > 1) & (policy != "priority")
-    in_set, in_every_set = _membership(sets, v_family, v_low, v_high, convertible)
+    in_set, in_every_set = membership(sets, v_family, v_low, v_high, convertible)
     in_first = convertible & (v_low <= set_low[v_family]) & (v_high >= set_high[v_family])
 
     # The smallest set behind each disjoint voice: it and one voice of the first heaviest set
@@ -674,28 +674,3 @@ def _lowest_ids(family: np.ndarray, claim_id: Ids, n_families: int, n_groups: in
         return np.zeros(n_families, dtype=np.int64)
     ranks = pd.factorize(claim_id[np.arange(len(family))].astype(str), sort=True)[0]
     return per_group(family, ranks.astype(float), n_families, "min", 0.0).astype(np.int64)
-
-
-def _membership(
-    sets: AgreeingSets, family: np.ndarray, low: np.ndarray, high: np.ndarray, eligible: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per voice: whether its range holds the shared range of some heaviest set, and of every one."""
-    in_set = np.zeros(len(family), dtype=bool)
-    in_every = np.zeros(len(family), dtype=bool)
-    # A family with one heaviest set (most of them): holding it is holding every one.
-    alone = np.flatnonzero(eligible & (sets.n_sets[family] == 1))
-    first = sets.first[family[alone]]
-    holds = (low[alone] <= sets.low[first]) & (high[alone] >= sets.high[first])
-    in_set[alone] = holds
-    in_every[alone] = holds
-    voices_in = np.flatnonzero(eligible & (sets.n_sets[family] > 1))
-    fam = family[voices_in]
-    count = sets.n_sets[fam]
-    pair_voice = np.repeat(voices_in, count)
-    start = np.repeat(sets.first[fam] - np.cumsum(count) + count, count)
-    candidate = start + np.arange(len(pair_voice))
-    holds = (low[pair_voice] <= sets.low[candidate]) & (high[pair_voice] >= sets.high[candidate])
-    held = np.bincount(pair_voice, weights=holds, minlength=len(family))
-    in_set[voices_in] = held[voices_in] > 0
-    in_every[voices_in] = held[voices_in] == count
-    return in_set, in_every
