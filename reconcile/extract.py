@@ -308,8 +308,15 @@ def extract(
     )
     checked = check_built(Extracted, check_built(Claims, table))
     # The check gives text columns pandas' string dtype; the table keeps None as None.
-    texts = {column: checked[column].to_numpy(dtype=object, na_value=None) for column in _TEXT_COLUMNS}
+    texts = {column: _objects(checked[column]) for column in _TEXT_COLUMNS}
     return checked.assign(**texts)
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """A text column as Python objects, None where a cell is missing."""
+    values = column.to_numpy(dtype=object, copy=True)
+    values[column.isna().to_numpy(dtype=bool)] = None
+    return values
 
 
 def _dates(reported_on: str | dt.date | None, as_of: str | dt.date | None) -> tuple[str | None, str | None]:

@@ -176,8 +176,8 @@ def test_the_vectorised_pass_gives_pandera_s_verdict_on_claims(
 ) -> None:
     if broken is not None:
         column, value = broken
-        cells = (table[column] if column in table else pd.Series(None, index=table.index)).to_numpy(dtype=object)
-        cells = cells.copy()
+        given = table[column] if column in table else pd.Series(None, index=table.index)
+        cells = given.to_numpy(dtype=object).copy()
         cells[row % len(cells)] = value
         table = table.assign(**{column: cells})
     try:
