@@ -3,7 +3,7 @@
 Run on demand (not a test)::
 
     python benchmarks/bench_reconcile.py [--claims 1000000] [--small 10000] [--large 5000000]
-                                         [--against d1eccf8]
+                                         [--against d1eccf8,15207e7]
 
 The baseline is ``groupby(key).agg(low=min, high=max, value=median, n=count)`` on the same
 frame (pyarrow strings), best of three, timed beside each measurement. It prints:
@@ -16,9 +16,9 @@ frame (pyarrow strings), best of three, timed beside each measurement. It prints
 - with ``--large``, that many claims, whose ratio should be no worse than at ``--claims``;
 - the peak memory of the full path, measured in a fresh process (the peak resident size
   above what the process held with the claims built), per claim, target at most 200 bytes;
-- with ``--against REV``, the full path of an earlier commit on the same claims, in a
-  fresh process from a git worktree of it (the voices issue's contract: at most 20% slower
-  than ``d1eccf8``).
+- with ``--against REV[,REV...]``, the full path of each earlier commit on the same claims,
+  in a fresh process from a git worktree of it (the voices issue's contract: at most 20%
+  slower than ``d1eccf8``).
 """
 
 from __future__ import annotations
@@ -177,12 +177,13 @@ def main() -> None:
         f"peak memory above the claims (fresh process): {peak:6.0f} bytes per claim (at most 200: {verdict})"
     )
     print(f"the claims frame itself:                      {own:6.0f} bytes per claim")
-    if options.against:
-        old, old_bare = against(options.against, options.claims)
-        now, _ = best_of(3, lambda: rc.reconcile(claims).conflicts)
+    revisions = [revision for revision in options.against.split(",") if revision]
+    now = best_of(3, lambda: rc.reconcile(claims).conflicts)[0] if revisions else 0.0
+    for revision in revisions:
+        old, old_bare = against(revision, options.claims)
         print(
-            f"against {options.against}: {old:.3f} s then ({old / old_bare:.1f}x its bare groupby), "
-            f"{now:.3f} s now: {now / old:.2f}x (the voices issue's target: at most 1.2x)"
+            f"against {revision}: {old:.3f} s then ({old / old_bare:.1f}x its bare groupby), "
+            f"{now:.3f} s now: {now / old:.2f}x (the voices issue's target against d1eccf8: at most 1.2x)"
         )
 
 
