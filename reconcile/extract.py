@@ -312,11 +312,11 @@ def extract(
     return checked.assign(**texts)
 
 
-def _objects(column: pd.Series) -> np.ndarray:
-    """A text column as Python objects, None where a cell is missing."""
+def _objects(column: pd.Series) -> pd.Series:
+    """A text column as Python objects, None where a cell is missing (pandas would infer text)."""
     values = column.to_numpy(dtype=object, copy=True)
     values[column.isna().to_numpy(dtype=bool)] = None
-    return values
+    return pd.Series(values, index=column.index, dtype=object)
 
 
 def _dates(reported_on: str | dt.date | None, as_of: str | dt.date | None) -> tuple[str | None, str | None]:

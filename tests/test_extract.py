@@ -276,3 +276,9 @@ def test_a_whole_article_keeps_its_figures_and_drops_its_furniture() -> None:
 )
 def test_a_range_that_cannot_be_read_gives_no_end_alone(sentence: str, phrases: list[str]) -> None:
     assert rc.extract(sentence, via="Wire")["phrase"].tolist() == phrases
+
+
+def test_text_cells_the_text_does_not_fill_are_none_in_object_columns() -> None:
+    table = rc.extract("About 300 people were displaced in Mosul.", via="CNN")
+    assert table["via"].dtype == object and table["via"].tolist() == [None]
+    assert table["url"].tolist() == [None] and table["source"].tolist() == ["CNN"]
