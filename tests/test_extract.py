@@ -279,6 +279,7 @@ def test_a_range_that_cannot_be_read_gives_no_end_alone(sentence: str, phrases: 
 
 
 def test_text_cells_the_text_does_not_fill_are_none_in_object_columns() -> None:
-    table = rc.extract("About 300 people were displaced in Mosul.", via="CNN")
-    assert table["via"].dtype == object and table["via"].tolist() == [None]
-    assert table["url"].tolist() == [None] and table["source"].tolist() == ["CNN"]
+    text = "U.S. officials said about 5,000 militants remain in Mosul.\n\nAbout 1 million people live there."
+    table = rc.extract(text, via="CNN")
+    assert table["via"].dtype == object and table["via"].tolist() == ["CNN", None]
+    assert table["url"].tolist() == [None, None] and table["source"].tolist() == ["U.S. officials", "CNN"]
