@@ -287,7 +287,7 @@ def validate(
 
     Examples:
         >>> import pandas as pd
-        >>> from reconcile.schemas import Claims, conforming
+        >>> from reconcile.schemas import Claims
         >>> bad = pd.DataFrame({"claim_id": ["a", "a"], "counts": ["x", "x"], "place": [None, None],
         ...     "as_of": [None, None], "low": [5.0, 1.0], "value": [1.0, 1.0], "high": [9.0, 1.0],
         ...     "unit": ["person", "persn"], "source": ["IOM", "IOM"]})

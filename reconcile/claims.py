@@ -239,6 +239,11 @@ def read_claims(
     Units and dates come back in their canonical spelling (``people`` -> ``person``,
     ``17/10/2016`` -> ``2016-10-17``). The caller's DataFrame is never changed.
 
+    A table this function returned is remembered by a fingerprint of its contents: read
+    again with the default arguments (as :func:`reconcile.reconcile` does), it is not
+    checked twice. Any edit since, a copy or a slice is checked again (see
+    ``docs/reference/schemas.md``, "When tables are checked").
+
     Dates in ``as_of`` and ``reported_on`` (HXL ``#date`` and ``#date+reported``) may be
     ISO (``2016-10-17``, ``2016-10``, ``2016``), numbers day, month, year separated by
     ``-``, ``/`` or ``.`` (``17/10/2016``), or written (``17 October 2016``,

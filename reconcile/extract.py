@@ -130,7 +130,7 @@ _HEAD_STOPS = (
     "are were was is be been have has had will would could may might remain remains fled died who "
     "which that than to from by with since for on at as within during after before over across into "
     "inside outside near until among including between through towards toward against under above "
-    "below about in of flee flees fleeing die dies arrive arrive arrived arriving remain return returned "
+    "below about in of flee flees fleeing die dies arrive arrived arriving return returned "
     "returning face faced facing need needed needing live lived living lack lacked suffer suffered "
     "receive received wait waited gather gathered cross crossed crossing leave left stay stayed "
     "shelter sheltering risk"

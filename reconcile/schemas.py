@@ -42,6 +42,7 @@ from reconcile.units import canonical_unit, is_count
 __all__ = [
     "ATTRIBUTIONS",
     "CONFLICT_KINDS",
+    "DEBUG_SWITCH",
     "MEASURES",
     "STATUSES",
     "Adjustments",
@@ -417,15 +418,16 @@ def _repeats(series: pd.Series) -> bool:
     return bool(series.duplicated().any())
 
 
-def _passes(check: pa.Check, series: pd.Series) -> np.ndarray | None:
-    """Per cell, whether it passes a column's ``check``; None for a built-in check not known here."""
+def _passes(check: pa.Check, data: pd.Series | pd.DataFrame) -> np.ndarray | None:
+    """Per cell (or row), whether it passes ``check``; None where only pandera can tell."""
     rule = _BUILT_IN.get(str(check.name))
     statistics = check.statistics or {}
     if rule is not None:
-        return np.asarray(rule(series, *statistics.values()), dtype=bool)
-    if statistics:  # a built-in check with arguments: pandera's own dispatch
+        return np.asarray(rule(data, *statistics.values()), dtype=bool)
+    own = getattr(check, "_check_fn", None)  # one of the models' own checks, as pandera holds it
+    if statistics or own is None:  # a built-in check with arguments: pandera's own dispatch
         return None
-    return np.asarray(check._check_fn(series), dtype=bool)  # one of the models' own checks
+    return np.asarray(own(data), dtype=bool)
 
 
 # pandera's built-in checks the models use, by name, with their arguments in order.
@@ -455,6 +457,13 @@ def conforming(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFr
         True
 
     """
+    try:
+        return _conforming(model, table)
+    except Exception:  # a rule that cannot even run on these cells: pandera reports the failure
+        return None
+
+
+def _conforming(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFrame | None:
     schema = _schema(model)
     coerced: dict[str, pd.Series] = {}
     for name, column in schema.columns.items():
@@ -467,10 +476,7 @@ def conforming(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFr
         if target is None:
             return None
         if str(series.dtype) != target:
-            try:
-                series = series.astype(target)
-            except (TypeError, ValueError):
-                return None
+            series = series.astype(target)
             coerced[name] = series
         missing = series.isna().to_numpy(dtype=bool)
         if (not column.nullable and missing.any()) or (column.unique and _repeats(series)):
@@ -483,7 +489,8 @@ def conforming(model: type[pa.DataFrameModel], table: pd.DataFrame) -> pd.DataFr
                 return None
     checked = table.assign(**coerced) if coerced else table
     for check in schema.checks:
-        if not np.all(np.asarray(check._check_fn(checked, **check.statistics), dtype=bool)):
+        passed = _passes(check, checked)
+        if passed is None or not np.all(passed):
             return None
     return checked
 
