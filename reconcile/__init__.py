@@ -38,7 +38,7 @@ from reconcile.errors import (
 from reconcile.extract import extract
 from reconcile.figure import AsOf, Figure, FigureKeywords, Scope, Source, difference, total
 from reconcile.phrases import Lexicon, parse, parse_many
-from reconcile.pipeline import DEFAULT_KEY, POLICIES, Policy, Reconciliation, reconcile
+from reconcile.pipeline import DEFAULT_KEY, POLICIES, DaskReconciliation, Policy, Reconciliation, reconcile
 from reconcile.relations import Adjustment, Relation, adjust
 
 __version__ = "0.1.0"
@@ -65,6 +65,7 @@ __all__ = [
     "Comparison",
     "ConflictError",
     "CountsMismatchError",
+    "DaskReconciliation",
     "DivisionByRangeError",
     "Figure",
     "FigureKeywords",

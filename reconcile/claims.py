@@ -7,12 +7,14 @@ rows and back. The file formats themselves live in :mod:`reconcile.formats`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ import pandas as pd
 from reconcile._cells import from_phrases, from_values
 from reconcile._checked import is_checked, remember
 from reconcile._clean import clean_text, unpadded_lengths
+from reconcile._on_dask import parquet_files, read_folder, same_columns
 from reconcile._periods import period, read_dates
 from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
@@ -28,6 +31,9 @@ from reconcile.figure import Figure, Source
 from reconcile.formats import HASHTAG_ROWS_SEARCHED, Loaded, read_hxl, read_table, write_table
 from reconcile.phrases import Lexicon
 from reconcile.schemas import Claims
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -210,6 +216,44 @@ def _read_dates(
     return frame.assign(**read), pd.concat(failed, ignore_index=True) if failed else None
 
 
+@overload
+def read_claims(
+    claims: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    format: str | None = ...,
+    sheet: str | None = ...,
+    encoding: str = ...,
+    dayfirst: bool | None = ...,
+    lexicon: Lexicon | None = ...,
+    source: str | None = ...,
+    via: str | None = ...,
+    as_of: str | dt.date | None = ...,
+    reported_on: str | dt.date | None = ...,
+    decimal: str = ...,
+    errors: Literal["raise", "flag"] = ...,
+    lazy: Literal[False] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def read_claims(
+    claims: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    format: str | None = ...,
+    sheet: str | None = ...,
+    encoding: str = ...,
+    dayfirst: bool | None = ...,
+    lexicon: Lexicon | None = ...,
+    source: str | None = ...,
+    via: str | None = ...,
+    as_of: str | dt.date | None = ...,
+    reported_on: str | dt.date | None = ...,
+    decimal: str = ...,
+    errors: Literal["raise", "flag"] = ...,
+    lazy: Literal[True],
+) -> dd.DataFrame: ...
+
+
 def read_claims(
     claims: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -224,7 +268,8 @@ def read_claims(
     reported_on: str | dt.date | None = None,
     decimal: str = ".",
     errors: Literal["raise", "flag"] = "raise",
-) -> pd.DataFrame:
+    lazy: bool = False,
+) -> pd.DataFrame | dd.DataFrame:
     """Read a claims table from a CSV, JSON, Excel, Parquet or HXL file, or check a DataFrame.
 
     The format comes from the extension (``.csv``, ``.json`` for a list of records,
@@ -243,6 +288,13 @@ def read_claims(
     again with the default arguments (as :func:`reconcile.reconcile` does), it is not
     checked twice. Any edit since, a copy or a slice is checked again (see
     ``docs/reference/schemas.md``, "When tables are checked").
+
+    A folder is read as the Parquet files in it (and in its subfolders, in name order), each
+    read and checked as a file is, so an error names the file and its own lines; every file
+    must give the same columns, and claim ids are unique across the folder. With ``lazy``
+    (the ``dask`` extra), the folder comes back as a Dask DataFrame of one partition per
+    file, each read when computed: claims beyond memory, for :func:`reconcile.reconcile` on
+    Dask (see ``docs/guide/dask.md``).
 
     Dates in ``as_of`` and ``reported_on`` (HXL ``#date`` and ``#date+reported``) may be
     ISO (``2016-10-17``, ``2016-10``, ``2016``), numbers day, month, year separated by
@@ -289,9 +341,10 @@ def read_claims(
         decimal: the decimal mark of the file's numbers, ``"."`` or ``","`` (``1.234,5``).
         errors: ``"raise"`` (the default) raises one error listing every bad row;
             ``"flag"`` returns every row with a ``warning`` and an ``error`` column instead.
+        lazy: read a folder as a Dask DataFrame, a file at a time when computed.
 
     Returns:
-        A new, validated claims DataFrame.
+        A new, validated claims DataFrame (a Dask DataFrame for a folder read ``lazy``).
 
     Raises:
         ClaimsError: the file cannot be read (not found, not a table, binary, wrong
@@ -354,6 +407,29 @@ def read_claims(
 
     """
     facts = {"source": source, "via": via, "as_of": as_of, "reported_on": reported_on}
+    if lazy or (isinstance(claims, (str, os.PathLike)) and Path(claims).is_dir()):
+        folder = isinstance(claims, (str, os.PathLike)) and Path(claims).is_dir()
+        if format not in (None, "parquet") or sheet is not None or not folder:
+            raise ArgumentError(
+                "lazy= reads a folder of Parquet files, nothing else",
+                hint="pass the path of a folder of .parquet files, and no format= or sheet=",
+                reason=Reason.BAD_ARGUMENT,
+            )
+        read: Callable[[Path], pd.DataFrame] = functools.partial(
+            read_claims,
+            encoding=encoding,
+            dayfirst=dayfirst,
+            lexicon=lexicon,
+            source=source,
+            via=via,
+            as_of=as_of,
+            reported_on=reported_on,
+            decimal=decimal,
+            errors=errors,
+            lazy=False,
+        )
+        files = parquet_files(claims)  # type: ignore[arg-type]
+        return read_folder(files, read) if lazy else _read_together(Path(claims), files, read)  # type: ignore[arg-type]
     defaults = lexicon is None and errors == "raise" and decimal == "." and dayfirst is None
     defaults = defaults and all(fact is None for fact in facts.values())
     if isinstance(claims, pd.DataFrame) and defaults and is_checked(claims):
@@ -430,6 +506,40 @@ def read_claims(
     if errors == "raise":
         remember(checked)
     return checked
+
+
+def _read_together(folder: Path, files: list[Path], read: Callable[[Path], pd.DataFrame]) -> pd.DataFrame:
+    """The files of a folder read one by one and put together: one claims table, ids unique across files."""
+    frames = [read(path) for path in files]
+    for path, frame in zip(files[1:], frames[1:], strict=True):
+        same_columns(frame, frames[0], path)
+    names = [str(path.relative_to(folder)) for path in files]
+    together = pd.concat(frames, ignore_index=True)
+    ids = together["claim_id"]
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        file = np.repeat(np.array(names, dtype=object), [len(f) for f in frames])
+        where = pd.DataFrame({"claim_id": ids[repeated].astype(object), "file": file[repeated]})
+        files_of = where.groupby("claim_id", sort=True)["file"].agg(", ".join)
+        shown = files_of.head(20)
+        lines = [f"claim_id={name!r} in {given}" for name, given in shown.items()]
+        more = len(files_of) - len(shown)
+        raise ClaimsError(
+            f"{len(files_of)} claim ids are given more than once in the folder '{folder}'",
+            hint="give every claim its own claim_id: the files of a folder share one set of ids",
+            details="  " + "\n  ".join(lines) + (f"\n  ... and {more} more" if more else ""),
+            failures=where.reset_index(drop=True),
+            origin=str(folder),
+        )
+    notes = [
+        dataclasses.replace(note, text=f"{name}: {note.text}")
+        for name, frame in zip(names, frames, strict=True)
+        for note in frame.attrs.get("notes", ())
+    ]
+    together.attrs["notes"] = tuple(notes)
+    if "error" not in together:
+        remember(together)
+    return together
 
 
 def write_claims(

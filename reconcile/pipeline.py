@@ -11,25 +11,31 @@ one imports it.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
 
 from reconcile import relations as relating
 from reconcile import temporal as timing
+from reconcile._on_dask import Tables, computed, is_dask_frame, reconcile_partitioned
 from reconcile.claims import read_claims
 from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
 from reconcile.errors import ConflictError, Reason
 from reconcile.formats import write_tables
 from reconcile.relations import Relation
-from reconcile.relations.places import read_places
+from reconcile.relations.places import read_places, root_places
 
-__all__ = ["DEFAULT_KEY", "POLICIES", "Policy", "Reconciliation", "reconcile"]
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+__all__ = ["DEFAULT_KEY", "POLICIES", "DaskReconciliation", "Policy", "Reconciliation", "reconcile"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -181,8 +187,105 @@ class Reconciliation:
         return reconciliation_html(self)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class DaskReconciliation:
+    """What :func:`reconcile` found on a Dask DataFrame: the same tables, as Dask DataFrames.
+
+    Nothing is computed until asked: :meth:`compute` computes the four tables in one pass
+    (the claims are read once) and returns the in-memory :class:`Reconciliation`; to keep
+    results beyond memory, write each table with Dask (``result.estimates.to_parquet(...)``)
+    and pass them to one ``dask.compute`` call. Each table holds the same rows as the
+    in-memory result of the same claims; the claims table adds ``input_order`` (sort by it for
+    input order), and conflicts are numbered partition after partition.
+
+    Attributes:
+        estimates: one row per quantity (:class:`reconcile.schemas.Estimates`).
+        conflicts: one row per (conflict, claim), messages included.
+        claims: every input claim with ``kept``, ``reason``, ``conflict_id`` and
+            ``input_order``.
+        totals: the quantities relations derive.
+        policy: the policy's name.
+        key: the columns that name a quantity.
+
+    Examples:
+        >>> import dask.dataframe as dd
+        >>> import reconcile as rc
+        >>> claims = rc.to_claims([
+        ...     rc.Figure.about(5000, counts="militants", source="U.S. officials"),
+        ...     rc.Figure.at_least(7000, counts="militants", source="Islamic State backers"),
+        ... ])
+        >>> result = rc.reconcile(dd.from_pandas(claims, npartitions=2), key=("counts",))
+        >>> result
+        DaskReconciliation(policy='consensus', key=('counts',), partitions=1)
+        >>> result.compute()
+        Reconciliation(policy='consensus', quantities=1, conflicts=1, claims=2, set_aside=0)
+
+    """
+
+    estimates: dd.DataFrame
+    conflicts: dd.DataFrame
+    claims: dd.DataFrame
+    totals: dd.DataFrame
+    policy: str
+    key: tuple[str, ...]
+
+    def compute(self, **options: Any) -> Reconciliation:
+        """The in-memory result: the four tables computed together (``options`` go to ``dask.compute``)."""
+        lazy = Tables(self.estimates, self.conflicts, self.claims, self.totals)
+        tables = computed(lazy, self.key, **options)
+        return Reconciliation(
+            estimates=tables.estimates,
+            _conflicts=tables.conflicts,
+            claims=tables.claims,
+            policy=self.policy,
+            key=self.key,
+            totals=tables.totals,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"DaskReconciliation(policy={self.policy!r}, key={self.key!r}, "
+            f"partitions={self.claims.npartitions})"
+        )
+
+
+# A Dask DataFrame first: its class derives from an untyped one, so it would match any other.
+@overload
+def reconcile(
+    claims: dd.DataFrame,
+    *,
+    key: Sequence[str] = ...,
+    policy: Policy = ...,
+    weights: Mapping[str, float] | None = ...,
+    relations: Sequence[Relation | str] | None = ...,
+    implied_parts: bool = ...,
+    aliases: Mapping[str, str] | None = ...,
+    time_checks: bool = ...,
+    places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None = ...,
+    implied_places: bool = ...,
+    joint: bool = ...,
+) -> DaskReconciliation: ...
+
+
+@overload
 def reconcile(
     claims: pd.DataFrame | str | os.PathLike[str],
+    *,
+    key: Sequence[str] = ...,
+    policy: Policy = ...,
+    weights: Mapping[str, float] | None = ...,
+    relations: Sequence[Relation | str] | None = ...,
+    implied_parts: bool = ...,
+    aliases: Mapping[str, str] | None = ...,
+    time_checks: bool = ...,
+    places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None = ...,
+    implied_places: bool = ...,
+    joint: bool = ...,
+) -> Reconciliation: ...
+
+
+def reconcile(
+    claims: pd.DataFrame | str | os.PathLike[str] | dd.DataFrame,
     *,
     key: Sequence[str] = DEFAULT_KEY,
     policy: Policy = "consensus",
@@ -194,7 +297,7 @@ def reconcile(
     places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None = None,
     implied_places: bool = True,
     joint: bool = True,
-) -> Reconciliation:
+) -> Reconciliation | DaskReconciliation:
     """Reconcile a claims table: per quantity, an estimate, the conflicts, and every claim's fate.
 
     A quantity is the claims that share ``key``. Every claim must fill in every ``key``
@@ -349,6 +452,51 @@ def reconcile(
         True
 
     """
+    if is_dask_frame(claims):
+        return _on_dask(
+            claims,
+            key=tuple(key),
+            policy=policy,
+            weights=weights,
+            relations=relations,
+            implied_parts=implied_parts,
+            aliases=aliases,
+            time_checks=time_checks,
+            places=read_places(places),
+            implied_places=implied_places,
+            joint=joint,
+        )
+    return _in_memory(
+        claims,
+        key=key,
+        policy=policy,
+        weights=weights,
+        relations=relations,
+        implied_parts=implied_parts,
+        aliases=aliases,
+        time_checks=time_checks,
+        places=places,
+        implied_places=implied_places,
+        joint=joint,
+    )
+
+
+def _in_memory(
+    claims: pd.DataFrame | str | os.PathLike[str],
+    *,
+    key: Sequence[str],
+    policy: Policy,
+    weights: Mapping[str, float] | None,
+    relations: Sequence[Relation | str] | None,
+    implied_parts: bool,
+    aliases: Mapping[str, str] | None,
+    time_checks: bool,
+    places: pd.DataFrame | str | os.PathLike[str] | Mapping[str, str] | None,
+    implied_places: bool,
+    joint: bool,
+    elsewhere: frozenset[str] = frozenset(),
+) -> Reconciliation:
+    """:func:`reconcile` in memory; ``elsewhere`` names the counts other partitions claim."""
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     claims, flagged, apart = _flagged_apart(claims)
@@ -361,6 +509,7 @@ def reconcile(
         places=read_places(places),
         implied_places=implied_places,
         joint=joint,
+        elsewhere=elsewhere,
     )
     return Reconciliation(
         estimates=related.estimates,
@@ -401,3 +550,49 @@ def _with_flagged(result: pd.DataFrame, flagged: pd.DataFrame | None, apart: np.
     positions = np.concatenate([np.flatnonzero(~apart), np.flatnonzero(apart)])
     together = pd.concat([result, flagged.reindex(columns=result.columns)], ignore_index=True)
     return together.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
+
+
+def _on_dask(claims: dd.DataFrame, **options: Any) -> DaskReconciliation:
+    """:func:`reconcile` on Dask: claims moved once, so that every check sees what it compares.
+
+    Every check across quantities stays within a root place (relations and time at one place,
+    a place within its parents), so with ``place`` in the key, claims are moved by root
+    place; without it, by quantity when no check crosses quantities, else all into one
+    partition (relations and time checks would connect them all).
+    """
+    key, places = options["key"], options["places"]
+    crossing = options["relations"] or options["time_checks"] or options["implied_parts"]
+    shard: Callable[[pd.DataFrame], pd.Series] | None
+    if "place" in key:
+        shard = functools.partial(_root_place, parents=places)
+    elif not crossing:
+        shard = functools.partial(_quantity, key=key)
+    else:
+        shard = None
+    run = functools.partial(_tables, **options)
+    # No claims give the columns of each table; relations, which name claims, are left out there.
+    run_empty = functools.partial(run, elsewhere=frozenset(), relations=None)
+    tables = reconcile_partitioned(claims, run, shard, run_empty)
+    return DaskReconciliation(
+        estimates=tables.estimates,
+        conflicts=tables.conflicts,
+        claims=tables.claims,
+        totals=tables.totals,
+        policy=options["policy"],
+        key=key,
+    )
+
+
+def _tables(claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any) -> Tables:
+    """One partition reconciled in memory, its conflicts worded; ``elsewhere``: every counts claimed."""
+    result = _in_memory(claims, elsewhere=elsewhere, **options)
+    return Tables(result.estimates, result.conflicts, result.claims, result.totals)
+
+
+def _root_place(claims: pd.DataFrame, parents: Mapping[str, str]) -> pd.Series:
+    return root_places(claims["place"], parents)
+
+
+def _quantity(claims: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    missing = [column for column in key if column not in claims]
+    return pd.util.hash_pandas_object(claims[[c for c in key if c not in missing]], index=False)

@@ -83,7 +83,7 @@ def read_claims(
     how = reading or Reading()
 
     def read(claims: Path | pd.DataFrame, **where: Any) -> pd.DataFrame:
-        return rc.read_claims(
+        table: pd.DataFrame = rc.read_claims(
             claims,
             **where,
             lexicon=lexicon,
@@ -95,6 +95,7 @@ def read_claims(
             decimal=how.decimal,
             errors=how.errors,
         )
+        return table
 
     size = path.stat().st_size if path.is_file() else 0
     if size < progress.LARGE_FILE_BYTES:

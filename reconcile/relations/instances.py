@@ -30,6 +30,7 @@ def find_instances(
     groups: pd.DataFrame,
     ends: pd.DataFrame,
     factors: pd.DataFrame,
+    whole: bool = True,
 ) -> pd.DataFrame:
     """(relation, group) pairs where the relation holds.
 
@@ -53,9 +54,13 @@ def find_instances(
         groups: per group, the key's columns other than ``counts``.
         ends: per span's group and end (``at``), the ``target`` group of the day it ends on.
         factors: per claimed coefficient of a term: ``relation`` and ``counts``.
+        whole: the claims are the whole table (not one partition of it on Dask).
 
     Returns:
         The (``relation``, ``group``) pairs, sorted.
+
+    With ``whole`` false, the claims are part of a larger table (a partition on Dask): a
+    relation may hold in none of their groups, and a scope match none.
 
     Raises:
         RelationError: a relation whose scope matches no group, or that holds in no group
@@ -95,7 +100,7 @@ def find_instances(
     if len(coefficients):
         claimed_there = coefficients.merge(present, on="counts")
         found_coefficients = claimed_there.groupby(["relation", "group"]).size().rename("coefficients")
-    allowed = _scope_groups(relations, groups)
+    allowed = _scope_groups(relations, groups, whole)
     scoped = pairs["relation"].isin([r for r, relation in enumerate(relations) if relation.scope])
     free_pairs, scoped_pairs = pairs[~scoped], allowed.merge(pairs[scoped], on="relation")
     spans = ends["group"].unique()
@@ -123,7 +128,7 @@ def find_instances(
         reached = reached.assign(group=groups_of_terms(reached, ends))[["group", "counts"]]
         present = pd.concat([present, reached], ignore_index=True).drop_duplicates()
     idle = np.setdiff1d(np.arange(len(relations)), instances["relation"].to_numpy(dtype=np.intp))
-    if len(idle):
+    if len(idle) and whole:
         claims = claimed[["group", "counts"]]
         raise _holds_nowhere(relations[int(idle[0])], counted[at == idle[0]], present, claims, groups)
     return instances.sort_values(["relation", "group"]).reset_index(drop=True)
@@ -209,7 +214,7 @@ def _holds_nowhere(
     )
 
 
-def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFrame:
+def _scope_groups(relations: list[Relation], groups: pd.DataFrame, whole: bool) -> pd.DataFrame:
     """(relation, group) for each scoped relation and each group inside its scope: one join.
 
     A group is inside a scope when it has, for every column the scope names, one of the
@@ -247,7 +252,7 @@ def _scope_groups(relations: list[Relation], groups: pd.DataFrame) -> pd.DataFra
     hits = matched.groupby(["relation", "group"])["column"].nunique().rename("hits").reset_index()
     allowed = hits[hits["hits"].to_numpy() == needed.reindex(hits["relation"]).to_numpy()]
     empty = np.setdiff1d(needed.index.to_numpy(), allowed["relation"].to_numpy())
-    if len(empty):
+    if len(empty) and whole:
         relation = relations[int(empty[0])]
         known = {
             column: groups[column].dropna().astype(str).unique().tolist() for column, _ in relation.scope

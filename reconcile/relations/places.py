@@ -122,6 +122,25 @@ def _ancestors(place: str, parents: Mapping[str, str]) -> list[str]:
         found.append(current)
 
 
+def root_places(places: pd.Series, parents: Mapping[str, str]) -> pd.Series:
+    """Each place's outermost place (a country, say): the last of its ancestors, or itself.
+
+    Every check across places (a place within its parent, relations within a place, time at
+    one place) stays within one root: claims of different roots never meet. Missing places
+    give an empty root. Worked out once per distinct place.
+
+    Examples:
+        >>> places = pd.Series(["Bangladesh/Cox's Bazar/Ukhia", "Mosul", "Kutupalong", None])
+        >>> root_places(places, {"Kutupalong": "Bangladesh/Cox's Bazar"}).tolist()
+        ['Bangladesh', 'Mosul', 'Bangladesh', '']
+
+    """
+    codes, names = pd.factorize(places)
+    # One root per distinct place, then "" last: a missing place's code, -1, takes it.
+    roots = [[name, *_ancestors(name, parents)][-1] for name in names.astype(str)]
+    return pd.Series(np.array([*roots, ""], dtype=object)[codes], index=places.index, dtype="str")
+
+
 def place_pairs(estimates: pd.DataFrame, key: tuple[str, ...], parents: Mapping[str, str]) -> pd.DataFrame:
     """Per estimate with a claimed ancestor place: (child, parent) estimate rows and the check's text.
 

@@ -93,6 +93,7 @@ def apply(
     places: Places | None = None,
     implied_places: bool = True,
     joint: bool = True,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> Related:
     """Tighten, derive and check: the relations step of :func:`reconcile.reconcile`.
 
@@ -115,6 +116,9 @@ def apply(
         implied_places: check each place's figure against the nearest place it is part of.
         joint: where the per-quantity choice of voices breaks a relation or leaves a tie,
             choose the voices across quantities (:mod:`reconcile.relations.joint`).
+        elsewhere: counts paths claimed outside these claims (by the other partitions of a
+            Dask table): names the relations may use, and read whole. With any, the claims
+            are part of a larger table, where a relation may hold in none of their groups.
 
     Returns:
         A :class:`Related` with the ``estimates``, ``conflicts`` and ``totals``.
@@ -175,7 +179,7 @@ def apply(
     estimates = found.estimates
     if "low_tight" not in estimates:  # no step before tightened anything
         estimates = estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
-    claimed = estimates["counts"].dropna().unique().tolist() if "counts" in key else []
+    claimed = [*estimates["counts"].dropna().unique().tolist(), *elsewhere] if "counts" in key else []
     given, known = read_with_names(relations or (), claimed)
     if given and "counts" not in key:
         raise ArgumentError(
@@ -191,8 +195,8 @@ def apply(
             conflicts=found.conflicts,
             totals=empty_totals(key),
         )
-    check_names(estimates, given, known)
-    built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings)
+    check_names(estimates, given, known, elsewhere)
+    built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings, not elsewhere)
     if joint:
         choice = choose(found, built, parts, infeasible)
         if choice.changed.any():  # the voices chosen across quantities: tighten their estimates again
@@ -200,7 +204,9 @@ def apply(
             estimates = found.estimates
             if "low_tight" not in estimates:
                 estimates = estimates.assign(low_tight=estimates["low"], high_tight=estimates["high"])
-            built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings)
+            built, low, high, infeasible, parts = _tightened(
+                estimates, key, given, implied, tilings, not elsewhere
+            )
     n_est = built.n_estimates
     bad_var = infeasible[parts.of_var]
     low = np.where(bad_var, np.nan, low) + 0.0  # -0.0 from a subtraction reads as 0
@@ -237,8 +243,9 @@ def _tightened(
     given: list[Relation],
     implied: pd.DataFrame | None,
     tilings: pd.DataFrame | None,
+    whole: bool,
 ) -> tuple[Built, np.ndarray, np.ndarray, np.ndarray, prop.Components]:
-    """The relations as one system over the estimates, and the bounds it allows."""
+    """The relations as one system over the estimates, and the bounds it allows (``whole``: see ``build``)."""
     # The relations start from what earlier steps (time) allow, where they allow anything.
     before_low, before_high = estimates["low_tight"].to_numpy(float), estimates["high_tight"].to_numpy(float)
     open_ = np.isnan(before_low)
@@ -246,7 +253,7 @@ def _tightened(
         low=np.where(open_, estimates["low"], before_low),
         high=np.where(open_, estimates["high"], before_high),
     )
-    built = build(bounded, key, given, implied, sums=tilings)
+    built = build(bounded, key, given, implied, sums=tilings, whole=whole)
     low, high, infeasible, parts = _solve(built)
     return built, low, high, infeasible, parts
 

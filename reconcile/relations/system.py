@@ -200,12 +200,15 @@ def build(
     relations: list[Relation],
     implied: pd.DataFrame | None = None,
     sums: pd.DataFrame | None = None,
+    whole: bool = True,
 ) -> Built:
     """The rows, links and bounds of the relations in every group they hold in.
 
     ``implied`` holds part-of checks as (child, parent, factor, text) rows over estimates;
     ``sums`` holds implied equalities, one row per term: ``check`` (numbered from 0),
-    ``estimate``, ``coefficient`` and ``text``, each check's terms summing to 0.
+    ``estimate``, ``coefficient`` and ``text``, each check's terms summing to 0. With
+    ``whole`` false the estimates are part of a larger table, where a relation may hold
+    nowhere (see :func:`~reconcile.relations.instances.find_instances`).
     """
     n_est = len(estimates)
     group, groups = _groups(estimates, key)
@@ -214,7 +217,7 @@ def build(
         {"group": group, "counts": estimates["counts"].to_numpy(dtype=object), "estimate": np.arange(n_est)}
     )
     table = _term_table(relations)
-    instances = find_instances(table.quantities, claimed, relations, groups, ends, table.factors)
+    instances = find_instances(table.quantities, claimed, relations, groups, ends, table.factors, whole)
     if table.forms is not None:  # a union is a row per part, and one for the sum
         rows = instances.merge(table.forms, on="relation").sort_values(["relation", "group", "form"])
     else:

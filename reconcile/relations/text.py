@@ -516,16 +516,22 @@ def read_with_names(
         names |= defined
 
 
-def check_names(estimates: pd.DataFrame, relations: list[Relation], known: re.Pattern[str] | None) -> None:
+def check_names(
+    estimates: pd.DataFrame,
+    relations: list[Relation],
+    known: re.Pattern[str] | None,
+    elsewhere: Iterable[str] = (),
+) -> None:
     """Every quantity a relation names is claimed somewhere or defined by a relation, and named once.
 
     A quantity that multiplies another as a coefficient is claimed: a relation that only
     derives it gives no range to multiply by. ``known`` is the pattern of names the relations
     were read with; where a name no claim gives was cut from a longer word
     ("deaths/civilians/pro-government" read as ``deaths/civilians/pro - government``), the
-    error says how, and looks for the nearest known names to the whole word.
+    error says how, and looks for the nearest known names to the whole word. ``elsewhere``
+    names quantities claimed outside ``estimates`` (another partition of the same claims).
     """
-    claimed = set(estimates["counts"].dropna().astype(str).unique().tolist())
+    claimed = {*estimates["counts"].dropna().astype(str).unique().tolist(), *elsewhere}
     distinct = {relation.text: relation for relation in relations}.values()  # one per text
     defined = {name for relation in distinct for name in relation.defines}
     for relation in distinct:

@@ -1,0 +1,298 @@
+"""The same reconcile on Dask: claims beyond one machine's memory, or a cluster already at hand.
+
+Claims are moved once (a Dask shuffle) so that every claim a check compares lands in one
+partition, each partition is reconciled by the in-memory path, and the partitions' conflicts
+are numbered one after another. Nothing here knows how a partition is reconciled: the caller
+passes that in (``run``), so the data still flows one way through the package. Dask is the
+``dask`` extra, imported only when a Dask table is handed in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
+
+import numpy as np
+import pandas as pd
+
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+#: The column of a Dask result's claims that restores input order (sort by it).
+INPUT_ORDER = "input_order"
+# Rows per partition are counted in the low 32 bits of ``input_order``, the partition above.
+_ROW_BITS = 32
+_SHARD = "_reconcile_shard"
+_REPEATS_SHOWN = 20
+
+
+class Tables(NamedTuple):
+    """What one reconciliation returns, as tables (pandas in a partition, Dask for the whole)."""
+
+    estimates: Any
+    conflicts: Any
+    claims: Any
+    totals: Any
+
+
+def dask_dataframe() -> ModuleType:
+    """``dask.dataframe``, or an error that says which extra brings it.
+
+    Examples:
+        >>> dask_dataframe().__name__
+        'dask.dataframe'
+
+    """
+    try:
+        import dask.dataframe
+    except ImportError as missing:
+        raise MissingDependencyError(
+            f"reading or reconciling claims on Dask needs dask ({missing})",
+            hint="pip install 'reconcile[dask]', or read the files one by one with read_claims",
+            package="dask",
+        ) from missing
+    return dask.dataframe
+
+
+def is_dask_frame(table: object) -> TypeGuard[dd.DataFrame]:
+    """Whether ``table`` is a Dask DataFrame (told without importing Dask).
+
+    Examples:
+        >>> is_dask_frame(pd.DataFrame())
+        False
+
+    """
+    return type(table).__module__.startswith("dask.") and hasattr(table, "npartitions")
+
+
+def parquet_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The Parquet files of a folder (and its subfolders), in name order; an error if it has none.
+
+    Examples:
+        >>> import tempfile
+        >>> parquet_files(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: cannot open '...' as claims: it is a folder with no Parquet files...'
+
+    """
+    files = sorted(path for path in Path(folder).rglob("*.parquet") if path.is_file())
+    if not files:
+        raise ClaimsError(
+            f"cannot open '{folder}' as claims: it is a folder with no Parquet files",
+            hint="a folder of claims holds .parquet files; read a CSV or Excel file by its own path",
+            reason=Reason.CANNOT_OPEN,
+            origin=str(folder),
+        )
+    return files
+
+
+def read_folder(files: list[Path], read: Callable[[Path], pd.DataFrame]) -> dd.DataFrame:
+    """A Dask DataFrame with one partition per file, each read (and checked) by ``read`` when computed.
+
+    The first file is read now: its columns are what every file must give. An error in a
+    file names that file, and its own lines.
+    """
+    dataframes = dask_dataframe()
+    first = read(files[0])
+    meta = first.iloc[:0]
+    with _own_dtypes():
+        lazy: dd.DataFrame = dataframes.from_map(
+            _read_like, files, read=read, first=meta, meta=meta, enforce_metadata=False
+        )
+    return lazy
+
+
+def _own_dtypes() -> Any:
+    """Dask's setting that keeps the tables' own text dtypes (it would turn them into its own)."""
+    import dask
+
+    return dask.config.set({"dataframe.convert-string": False})
+
+
+def _read_like(path: Path, read: Callable[[Path], pd.DataFrame], first: pd.DataFrame) -> pd.DataFrame:
+    """One file of a folder, read by ``read``, with the columns of the folder's first file."""
+    frame = read(path)
+    same_columns(frame, first, path)
+    return frame
+
+
+def same_columns(frame: pd.DataFrame, first: pd.DataFrame, path: Path) -> None:
+    """Refuse a file of a folder whose claims have other columns than the first file's.
+
+    Examples:
+        >>> first, other = pd.DataFrame(columns=["claim_id"]), pd.DataFrame(columns=["claim_id", "via"])
+        >>> same_columns(other, first, Path("b.parquet"))
+        Traceback (most recent call last):
+        ...
+        reconcile.errors.ClaimsError: 'b.parquet' has other columns than ... (missing: none; extra: via): ...
+
+    """
+    if list(frame.columns) == list(first.columns):
+        return
+    missing = [column for column in first.columns if column not in frame.columns]
+    extra = [column for column in frame.columns if column not in first.columns]
+    raise ClaimsError(
+        f"'{path}' has other columns than the folder's first file "
+        f"(missing: {', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'})",
+        hint="give every file of a folder the same columns, or read the files one by one",
+        reason=Reason.BAD_ROWS,
+        origin=str(path),
+        columns=(*missing, *extra),
+    )
+
+
+def reconcile_partitioned(
+    claims: dd.DataFrame,
+    run: Callable[[pd.DataFrame, frozenset[str]], Tables],
+    shard: Callable[[pd.DataFrame], pd.Series] | None,
+    run_empty: Callable[[pd.DataFrame], Tables],
+) -> Tables:
+    """Dask tables of ``run`` over ``claims``, moved so that ``shard`` keeps what a check compares together.
+
+    ``shard`` gives each claim the name of its part (claims of one part are reconciled
+    together); ``None`` puts every claim in one partition. ``run`` gets a partition and every
+    ``counts`` path the whole table claims (relations name quantities across partitions);
+    ``run_empty`` gives the tables of no claims (the columns of each result). Every claim id
+    must be unique across partitions (else a :class:`~reconcile.errors.ClaimsError` when
+    computed); conflicts are numbered ``C1``, ``C2`` ... across all partitions, partition after
+    partition; the claims table gains ``input_order``, which sorts them back into input order.
+    """
+    from dask.delayed import delayed
+
+    if INPUT_ORDER in claims.columns:
+        raise ArgumentError(
+            f"the claims have a column named {INPUT_ORDER!r}, which a Dask result adds",
+            hint=f"rename the column {INPUT_ORDER!r} before reconciling on Dask",
+            reason=Reason.BAD_ARGUMENT,
+        )
+    with _own_dtypes():  # the partitions' tables keep the library's own text dtypes
+        ordered = claims.map_partitions(_with_order, shard, meta=_with_order(claims._meta, shard))  # type: ignore[no-untyped-call]
+        moved = ordered.shuffle(on=_SHARD, npartitions=claims.npartitions if shard is not None else 1)
+        counted = ordered["claim_id"].value_counts()
+        unique = delayed(_refuse_repeats)(counted[counted > 1].to_delayed())
+        named = delayed(_names)(ordered["counts"].unique(split_out=1).to_delayed())
+        found = [delayed(_run_part)(part, run, named, unique) for part in moved.to_delayed()]
+        starts = delayed(_conflict_starts)([delayed(_n_conflicts)(tables) for tables in found])
+        numbered = [delayed(_numbered)(tables, starts, number) for number, tables in enumerate(found)]
+        meta = run_empty(ordered._meta.drop(columns=_SHARD))
+        dataframes = dask_dataframe()
+        return Tables(
+            *(
+                dataframes.from_delayed(
+                    [delayed(getattr)(tables, name) for tables in numbered], meta=meta[at]
+                )
+                for at, name in enumerate(Tables._fields)
+            )
+        )
+
+
+def _with_order(
+    part: pd.DataFrame,
+    shard: Callable[[pd.DataFrame], pd.Series] | None,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """``part`` with its claims' input order, and the part of the whole each belongs to."""
+    number = 0 if partition_info is None else int(partition_info["number"])
+    order = (np.int64(number) << _ROW_BITS) + np.arange(len(part), dtype=np.int64)
+    part_of = pd.Series(0, index=part.index) if shard is None else shard(part)
+    return part.assign(**{INPUT_ORDER: order, _SHARD: part_of})
+
+
+def _run_part(
+    part: pd.DataFrame,
+    run: Callable[[pd.DataFrame, frozenset[str]], Tables],
+    named: frozenset[str],
+    unique: None,
+) -> Tables:
+    """One partition reconciled, once every claim id is known to be unique (``unique`` waits for it).
+
+    Its claims are put back in input order first: where the in-memory path breaks a tie or
+    lists claims by their order, a partition does the same.
+    """
+    ordered = part.sort_values(INPUT_ORDER, kind="stable").drop(columns=_SHARD)
+    return run(ordered.reset_index(drop=True), named)
+
+
+def _names(parts: list[pd.Series]) -> frozenset[str]:
+    return frozenset(name for part in parts for name in part.dropna().astype(str))
+
+
+def _n_conflicts(tables: Tables) -> int:
+    return int(tables.conflicts["conflict_id"].nunique())
+
+
+def _conflict_starts(counts: list[int]) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+
+
+def _refuse_repeats(repeated: list[pd.Series]) -> None:
+    """Raise if a claim id is given more than once across the partitions."""
+    counts = pd.concat(repeated) if repeated else pd.Series(dtype="int64")
+    if not len(counts):
+        return
+    shown = counts.sort_index().head(_REPEATS_SHOWN)
+    lines = [f"claim_id={name!r} is given {int(times)} times" for name, times in shown.items()]
+    more = len(counts) - len(shown)
+    raise ClaimsError(
+        f"{len(counts)} claim ids are given more than once across the files or partitions",
+        hint="give every claim its own claim_id (the files of a folder share one set of ids)",
+        details="  " + "\n  ".join(lines) + (f"\n  ... and {more} more" if more > 0 else ""),
+        reason=Reason.BAD_ROWS,
+        failures=counts.rename("times").rename_axis("claim_id").reset_index(),
+    )
+
+
+def _numbered(tables: Tables, starts: np.ndarray, number: int) -> Tables:
+    """One partition's tables with its conflicts numbered after those of the partitions before it."""
+    start = int(starts[number])
+    if start == 0 or tables.conflicts.empty:
+        return tables
+    claims = tables.claims
+    named = claims["conflict_id"].notna()
+    renamed = claims.assign(
+        conflict_id=_shifted(claims["conflict_id"], start).where(named, claims["conflict_id"]),
+        reason=_shifted_reason(claims["reason"], start),
+    )
+    conflicts = tables.conflicts.assign(conflict_id=_shifted(tables.conflicts["conflict_id"], start))
+    return tables._replace(claims=renamed, conflicts=conflicts)
+
+
+def _shifted(ids: pd.Series, start: int) -> pd.Series:
+    """``C<n>`` ids as ``C<n + start>`` (missing ids stay missing)."""
+    number = pd.to_numeric(ids.str.slice(1), errors="coerce")
+    return ("C" + (number + start).astype("Int64").astype("str")).astype(ids.dtype)
+
+
+def _shifted_reason(reason: pd.Series, start: int) -> pd.Series:
+    """Reasons that end in their conflict's id, ``(C<n>)``, ending in ``(C<n + start>)``."""
+    parts = reason.str.extract(r"^(?P<head>.*\(C)(?P<number>\d+)(?P<tail>\))$")
+    found = parts["number"].notna()
+    if not found.any():
+        return reason
+    number = (pd.to_numeric(parts["number"]) + start).astype("Int64").astype("str")
+    shifted = parts["head"] + number + parts["tail"]
+    return shifted.where(found, reason).astype(reason.dtype)
+
+
+def computed(tables: Tables, key: tuple[str, ...], **options: Any) -> Tables:
+    """The four Dask tables computed in one pass (so the claims are read once), in the in-memory order.
+
+    Claims in input order, estimates and totals sorted by ``key``, as the in-memory path gives them.
+    """
+    from dask.base import compute
+
+    estimates, conflicts, claims, totals = compute(*tables, **options)  # type: ignore[no-untyped-call]
+    claims = claims.sort_values(INPUT_ORDER, kind="stable").drop(columns=INPUT_ORDER)
+    by_key = [column for column in key if column in totals]
+    return Tables(
+        estimates.sort_values(list(key), kind="stable").reset_index(drop=True),
+        conflicts.reset_index(drop=True),
+        claims.reset_index(drop=True),
+        totals.sort_values(by_key, kind="stable").reset_index(drop=True) if by_key else totals,
+    )
