@@ -31,6 +31,24 @@ _SHARD = "_reconcile_shard"
 _REPEATS_SHOWN = 20
 
 
+class _DaskHints:
+    """``dd`` when type hints are evaluated at run time (``typing.get_type_hints``).
+
+    Its names are those of ``dask.dataframe``, imported only then; ``typing.Any`` without Dask.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            import dask.dataframe
+        except ImportError:
+            return Any
+        return getattr(dask.dataframe, name)
+
+
+#: What ``dd`` names at run time in the modules that hint Dask tables.
+DASK_HINTS = _DaskHints()
+
+
 class Tables(NamedTuple):
     """What one reconciliation returns, as tables (pandas in a partition, Dask for the whole)."""
 
@@ -71,17 +89,17 @@ def is_dask_frame(table: object) -> TypeGuard[dd.DataFrame]:
 
 
 def parquet_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """The Parquet files of a folder (and its subfolders), in name order; an error if it has none.
+    """The Parquet files of a folder (not of its subfolders), in name order; an error if it has none.
 
     Examples:
         >>> import tempfile
         >>> parquet_files(tempfile.mkdtemp())
         Traceback (most recent call last):
         ...
-        reconcile.errors.ClaimsError: cannot open '...' as claims: it is a folder with no Parquet files...'
+        reconcile.errors.ClaimsError: cannot open '...' as claims: it is a folder with no Parquet files...
 
     """
-    files = sorted(path for path in Path(folder).rglob("*.parquet") if path.is_file())
+    files = sorted(path for path in Path(folder).glob("*.parquet") if path.is_file())
     if not files:
         raise ClaimsError(
             f"cannot open '{folder}' as claims: it is a folder with no Parquet files",

@@ -22,7 +22,7 @@ import pandas as pd
 from reconcile._cells import from_phrases, from_values
 from reconcile._checked import is_checked, remember
 from reconcile._clean import clean_text, unpadded_lengths
-from reconcile._on_dask import parquet_files, read_folder, same_columns
+from reconcile._on_dask import DASK_HINTS, parquet_files, read_folder, same_columns
 from reconcile._periods import period, read_dates
 from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
@@ -34,6 +34,8 @@ from reconcile.schemas import Claims
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
+else:
+    dd = DASK_HINTS  # so that typing.get_type_hints reads the hints that name Dask tables
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -289,7 +291,7 @@ def read_claims(
     checked twice. Any edit since, a copy or a slice is checked again (see
     ``docs/reference/schemas.md``, "When tables are checked").
 
-    A folder is read as the Parquet files in it (and in its subfolders, in name order), each
+    A folder is read as the Parquet files in it (not in its subfolders; in name order), each
     read and checked as a file is, so an error names the file and its own lines; every file
     must give the same columns, and claim ids are unique across the folder. With ``lazy``
     (the ``dask`` extra), the folder comes back as a Dask DataFrame of one partition per

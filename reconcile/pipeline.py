@@ -23,7 +23,7 @@ import pandas as pd
 
 from reconcile import relations as relating
 from reconcile import temporal as timing
-from reconcile._on_dask import Tables, computed, is_dask_frame, reconcile_partitioned
+from reconcile._on_dask import DASK_HINTS, Tables, computed, is_dask_frame, reconcile_partitioned
 from reconcile.claims import read_claims
 from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
@@ -34,6 +34,8 @@ from reconcile.relations.places import read_places, root_places
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
+else:
+    dd = DASK_HINTS  # so that typing.get_type_hints reads the hints that name Dask tables
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "DaskReconciliation", "Policy", "Reconciliation", "reconcile"]
 

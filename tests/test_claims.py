@@ -155,7 +155,7 @@ def test_a_file_that_is_not_a_table_is_a_claims_error(tmp_path: Path) -> None:
 
 def test_read_claims_refuses_what_is_neither_path_nor_frame() -> None:
     with pytest.raises(rc.ArgumentError):
-        rc.read_claims(42)  # type: ignore[arg-type]
+        rc.read_claims(42)  # type: ignore[call-overload]
 
 
 def test_read_claims_leaves_the_callers_frame_alone_and_keeps_extra_columns() -> None:
@@ -358,7 +358,7 @@ def test_a_report_date_is_a_day(tmp_path: Path) -> None:
 def test_dayfirst_must_be_a_bool() -> None:
     table = pd.read_csv(io.StringIO(MOSUL_CSV))
     with pytest.raises(rc.ArgumentError, match="dayfirst must be True, False or None"):
-        rc.read_claims(table, dayfirst="yes")  # type: ignore[arg-type]
+        rc.read_claims(table, dayfirst="yes")  # type: ignore[call-overload]
 
 
 def test_date_and_phrase_problems_are_listed_together_row_by_row(tmp_path: Path) -> None:
@@ -534,7 +534,7 @@ def test_a_lexicon_reads_the_phrase_column_in_its_words() -> None:
     estimates = rc.reconcile(table.assign(counts="evacuees"), key=("counts",)).estimates
     assert estimates["n_claims"].tolist() == [3]
     with pytest.raises(rc.ArgumentError, match=r"lexicon must be a reconcile\.Lexicon"):
-        rc.read_claims(frame, lexicon="evacuees")  # type: ignore[arg-type]
+        rc.read_claims(frame, lexicon="evacuees")  # type: ignore[call-overload]
 
 
 # -- stated precision: a table of bare values ------------------------------------------------

@@ -508,7 +508,7 @@ def test_a_few_bad_rows_are_listed_as_the_library_words_them(tmp_path: Path) -> 
     ("arguments", "message"),
     [
         (["check", "no-such-file.csv"], "error: cannot open 'no-such-file.csv'"),
-        (["check", "."], "error: cannot tell how to read '.'"),
+        (["check", "."], "error: cannot open '.' as claims: it is a folder with no Parquet files"),
         (["check", str(MOSUL), "--policy", "loudest"], "error: unknown policy 'loudest'"),
         (["check", str(MOSUL), "--policy", "priority"], "error: the priority policy needs a ranking"),
         (["check", str(MOSUL), "--key", " , "], "error: --key names no columns"),
@@ -1181,7 +1181,7 @@ COMMAND_HINTS: list[tuple[str, Callable[[Path], object], str | Callable[[rc.Reco
     ),
     (
         "UNKNOWN_POLICY",
-        lambda folder: rc.reconcile(_claims_about(), policy="loudest"),  # type: ignore[arg-type]
+        lambda folder: rc.reconcile(_claims_about(), policy="loudest"),  # type: ignore[call-overload]
         f"pass --policy one of {', '.join(map(repr, rc.POLICIES))}",
     ),
     (

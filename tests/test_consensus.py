@@ -169,7 +169,7 @@ def test_a_slightly_heavier_source_wins() -> None:
 )
 def test_odd_arguments_are_argument_errors(arguments: dict[str, object]) -> None:
     with pytest.raises(rc.ArgumentError):
-        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[arg-type]
+        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[call-overload]
 
 
 def test_people_and_households_in_one_quantity_are_a_unit_conflict_not_a_crash() -> None:
@@ -297,7 +297,7 @@ def test_aliases_make_other_spellings_one_voice() -> None:
 )
 def test_bad_arguments_are_argument_errors(arguments: dict[str, object], words: str) -> None:
     with pytest.raises(rc.ArgumentError, match=words):
-        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[arg-type]
+        rc.reconcile(mosul_militants(), **arguments)  # type: ignore[call-overload]
 
 
 def test_an_empty_table_gives_empty_results() -> None:

@@ -252,7 +252,7 @@ REASON_CASES: list[tuple[rc.Reason, Callable[[Path], object]]] = [
     (rc.Reason.UNKNOWN_UNIT, lambda path: rc.Figure.exact(1, unit="persn")),
     (rc.Reason.OFFSET_UNIT, lambda path: rc.Figure.exact(1, unit="degC")),
     (rc.Reason.UNIT_MISMATCH, lambda path: rc.Figure.exact(1).to("household")),
-    (rc.Reason.BAD_ARGUMENT, lambda path: rc.read_claims(5)),  # type: ignore[arg-type]
+    (rc.Reason.BAD_ARGUMENT, lambda path: rc.read_claims(5)),  # type: ignore[call-overload]
     (rc.Reason.SHAPE_MISMATCH, lambda path: rc.to_claims([rc.Figure.exact(1)], ids=["a", "b"])),
     (rc.Reason.BAD_PROBABILITY, lambda path: adjust_linear([1.0], [1.0], np.ones((1, 1)), [1.0], alpha=2)),
     (rc.Reason.NEGATIVE_SIGMA, lambda path: adjust_linear([1.0], [-1.0], np.ones((1, 1)), [1.0])),
@@ -261,7 +261,7 @@ REASON_CASES: list[tuple[rc.Reason, Callable[[Path], object]]] = [
         lambda path: adjust_linear([1.0, 1.0], [0.0, 0.0], np.array([[1.0, -1.0]]), [1.0]),
     ),
     (rc.Reason.BAD_LEXICON, lambda path: rc.Lexicon.default().with_noun("", unit="person")),
-    (rc.Reason.UNKNOWN_POLICY, lambda path: rc.reconcile(_claims(), policy="loudest")),  # type: ignore[arg-type]
+    (rc.Reason.UNKNOWN_POLICY, lambda path: rc.reconcile(_claims(), policy="loudest")),  # type: ignore[call-overload]
     (rc.Reason.BAD_KEY, lambda path: rc.reconcile(_claims(), key=("counts", "region"))),
     (
         rc.Reason.KEY_WITHOUT_COUNTS,
@@ -323,7 +323,7 @@ def test_each_bad_row_carries_its_reason(
     reason: rc.Reason, table: pd.DataFrame, options: dict[str, object]
 ) -> None:
     with pytest.raises(rc.ClaimsError) as caught:
-        rc.read_claims(table, **options)  # type: ignore[arg-type]
+        rc.read_claims(table, **options)  # type: ignore[call-overload]
     assert caught.value.reason is rc.Reason.BAD_ROWS
     assert reason in set(caught.value.failures["reason"].dropna())
 

@@ -159,7 +159,8 @@ def frame_of(header: Sequence[str], rows: Sequence[Row]) -> pd.DataFrame:
 def read(claims: Path | pd.DataFrame, **options: Any) -> pd.DataFrame | rc.ReconcileError:
     """The claims read, or the ReconcileError raised (checked); any other exception fails the test."""
     try:
-        return rc.read_claims(claims, **options)
+        table: pd.DataFrame = rc.read_claims(claims, **options)
+        return table
     except rc.ReconcileError as error:
         caught = error
     except Exception as error:  # a crash: every other exception is one

@@ -59,7 +59,7 @@ def test_reconcile_reads_a_path_as_read_claims_does(as_path: type, tmp_path: Pat
 
 def test_reconcile_refuses_what_is_neither_a_path_nor_a_table() -> None:
     with pytest.raises(rc.ArgumentError, match="must be a path or a DataFrame") as caught:
-        rc.reconcile(b"claims.csv")  # type: ignore[arg-type]
+        rc.reconcile(b"claims.csv")  # type: ignore[call-overload]
     assert caught.value.hint
 
 

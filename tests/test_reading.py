@@ -71,7 +71,8 @@ def _make(kind: str, path: Path, cells: Sequence[object]) -> tuple[Path, int]:
 
 
 def _read(path: Path, **options: Any) -> pd.DataFrame:
-    return rc.read_claims(path, source="IOM", **options)
+    claims: pd.DataFrame = rc.read_claims(path, source="IOM", **options)
+    return claims
 
 
 def _printed(number: int, separator: str) -> str:

@@ -171,7 +171,7 @@ def test_the_checks_can_be_switched_off() -> None:
     assert temporal(result).empty
     assert result.estimates["low_tight"].tolist() == result.estimates["low"].tolist()
     with pytest.raises(rc.ArgumentError, match="time_checks"):
-        rc.reconcile(frame, time_checks="no")  # type: ignore[arg-type]
+        rc.reconcile(frame, time_checks="no")  # type: ignore[call-overload]
 
 
 def test_one_quantity_with_two_measures_is_refused() -> None:

@@ -29,7 +29,8 @@ def real(case: str, **options: object) -> rc.Reconciliation:
     path = REAL / f"{case}.csv"
     if not path.exists():  # the case the example reads
         path = EXAMPLES / "data" / f"{case}_claims.csv"
-    return rc.reconcile(rc.read_claims(path), **options)  # type: ignore[arg-type]
+    result: rc.Reconciliation = rc.reconcile(rc.read_claims(path), **options)  # type: ignore[call-overload]
+    return result
 
 
 def estimate_of(result: rc.Reconciliation, counts: str, as_of: str, place: str | None = None) -> pd.Series:
@@ -298,7 +299,7 @@ def test_a_later_revision_replaces_its_voices_figure_and_nothing_else(
 def test_results_do_not_depend_on_row_order(table: pd.DataFrame, random: object, policy: str) -> None:
     table = table.assign(weight=np.arange(1.0, len(table) + 1))  # distinct, so priority has no ties
     shuffled = table.sample(frac=1, random_state=random.randint(0, 2**31))  # type: ignore[attr-defined]
-    forward, backward = rc.reconcile(table, policy=policy), rc.reconcile(shuffled, policy=policy)  # type: ignore[arg-type]
+    forward, backward = rc.reconcile(table, policy=policy), rc.reconcile(shuffled, policy=policy)  # type: ignore[call-overload]
     pd.testing.assert_frame_equal(by_key(forward.estimates), by_key(backward.estimates))
     columns = ["kept", "reason", "conflict_id", "voice"]
     pd.testing.assert_frame_equal(fate(forward)[columns].sort_index(), fate(backward)[columns].sort_index())
@@ -322,7 +323,7 @@ def test_a_voice_never_conflicts_with_a_consistent_retelling_of_itself(
 def test_no_estimate_is_narrower_than_the_intersection_of_its_kept_voices(
     table: pd.DataFrame, policy: str
 ) -> None:
-    result = rc.reconcile(table, policy=policy)  # type: ignore[arg-type]
+    result = rc.reconcile(table, policy=policy)  # type: ignore[call-overload]
     speaking = result.claims[result.claims["kept"] & ~result.claims["reason"].str.startswith("repeats ")]
     # A claim without a source is a voice of its own.
     speaker = speaking["voice"].where(speaking["voice"] != "", "claim " + speaking["claim_id"])
