@@ -193,17 +193,25 @@ def reconcile_partitioned(
         ordered = claims.map_partitions(_with_order, shard, meta=_with_order(claims._meta, shard))  # type: ignore[no-untyped-call]
         moved = ordered.shuffle(on=_SHARD, npartitions=claims.npartitions if shard is not None else 1)
         counted = ordered["claim_id"].value_counts()
-        unique = delayed(_refuse_repeats)(counted[counted > 1].to_delayed())
-        named = delayed(_names)(ordered["counts"].unique(split_out=1).to_delayed())
-        found = [delayed(_run_part)(part, run, named, unique) for part in moved.to_delayed()]
+        # Unoptimised graphs, so that the three share the reading of each file (an optimised
+        # graph renames its tasks, and each file would be read once per graph).
+        repeated = counted[counted > 1].to_delayed(optimize_graph=False)
+        unique = delayed(_refuse_repeats)(repeated)
+        names = ordered["counts"].unique(split_out=1).to_delayed(optimize_graph=False)
+        named = delayed(_names)(names)
+        found = [
+            delayed(_run_part)(part, run, named, unique) for part in moved.to_delayed(optimize_graph=False)
+        ]
         starts = delayed(_conflict_starts)([delayed(_n_conflicts)(tables) for tables in found])
+        # Estimates and totals name no conflict: they need not wait for every partition's count.
         numbered = [delayed(_numbered)(tables, starts, number) for number, tables in enumerate(found)]
         meta = run_empty(ordered._meta.drop(columns=_SHARD))
         dataframes = dask_dataframe()
+        sources = {"estimates": found, "conflicts": numbered, "claims": numbered, "totals": found}
         return Tables(
             *(
                 dataframes.from_delayed(
-                    [delayed(getattr)(tables, name) for tables in numbered], meta=meta[at]
+                    [delayed(getattr)(tables, name) for tables in sources[name]], meta=meta[at]
                 )
                 for at, name in enumerate(Tables._fields)
             )

@@ -296,7 +296,7 @@ def read_claims(
     must give the same columns, and claim ids are unique across the folder. With ``lazy``
     (the ``dask`` extra), the folder comes back as a Dask DataFrame of one partition per
     file, each read when computed: claims beyond memory, for :func:`reconcile.reconcile` on
-    Dask (see ``docs/guide/dask.md``).
+    Dask (see ``docs/howto/dask.md``).
 
     Dates in ``as_of`` and ``reported_on`` (HXL ``#date`` and ``#date+reported``) may be
     ISO (``2016-10-17``, ``2016-10``, ``2016``), numbers day, month, year separated by
