@@ -280,11 +280,12 @@ def _numbered(tables: Tables, starts: np.ndarray, number: int) -> Tables:
     if start == 0 or tables.conflicts.empty:
         return tables
     claims = tables.claims
-    named = claims["conflict_id"].notna()
-    renamed = claims.assign(
-        conflict_id=_shifted(claims["conflict_id"], start).where(named, claims["conflict_id"]),
-        reason=_shifted_reason(claims["reason"], start),
-    )
+    named = claims["conflict_id"].notna().to_numpy()
+    conflict_id, reason = claims["conflict_id"].copy(), claims["reason"].copy()
+    # (only the claims in a conflict: most are in none)
+    conflict_id[named] = _shifted(claims["conflict_id"][named], start).to_numpy()
+    reason[named] = _shifted_reason(claims["reason"][named], start).to_numpy()
+    renamed = claims.assign(conflict_id=conflict_id, reason=reason)
     conflicts = tables.conflicts.assign(conflict_id=_shifted(tables.conflicts["conflict_id"], start))
     return tables._replace(claims=renamed, conflicts=conflicts)
 

@@ -135,6 +135,9 @@ def root_places(places: pd.Series, parents: Mapping[str, str]) -> pd.Series:
         ['Bangladesh', 'Mosul', 'Bangladesh', '']
 
     """
+    if not parents:  # a path's root is its first part: one whole-column split
+        first = places.astype("str").str.split("/", n=1).str[0]
+        return first.where(places.notna(), "").astype("str")
     codes, names = pd.factorize(places)
     # One root per distinct place, then "" last: a missing place's code, -1, takes it.
     roots = [[name, *_ancestors(name, parents)][-1] for name in names.astype(str)]
