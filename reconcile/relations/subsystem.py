@@ -27,6 +27,10 @@ __all__ = ["MAX_ROUNDS", "Part", "decide", "holds", "part_of", "why"]
 #: The most cuts (rounds of the master problem) for one system; past it the system keeps
 #: the per-quantity choice.
 MAX_ROUNDS = 200
+#: Systems of at most this many voices solve their master problem by weighing every choice
+#: at once (2**14 choices in numpy take well under a millisecond; a HiGHS MILP call costs
+#: several, and a search makes dozens of them).
+ENUMERATED_VOICES = 14
 
 
 class Part(NamedTuple):
@@ -162,6 +166,8 @@ class _Search:
 
     def master(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The best choice that keeps no cut whole, with the voices ``fixed`` at 1 kept, at 0 set aside."""
+        if len(self.weight) <= ENUMERATED_VOICES:
+            return self._every_choice(fixed)
         from scipy import sparse
         from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -187,6 +193,24 @@ class _Search:
         chosen = result.x[:m] > 0.5
         covered = result.x[m:] > 0.5
         return chosen, covered, float(self.weight[chosen].sum() + self.worth * covered.sum())
+
+    def _every_choice(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """:meth:`master` by weighing every choice of a few voices at once (the first of the best)."""
+        m, k = len(self.weight), self.n_quantities
+        choices = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(bool)
+        allowed = choices[:, fixed == 1].all(axis=1) & ~choices[:, fixed == 0].any(axis=1)
+        if self.cuts:
+            cuts = np.array(self.cuts, dtype=np.int64)  # (cuts, voices)
+            allowed &= ((choices.astype(np.int64) @ cuts.T) < cuts.sum(axis=1)).all(axis=1)
+        if not allowed.any():
+            return None
+        of_quantity = np.zeros((m, k), dtype=np.int64)
+        of_quantity[np.arange(m), self.codes] = 1
+        covered = (choices.astype(np.int64) @ of_quantity) > 0
+        worth = choices @ self.weight + self.worth * covered.sum(axis=1)
+        best = int(np.argmax(np.where(allowed, worth, -np.inf)))
+        chosen, kept_quantities = choices[best].copy(), covered[best].copy()
+        return chosen, kept_quantities, float(self.weight[chosen].sum() + self.worth * kept_quantities.sum())
 
     def best(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The best choice the relations allow, with the voices ``fixed`` kept; None past the rounds."""
