@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 import numpy as np
 import pandas as pd
 
-from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason
+from reconcile.errors import ArgumentError, ClaimsError, MissingDependencyError, Reason, RelationError
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -167,15 +167,17 @@ def same_columns(frame: pd.DataFrame, first: pd.DataFrame, path: Path) -> None:
 
 def reconcile_partitioned(
     claims: dd.DataFrame,
-    run: Callable[[pd.DataFrame, frozenset[str]], Tables],
+    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, tuple[str, ...]]],
     shard: Callable[[pd.DataFrame], pd.Series] | None,
-    run_empty: Callable[[pd.DataFrame], Tables],
+    run_empty: Callable[[pd.DataFrame], tuple[Tables, tuple[str, ...]]],
 ) -> Tables:
     """Dask tables of ``run`` over ``claims``, moved so that ``shard`` keeps what a check compares together.
 
     ``shard`` gives each claim the name of its part (claims of one part are reconciled
     together); ``None`` puts every claim in one partition. ``run`` gets a partition and every
-    ``counts`` path the whole table claims (relations name quantities across partitions);
+    ``counts`` path the whole table claims (relations name quantities across partitions), and
+    returns the tables and the relations that hold nowhere in the partition (a relation that
+    holds in no partition is a :class:`~reconcile.errors.RelationError` when computed);
     ``run_empty`` gives the tables of no claims (the columns of each result). Every claim id
     must be unique across partitions (else a :class:`~reconcile.errors.ClaimsError` when
     computed); conflicts are numbered ``C1``, ``C2`` ... across all partitions, partition after
@@ -202,12 +204,12 @@ def reconcile_partitioned(
         found = [
             delayed(_run_part)(part, run, named, unique) for part in moved.to_delayed(optimize_graph=False)
         ]
+        held = delayed(_refuse_idle)([delayed(_idle_of)(tables) for tables in found])
         starts = delayed(_conflict_starts)([delayed(_n_conflicts)(tables) for tables in found])
-        # Estimates and totals name no conflict: they need not wait for every partition's count.
-        numbered = [delayed(_numbered)(tables, starts, number) for number, tables in enumerate(found)]
-        meta = run_empty(ordered._meta.drop(columns=_SHARD))
+        numbered = [delayed(_numbered)(tables, starts, number, held) for number, tables in enumerate(found)]
+        meta, _ = run_empty(ordered._meta.drop(columns=_SHARD))
         dataframes = dask_dataframe()
-        sources = {"estimates": found, "conflicts": numbered, "claims": numbered, "totals": found}
+        sources = dict.fromkeys(Tables._fields, numbered)
         return Tables(
             *(
                 dataframes.from_delayed(
@@ -232,10 +234,10 @@ def _with_order(
 
 def _run_part(
     part: pd.DataFrame,
-    run: Callable[[pd.DataFrame, frozenset[str]], Tables],
+    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, tuple[str, ...]]],
     named: frozenset[str],
     unique: None,
-) -> Tables:
+) -> tuple[Tables, tuple[str, ...]]:
     """One partition reconciled, once every claim id is known to be unique (``unique`` waits for it).
 
     Its claims are put back in input order first: where the in-memory path breaks a tie or
@@ -249,8 +251,29 @@ def _names(parts: list[pd.Series]) -> frozenset[str]:
     return frozenset(name for part in parts for name in part.dropna().astype(str))
 
 
-def _n_conflicts(tables: Tables) -> int:
-    return int(tables.conflicts["conflict_id"].nunique())
+def _n_conflicts(found: tuple[Tables, tuple[str, ...]]) -> int:
+    return int(found[0].conflicts["conflict_id"].nunique())
+
+
+def _idle_of(found: tuple[Tables, tuple[str, ...]]) -> tuple[str, ...]:
+    return found[1]
+
+
+def _refuse_idle(idle: list[tuple[str, ...]]) -> None:
+    """Raise if a relation holds in no partition (one that holds in some holds somewhere)."""
+    nowhere = set.intersection(*(set(each) for each in idle)) if idle else set()
+    if not nowhere:
+        return
+    text = sorted(nowhere)[0]
+    raise RelationError(
+        f"the relation {text!r} holds nowhere: none of the claims' groups (place, date) has its "
+        "quantities, or its scope names no group of the claims",
+        hint="check its names and scope against the claims' counts, places and dates (reconcile a "
+        "sample in memory to see the nearest names), or leave the relation out",
+        text=text,
+        position=0,
+        reason=Reason.RELATION_HOLDS_NOWHERE,
+    )
 
 
 def _conflict_starts(counts: list[int]) -> np.ndarray:
@@ -274,8 +297,12 @@ def _refuse_repeats(repeated: list[pd.Series]) -> None:
     )
 
 
-def _numbered(tables: Tables, starts: np.ndarray, number: int) -> Tables:
-    """One partition's tables with its conflicts numbered after those of the partitions before it."""
+def _numbered(found: tuple[Tables, tuple[str, ...]], starts: np.ndarray, number: int, held: None) -> Tables:
+    """One partition's tables with its conflicts numbered after those of the partitions before it.
+
+    ``held`` waits until every relation is known to hold in some partition.
+    """
+    tables = found[0]
     start = int(starts[number])
     if start == 0 or tables.conflicts.empty:
         return tables

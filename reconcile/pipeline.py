@@ -468,7 +468,7 @@ def reconcile(
             implied_places=implied_places,
             joint=joint,
         )
-    return _in_memory(
+    result, _ = _in_memory(
         claims,
         key=key,
         policy=policy,
@@ -481,6 +481,7 @@ def reconcile(
         implied_places=implied_places,
         joint=joint,
     )
+    return result
 
 
 def _in_memory(
@@ -497,8 +498,12 @@ def _in_memory(
     implied_places: bool,
     joint: bool,
     elsewhere: frozenset[str] = frozenset(),
-) -> Reconciliation:
-    """:func:`reconcile` in memory; ``elsewhere`` names the counts other partitions claim."""
+) -> tuple[Reconciliation, tuple[str, ...]]:
+    """:func:`reconcile` in memory, and the relations that hold nowhere in these claims.
+
+    ``elsewhere`` names the counts other partitions claim; with any, these claims are a part
+    of a larger table, and a relation that holds nowhere in them is returned, not refused.
+    """
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     claims, flagged, apart = _flagged_apart(claims)
@@ -513,7 +518,7 @@ def _in_memory(
         joint=joint,
         elsewhere=elsewhere,
     )
-    return Reconciliation(
+    result = Reconciliation(
         estimates=related.estimates,
         _conflicts=related.conflicts,
         claims=_with_flagged(found.claims if related.claims is None else related.claims, flagged, apart),
@@ -522,6 +527,7 @@ def _in_memory(
         totals=related.totals,
         _words=found.words,
     )
+    return result, related.idle
 
 
 def _flagged_apart(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None, np.ndarray]:
@@ -585,10 +591,15 @@ def _on_dask(claims: dd.DataFrame, **options: Any) -> DaskReconciliation:
     )
 
 
-def _tables(claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any) -> Tables:
-    """One partition reconciled in memory, its conflicts worded; ``elsewhere``: every counts claimed."""
-    result = _in_memory(claims, elsewhere=elsewhere, **options)
-    return Tables(result.estimates, result.conflicts, result.claims, result.totals)
+def _tables(
+    claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any
+) -> tuple[Tables, tuple[str, ...]]:
+    """One partition reconciled in memory, its conflicts worded, and the relations that hold nowhere in it.
+
+    ``elsewhere``: every counts path the whole table claims.
+    """
+    result, idle = _in_memory(claims, elsewhere=elsewhere, **options)
+    return Tables(result.estimates, result.conflicts, result.claims, result.totals), idle
 
 
 def _root_place(claims: pd.DataFrame, parents: Mapping[str, str]) -> pd.Series:

@@ -260,3 +260,17 @@ def test_any_claims_reconcile_on_dask_as_in_memory(seed: int, partitions: int) -
     claims = rc.read_claims(claims)
     memory = rc.reconcile(claims)
     assert_same(memory, rc.reconcile(dd.from_pandas(claims, npartitions=partitions)))
+
+
+def test_a_relation_that_holds_in_no_partition_is_refused_when_computed() -> None:
+    claims = rc.read_claims(REAL / "relations_sudan_deaths_places.csv")
+    relations = relations_of("relations_sudan_deaths_places")
+    misspelt = [text.replace("Sudan/Khartoum", "Sudan/Kartoum") for text in relations]
+    assert misspelt != relations
+    with pytest.raises(rc.RelationError):  # in memory: refused with the nearest places
+        rc.reconcile(claims, relations=misspelt)
+    lazy = rc.reconcile(dd.from_pandas(claims, npartitions=3), relations=misspelt)
+    with pytest.raises(rc.RelationError, match="holds nowhere") as raised:
+        lazy.compute()
+    assert raised.value.reason is rc.Reason.RELATION_HOLDS_NOWHERE
+    assert "Sudan/Kartoum" in raised.value.text

@@ -43,6 +43,9 @@ class Related(NamedTuple):
         claims: every claim with ``kept``, ``reason`` and ``conflict_id`` as the voices were
             chosen across quantities (:mod:`reconcile.relations.joint`); the per-quantity
             claims where nothing changed.
+        idle: the relations given that hold in no group of these claims, when they are part
+            of a larger table (``elsewhere``): the whole table's caller decides whether such a
+            relation holds anywhere. (With the whole table, such a relation is an error.)
 
     Examples:
         >>> import reconcile as rc
@@ -60,6 +63,7 @@ class Related(NamedTuple):
     conflicts: pd.DataFrame
     totals: pd.DataFrame
     claims: pd.DataFrame | None = None
+    idle: tuple[str, ...] = ()
 
 
 def _solve(built: Built) -> tuple[np.ndarray, np.ndarray, np.ndarray, prop.Components]:
@@ -197,6 +201,8 @@ def apply(
         )
     check_names(estimates, given, known, elsewhere)
     built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings, not elsewhere)
+    held = np.unique(built.row_relation)
+    idle = tuple(dict.fromkeys(str(r) for at, r in enumerate(given) if at not in held)) if elsewhere else ()
     if joint:
         choice = choose(found, built, parts, infeasible)
         if choice.changed.any():  # the voices chosen across quantities: tighten their estimates again
@@ -234,7 +240,9 @@ def apply(
         conflicts = check_built(Conflicts, pd.concat([found.conflicts, conflicts], ignore_index=True))
     else:
         conflicts = found.conflicts
-    return Related(estimates=new_estimates, conflicts=conflicts, totals=totals, claims=found.claims)
+    return Related(
+        estimates=new_estimates, conflicts=conflicts, totals=totals, claims=found.claims, idle=idle
+    )
 
 
 def _tightened(
