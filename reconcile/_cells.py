@@ -170,9 +170,10 @@ def from_phrases(frame: pd.DataFrame, lexicon: Lexicon | None = None) -> tuple[p
     checks the rest of the row and nothing is reported twice. A number cell that is not a
     number is left as it is, for the schema to report.
     """
-    if frame.empty:
-        empty = pd.Series(dtype=float)
-        frame = frame.assign(low=empty, value=empty, high=empty)
+    if frame.empty:  # the columns a table of phrases reads into, as when it has rows
+        empty, text = pd.Series(dtype=float), pd.Series(dtype="str")
+        read_into = {column: text for column in ("hedge", "quote") if column not in frame}
+        frame = frame.assign(low=empty, value=empty, high=empty, **read_into)
         return frame.drop(columns="phrase"), pd.DataFrame()
     positions = pd.RangeIndex(len(frame))
     phrases = pd.Series(frame["phrase"].to_numpy(dtype=object), index=positions)

@@ -49,6 +49,13 @@ class _DaskHints:
 DASK_HINTS = _DaskHints()
 
 
+class Unplaced(NamedTuple):
+    """What one partition could not place: refused only if no partition places it."""
+
+    relations: tuple[str, ...]  # relations that hold in none of its groups
+    weights: tuple[str, ...]  # weights for sources it does not have
+
+
 class Tables(NamedTuple):
     """What one reconciliation returns, as tables (pandas in a partition, Dask for the whole)."""
 
@@ -99,6 +106,13 @@ def parquet_files(folder: str | os.PathLike[str]) -> list[Path]:
         reconcile.errors.ClaimsError: cannot open '...' as claims: it is a folder with no Parquet files...
 
     """
+    if not Path(folder).exists():
+        raise ClaimsError(
+            f"cannot open '{folder}': no such folder",
+            hint="check the path; a folder of claims holds .parquet files",
+            reason=Reason.CANNOT_OPEN,
+            origin=str(folder),
+        )
     files = sorted(path for path in Path(folder).glob("*.parquet") if path.is_file())
     if not files:
         raise ClaimsError(
@@ -167,9 +181,9 @@ def same_columns(frame: pd.DataFrame, first: pd.DataFrame, path: Path) -> None:
 
 def reconcile_partitioned(
     claims: dd.DataFrame,
-    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, tuple[str, ...]]],
+    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, Unplaced]],
     shard: Callable[[pd.DataFrame], pd.Series] | None,
-    run_empty: Callable[[pd.DataFrame], tuple[Tables, tuple[str, ...]]],
+    run_empty: Callable[[pd.DataFrame], tuple[Tables, Unplaced]],
 ) -> Tables:
     """Dask tables of ``run`` over ``claims``, moved so that ``shard`` keeps what a check compares together.
 
@@ -192,9 +206,16 @@ def reconcile_partitioned(
             reason=Reason.BAD_ARGUMENT,
         )
     with _own_dtypes():  # the partitions' tables keep the library's own text dtypes
+        run_empty(claims._meta)  # refuses missing columns and bad arguments now, as in memory
         ordered = claims.map_partitions(_with_order, shard, meta=_with_order(claims._meta, shard))  # type: ignore[no-untyped-call]
         moved = ordered.shuffle(on=_SHARD, npartitions=claims.npartitions if shard is not None else 1)
-        counted = ordered["claim_id"].value_counts()
+        # A row a flagged table set aside (it has an error) is no claim: its id may repeat.
+        ids = (
+            ordered["claim_id"][ordered["error"].isna()]
+            if "error" in ordered.columns
+            else ordered["claim_id"]
+        )
+        counted = ids.value_counts()
         # Unoptimised graphs, so that the three share the reading of each file (an optimised
         # graph renames its tasks, and each file would be read once per graph).
         repeated = counted[counted > 1].to_delayed(optimize_graph=False)
@@ -204,10 +225,12 @@ def reconcile_partitioned(
         found = [
             delayed(_run_part)(part, run, named, unique) for part in moved.to_delayed(optimize_graph=False)
         ]
-        held = delayed(_refuse_idle)([delayed(_idle_of)(tables) for tables in found])
+        held = delayed(_refuse_unplaced)([delayed(_unplaced_of)(tables) for tables in found])
         starts = delayed(_conflict_starts)([delayed(_n_conflicts)(tables) for tables in found])
-        numbered = [delayed(_numbered)(tables, starts, number, held) for number, tables in enumerate(found)]
         meta, _ = run_empty(ordered._meta.drop(columns=_SHARD))
+        numbered = [
+            delayed(_numbered)(tables, starts, number, held, meta) for number, tables in enumerate(found)
+        ]
         dataframes = dask_dataframe()
         sources = dict.fromkeys(Tables._fields, numbered)
         return Tables(
@@ -234,10 +257,10 @@ def _with_order(
 
 def _run_part(
     part: pd.DataFrame,
-    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, tuple[str, ...]]],
+    run: Callable[[pd.DataFrame, frozenset[str]], tuple[Tables, Unplaced]],
     named: frozenset[str],
     unique: None,
-) -> tuple[Tables, tuple[str, ...]]:
+) -> tuple[Tables, Unplaced]:
     """One partition reconciled, once every claim id is known to be unique (``unique`` waits for it).
 
     Its claims are put back in input order first: where the in-memory path breaks a tie or
@@ -251,17 +274,29 @@ def _names(parts: list[pd.Series]) -> frozenset[str]:
     return frozenset(name for part in parts for name in part.dropna().astype(str))
 
 
-def _n_conflicts(found: tuple[Tables, tuple[str, ...]]) -> int:
+def _n_conflicts(found: tuple[Tables, Unplaced]) -> int:
     return int(found[0].conflicts["conflict_id"].nunique())
 
 
-def _idle_of(found: tuple[Tables, tuple[str, ...]]) -> tuple[str, ...]:
+def _unplaced_of(found: tuple[Tables, Unplaced]) -> Unplaced:
     return found[1]
 
 
-def _refuse_idle(idle: list[tuple[str, ...]]) -> None:
-    """Raise if a relation holds in no partition (one that holds in some holds somewhere)."""
-    nowhere = set.intersection(*(set(each) for each in idle)) if idle else set()
+def _refuse_unplaced(unplaced: list[Unplaced]) -> None:
+    """Raise if a relation holds in no partition, or a weight names a source none has."""
+    sources = set.intersection(*(set(each.weights) for each in unplaced)) if unplaced else set()
+    if sources:
+        names = sorted(sources)
+        raise ArgumentError(
+            f"weights name sources no claim has: {', '.join(map(repr, names))}",
+            hint="name each source as the claims' source (or origin) column does, map other spellings "
+            "with aliases=, or leave it out of weights= (reconcile a sample in memory to see the "
+            "nearest names)",
+            names=names,
+            column="source",
+            reason=Reason.UNKNOWN_WEIGHT_SOURCE,
+        )
+    nowhere = set.intersection(*(set(each.relations) for each in unplaced)) if unplaced else set()
     if not nowhere:
         return
     text = sorted(nowhere)[0]
@@ -297,12 +332,15 @@ def _refuse_repeats(repeated: list[pd.Series]) -> None:
     )
 
 
-def _numbered(found: tuple[Tables, tuple[str, ...]], starts: np.ndarray, number: int, held: None) -> Tables:
+def _numbered(
+    found: tuple[Tables, Unplaced], starts: np.ndarray, number: int, held: None, meta: Tables
+) -> Tables:
     """One partition's tables with its conflicts numbered after those of the partitions before it.
 
-    ``held`` waits until every relation is known to hold in some partition.
+    ``held`` waits until every relation is known to hold in some partition. Each table has
+    the dtypes of ``meta`` (a flagged table's text columns come in pandas' other text dtype).
     """
-    tables = found[0]
+    tables = Tables(*(_like(table, like) for table, like in zip(found[0], meta, strict=True)))
     start = int(starts[number])
     if start == 0 or tables.conflicts.empty:
         return tables
@@ -315,6 +353,13 @@ def _numbered(found: tuple[Tables, tuple[str, ...]], starts: np.ndarray, number:
     renamed = claims.assign(conflict_id=conflict_id, reason=reason)
     conflicts = tables.conflicts.assign(conflict_id=_shifted(tables.conflicts["conflict_id"], start))
     return tables._replace(claims=renamed, conflicts=conflicts)
+
+
+def _like(table: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the dtypes of ``meta`` where they differ (same columns, by construction)."""
+    other = {column: meta[column].dtype for column in meta.columns.intersection(table.columns)}
+    other = {column: dtype for column, dtype in other.items() if table[column].dtype != dtype}
+    return table.astype(other) if other else table
 
 
 def _shifted(ids: pd.Series, start: int) -> pd.Series:
@@ -335,18 +380,18 @@ def _shifted_reason(reason: pd.Series, start: int) -> pd.Series:
 
 
 def computed(tables: Tables, key: tuple[str, ...], **options: Any) -> Tables:
-    """The four Dask tables computed in one pass (so the claims are read once), in the in-memory order.
+    """The four Dask tables computed in one pass (so the claims are read once).
 
-    Claims in input order, estimates and totals sorted by ``key``, as the in-memory path gives them.
+    Claims in input order and estimates sorted by ``key``, as the in-memory path gives them;
+    conflicts and totals partition after partition.
     """
     from dask.base import compute
 
     estimates, conflicts, claims, totals = compute(*tables, **options)  # type: ignore[no-untyped-call]
     claims = claims.sort_values(INPUT_ORDER, kind="stable").drop(columns=INPUT_ORDER)
-    by_key = [column for column in key if column in totals]
     return Tables(
         estimates.sort_values(list(key), kind="stable").reset_index(drop=True),
         conflicts.reset_index(drop=True),
         claims.reset_index(drop=True),
-        totals.sort_values(by_key, kind="stable").reset_index(drop=True) if by_key else totals,
+        totals.reset_index(drop=True),
     )

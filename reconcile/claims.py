@@ -410,11 +410,17 @@ def read_claims(
     """
     facts = {"source": source, "via": via, "as_of": as_of, "reported_on": reported_on}
     if lazy or (isinstance(claims, (str, os.PathLike)) and Path(claims).is_dir()):
-        folder = isinstance(claims, (str, os.PathLike)) and Path(claims).is_dir()
-        if format not in (None, "parquet") or sheet is not None or not folder:
+        path_like = isinstance(claims, (str, os.PathLike))
+        if not path_like or Path(claims).is_file():  # type: ignore[arg-type]
             raise ArgumentError(
-                "lazy= reads a folder of Parquet files, nothing else",
-                hint="pass the path of a folder of .parquet files, and no format= or sheet=",
+                "lazy= reads a folder of Parquet files, not a file or a DataFrame",
+                hint="pass the path of a folder of .parquet files, or read the file without lazy=",
+                reason=Reason.BAD_ARGUMENT,
+            )
+        if format not in (None, "parquet") or sheet is not None:
+            raise ArgumentError(
+                f"a folder is read as its Parquet files: format={format!r} and sheet= apply to one file",
+                hint="leave out format= and sheet=, or pass the path of one file",
                 reason=Reason.BAD_ARGUMENT,
             )
         read: Callable[[Path], pd.DataFrame] = functools.partial(
@@ -518,8 +524,16 @@ def _read_together(folder: Path, files: list[Path], read: Callable[[Path], pd.Da
     names = [str(path.relative_to(folder)) for path in files]
     together = pd.concat(frames, ignore_index=True)
     ids = together["claim_id"]
-    repeated = ids.duplicated(keep=False).to_numpy()
-    if repeated.any():
+    flagging = "error" in together
+    standing = together["error"].isna().to_numpy() if flagging else np.ones(len(together), dtype=bool)
+    repeated = (ids.where(standing).duplicated(keep=False) & standing).to_numpy()
+    if repeated.any() and flagging:  # flagged, as a repeated id within one file is
+        error = together["error"].astype(object).to_numpy().copy()
+        error[repeated] = "each claim once (a claim_id repeated in another file of the folder)"
+        together = together.assign(
+            error=pd.Series(error, index=together.index).astype(together["error"].dtype)
+        )
+    elif repeated.any():
         file = np.repeat(np.array(names, dtype=object), [len(f) for f in frames])
         where = pd.DataFrame({"claim_id": ids[repeated].astype(object), "file": file[repeated]})
         files_of = where.groupby("claim_id", sort=True)["file"].agg(", ".join)

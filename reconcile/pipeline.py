@@ -23,11 +23,11 @@ import pandas as pd
 
 from reconcile import relations as relating
 from reconcile import temporal as timing
-from reconcile._on_dask import DASK_HINTS, Tables, computed, is_dask_frame, reconcile_partitioned
+from reconcile._on_dask import DASK_HINTS, Tables, Unplaced, computed, is_dask_frame, reconcile_partitioned
 from reconcile.claims import read_claims
 from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
-from reconcile.errors import ConflictError, Reason
+from reconcile.errors import ArgumentError, ConflictError, Reason
 from reconcile.formats import write_tables
 from reconcile.relations import Relation
 from reconcile.relations.places import read_places, root_places
@@ -232,7 +232,17 @@ class DaskReconciliation:
     key: tuple[str, ...]
 
     def compute(self, **options: Any) -> Reconciliation:
-        """The in-memory result: the four tables computed together (``options`` go to ``dask.compute``)."""
+        """The in-memory result: the four tables computed together (``options`` go to ``dask.compute``).
+
+        Examples:
+            >>> import dask.dataframe as dd
+            >>> import reconcile as rc
+            >>> claims = rc.read_claims("examples/data/mosul_2016_claims.csv")
+            >>> result = rc.reconcile(dd.from_pandas(claims, npartitions=2)).compute()
+            >>> result.estimates.equals(rc.reconcile(claims).estimates)
+            True
+
+        """
         lazy = Tables(self.estimates, self.conflicts, self.claims, self.totals)
         tables = computed(lazy, self.key, **options)
         return Reconciliation(
@@ -557,7 +567,8 @@ def _with_flagged(result: pd.DataFrame, flagged: pd.DataFrame | None, apart: np.
         return result
     positions = np.concatenate([np.flatnonzero(~apart), np.flatnonzero(apart)])
     together = pd.concat([result, flagged.reindex(columns=result.columns)], ignore_index=True)
-    return together.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
+    texts = {column: result[column].dtype for column in ("reason", "conflict_id", "voice")}
+    return together.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True).astype(texts)
 
 
 def _on_dask(claims: dd.DataFrame, **options: Any) -> DaskReconciliation:
@@ -578,8 +589,9 @@ def _on_dask(claims: dd.DataFrame, **options: Any) -> DaskReconciliation:
     else:
         shard = None
     run = functools.partial(_tables, **options)
-    # No claims give the columns of each table; relations, which name claims, are left out there.
-    run_empty = functools.partial(run, elsewhere=frozenset(), relations=None)
+    # No claims give the columns of each table; what names claims (relations, weights) is left out.
+    empty = {"relations": None, "weights": None, "policy": "consensus"}
+    run_empty = functools.partial(_tables, elsewhere=frozenset(), **{**options, **empty})
     tables = reconcile_partitioned(claims, run, shard, run_empty)
     return DaskReconciliation(
         estimates=tables.estimates,
@@ -591,15 +603,26 @@ def _on_dask(claims: dd.DataFrame, **options: Any) -> DaskReconciliation:
     )
 
 
-def _tables(
-    claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any
-) -> tuple[Tables, tuple[str, ...]]:
-    """One partition reconciled in memory, its conflicts worded, and the relations that hold nowhere in it.
+def _tables(claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any) -> tuple[Tables, Unplaced]:
+    """One partition reconciled in memory, its conflicts worded, and what it could not place.
 
-    ``elsewhere``: every counts path the whole table claims.
+    ``elsewhere``: every counts path the whole table claims. A relation that holds nowhere in
+    the partition, or a weight for a source it does not have, is returned, not refused: the
+    whole table decides.
     """
-    result, idle = _in_memory(claims, elsewhere=elsewhere, **options)
-    return Tables(result.estimates, result.conflicts, result.claims, result.totals), idle
+    weights = options.pop("weights")
+    unknown: tuple[str, ...] = ()
+    try:
+        result, idle = _in_memory(claims, elsewhere=elsewhere, weights=weights, **options)
+    except ArgumentError as error:
+        if error.reason is not Reason.UNKNOWN_WEIGHT_SOURCE or weights is None:
+            raise
+        # Sources this partition does not have: their weights weigh nothing here.
+        unknown = tuple(error.names or ())
+        weights = {name: weight for name, weight in weights.items() if name not in unknown}
+        result, idle = _in_memory(claims, elsewhere=elsewhere, weights=weights, **options)
+    tables = Tables(result.estimates, result.conflicts, result.claims, result.totals)
+    return tables, Unplaced(relations=idle, weights=unknown)
 
 
 def _root_place(claims: pd.DataFrame, parents: Mapping[str, str]) -> pd.Series:

@@ -111,7 +111,9 @@ def test_real_cases_pooled_keep_their_checks_apart_on_dask() -> None:
     shuffled = claims.sample(frac=1.0, random_state=7).reset_index(drop=True)
     memory = rc.reconcile(shuffled)
     lazy = rc.reconcile(dd.from_pandas(shuffled, npartitions=5))
-    assert lazy.claims.npartitions == 5
+    # The crises land in several partitions (each country whole in one).
+    held = [dask.delayed(len)(part) for part in lazy.claims.to_delayed()]
+    assert sum(1 for part in dask.compute(*held) if part) > 1
     assert_same(memory, lazy)
 
 
@@ -274,3 +276,56 @@ def test_a_relation_that_holds_in_no_partition_is_refused_when_computed() -> Non
         lazy.compute()
     assert raised.value.reason is rc.Reason.RELATION_HOLDS_NOWHERE
     assert "Sudan/Kartoum" in raised.value.text
+
+
+def test_weights_and_the_priority_policy_reconcile_on_dask_as_in_memory() -> None:
+    tables = [rc.read_claims(REAL / f"{name}.csv") for name in ("derna_floods_2023", "ukraine_idps_2022")]
+    claims = rc.read_claims(pd.concat(tables, ignore_index=True))
+    # Each source weighs in one country only: the other's partitions do not have it.
+    weights = {claims["source"].iloc[0]: 3.0, claims["source"].iloc[-1]: 2.0}
+    for policy in ("consensus", "priority"):
+        memory = rc.reconcile(claims, weights=weights, policy=policy)
+        lazy = rc.reconcile(dd.from_pandas(claims, npartitions=3), weights=weights, policy=policy)
+        assert_same(memory, lazy)
+    unknown = rc.reconcile(dd.from_pandas(claims, npartitions=3), weights={"Nobody at all": 2.0})
+    with pytest.raises(rc.ArgumentError, match="weights name sources no claim has") as raised:
+        unknown.compute()
+    assert raised.value.names == ["Nobody at all"]
+
+
+def test_a_flagged_table_reconciles_on_dask_as_in_memory(tmp_path: Path) -> None:
+    raw = pd.read_csv(REAL / "derna_floods_2023.csv", dtype=str)
+    raw.loc[3, "unit"] = "zorgs"
+    raw["claim_id"] = raw["claim_id"].where(raw.index != 5, raw["claim_id"][4])  # both rows flagged
+    raw.to_csv(tmp_path / "flagged.csv", index=False)
+    claims = rc.read_claims(tmp_path / "flagged.csv", errors="flag")
+    assert claims["error"].notna().sum() == 3
+    assert_same(rc.reconcile(claims), rc.reconcile(dd.from_pandas(claims, npartitions=3)))
+
+
+def test_a_frame_dask_read_itself_is_checked_and_reconciled() -> None:
+    path = "examples/data/mosul_2016_claims.csv"
+    lazy = rc.reconcile(dd.read_csv(path, blocksize=200))
+    assert_same(rc.reconcile(rc.read_claims(path)), lazy)
+
+
+def test_a_dask_frame_without_a_needed_column_is_refused_at_once() -> None:
+    claims = rc.read_claims(REAL / "derna_floods_2023.csv")
+    with pytest.raises(rc.ClaimsError, match="missing column 'place'"):
+        rc.reconcile(dd.from_pandas(claims.drop(columns="place"), npartitions=2))
+    with pytest.raises(rc.ArgumentError, match="key names columns"):
+        rc.reconcile(dd.from_pandas(claims, npartitions=2), key=("counts", "region"))
+
+
+def test_a_folder_that_is_not_there_is_named(tmp_path: Path) -> None:
+    with pytest.raises(rc.ClaimsError, match="no such folder"):
+        rc.read_claims(tmp_path / "missing", lazy=True)
+
+
+def test_ids_repeated_across_files_are_flagged_when_flagging(tmp_path: Path) -> None:
+    claims = rc.read_claims(REAL / "derna_floods_2023.csv")
+    folder_of(claims, tmp_path, 2)
+    rc.write_claims(claims.iloc[:1], tmp_path / "part-02.parquet")
+    flagged = rc.read_claims(tmp_path, errors="flag")
+    assert flagged["error"].notna().sum() == 2
+    assert flagged["error"].dropna().str.contains("repeated in another file").all()

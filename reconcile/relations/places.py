@@ -19,7 +19,7 @@ import pandas as pd
 
 from reconcile.errors import ArgumentError, Reason
 
-__all__ = ["Places", "place_pairs", "read_places"]
+__all__ = ["Places", "place_pairs", "read_places", "root_places"]
 
 #: Each place's parent, by name (a p-code is a name too).
 Places = Mapping[str, str]
