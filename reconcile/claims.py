@@ -7,7 +7,6 @@ rows and back. The file formats themselves live in :mod:`reconcile.formats`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import math
@@ -22,7 +21,8 @@ import pandas as pd
 from reconcile._cells import from_phrases, from_values
 from reconcile._checked import is_checked, remember
 from reconcile._clean import clean_text, unpadded_lengths
-from reconcile._on_dask import DASK_HINTS, parquet_files, read_folder, same_columns
+from reconcile._folders import read_together
+from reconcile._on_dask import DASK_HINTS, parquet_files, read_folder
 from reconcile._periods import period, read_dates
 from reconcile._rows import FILE_FACTS, fill_facts, labels_of, read_numbers, skipped_note, without_figure
 from reconcile._validate import ROWS_HINT, describe_failures, flagged, normalise, validate
@@ -437,7 +437,7 @@ def read_claims(
             lazy=False,
         )
         files = parquet_files(claims)  # type: ignore[arg-type]
-        return read_folder(files, read) if lazy else _read_together(Path(claims), files, read)  # type: ignore[arg-type]
+        return read_folder(files, read) if lazy else read_together(Path(claims), files, read)  # type: ignore[arg-type]
     defaults = lexicon is None and errors == "raise" and decimal == "." and dayfirst is None
     defaults = defaults and all(fact is None for fact in facts.values())
     if isinstance(claims, pd.DataFrame) and defaults and is_checked(claims):
@@ -514,48 +514,6 @@ def read_claims(
     if errors == "raise":
         remember(checked)
     return checked
-
-
-def _read_together(folder: Path, files: list[Path], read: Callable[[Path], pd.DataFrame]) -> pd.DataFrame:
-    """The files of a folder read one by one and put together: one claims table, ids unique across files."""
-    frames = [read(path) for path in files]
-    for path, frame in zip(files[1:], frames[1:], strict=True):
-        same_columns(frame, frames[0], path)
-    names = [str(path.relative_to(folder)) for path in files]
-    together = pd.concat(frames, ignore_index=True)
-    ids = together["claim_id"]
-    flagging = "error" in together
-    standing = together["error"].isna().to_numpy() if flagging else np.ones(len(together), dtype=bool)
-    repeated = (ids.where(standing).duplicated(keep=False) & standing).to_numpy()
-    if repeated.any() and flagging:  # flagged, as a repeated id within one file is
-        error = together["error"].astype(object).to_numpy().copy()
-        error[repeated] = "each claim once (a claim_id repeated in another file of the folder)"
-        together = together.assign(
-            error=pd.Series(error, index=together.index).astype(together["error"].dtype)
-        )
-    elif repeated.any():
-        file = np.repeat(np.array(names, dtype=object), [len(f) for f in frames])
-        where = pd.DataFrame({"claim_id": ids[repeated].astype(object), "file": file[repeated]})
-        files_of = where.groupby("claim_id", sort=True)["file"].agg(", ".join)
-        shown = files_of.head(20)
-        lines = [f"claim_id={name!r} in {given}" for name, given in shown.items()]
-        more = len(files_of) - len(shown)
-        raise ClaimsError(
-            f"{len(files_of)} claim ids are given more than once in the folder '{folder}'",
-            hint="give every claim its own claim_id: the files of a folder share one set of ids",
-            details="  " + "\n  ".join(lines) + (f"\n  ... and {more} more" if more else ""),
-            failures=where.reset_index(drop=True),
-            origin=str(folder),
-        )
-    notes = [
-        dataclasses.replace(note, text=f"{name}: {note.text}")
-        for name, frame in zip(names, frames, strict=True)
-        for note in frame.attrs.get("notes", ())
-    ]
-    together.attrs["notes"] = tuple(notes)
-    if "error" not in together:
-        remember(together)
-    return together
 
 
 def write_claims(
