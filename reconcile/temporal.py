@@ -247,6 +247,9 @@ def _nested_flows(
     rows: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flows over nested periods: tighten (in place); each part above its whole, as (part, whole) rows."""
+    if len(rows) < 2:  # no flow to nest in another (most tables give stocks only)
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, np.zeros(0, dtype=object)
     table = pd.DataFrame({"series": series, "first": first, "last": last, "row": rows})
     pairs = table.merge(table, on="series", suffixes=("_part", "_whole"))
     inside = (
