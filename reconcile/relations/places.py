@@ -133,10 +133,12 @@ def root_places(places: pd.Series, parents: Mapping[str, str]) -> pd.Series:
         >>> places = pd.Series(["Bangladesh/Cox's Bazar/Ukhia", "Mosul", "Kutupalong", None])
         >>> root_places(places, {"Kutupalong": "Bangladesh/Cox's Bazar"}).tolist()
         ['Bangladesh', 'Mosul', 'Bangladesh', '']
+        >>> root_places(places, {}).tolist()
+        ['Bangladesh', 'Mosul', 'Kutupalong', '']
 
     """
-    if not parents:  # a path's root is its first part: one whole-column split
-        first = places.astype("str").str.split("/", n=1).str[0]
+    if not parents:  # a path's root is its first part: one whole-column replace (Arrow's, on Arrow text)
+        first = places.astype("str").str.replace(r"(?s)/.*", "", regex=True, n=1)
         return first.where(places.notna(), "").astype("str")
     codes, names = pd.factorize(places)
     # One root per distinct place, then "" last: a missing place's code, -1, takes it.
