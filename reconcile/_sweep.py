@@ -180,16 +180,21 @@ def per_group_all(
     count = np.bincount(index, minlength=size)
     once = count[index] == 1
     many = ~once
+    medians = {name: how for name, (_, how, _) in columns.items() if how == "median"}
     reduced = None
-    if many.any():
-        frame = pd.DataFrame({name: values[many] for name, (values, _, _) in columns.items()})
-        reduced = frame.groupby(index[many]).agg({name: how for name, (_, how, _) in columns.items()})
+    if many.any() and medians:
+        frame = pd.DataFrame({name: columns[name][0][many] for name in medians})
+        reduced = frame.groupby(index[many]).agg(medians)
     found = {}
-    for name, (values, _, fill) in columns.items():
+    for name, (values, how, fill) in columns.items():
         out = np.full(size, fill, dtype=float)
-        out[index[once]] = values[once]
-        if reduced is not None:
-            out[reduced.index.to_numpy()] = reduced[name].to_numpy(dtype=float)
+        if how == "median":
+            out[index[once]] = values[once]
+            if reduced is not None:
+                out[reduced.index.to_numpy()] = reduced[name].to_numpy(dtype=float)
+        else:  # a minimum or maximum in place, missing values skipped (a group of only those: NaN)
+            out[count > 0] = np.nan
+            (np.fmin if how == "min" else np.fmax).at(out, index, values.astype(float, copy=False))
         found[name] = out
     return found
 
