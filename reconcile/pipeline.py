@@ -464,33 +464,19 @@ def reconcile(
         True
 
     """
-    if is_dask_frame(claims):
-        return _on_dask(
-            claims,
-            key=tuple(key),
-            policy=policy,
-            weights=weights,
-            relations=relations,
-            implied_parts=implied_parts,
-            aliases=aliases,
-            time_checks=time_checks,
-            places=read_places(places),
-            implied_places=implied_places,
-            joint=joint,
-        )
-    result, _ = _in_memory(
-        claims,
-        key=key,
-        policy=policy,
-        weights=weights,
-        relations=relations,
-        implied_parts=implied_parts,
-        aliases=aliases,
-        time_checks=time_checks,
-        places=places,
-        implied_places=implied_places,
-        joint=joint,
-    )
+    options: dict[str, Any] = {
+        "policy": policy,
+        "weights": weights,
+        "relations": relations,
+        "implied_parts": implied_parts,
+        "aliases": aliases,
+        "time_checks": time_checks,
+        "implied_places": implied_places,
+        "joint": joint,
+    }
+    if is_dask_frame(claims):  # (the places table is read once, for every partition)
+        return _on_dask(claims, key=tuple(key), places=read_places(places), **options)
+    result, _ = _in_memory(claims, key=key, places=places, **options)
     return result
 
 
@@ -630,5 +616,4 @@ def _root_place(claims: pd.DataFrame, parents: Mapping[str, str]) -> pd.Series:
 
 
 def _quantity(claims: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    missing = [column for column in key if column not in claims]
-    return pd.util.hash_pandas_object(claims[[c for c in key if c not in missing]], index=False)
+    return pd.util.hash_pandas_object(claims[list(key)], index=False)
