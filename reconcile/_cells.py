@@ -35,6 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from reconcile._clean import unpadded_lengths
 from reconcile._wording import exact_numbers, format_ranges
 from reconcile.errors import Reason, ReconcileError
 from reconcile.phrases import Lexicon, parse_many, value_ranges
@@ -142,6 +143,9 @@ def blank_cells(cells: pd.Series) -> np.ndarray:
     """
     if pd.api.types.is_numeric_dtype(cells):
         return cells.isna().to_numpy(dtype=bool)
+    lengths = unpadded_lengths(cells)  # (plain ASCII text without padding: no cell to strip)
+    if lengths is not None:
+        return np.asarray(cells.isna().to_numpy(dtype=bool) | (lengths == 0))
     return (cells.isna() | (cells.astype("str").str.strip() == "")).to_numpy(dtype=bool)
 
 

@@ -11,10 +11,29 @@ import pandas as pd
 
 from reconcile._wording import gap_texts, nouns, summaries
 
-__all__ = ["conflict_reasons", "said", "text_column", "word_conflicts"]
+__all__ = ["Coded", "conflict_reasons", "said", "text_column", "text_filled", "word_conflicts"]
 
 # The most claims a tie's message words; the conflicts table names every one.
 _SHOWN_IN_A_TIE = 20
+
+
+class Coded:
+    """A text per row kept as codes into its distinct texts, made objects only at the rows asked for.
+
+    Examples:
+        >>> units = Coded(np.array(["person", "household"], dtype=object), np.array([1, 0, 1]))
+        >>> units[np.array([2, 1])].tolist()
+        ['household', 'person']
+
+    """
+
+    def __init__(self, distinct: np.ndarray, codes: np.ndarray) -> None:
+        self._distinct = np.asarray(distinct, dtype=object)
+        self._codes = codes
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        picked: np.ndarray = self._distinct[self._codes[rows]]
+        return picked
 
 
 def text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -25,7 +44,21 @@ def text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarra
     return np.where(pd.isna(values), "", values)
 
 
-def said(frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], unit: np.ndarray) -> np.ndarray:
+def text_filled(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Per row, whether the column holds a text that is not empty (false throughout where it is absent).
+
+    Examples:
+        >>> text_filled(pd.DataFrame({"hedge": ["about", "", None]}), "hedge").tolist()
+        [True, False, False]
+
+    """
+    if column not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    cells = frame[column]
+    return np.asarray((cells.notna() & (cells.astype("str") != "")).to_numpy(dtype=bool))
+
+
+def said(frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], unit: Coded) -> np.ndarray:
     """``who: what (range)`` for each row, as :func:`reconcile.compare` words it.
 
     ``ends`` are the (low, value, high) columns in the quantity's unit.
@@ -47,11 +80,11 @@ def said(frame: pd.DataFrame, rows: np.ndarray, ends: tuple[np.ndarray, ...], un
 
 
 def conflict_reasons(
-    frame: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], unit: np.ndarray, policy: str
+    frame: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], unit: Coded, policy: str
 ) -> np.ndarray:
     """Per pair of claims in conflict (involved, mate, kind), why its involved claim is set aside."""
     involved, mate, kind = pairs
-    mate_id = frame["claim_id"].to_numpy(dtype=object)[mate]
+    mate_id = frame["claim_id"].iloc[mate].to_numpy(dtype=object)
     if policy == "priority":
         why_disjoint = "shares no point with claim " + mate_id + ", of the highest-ranked source"
     else:
@@ -68,7 +101,7 @@ def conflict_reasons(
     )
 
 
-def _clash(unit: np.ndarray, involved: np.ndarray, mate: np.ndarray) -> np.ndarray:
+def _clash(unit: Coded, involved: np.ndarray, mate: np.ndarray) -> np.ndarray:
     return np.asarray("'" + unit[involved] + "' cannot be converted to '" + unit[mate] + "'", dtype=object)
 
 
@@ -77,7 +110,7 @@ def word_conflicts(
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
     ties: tuple[np.ndarray, np.ndarray],
     ends: tuple[np.ndarray, np.ndarray, np.ndarray],
-    unit: np.ndarray,
+    unit: Coded,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each conflict's message, worded as :func:`reconcile.compare` words its claims.
 

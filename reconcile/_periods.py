@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from reconcile._texts import coded_texts
 from reconcile.errors import ArgumentError, ParseError, Reason
 
 
@@ -512,8 +513,8 @@ def read_dates(
     # A spreadsheet's date cell comes as a timestamp: its day is the date (2017-12-31T00:00:00).
     values = values.str.replace(_TIME_OF_DAY, "", regex=True)
     if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
-        cells = np.concatenate([values.to_numpy(dtype=object), np.array([None], dtype=object)])[codes]
-        return pd.Series(cells, index=texts.index, dtype="str"), pd.DataFrame(columns=list(FAILURE_COLUMNS))
+        cells = coded_texts(values.tolist(), codes, texts.index)
+        return cells, pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (
         _iso(values, name)
         .combine_first(_day_month_year(values, codes, texts.index, name, dayfirst))

@@ -21,6 +21,7 @@ __all__ = [
     "per_group",
     "per_group_all",
     "sort_events",
+    "sorting_order",
     "weighted_median",
 ]
 
@@ -31,7 +32,7 @@ def sort_events(group: np.ndarray, coordinate: np.ndarray, opening: np.ndarray) 
     Two unstable sorts: one ranks the coordinates, one sorts a single integer key (group,
     rank, opening). Events of one kind at one point of one group come in no set order: the
     sweep's results do not depend on it. A stable sort by coordinate and then group, which
-    this replaces, took about twice as long.
+    this replaces, took about twice as long; the second sort sorts values (:func:`sorting_order`).
 
     Examples:
         >>> sort_events(np.array([1, 0, 1, 0]), np.array([3.0, 9.0, 3.0, 2.0]),
@@ -46,7 +47,53 @@ def sort_events(group: np.ndarray, coordinate: np.ndarray, opening: np.ndarray) 
     rank = np.empty(len(coordinate), dtype=np.int64)
     rank[by_coordinate] = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
     key = (group.astype(np.int64) * (int(rank[by_coordinate[-1]]) + 1) + rank) * 2 + opening
-    return np.argsort(key)
+    return sorting_order(key)
+
+
+def _whole_number_order(events: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
+    """:func:`sort_events`' order of closings (just after ``high``), then openings (at ``low``).
+
+    Only where every finite end is a whole number below 2**52; else None. Counts are whole
+    numbers: no end lies between x and the closing just after it, so an opening at x goes
+    before that closing (keys ``2x`` and ``2x + 1``), and one sort of integers replaces the
+    ranking of floats.
+    """
+    ends = np.concatenate([high, low])
+    finite = np.isfinite(ends)
+    shown = ends[finite]
+    if not len(shown):
+        return None
+    least, most = float(shown.min()), float(shown.max())
+    if max(-least, most) >= 2.0**52 or not bool(np.all(shown == np.round(shown))):
+        return None
+    # Infinite ends just beyond the finite ones; then 0 .. span - 1.
+    whole = np.where(finite, ends, np.where(ends > 0, most + 1, least - 1)) - (least - 1)
+    span = 2 * (int(most - least) + 3)
+    if (int(events.max()) + 1) * span >= 2**63:  # (the key would not fit an integer)
+        return None
+    closes = np.arange(len(ends)) < len(high)
+    return sorting_order(events.astype(np.int64) * span + whole.astype(np.int64) * 2 + closes)
+
+
+def sorting_order(key: np.ndarray) -> np.ndarray:
+    """The order that sorts non-negative integer keys (ties in no set order).
+
+    Where the key and the row number fit one 64-bit integer together, the rows are sorted
+    as values with their numbers in the low bits: a sort of values is several times faster
+    than numpy's ``argsort``. Otherwise, ``argsort``.
+
+    Examples:
+        >>> sorting_order(np.array([30, 10, 20])).tolist()
+        [1, 2, 0]
+
+    """
+    if not len(key):
+        return np.zeros(0, dtype=np.int64)
+    bits = max(len(key) - 1, 1).bit_length()
+    if int(key.max()).bit_length() + bits > 64:
+        return np.argsort(key)
+    packed = np.sort((key.astype(np.uint64) << np.uint64(bits)) | np.arange(len(key), dtype=np.uint64))
+    return np.asarray(packed & np.uint64((1 << bits) - 1)).astype(np.int64)
 
 
 class AgreeingSets(NamedTuple):
@@ -104,7 +151,9 @@ def largest_agreeing_sets(
     closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
     coordinate = np.concatenate([closing, low])
     events = np.concatenate([group, group])
-    order = sort_events(events, coordinate, np.arange(2 * n) >= n)
+    order = _whole_number_order(events, low, high)
+    if order is None:
+        order = sort_events(events, coordinate, np.arange(2 * n) >= n)
     cover = np.cumsum(np.concatenate([-weight, weight])[order])
     at = coordinate[order]
     quantity = events[order]

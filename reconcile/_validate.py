@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reconcile._rows import labels_of
+from reconcile._texts import coded_texts
 from reconcile.errors import ClaimsError, Reason
 from reconcile.formats import Loaded
 from reconcile.schemas import Claims, conforming
@@ -336,8 +337,7 @@ def validate(
 def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
     """``column`` with each distinct value respelled once; missing values stay missing."""
     codes, distinct = pd.factorize(column)
-    spelled = np.array([spell(value) for value in distinct] + [None], dtype=object)
-    return pd.Series(spelled[codes], index=column.index, dtype="str")
+    return coded_texts([spell(value) for value in distinct], codes, column.index)
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:

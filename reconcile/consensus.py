@@ -16,10 +16,9 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from reconcile._cells import blank_cells
-from reconcile._conflict_text import conflict_reasons, text_column, word_conflicts
+from reconcile._conflict_text import Coded, conflict_reasons, text_column, text_filled, word_conflicts
 from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
@@ -29,6 +28,7 @@ from reconcile._sweep import (
     per_group,
     weighted_median,
 )
+from reconcile._texts import coded_texts
 from reconcile.claims import read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
@@ -61,6 +61,8 @@ class _UnitFamilies(NamedTuple):
     least: np.ndarray  # per row: the lowest its unit's factor into the family's unit can be
     factor: np.ndarray  # per row: that factor, as pint computes it
     most: np.ndarray  # per row: the highest it can be
+    codes: np.ndarray  # per row: its unit's position in ``units``
+    units: np.ndarray  # the distinct units, as written
 
 
 def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
@@ -81,7 +83,7 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
         source, into = divmod(pair, len(distinct))
         bounds[:, source, into] = conversion_bounds(distinct[source], distinct[into])
     least, factor, most = bounds[:, codes, target]
-    return _UnitFamilies(family, first, least, factor, most)
+    return _UnitFamilies(family, first, least, factor, most, codes, np.asarray(distinct, dtype=object))
 
 
 def _convert(values: np.ndarray, least: np.ndarray, most: np.ndarray, rounding: str) -> np.ndarray:
@@ -410,7 +412,7 @@ def _per_quantity(
     # A voice is one source's claims about one quantity, in one family of units.
     voice = pd.factorize(family.astype(np.int64) * (int(found.code.max(initial=0)) + 1) + found.code)[0]
     n_voices = int(voice.max(initial=-1)) + 1
-    rank = faithfulness(low, value, high, text_column(frame, "hedge", every), voice)
+    rank = faithfulness(low, value, high, text_filled(frame, "hedge"), voice)
     reported = text_column(frame, "reported_on", every)
     dated = bool((reported != "").any())  # (ids are only needed to name a revision's leader)
     all_ids = claim_id[every] if dated else np.full(n, "", dtype=object)
@@ -450,8 +452,7 @@ def _per_quantity(
     leaders = np.unique(family_group[by_rank], return_index=True)[1]
     chosen[family_group[by_rank][leaders]] = by_rank[leaders]
     first = families.first[chosen]  # the claim whose unit is the quantity's unit
-    unit = frame["unit"].to_numpy(dtype=object)
-    quantity_unit = unit[first]
+    quantity_unit = families.units[families.codes[first]]
     convertible = alive & (v_family == chosen[v_group])
     # Equal sets that share no point: under every policy but priority's ranking, unresolved.
     tied = (sets.n_sets[chosen] > 1) & (policy != "priority")
@@ -480,7 +481,9 @@ def _per_quantity(
         partner = np.where(above, lowest_high[v_group], highest_low[v_group])
     partner = np.where(convertible, speaker[np.maximum(partner, 0)], first[v_group])
     v_conflict = alive & (v_outlier | ~convertible)
-    shown_unit = unit[families.first[family]]  # each claim in its family's unit, as converted
+    shown_unit = Coded(
+        families.units, families.codes[families.first[family]]
+    )  # each claim in its family's unit
 
     # -- estimates --------------------------------------------------------------------------
     kept_voice = np.flatnonzero(v_kept)
@@ -516,7 +519,7 @@ def _per_quantity(
     status = np.select(
         [tied, troubled, revised, n_voices_of == 1], ["unresolved", "conflict", "revised", "single"], "agreed"
     )
-    estimates = frame.iloc[first][list(key)].reset_index(drop=True)
+    estimates = frame[list(key)].iloc[first].reset_index(drop=True)
     estimates = estimates.assign(
         low=est_low,
         value=est_value,
@@ -585,35 +588,44 @@ def _per_quantity(
         axis=1,
     )
 
-    reason = np.full(n, "", dtype=object)
-    claim_conflict = np.full(n, None, dtype=object)
-    # A voice set aside: every claim of it that stands takes its reason and conflict.
-    voice_reason = np.full(n_voices, "", dtype=object)
-    voice_conflict = np.full(n_voices, None, dtype=object)
+    # Each claim's reason and conflict, as positions in two short tables of texts (-1: none):
+    # reasons are the pairs' reasons, then the ties', the retellings', the revisions'.
+    tie_reasons = "no set of sources outweighs the others (" + tie_id + ")"
+    n_ties = len(tie_voice)
+    voice_why = np.full(n_voices, -1)
+    voice_conflict = np.full(n_voices, -1)
     voice_pairs = np.flatnonzero(kind != "misreport")
-    voice_reason[voice[involved[voice_pairs]]] = reasons[voice_pairs]
-    voice_conflict[voice[involved[voice_pairs]]] = conflict_id[voice_pairs]
-    voice_reason[v_kept] = ""  # (a voice kept by the envelope or priority policy stands in its conflict)
-    voice_conflict[tie_voice] = tie_id
-    voice_reason[tie_voice] = "no set of sources outweighs the others (" + tie_id + ")"
-    # (only claims of voices with a reason or a conflict: most claims have neither)
-    stands = np.flatnonzero(~superseded & ~misreport & (voice_conflict != None)[voice])  # noqa: E711
-    reason[stands] = voice_reason[voice[stands]]
-    claim_conflict[stands] = voice_conflict[voice[stands]]
+    voice_why[voice[involved[voice_pairs]]] = voice_pairs
+    voice_conflict[voice[involved[voice_pairs]]] = voice_pairs
+    voice_why[v_kept] = -1  # (a voice kept by the envelope or priority policy stands in its conflict)
+    voice_conflict[tie_voice] = n_pairs + np.arange(n_ties)
+    voice_why[tie_voice] = n_pairs + np.arange(n_ties)
+    why_at = np.full(n, -1)
+    conflict_at = np.full(n, -1)
+    # (only claims of voices with a conflict: most claims have none)
+    stands = np.flatnonzero(~superseded & ~misreport & (voice_conflict >= 0)[voice])
+    why_at[stands] = voice_why[voice[stands]]
+    conflict_at[stands] = voice_conflict[voice[stands]]
     reports = np.flatnonzero(kind == "misreport")
-    reason[involved[reports]] = reasons[reports]
-    claim_conflict[involved[reports]] = conflict_id[reports]
+    why_at[involved[reports]] = reports
+    conflict_at[involved[reports]] = reports
     retold = np.flatnonzero(retelling & v_kept[voice])
-    reason[retold] = "repeats " + claim_id[speaker[voice[retold]]]
+    why_at[retold] = n_pairs + n_ties + np.arange(len(retold))
     old = np.flatnonzero(superseded)
-    reason[old] = (
-        "superseded by " + claim_id[superseder[old]] + " (reported " + reported[superseder[old]] + ")"
+    why_at[old] = n_pairs + n_ties + len(retold) + np.arange(len(old))
+    why_texts = np.concatenate(
+        [
+            reasons,
+            tie_reasons,
+            "repeats " + claim_id[speaker[voice[retold]]],
+            "superseded by " + claim_id[superseder[old]] + " (reported " + reported[superseder[old]] + ")",
+        ]
     )
     result_claims = frame.assign(
         kept=kept,
-        reason=pd.Series(_sparse_texts(reason, reason != ""), index=frame.index),
-        conflict_id=pd.Series(_sparse_texts(claim_conflict, claim_conflict != None), index=frame.index),  # noqa: E711
-        voice=pd.Series(_texts(found.names, found.which), index=frame.index),
+        reason=_texts_at(why_texts, why_at, "", frame.index),
+        conflict_id=_texts_at(np.concatenate([conflict_id, tie_id]), conflict_at, None, frame.index),
+        voice=coded_texts(found.names.tolist(), found.which, frame.index),
     )
     return Consensus(
         estimates=estimates,  # checked once, with its tightened columns, by the relations step
@@ -638,20 +650,18 @@ def _per_quantity(
     )
 
 
-def _texts(names: np.ndarray, which: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A text column of ``names[which]``, taken by Arrow (pandas' own take is several times slower)."""
-    taken = pa.array(names.tolist(), type=pa.large_string()).take(pa.array(which))
-    texts: pd.api.extensions.ExtensionArray = pd.Series(taken, dtype="str").array
-    return texts
+def _texts_at(texts: np.ndarray, at: np.ndarray, blank: str | None, index: pd.Index) -> pd.Series:
+    """A text column of ``texts[at]``, ``blank`` ("" or missing) where ``at`` is -1.
 
+    Examples:
+        >>> ids = np.array(["C1", "C2"], dtype=object)
+        >>> _texts_at(ids, np.array([1, -1, 0]), "", pd.RangeIndex(3)).tolist()
+        ['C2', '', 'C1']
 
-def _sparse_texts(texts: np.ndarray, filled: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A text column of ``texts`` that are mostly one blank ("" or None), the others ``filled``."""
-    rows = np.flatnonzero(filled)
-    which = np.zeros(len(texts), dtype=np.int64)
-    which[rows] = np.arange(1, len(rows) + 1)
-    blank = texts[~filled][:1] if len(rows) < len(texts) else np.array([""], dtype=object)
-    return _texts(np.concatenate([blank, texts[rows]]), which)
+    """
+    if blank is None:
+        return coded_texts(texts.tolist(), at, index)
+    return coded_texts([blank, *texts.tolist()], at + 1, index)
 
 
 def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:

@@ -32,6 +32,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_lib
 import pyarrow.compute as pc
 from pandera.typing import Series
 
@@ -412,10 +413,66 @@ def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
 
 
 def _repeats(series: pd.Series) -> bool:
-    """Whether a value comes twice: one hash pass of Arrow's over Arrow text, pandas' otherwise."""
-    if hasattr(series.array, "__arrow_array__"):
-        return len(pc.unique(series.array.__arrow_array__())) != len(series)
-    return bool(series.duplicated().any())
+    """Whether a value comes twice.
+
+    Arrow text is hashed by :func:`_text_hashes` and the hashes sorted: a million distinct
+    ids in about a fifth of the time a hash table of the texts takes, whose entries fall out
+    of cache. Cells whose hashes meet are compared as texts, so a collision costs time, never
+    a wrong answer. Other columns: pandas' ``duplicated``.
+
+    Examples:
+        >>> _repeats(pd.Series(["c1", "c2", "c10"], dtype="str"))
+        False
+        >>> _repeats(pd.Series(["c1", "", "c2", "c1"], dtype="str"))
+        True
+
+    """
+    if not hasattr(series.array, "__arrow_array__"):
+        return bool(series.duplicated().any())
+    text = series.array.__arrow_array__().combine_chunks()
+    hashes = _text_hashes(text)
+    if hashes is None:
+        return len(pc.unique(text)) != len(text)
+    ordered = np.sort(hashes)
+    meet = ordered[1:] == ordered[:-1]
+    if not meet.any():
+        return False
+    rows = np.flatnonzero(np.isin(hashes, ordered[1:][meet]))
+    return len(pc.unique(text.take(rows))) != len(rows)
+
+
+# Odd multipliers for the texts' polynomial hash (any odd number mixes; these are primes).
+_BYTE_BASE = np.uint64(1_099_511_628_211)
+_LENGTH_MIX = np.uint64(11_400_714_819_323_198_549)
+_HASHED_AT_ONCE = 1 << 18  # texts hashed per pass, to keep the byte-sized temporaries small
+
+
+def _text_hashes(text: pa_lib.Array) -> np.ndarray | None:
+    """A 64-bit polynomial hash of each cell's bytes and length (missing cells hash as empty ones).
+
+    None where the array is not plain Arrow text.
+    """
+    buffers = text.buffers()
+    if text.null_count or len(buffers) != 3 or buffers[1] is None:
+        return None
+    wide = pa_lib.types.is_large_string(text.type)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+    offsets = offsets[text.offset : text.offset + len(text) + 1].astype(np.int64)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    powers = np.cumprod(np.full(int(lengths.max(initial=0)) + 1, _BYTE_BASE, dtype=np.uint64))
+    hashes = lengths.astype(np.uint64) * _LENGTH_MIX
+    for at in range(0, len(lengths), _HASHED_AT_ONCE):  # (a few passes a million texts)
+        size = lengths[at : at + _HASHED_AT_ONCE]
+        filled = np.flatnonzero(size > 0)
+        if not len(filled):
+            continue
+        first, last = offsets[at], offsets[at + len(size)]
+        owner = np.repeat(np.arange(len(size)), size)
+        place = np.arange(last - first) - (offsets[at : at + len(size)] - first)[owner]
+        mixed = data[first:last].astype(np.uint64) * powers[place]
+        hashes[at + filled] += np.add.reduceat(mixed, (offsets[at + filled] - first))
+    return hashes
 
 
 def _passes(check: pa.Check, data: pd.Series | pd.DataFrame) -> np.ndarray | None:

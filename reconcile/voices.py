@@ -152,9 +152,11 @@ def voices(frame: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> Voi
 
 
 def faithfulness(
-    low: np.ndarray, value: np.ndarray, high: np.ndarray, hedge: np.ndarray, voice: np.ndarray
+    low: np.ndarray, value: np.ndarray, high: np.ndarray, hedged: np.ndarray, voice: np.ndarray
 ) -> np.ndarray:
     """Each statement's rank in :data:`FAITHFULNESS` (0 says most), from its range, hedge and voice.
+
+    ``hedged`` says, per statement, whether a hedge word ("about") set its range.
 
     A range with both ends finite and its value strictly inside is stated by the source
     (rank 0) when no hedge set it and it is not the rounding of a printed number (a
@@ -168,17 +170,16 @@ def faithfulness(
         >>> faithfulness(np.array([793.0, 4500, 4645, 7000, 0, 546_500, 0]),
         ...              np.array([4645.5, 5000, 4645, 7000, 5805, 547_000, 6000]),
         ...              np.array([8498.0, 5500, 4645, inf, 5805, 547_500, 6000]),
-        ...              np.array(["", "about", "", "at least", "up to", "", "up to"], dtype=object),
+        ...              np.array([False, True, False, True, True, False, True]),
         ...              np.array([0, 1, 2, 3, 4, 5, 4])).tolist()
         [0, 1, 2, 4, 4, 3, 4]
         >>> faithfulness(np.array([5805.0, 0]), np.array([5805.0, 5805]), np.array([5805.0, 5805]),
-        ...              np.array(["", "up to"], dtype=object), np.array([7, 7])).tolist()
+        ...              np.array([False, True]), np.array([7, 7])).tolist()
         [2, 2]
 
     """
     finite = np.isfinite(low) & np.isfinite(high)
     two_sided = finite & (low < value) & (value < high)
-    hedged = hedge != ""
     rank = np.where(two_sided, np.where(hedged, 1, np.where(_rounding(low, value, high), 3, 0)), 4)
     rank = np.where(low == high, 2, rank)
     # A one-sided figure at an exact point's very number: the point is a retelling without its hedge.

@@ -1,0 +1,32 @@
+"""Text columns made from a few distinct texts and a code per row, without a Python object per row.
+
+A million rows that share a handful of values (units, sources, dates) are written by one
+Arrow ``take`` from the distinct values, not by a million-element object array that pandas
+then converts cell by cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["coded_texts"]
+
+
+def coded_texts(
+    distinct: Sequence[str | None], codes: np.ndarray, index: pd.Index | None = None
+) -> pd.Series:
+    """A ``str`` column holding ``distinct[code]`` per row; missing where the code is -1.
+
+    Examples:
+        >>> coded_texts(["person", "household", None], np.array([1, -1, 0, 2])).tolist()
+        ['household', nan, 'person', nan]
+
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    table = pa.array(list(distinct), type=pa.large_string())
+    taken = table.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(taken, index=index, dtype="str")
