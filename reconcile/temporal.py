@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from reconcile._conflict_text import Coded
 from reconcile._conflict_text import said as worded
 from reconcile._measures import CUMULATIVE as _CUMULATIVE
 from reconcile._measures import FLOW as _FLOW
@@ -305,7 +306,8 @@ def _conflicts(
     both = np.concatenate([one, other])
     picked = claims.iloc[both].reset_index(drop=True)
     ends = tuple(picked[end].to_numpy(dtype=float) for end in ("low", "value", "high"))
-    said = worded(picked, np.arange(len(both)), ends, picked["unit"].to_numpy(dtype=object))
+    units = Coded(picked["unit"].to_numpy(dtype=object), np.arange(len(both)))
+    said = worded(picked, np.arange(len(both)), ends, units)
     first_said, second_said = said[: len(one)], said[len(one) :]
     dates = estimates["as_of"] if "as_of" in estimates else pd.Series("", index=estimates.index)
     first_as_of = dates.iloc[first_q].to_numpy(dtype=object)
