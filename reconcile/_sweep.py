@@ -16,6 +16,8 @@ import pandas as pd
 __all__ = [
     "AgreeingSets",
     "first_per_group",
+    "group_codes",
+    "group_value_order",
     "largest_agreeing_sets",
     "membership",
     "per_group",
@@ -24,6 +26,41 @@ __all__ = [
     "sorting_order",
     "weighted_median",
 ]
+
+
+def group_codes(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Each row's group by the ``key`` columns, numbered 0, 1, ... in the groups' sorted order.
+
+    As ``frame.groupby(key, sort=True).ngroup()`` numbers them, for key columns without
+    missing values; text and number columns are factorized one at a time and their codes
+    combined (about a third faster than pandas' grouping), other columns go to pandas.
+
+    Examples:
+        >>> frame = pd.DataFrame({"counts": ["b", "a", "b"], "place": ["x", "y", "x"]}, dtype="str")
+        >>> group_codes(frame, ["counts", "place"]).tolist()
+        [1, 0, 1]
+
+    """
+    plain = all(
+        pd.api.types.is_numeric_dtype(frame[column])
+        or (pd.api.types.is_string_dtype(frame[column]) and not pd.api.types.is_object_dtype(frame[column]))
+        for column in key
+    )
+    if not plain or not len(frame):
+        return np.asarray(frame.groupby(key, dropna=False, sort=True).ngroup().to_numpy(), dtype=np.int64)
+    codes = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for column in key:  # (the key's columns, a handful)
+        found, distinct = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        size *= len(distinct)
+        if size >= 2**62:  # the combined code would not fit: pandas numbers them
+            return np.asarray(frame.groupby(key, dropna=False, sort=True).ngroup().to_numpy(), dtype=np.int64)
+        codes = codes * len(distinct) + found
+    if size <= 8 * len(codes) + 1024:  # few possible codes: mark those present
+        present = np.zeros(size, dtype=bool)
+        present[codes] = True
+        return np.asarray((np.cumsum(present) - 1)[codes], dtype=np.int64)
+    return np.asarray(np.unique(codes, return_inverse=True)[1].reshape(-1), dtype=np.int64)
 
 
 def sort_events(group: np.ndarray, coordinate: np.ndarray, opening: np.ndarray) -> np.ndarray:
@@ -191,12 +228,35 @@ def first_per_group(
 ) -> np.ndarray:
     """Per group, the row (among ``mask``) with the smallest ``by`` (or largest); ties go to the first."""
     rows = np.flatnonzero(mask)
-    values = pd.Series(by[rows], index=rows)
-    grouped = values.groupby(group[rows], sort=False)
-    best = grouped.idxmax() if largest else grouped.idxmin()
     chosen = np.full(int(group.max()) + 1 if len(group) else 0, -1)
-    chosen[best.index.to_numpy()] = best.to_numpy()
+    owner, values = group[rows], by[rows].astype(float, copy=False)
+    best = np.full(len(chosen), np.nan)  # (missing values are skipped, as pandas skips them)
+    (np.fmax if largest else np.fmin).at(best, owner, values)
+    at = rows[values == best[owner]]
+    chosen[group[at][::-1]] = at[::-1]  # of repeated positions numpy writes the last: the first row
     return chosen
+
+
+def group_value_order(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The order of rows by group, then by value (rows of one group and value in no set order).
+
+    Values that are whole numbers or halves (counts, and medians of counts) are sorted
+    with their group as one integer key; others are ranked first, as :func:`sort_events`
+    ranks its points.
+
+    Examples:
+        >>> group_value_order(np.array([1, 0, 1, 0]), np.array([5.0, 7.5, 2.0, 3.0])).tolist()
+        [3, 1, 2, 0]
+
+    """
+    if len(value) and bool(np.isfinite(value).all()):
+        halves = value * 2
+        least, most = float(halves.min()), float(halves.max())
+        if most - least < 2.0**40 and bool(np.all(halves == np.round(halves))):
+            span = int(most - least) + 1
+            if (int(group.max()) + 1) * span < 2**62:
+                return sorting_order(group.astype(np.int64) * span + (halves - least).astype(np.int64))
+    return sort_events(group, value, np.zeros(len(value), dtype=bool))
 
 
 def per_group(index: np.ndarray, values: np.ndarray, size: int, how: str, fill: float) -> np.ndarray:
@@ -230,17 +290,26 @@ def per_group_all(
     once = count[index] == 1
     many = ~once
     medians = {name: how for name, (_, how, _) in columns.items() if how == "median"}
-    reduced = None
-    if many.any() and medians:
-        frame = pd.DataFrame({name: columns[name][0][many] for name in medians})
-        reduced = frame.groupby(index[many]).agg(medians)
+    reduced = {}
+    for name in medians if many.any() else ():  # the middle values of each group, sorted
+        owner, values = index[many], columns[name][0][many].astype(float, copy=False)
+        if np.isnan(values).any():  # (pandas skips missing values)
+            reduced[name] = pd.Series(values).groupby(owner).median()
+            continue
+        order = group_value_order(owner, values)
+        owner, values = owner[order], values[order]
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        size_of = np.diff(np.r_[starts, len(owner)])
+        with np.errstate(invalid="ignore"):  # (-inf and inf in the middle: NaN, as pandas says)
+            middle = (values[starts + (size_of - 1) // 2] + values[starts + size_of // 2]) / 2
+        reduced[name] = pd.Series(middle, index=owner[starts])
     found = {}
     for name, (values, how, fill) in columns.items():
         out = np.full(size, fill, dtype=float)
         if how == "median":
             out[index[once]] = values[once]
-            if reduced is not None:
-                out[reduced.index.to_numpy()] = reduced[name].to_numpy(dtype=float)
+            if name in reduced:
+                out[reduced[name].index.to_numpy()] = reduced[name].to_numpy(dtype=float)
         else:  # a minimum or maximum in place, missing values skipped (a group of only those: NaN)
             out[count > 0] = np.nan
             (np.fmin if how == "min" else np.fmax).at(out, index, values.astype(float, copy=False))

@@ -23,6 +23,7 @@ from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
     first_per_group,
+    group_codes,
     largest_agreeing_sets,
     membership,
     per_group,
@@ -74,16 +75,23 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     else:
         key = group.astype(np.int64) * (int(dimensions.max(initial=0)) + 1) + dimensions[codes]
         family = np.unique(key, return_inverse=True)[1].reshape(-1)
-    # Families are numbered in order of their key; each one's first claim in input order:
-    first = np.full(int(family.max(initial=-1)) + 1, len(family))
-    np.minimum.at(first, family, np.arange(len(family)))
+    # Families are numbered in order of their key; each one's first claim in input order
+    # (of repeated positions numpy writes the last, so the rows go in backwards):
+    first = np.empty(int(family.max(initial=-1)) + 1, dtype=np.int64)
+    first[family[::-1]] = np.arange(len(family))[::-1]
+    units = np.asarray(distinct, dtype=object)
+    if len(distinct) == 1:  # one unit throughout: nothing to convert
+        ones = np.ones(len(family))
+        return _UnitFamilies(family, first, ones, ones, ones, codes, units)
     target = codes[first][family]
     bounds = np.ones((3, len(distinct), len(distinct)))
-    for pair in np.unique(codes * len(distinct) + target).tolist():  # distinct pairs of units only
+    present = np.zeros(len(distinct) ** 2, dtype=bool)
+    present[codes * len(distinct) + target] = True
+    for pair in np.flatnonzero(present).tolist():  # distinct pairs of units only
         source, into = divmod(pair, len(distinct))
         bounds[:, source, into] = conversion_bounds(distinct[source], distinct[into])
     least, factor, most = bounds[:, codes, target]
-    return _UnitFamilies(family, first, least, factor, most, codes, np.asarray(distinct, dtype=object))
+    return _UnitFamilies(family, first, least, factor, most, codes, units)
 
 
 def _convert(values: np.ndarray, least: np.ndarray, most: np.ndarray, rounding: str) -> np.ndarray:
@@ -392,7 +400,7 @@ def _per_quantity(
 ) -> Consensus:
     n = len(frame)
     try:
-        group = frame.groupby(list(key), dropna=False, sort=True).ngroup().to_numpy()
+        group = group_codes(frame, list(key))
     except TypeError as exc:
         raise ArgumentError(
             f"the key columns {key!r} hold values that cannot be grouped ({exc})",
@@ -545,8 +553,8 @@ def _per_quantity(
     )
     # Each tie is one conflict naming every voice that is in some of the tied sets, not all.
     tie_voice = np.flatnonzero(tied[v_group] & in_set & ~in_every_set)
-    tie_voice = tie_voice[np.lexsort((claim_id[speaker[tie_voice]], v_group[tie_voice]))]
-    order = np.lexsort((claim_id[involved], group[involved]))
+    tie_voice = tie_voice[np.lexsort((claim_id.order(speaker[tie_voice]), v_group[tie_voice]))]
+    order = np.lexsort((claim_id.order(involved), group[involved]))
     involved, mate, kind = involved[order], mate[order], kind[order]
     tie_rows = speaker[tie_voice]
     tie_groups, tie_start = np.unique(v_group[tie_voice], return_index=True)

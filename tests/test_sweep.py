@@ -8,10 +8,18 @@ import math
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconcile._sweep import largest_agreeing_sets, sort_events, sorting_order
+from reconcile._sweep import (
+    first_per_group,
+    group_codes,
+    largest_agreeing_sets,
+    per_group,
+    sort_events,
+    sorting_order,
+)
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -72,3 +80,34 @@ def test_events_sort_by_group_then_point_closings_first(events: list[tuple[int, 
     order = sort_events(group, point, opening)
     keys = [(int(group[i]), float(point[i]), bool(opening[i])) for i in order]
     assert keys == sorted(keys)
+
+
+texts = st.sampled_from(["Mosul", "mosul", "Erbil", "", "Ninewa/Mosul", "é"])
+
+
+@given(
+    st.lists(st.tuples(texts, st.integers(-3, 3), st.sampled_from([0.5, -1.0, 2.0, math.nan])), max_size=30),
+    st.sampled_from([["text"], ["text", "number"], ["number", "text", "float"], ["float"]]),
+)
+def test_group_codes_number_groups_as_pandas_does(rows: list[tuple[str, int, float]], key: list[str]) -> None:
+    frame = pd.DataFrame(rows, columns=["text", "number", "float"]).astype(
+        {"text": "str", "number": "int64", "float": "float64"}
+    )
+    expected = frame.groupby(key, dropna=False, sort=True).ngroup().to_numpy()
+    assert group_codes(frame, key).tolist() == expected.tolist()
+
+
+values = st.one_of(st.integers(-20, 20).map(float), st.sampled_from([0.25, -7.5, math.inf, -math.inf]))
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), values), min_size=1, max_size=40))
+def test_medians_and_first_rows_per_group_are_pandas_own(rows: list[tuple[int, float]]) -> None:
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    value = np.array([v for _, v in rows])
+    grouped = pd.Series(value).groupby(group)
+    expected = grouped.median().reindex(range(6)).to_numpy()
+    np.testing.assert_array_equal(per_group(group, value, 6, "median", np.nan), expected)
+    for largest in (False, True):
+        best = (grouped.idxmax() if largest else grouped.idxmin()).reindex(range(6), fill_value=-1)
+        found = first_per_group(group, np.ones(len(group), dtype=bool), value, largest=largest)
+        assert found[: int(group.max()) + 1].tolist() == best.to_numpy()[: int(group.max()) + 1].tolist()
