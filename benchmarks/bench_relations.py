@@ -11,7 +11,9 @@ breaks its relation.
 It prints the time of ``rc.reconcile(claims, relations=...)`` (reading, consensus and the
 relations), of ``rc.reconcile(claims)`` without relations, and of one ``linprog`` (HiGHS)
 feasibility solve of the whole system as one LP (matrices built beforehand, not timed);
-the ratio of the first to the last, and the peak memory Python's allocator saw. Last, the
+the ratio of the first to the last, and to the speed issue's fair baseline (a bare pandas
+groupby of the claims plus the LP of the system without its broken claims, which HiGHS
+must solve rather than refuse), and the peak memory Python's allocator saw. Last, the
 time of 2,000 places that each have their own scoped relation, beside one unscoped relation.
 """
 
@@ -172,6 +174,13 @@ def compare_joint(n_dates: int = 5, off_every: int = 200) -> None:
     print(f"ratio (joint / per quantity): {joint_seconds / own_seconds:5.1f}x  (target: at most 3x)")
 
 
+def bare_groupby(claims: pd.DataFrame) -> Callable[[], object]:
+    """Each quantity's lowest low, highest high, median value and count: the table path's floor."""
+    return lambda: claims.groupby(["counts", "place", "as_of"]).agg(
+        low=("low", "min"), high=("high", "max"), value=("value", "median"), n=("low", "count")
+    )
+
+
 def bare_lp(claims: pd.DataFrame, relations: list[str]) -> Callable[[], object]:
     """One feasibility LP of the whole system: bounds from the estimates, rows from the relations."""
     from reconcile.relations import Relation
@@ -220,6 +229,7 @@ def main(n_places: int = 1_250) -> None:
     feasible_claims, _ = make_case(n_places, broken=False)
     feasible_seconds, feasible = best_of(3, bare_lp(feasible_claims, relations))
     plain_seconds, _ = best_of(3, lambda: rc.reconcile(claims, implied_parts=False))
+    groupby_seconds, _ = best_of(3, bare_groupby(claims))
     ours_seconds, result = best_of(3, lambda: rc.reconcile(claims, relations=relations))
 
     tracemalloc.start()
@@ -244,7 +254,12 @@ def main(n_places: int = 1_250) -> None:
     )
     print(f"rc.reconcile, no relations: {plain_seconds:6.3f} s  (best of 3)")
     print(f"rc.reconcile, relations:    {ours_seconds:6.3f} s  (best of 3)")
-    print(f"ratio (relations / bare LP): {ours_seconds / bare_seconds:5.1f}x  (target: at most 5x)")
+    fair = groupby_seconds + feasible_seconds
+    print(
+        f"fair baseline, a bare groupby ({groupby_seconds:.3f} s) and the feasible LP: {fair:6.3f} s; "
+        f"ratio {ours_seconds / fair:5.1f}x  (the speed issue's target: at most 3x)"
+    )
+    print(f"ratio (relations / bare LP): {ours_seconds / bare_seconds:5.1f}x  (relations issue: at most 5x)")
     print(f"relations step alone / bare LP: {(ours_seconds - plain_seconds) / bare_seconds:5.1f}x")
     print(f"{len(result.totals):,} derived totals; {tightened:,} ranges tightened; conflicts {kinds}")
     print(f"peak memory (tracemalloc, during rc.reconcile with relations): {peak / 2**20:,.0f} MiB")
