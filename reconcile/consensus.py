@@ -489,9 +489,8 @@ def _per_quantity(
         partner = np.where(above, lowest_high[v_group], highest_low[v_group])
     partner = np.where(convertible, speaker[np.maximum(partner, 0)], first[v_group])
     v_conflict = alive & (v_outlier | ~convertible)
-    shown_unit = Coded(
-        families.units, families.codes[families.first[family]]
-    )  # each claim in its family's unit
+    # Each claim in its family's unit, as converted:
+    shown_unit = Coded(families.units, families.codes[families.first[family]])
 
     # -- estimates --------------------------------------------------------------------------
     kept_voice = np.flatnonzero(v_kept)
