@@ -98,7 +98,7 @@ def _whole_number_order(events: np.ndarray, low: np.ndarray, high: np.ndarray) -
     ends = np.concatenate([high, low])
     finite = np.isfinite(ends)
     shown = ends[finite]
-    if not len(shown):
+    if not len(shown) or bool(np.isnan(ends).any()):
         return None
     least, most = float(shown.min()), float(shown.max())
     if max(-least, most) >= 2.0**52 or not bool(np.all(shown == np.round(shown))):
