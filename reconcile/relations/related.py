@@ -201,8 +201,10 @@ def apply(
         )
     check_names(estimates, given, known, elsewhere)
     built, low, high, infeasible, parts = _tightened(estimates, key, given, implied, tilings, not elsewhere)
-    held = np.unique(built.row_relation)
-    idle = tuple(dict.fromkeys(str(r) for at, r in enumerate(given) if at not in held)) if elsewhere else ()
+    idle: tuple[str, ...] = ()
+    if elsewhere:  # (a part of a larger table: the relations that hold in none of its groups)
+        held = set(np.unique(built.row_relation).tolist())
+        idle = tuple(dict.fromkeys(str(relation) for at, relation in enumerate(given) if at not in held))
     if joint:
         choice = choose(found, built, parts, infeasible)
         if choice.changed.any():  # the voices chosen across quantities: tighten their estimates again

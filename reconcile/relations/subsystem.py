@@ -70,12 +70,18 @@ def holds(part: Part, active: np.ndarray, system: prop.System | None = None) -> 
         (False, True)
 
     """
-    low, high = part.base_low.copy(), part.base_high.copy()
-    np.maximum.at(low, part.at[active], part.low[active])
-    np.minimum.at(high, part.at[active], part.high[active])
+    low, high = _voice_bounds(part, active)
     if (low > high).any():
         return False
     return prop.feasible(part.system if system is None else system, low, high, tree=part.tree)
+
+
+def _voice_bounds(part: Part, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each variable's bounds with the active voices' ranges put on their quantities."""
+    low, high = part.base_low.copy(), part.base_high.copy()
+    np.maximum.at(low, part.at[active], part.low[active])
+    np.minimum.at(high, part.at[active], part.high[active])
+    return low, high
 
 
 def part_of(
@@ -312,9 +318,7 @@ def _seeds(part: Part, active: np.ndarray, forced: int) -> np.ndarray:
     if part.tree and len(active) <= ENUMERATED_VOICES:
         # A small tree: propagation alone decides, and where it empties a variable is where
         # the voices fail (one pass, against several milliseconds for an LP through scipy).
-        low, high = part.base_low.copy(), part.base_high.copy()
-        np.maximum.at(low, part.at[active], part.low[active])
-        np.minimum.at(high, part.at[active], part.high[active])
+        low, high = _voice_bounds(part, active)
         if not (low > high).any():
             settle = np.ones(part.system.n, dtype=bool)
             low, high = prop.propagate(part.system, low, high, settle=settle, rounds=prop.QUICK_ROUNDS)
