@@ -40,16 +40,26 @@ class _Print(NamedTuple):
 _PRINTS: dict[int, tuple[weakref.ref[pd.DataFrame], _Print]] = {}
 
 
-@lru_cache(maxsize=4)
-def _mixers(n: int) -> np.ndarray:
-    """Per position, an odd 64-bit multiplier (odd, so no value's bits are lost)."""
-    return (np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
+_STEP = np.uint64(0x9E3779B97F4A7C15)
+_CHUNK = 1 << 16  # positions summed at a time: the temporaries stay small and in cache
+
+
+@lru_cache(maxsize=1)
+def _strides() -> np.ndarray:
+    """``i * step`` for the positions ``i`` of one chunk (wrapping at 64 bits)."""
+    return np.arange(_CHUNK, dtype=np.uint64) * _STEP
 
 
 def _checksum(values: np.ndarray) -> int:
+    """The sum over positions ``i`` of each value's bits times ``(i * step) | 1`` (odd, so no bit is lost)."""
     bits = values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
+    total = np.uint64(0)
     with np.errstate(over="ignore"):
-        return int(np.sum(bits * _mixers(len(bits)), dtype=np.uint64))
+        for start in range(0, len(bits), _CHUNK):  # (a loop per 65,536 values, not per value)
+            part = bits[start : start + _CHUNK]
+            mixers = (_strides()[: len(part)] + np.uint64(start) * _STEP) | np.uint64(1)
+            total += np.sum(part * mixers, dtype=np.uint64)
+    return int(total)
 
 
 def _fingerprint(frame: pd.DataFrame) -> _Print | None:

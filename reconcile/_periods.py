@@ -263,6 +263,11 @@ def _all_iso_days(values: pd.Series) -> bool:
     return bool(days.notna().all() and (days.dt.year >= EARLIEST_YEAR).all())
 
 
+def _unchanged(texts: pd.Series, values: pd.Series, distinct: object) -> bool:
+    """Whether a text column's distinct values are already as they are read (no copy needed)."""
+    return isinstance(texts.dtype, pd.StringDtype) and values.tolist() == list(distinct)  # type: ignore[call-overload]
+
+
 def _verdicts(values: pd.Series) -> pd.DataFrame:
     """A verdict per value, all missing: nothing read, nothing refused."""
     return pd.DataFrame(None, index=values.index, columns=list(_VERDICT), dtype=object)
@@ -513,6 +518,8 @@ def read_dates(
     # A spreadsheet's date cell comes as a timestamp: its day is the date (2017-12-31T00:00:00).
     values = values.str.replace(_TIME_OF_DAY, "", regex=True)
     if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
+        if _unchanged(texts, values, distinct):  # (then the column itself, not a copy of it)
+            return texts, pd.DataFrame(columns=list(FAILURE_COLUMNS))
         cells = coded_texts(values.tolist(), codes, texts.index)
         return cells, pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (

@@ -150,7 +150,7 @@ def read_numbers(
         return frame, pd.DataFrame(), moves
     positions = np.arange(len(frame))
     read = {end: _read_figures(frame[end], decimal) for end in present}
-    numbers = {end: pair[0].copy() for end, pair in read.items()}
+    numbers = {end: pair[0] for end, pair in read.items()}  # (copied below before any change)
     text = {end: pair[1] for end, pair in read.items()}
     failures = []
     changed: dict[str, Any] = {}
@@ -192,11 +192,19 @@ def read_numbers(
     for end in ends:
         unread |= text[end]
     if unread.any():  # placeholders, so the schema checks the rest of the row and no more
+        numbers = {end: array.copy() for end, array in numbers.items()}
         value = numbers.get("value", np.zeros(len(frame)))
         value[unread & ~np.isfinite(value)] = 0.0
         for end in ends:
             numbers[end][unread] = value[unread]
-    changed.update({end: numbers[end] for end in present})
+    # (a column of floats read as they were is kept itself, not a copy of it)
+    changed.update(
+        {
+            end: numbers[end]
+            for end in present
+            if frame[end].dtype != np.float64 or not np.shares_memory(numbers[end], frame[end].to_numpy())
+        }
+    )
     found = pd.concat(failures, ignore_index=True) if failures else pd.DataFrame()
     return frame.assign(**changed), found, moves
 

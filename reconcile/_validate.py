@@ -337,7 +337,10 @@ def validate(
 def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
     """``column`` with each distinct value respelled once; missing values stay missing."""
     codes, distinct = pd.factorize(column)
-    return coded_texts([spell(value) for value in distinct], codes, column.index)
+    spelled = [spell(value) for value in distinct]
+    if isinstance(column.dtype, pd.StringDtype) and spelled == list(distinct):
+        return column  # every value in its canonical spelling already: the column itself, not a copy
+    return coded_texts(spelled, codes, column.index)
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:

@@ -93,7 +93,7 @@ def _load(
         if format == "hxl":
             read = read_hxl(claims)
             return Loaded(read.claims, 2, True, read.rows, read.labels, read.notes), None
-        return Loaded(claims.copy(), 2), None
+        return Loaded(claims.copy(deep=False), 2), None  # (copy on write: the caller's frame never changes)
     if not isinstance(claims, (str, os.PathLike)):
         raise ArgumentError(
             f"claims must be a path or a DataFrame (got {type(claims).__name__})",
@@ -491,7 +491,7 @@ def read_claims(
     if skipped.any():  # a DataFrame's rows by their index, a file's by their lines
         at = lines[skipped] if origin is not None else np.asarray(frame.index[skipped])
         notes.append(skipped_note(at, "line" if origin is not None else "row"))
-    rows = frame[~skipped]
+    rows = frame[~skipped] if skipped.any() else frame  # (a mask that keeps every row would copy them all)
     steps: list[pd.DataFrame | None] = [unreadable_text, found]
     if "phrase" in rows:
         rows, said = from_phrases(rows, lexicon)
