@@ -6,13 +6,17 @@ each conflict's message names its claims and what parts them.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
 from reconcile._wording import gap_texts, nouns, summaries
 
-__all__ = ["Coded", "conflict_reasons", "said", "text_column", "text_filled", "word_conflicts"]
+__all__ = ["Coded", "conflict_reasons", "only_rows", "said", "text_column", "text_filled", "word_conflicts"]
 
+# The claims' columns a message words.
+_WORDED = ("claim_id", "counts", "source", "via", "hedge")
 # The most claims a tie's message words; the conflicts table names every one.
 _SHOWN_IN_A_TIE = 20
 
@@ -34,6 +38,39 @@ class Coded:
     def __getitem__(self, rows: np.ndarray) -> np.ndarray:
         picked: np.ndarray = self._distinct[self._codes[rows]]
         return picked
+
+    def only(self, rows: np.ndarray) -> Coded:
+        """The texts of ``rows`` alone, renumbered from 0."""
+        return Coded(self._distinct, self._codes[rows])
+
+
+_Ends = tuple[np.ndarray, np.ndarray, np.ndarray]  # (low, value, high) per claim
+
+
+def only_rows(
+    frame: pd.DataFrame, rows: tuple[np.ndarray, ...], ends: _Ends, unit: Coded
+) -> tuple[pd.DataFrame, tuple[np.ndarray, ...], _Ends, Coded]:
+    """The claims ``rows`` name, alone: their rows of ``frame``, ``rows`` renumbered, their ends and units.
+
+    Wording waits until it is read; meanwhile it keeps only the claims it will word.
+
+    Examples:
+        >>> frame = pd.DataFrame({"claim_id": ["a", "b", "c", "d"]})
+        >>> unit = Coded(np.array(["person"], dtype=object), np.zeros(4, dtype=int))
+        >>> ends = (np.arange(4.0), np.arange(4.0), np.arange(4.0))
+        >>> rows = (np.array([3, 1]), np.array([3]))
+        >>> few, (pairs, tied), (low, _, _), units = only_rows(frame, rows, ends, unit)
+        >>> few["claim_id"].tolist(), pairs.tolist(), tied.tolist(), low.tolist(), units[pairs].tolist()
+        (['b', 'd'], [1, 0], [1], [1.0, 3.0], ['person', 'person'])
+
+    """
+    kept, where = np.unique(np.concatenate(rows), return_inverse=True)
+    where = where.reshape(-1)
+    bounds = np.cumsum([0, *map(len, rows)])
+    renumbered = tuple(where[start:end] for start, end in itertools.pairwise(bounds))
+    low, value, high = ends
+    columns = [column for column in _WORDED if column in frame]
+    return frame[columns].iloc[kept], renumbered, (low[kept], value[kept], high[kept]), unit.only(kept)
 
 
 def text_column(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:

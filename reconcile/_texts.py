@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["coded_texts"]
+__all__ = ["coded_texts", "texts_at"]
 
 
 def coded_texts(
@@ -30,3 +30,17 @@ def coded_texts(
     table = pa.array(list(distinct), type=pa.large_string())
     taken = table.take(pa.array(codes, mask=codes < 0))
     return pd.Series(taken, index=index, dtype="str")
+
+
+def texts_at(texts: np.ndarray, at: np.ndarray, blank: str | None, index: pd.Index) -> pd.Series:
+    """A text column of ``texts[at]``, ``blank`` ("" or missing) where ``at`` is -1.
+
+    Examples:
+        >>> ids = np.array(["C1", "C2"], dtype=object)
+        >>> texts_at(ids, np.array([1, -1, 0]), "", pd.RangeIndex(3)).tolist()
+        ['C2', '', 'C1']
+
+    """
+    if blank is None:
+        return coded_texts(texts.tolist(), at, index)
+    return coded_texts([blank, *texts.tolist()], at + 1, index)

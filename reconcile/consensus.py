@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from reconcile._cells import blank_cells
-from reconcile._conflict_text import Coded, conflict_reasons, text_column, text_filled, word_conflicts
+from reconcile._conflict_text import (
+    Coded,
+    conflict_reasons,
+    only_rows,
+    text_column,
+    text_filled,
+    word_conflicts,
+)
 from reconcile._measures import same_time
 from reconcile._statements import Ids, statements
 from reconcile._sweep import (
@@ -29,7 +36,7 @@ from reconcile._sweep import (
     per_group,
     weighted_median,
 )
-from reconcile._texts import coded_texts
+from reconcile._texts import coded_texts, texts_at
 from reconcile.claims import read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
@@ -80,8 +87,8 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     first = np.empty(int(family.max(initial=-1)) + 1, dtype=np.int64)
     first[family[::-1]] = np.arange(len(family))[::-1]
     units = np.asarray(distinct, dtype=object)
-    if len(distinct) == 1:  # one unit throughout: nothing to convert
-        ones = np.ones(len(family))
+    if len(distinct) == 1:  # one unit throughout: nothing to convert (a factor of 1, not stored per row)
+        ones = np.broadcast_to(1.0, len(family))
         return _UnitFamilies(family, first, ones, ones, ones, codes, units)
     target = codes[first][family]
     bounds = np.ones((3, len(distinct), len(distinct)))
@@ -92,6 +99,16 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
         bounds[:, source, into] = conversion_bounds(distinct[source], distinct[into])
     least, factor, most = bounds[:, codes, target]
     return _UnitFamilies(family, first, least, factor, most, codes, units)
+
+
+def _in_family_units(frame: pd.DataFrame, families: _UnitFamilies) -> tuple[np.ndarray, ...]:
+    """Each claim's (low, value, high) in its family's unit: the table's own arrays where all is one unit."""
+    low, value, high = (frame[end].to_numpy(dtype=float) for end in ("low", "value", "high"))
+    if len(families.units) == 1:  # (the claims contract holds low <= value <= high)
+        return low, value, high
+    low = _convert(low, families.least, families.most, "down")
+    high = _convert(high, families.least, families.most, "up")
+    return low, np.clip(value * families.factor, low, high), high
 
 
 def _convert(values: np.ndarray, least: np.ndarray, most: np.ndarray, rounding: str) -> np.ndarray:
@@ -410,9 +427,7 @@ def _per_quantity(
     n_groups = int(group.max()) + 1 if n else 0
     families = _unit_families(frame["unit"], group)
     family = families.family
-    low = _convert(frame["low"].to_numpy(dtype=float), families.least, families.most, "down")
-    high = _convert(frame["high"].to_numpy(dtype=float), families.least, families.most, "up")
-    value = np.clip(frame["value"].to_numpy(dtype=float) * families.factor, low, high)
+    low, value, high = _in_family_units(frame, families)
     every = np.arange(n)
     claim_id = Ids(frame["claim_id"])
 
@@ -426,8 +441,12 @@ def _per_quantity(
     all_ids = claim_id[every] if dated else np.full(n, "", dtype=object)
     own, channel = _own(frame, found)
     superseded, superseder = revisions(voice, reported, rank, low, high, all_ids, own, channel)
+    old = np.flatnonzero(superseded)
+    leader, leader_reported = superseder[old], reported[superseder[old]]
+    del every, reported, all_ids, superseder  # (each step frees what it alone needed: memory)
     live = ~superseded
     said = statements(voice, n_voices, (low, value, high, rank, weight), live, own, claim_id)
+    del rank, own, channel
     top, v_low, v_high, v_value, v_weight, speaker = said  # per claim; then per voice
     v_family = family[speaker]
     v_group = group[speaker]
@@ -435,6 +454,7 @@ def _per_quantity(
     retelling = live & ~top & meets
     misreport = live & ~top & ~meets
     alive = np.bincount(voice[live], minlength=n_voices) > 0  # a voice with a claim that stands
+    del said, top, meets, live
 
     # -- the heaviest agreeing sets of voices, per family of units --------------------------
     n_families = len(families.first)
@@ -442,6 +462,7 @@ def _per_quantity(
     sets = largest_agreeing_sets(
         v_family[voices_alive], v_low[voices_alive], v_high[voices_alive], v_weight[voices_alive], n_families
     )
+    del voices_alive
     has_set = sets.first >= 0
     set_low = np.where(has_set, sets.low[np.maximum(sets.first, 0)], np.nan)
     set_high = np.where(has_set, sets.high[np.maximum(sets.first, 0)], np.nan)
@@ -490,7 +511,7 @@ def _per_quantity(
     partner = np.where(convertible, speaker[np.maximum(partner, 0)], first[v_group])
     v_conflict = alive & (v_outlier | ~convertible)
     # Each claim in its family's unit, as converted:
-    shown_unit = Coded(families.units, families.codes[families.first[family]])
+    shown_unit = Coded(families.units[families.codes[families.first]], family)
 
     # -- estimates --------------------------------------------------------------------------
     kept_voice = np.flatnonzero(v_kept)
@@ -578,11 +599,13 @@ def _per_quantity(
     all_ids = np.concatenate([conflict_id, tie_id])
     all_kinds = np.concatenate([kind, np.full(len(tie_voice), "disjoint", dtype=object)])
 
+    wording = only_rows(frame, (involved, mate, tie_rows), (low, value, high), shown_unit)
+    del low, value, high  # (from here on, the voices' ranges and the worded claims' alone)
+
     def words() -> np.ndarray:
         """Each conflict row's message (wording costs more than finding: it waits until read)."""
-        message, tie_message = word_conflicts(
-            frame, (involved, mate, kind), (tie_rows, tie_start), (low, value, high), shown_unit
-        )
+        few, (pairs, mates, tie), ends, units = wording
+        message, tie_message = word_conflicts(few, (pairs, mates, kind), (tie, tie_start), ends, units)
         worded: np.ndarray = np.concatenate([message, tie_message])[at]
         return worded
 
@@ -618,20 +641,19 @@ def _per_quantity(
     conflict_at[involved[reports]] = reports
     retold = np.flatnonzero(retelling & v_kept[voice])
     why_at[retold] = n_pairs + n_ties + np.arange(len(retold))
-    old = np.flatnonzero(superseded)
     why_at[old] = n_pairs + n_ties + len(retold) + np.arange(len(old))
     why_texts = np.concatenate(
         [
             reasons,
             tie_reasons,
             "repeats " + claim_id[speaker[voice[retold]]],
-            "superseded by " + claim_id[superseder[old]] + " (reported " + reported[superseder[old]] + ")",
+            "superseded by " + claim_id[leader] + " (reported " + leader_reported + ")",
         ]
     )
     result_claims = frame.assign(
         kept=kept,
-        reason=_texts_at(why_texts, why_at, "", frame.index),
-        conflict_id=_texts_at(np.concatenate([conflict_id, tie_id]), conflict_at, None, frame.index),
+        reason=texts_at(why_texts, why_at, "", frame.index),
+        conflict_id=texts_at(np.concatenate([conflict_id, tie_id]), conflict_at, None, frame.index),
         voice=coded_texts(found.names.tolist(), found.which, frame.index),
     )
     return Consensus(
@@ -655,20 +677,6 @@ def _per_quantity(
             stands=~superseded & ~misreport,
         ),
     )
-
-
-def _texts_at(texts: np.ndarray, at: np.ndarray, blank: str | None, index: pd.Index) -> pd.Series:
-    """A text column of ``texts[at]``, ``blank`` ("" or missing) where ``at`` is -1.
-
-    Examples:
-        >>> ids = np.array(["C1", "C2"], dtype=object)
-        >>> _texts_at(ids, np.array([1, -1, 0]), "", pd.RangeIndex(3)).tolist()
-        ['C2', '', 'C1']
-
-    """
-    if blank is None:
-        return coded_texts(texts.tolist(), at, index)
-    return coded_texts([blank, *texts.tolist()], at + 1, index)
 
 
 def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
