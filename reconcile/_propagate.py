@@ -95,7 +95,13 @@ def _sum_but_one(values: Floats, row: Ints, n_rows: int, infinity: float) -> tup
 
 
 def propagate(
-    system: System, low: Floats, high: Floats, settle: Bools | None = None, rounds: int | None = None
+    system: System,
+    low: Floats,
+    high: Floats,
+    settle: Bools | None = None,
+    rounds: int | None = None,
+    until_empty: bool = False,
+    copy_size: int = 0,
 ) -> tuple[Floats, Floats]:
     """Tighten the bounds to what every row and link allows, all components at once.
 
@@ -106,7 +112,10 @@ def propagate(
     Rounds continue while the ``settle`` variables (default: all) still move, however deep
     their trees (a tree settles in about as many rounds as it is deep); the others get at
     most ``rounds`` rounds (``_MAX_ROUNDS`` by default), since bounds in a cycle can creep
-    toward their limit. A test of feasibility that hands cycles to HiGHS anyway passes a few.
+    toward their limit. A test of feasibility that hands cycles to HiGHS anyway passes a few;
+    one that needs only a yes or no passes ``until_empty`` to stop at the first empty range
+    (bounds only tighten: an empty range stays empty). For a system of :func:`copies`, of
+    ``copy_size`` variables each, a copy with an empty range no longer counts as moving.
     """
     low, high = low.astype(float, copy=True), high.astype(float, copy=True)
     row, var, coef = system.term_row, system.term_var, system.term_coef
@@ -173,7 +182,11 @@ def propagate(
         )
         with np.errstate(invalid="ignore"):
             moved = ((low - before_low) > _SETTLED * scale) | ((before_high - high) > _SETTLED * scale)
+        if until_empty and (low > high).any():
+            break
         moved &= low <= high  # an empty range keeps moving; it is already decided
+        if copy_size:  # (so does a copy with one: its other bounds may run on)
+            moved &= ~np.repeat((low > high).reshape(-1, copy_size).any(axis=1), copy_size)
         if not (moved & settle).any() and (round_number >= limit or not moved.any()):
             break
     return low, high
@@ -231,6 +244,35 @@ def restricted(system: System, variables: Bools, rows: Bools, links: Bools) -> S
         link_x=local[system.link_x[links]],
         link_low=system.link_low[links],
         link_high=system.link_high[links],
+    )
+
+
+def copies(system: System, k: int) -> System:
+    """``k`` copies of the system side by side (copy ``c``'s variable ``j`` is ``c * n + j``), as one.
+
+    Propagation treats each copy on its own: what it finds in one does not depend on the others.
+
+    Examples:
+        >>> none, nothing = np.zeros(0, np.intp), np.zeros(0)
+        >>> one = System(2, np.array([0, 0]), np.array([0, 1]), np.array([1.0, -1.0]), np.array([0.0]),
+        ...              np.array([0.0]), none, none, nothing, nothing)
+        >>> both = copies(one, 2)
+        >>> both.n, both.term_row.tolist(), both.term_var.tolist()
+        (4, [0, 0, 1, 1], [0, 1, 2, 3])
+
+    """
+    shift = np.arange(k, dtype=np.intp)[:, None]
+    return System(
+        n=system.n * k,
+        term_row=(shift * system.n_rows + system.term_row).reshape(-1),
+        term_var=(shift * system.n + system.term_var).reshape(-1),
+        term_coef=np.tile(system.term_coef, k),
+        row_low=np.tile(system.row_low, k),
+        row_high=np.tile(system.row_high, k),
+        link_y=(shift * system.n + system.link_y).reshape(-1),
+        link_x=(shift * system.n + system.link_x).reshape(-1),
+        link_low=np.tile(system.link_low, k),
+        link_high=np.tile(system.link_high, k),
     )
 
 
@@ -368,7 +410,9 @@ def _matrix(part: tuple[Ints, Ints, Floats, Floats, Ints], n: int) -> sparse.csr
 
 def feasible(system: System, low: Floats, high: Floats, *, tree: bool) -> bool:
     """Tell whether some values within the bounds satisfy every row and link."""
-    low, high = propagate(system, low, high, settle=np.full(system.n, tree), rounds=QUICK_ROUNDS)
+    low, high = propagate(
+        system, low, high, settle=np.full(system.n, tree), rounds=QUICK_ROUNDS, until_empty=True
+    )
     if (low > high).any():
         return False
     if tree:

@@ -20,6 +20,11 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 import reconcile as rc
+from reconcile import _propagate as prop
+from reconcile.consensus import estimate
+from reconcile.relations import subsystem
+from reconcile.relations.subsystem import Part, decide, holds, part_of
+from reconcile.relations.system import build
 
 #: A warning from numpy or pandas reaching the user is a bug: every warning fails a test.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -469,3 +474,36 @@ def test_joint_reconciliation_does_not_depend_on_the_claims_order(case: Case, se
     again = rc.reconcile(shuffled, relations=case.texts)
     kept = dict(zip(result.claims["claim_id"], result.claims["kept"], strict=True))
     assert kept == dict(zip(again.claims["claim_id"], again.claims["kept"], strict=True))
+
+
+def _whole_part(case: Case) -> tuple[Part, np.ndarray]:
+    """The case's one system as the joint search sees it, with every voice, and their weights."""
+    found = estimate(case.claims, key=("counts",))
+    built = build(found.estimates, ("counts",), [rc.Relation.parse(text) for text in case.texts])
+    voices = found.voices
+    assert voices is not None
+    parts = prop.components(built.system)
+    members = np.arange(len(voices.low))
+    return part_of(built, parts, 0, members, (voices.estimate, voices.low, voices.high)), voices.weight
+
+
+@settings(max_examples=JOINT_EXAMPLES, phases=PHASES)
+@given(case=cases(cycles=False, shift=True, second=True))
+def test_weighing_every_choice_at_once_agrees_with_testing_each(case: Case) -> None:
+    part, weight = _whole_part(case)
+    if not subsystem._tabled(part):
+        return
+    choices, _ = subsystem._every_subset(len(part.low))
+    at_once = subsystem._every_holding(part)
+    one_by_one = [holds(part, choice) for choice in choices]
+    assert at_once.tolist() == one_by_one
+    event(f"some choice fails: {not all(one_by_one)}")
+    # The search that weighs every choice keeps what the search by cuts keeps.
+    tabled = decide(part, weight)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subsystem, "_TABLED_SIZE", 0)
+        by_cuts = decide(part, weight)
+    assert tabled is not None
+    if by_cuts is not None:
+        assert tabled[0].tolist() == by_cuts[0].tolist()
+        assert tabled[1].tolist() == by_cuts[1].tolist()

@@ -13,7 +13,7 @@ variables is not searched whole for each one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import numpy as np
@@ -31,6 +31,9 @@ MAX_ROUNDS = 200
 #: at once (2**14 choices in numpy take well under a millisecond; a HiGHS MILP call costs
 #: several, and a search makes dozens of them).
 ENUMERATED_VOICES = 14
+# A small tree is searched by testing every choice of its voices in one propagation over a
+# copy of its system per choice, when the copies hold at most this many terms and variables.
+_TABLED_SIZE = 1 << 20
 
 
 class Part(NamedTuple):
@@ -145,16 +148,63 @@ def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced:
 
 def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
     """The pairs of voices of one quantity whose ranges share no point, as cuts."""
-    voices = pd.DataFrame({"quantity": quantity, "voice": np.arange(len(quantity))})
-    pairs = voices.merge(voices, on="quantity")  # a quantity has a few voices
-    a, b = pairs["voice_x"].to_numpy(), pairs["voice_y"].to_numpy()
-    apart = (a < b) & ((high[a] < low[b]) | (high[b] < low[a]))
+    # Every pair of voices of one quantity, lower voice first, in order (a quantity has a few).
+    order = np.argsort(quantity, kind="stable")
+    ends = np.flatnonzero(np.r_[quantity[order][1:] != quantity[order][:-1], True]) + 1
+    position = np.arange(len(order))
+    after = np.repeat(ends, np.diff(np.r_[0, ends])) - position - 1  # later voices of its quantity
+    first = np.repeat(position, after)
+    step = np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after) + 1
+    x, y = order[first], order[first + step]
+    a, b = np.minimum(x, y), np.maximum(x, y)
+    by_pair = np.lexsort((b, a))
+    a, b = a[by_pair], b[by_pair]
+    apart = (high[a] < low[b]) | (high[b] < low[a])
     cuts = []
     for i, j in zip(a[apart].tolist(), b[apart].tolist(), strict=True):
         cut = np.zeros(len(quantity), dtype=bool)
         cut[[i, j]] = True
         cuts.append(cut)
     return cuts
+
+
+@lru_cache(maxsize=ENUMERATED_VOICES + 1)
+def _every_subset(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every choice of ``m`` voices, one row each (as flags, and as 0/1 integers for products); read-only."""
+    choices = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(bool)
+    counted = choices.astype(np.int64)
+    choices.flags.writeable = counted.flags.writeable = False
+    return choices, counted
+
+
+def _tabled(part: Part) -> bool:
+    """Whether a part is searched by testing every choice of its voices at once (a small tree)."""
+    size = (part.system.n + len(part.system.term_row) + part.system.n_links) << len(part.low)
+    return part.tree and len(part.low) <= ENUMERATED_VOICES and size <= _TABLED_SIZE
+
+
+def _every_holding(part: Part) -> np.ndarray:
+    """Per choice of the part's voices (as :func:`_every_subset` lists them), whether it holds.
+
+    One propagation over a copy of the part's system per choice, each copy bounded by its
+    choice's voices: the answer :func:`holds` gives for each, at the cost of one call.
+    """
+    choices, _ = _every_subset(len(part.low))
+    n = part.system.n
+    low = np.tile(part.base_low, (len(choices), 1))
+    high = np.tile(part.base_high, (len(choices), 1))
+    choice, voice = np.nonzero(choices)
+    np.maximum.at(low, (choice, part.at[voice]), part.low[voice])
+    np.minimum.at(high, (choice, part.at[voice]), part.high[voice])
+    low, high = low.reshape(-1), high.reshape(-1)
+    settle = np.ones(len(low), dtype=bool)
+    system = prop.copies(part.system, len(choices))
+    # A copy that holds settles as it would alone. One that fails keeps its empty range while
+    # the others settle, and its bounds may run off to infinity and to NaN: both say empty.
+    with np.errstate(over="ignore", invalid="ignore"):
+        low, high = prop.propagate(system, low, high, settle=settle, rounds=prop.QUICK_ROUNDS, copy_size=n)
+        empty = (low > high) | np.isnan(low) | np.isnan(high)
+    return np.asarray(~empty.reshape(len(choices), n).any(axis=1), dtype=bool)
 
 
 class _Search:
@@ -169,6 +219,7 @@ class _Search:
         self.worth = float(weight.sum()) + 1.0
         self.cuts = _disjoint_pairs(part.quantity, part.low, part.high)
         self.rounds = 0
+        self.holding = _every_holding(part) if _tabled(part) else None  # per choice: whether it holds
 
     def master(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The best choice that keeps no cut whole, with the voices ``fixed`` at 1 kept, at 0 set aside."""
@@ -203,16 +254,18 @@ class _Search:
     def _every_choice(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
         """:meth:`master` by weighing every choice of a few voices at once (the first of the best)."""
         m, k = len(self.weight), self.n_quantities
-        choices = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(bool)
+        choices, counted = _every_subset(m)
         allowed = choices[:, fixed == 1].all(axis=1) & ~choices[:, fixed == 0].any(axis=1)
-        if self.cuts:
+        if self.holding is not None:
+            allowed &= self.holding
+        elif self.cuts:
             cuts = np.array(self.cuts, dtype=np.int64)  # (cuts, voices)
-            allowed &= ((choices.astype(np.int64) @ cuts.T) < cuts.sum(axis=1)).all(axis=1)
+            allowed &= ((counted @ cuts.T) < cuts.sum(axis=1)).all(axis=1)
         if not allowed.any():
             return None
         of_quantity = np.zeros((m, k), dtype=np.int64)
         of_quantity[np.arange(m), self.codes] = 1
-        covered = (choices.astype(np.int64) @ of_quantity) > 0
+        covered = (counted @ of_quantity) > 0
         worth = choices @ self.weight + self.worth * covered.sum(axis=1)
         best = int(np.argmax(np.where(allowed, worth, -np.inf)))
         chosen, kept_quantities = choices[best].copy(), covered[best].copy()
@@ -220,6 +273,8 @@ class _Search:
 
     def best(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The best choice the relations allow, with the voices ``fixed`` kept; None past the rounds."""
+        if self.holding is not None:  # every choice weighed, knowing which hold: no cuts to learn
+            return self.master(fixed)
         while self.rounds < MAX_ROUNDS:
             found = self.master(fixed)
             if found is None:
@@ -273,6 +328,8 @@ def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | No
     least = worth - 1e-9 * worth
     while True:
         contested = np.zeros(len(weight), dtype=bool)
+        if search.holding is not None:  # (every voice; each test is one weighing of every choice)
+            contested[:] = True
         for cut in search.cuts:
             contested |= cut
         todo = np.flatnonzero(contested & ~checked)
