@@ -41,7 +41,7 @@ from reconcile.claims import read_claims
 from reconcile.errors import ArgumentError, ClaimsError, Reason
 from reconcile.schemas import Conflicts, ReconciledClaims, check_built
 from reconcile.units import conversion_bounds, dimension
-from reconcile.voices import Voices, faithfulness, revisions, voice_names, voices
+from reconcile.voices import Voices, faithfulness, own_reports, revisions, voice_names, voices
 
 __all__ = ["DEFAULT_KEY", "POLICIES", "Consensus", "VoiceRanges", "estimate"]
 
@@ -439,7 +439,7 @@ def _per_quantity(
     reported = text_column(frame, "reported_on", every)
     dated = bool((reported != "").any())  # (ids are only needed to name a revision's leader)
     all_ids = claim_id[every] if dated else np.full(n, "", dtype=object)
-    own, channel = _own(frame, found)
+    own, channel = own_reports(frame, found)
     superseded, superseder = revisions(voice, reported, rank, low, high, all_ids, own, channel)
     old = np.flatnonzero(superseded)
     leader, leader_reported = superseder[old], reported[superseder[old]]
@@ -677,20 +677,6 @@ def _per_quantity(
             stands=~superseded & ~misreport,
         ),
     )
-
-
-def _own(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
-    """Per claim: whether it is its source's own report, and the outlet that passed it on.
-
-    A claim is its source's own when it has no ``via``, or a ``via`` that is the source;
-    outlets are numbered, -1 for the source's own.
-    """
-    if "via" not in frame:
-        return np.ones(len(frame), dtype=bool), np.full(len(frame), -1)
-    via = voices(frame.assign(source=frame["via"]).drop(columns="origin", errors="ignore"))
-    passed_on = via.which < len(via.names) - 1  # a via is given
-    own = np.asarray(~passed_on | (via.names[via.which] == found.names[found.which]), dtype=bool)
-    return own, np.where(own, -1, via.which)
 
 
 def _lowest_ids(family: np.ndarray, claim_id: Ids, n_families: int, n_groups: int) -> np.ndarray:

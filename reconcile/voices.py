@@ -31,7 +31,16 @@ import pandas as pd
 
 from reconcile._sweep import per_group
 
-__all__ = ["FAITHFULNESS", "Voices", "faithfulness", "revisions", "voice_name", "voice_names", "voices"]
+__all__ = [
+    "FAITHFULNESS",
+    "Voices",
+    "faithfulness",
+    "own_reports",
+    "revisions",
+    "voice_name",
+    "voice_names",
+    "voices",
+]
 
 #: The ranks of a voice's statements, most faithful first. A voice's range is the envelope
 #: of its statements of the best rank it has; the others are retellings, checked against it.
@@ -322,3 +331,24 @@ def revisions(
         superseded |= series
         by[fresh] = series_by[fresh]
     return superseded, by
+
+
+def own_reports(frame: pd.DataFrame, found: Voices) -> tuple[np.ndarray, np.ndarray]:
+    """Per claim: whether it is its source's own report, and the outlet that passed it on.
+
+    A claim is its source's own when it has no ``via``, or a ``via`` that is the source;
+    outlets are numbered, -1 for the source's own.
+
+    Examples:
+        >>> frame = pd.DataFrame({"claim_id": ["a", "b"], "source": ["IOM", "IOM"], "via": [None, "AFP"]})
+        >>> own, channel = own_reports(frame, voices(frame))
+        >>> own.tolist(), channel.tolist()
+        ([True, False], [-1, 0])
+
+    """
+    if "via" not in frame:
+        return np.ones(len(frame), dtype=bool), np.full(len(frame), -1)
+    via = voices(frame.assign(source=frame["via"]).drop(columns="origin", errors="ignore"))
+    passed_on = via.which < len(via.names) - 1  # a via is given
+    own = np.asarray(~passed_on | (via.names[via.which] == found.names[found.which]), dtype=bool)
+    return own, np.where(own, -1, via.which)
