@@ -105,11 +105,16 @@ def _whole_number_order(events: np.ndarray, low: np.ndarray, high: np.ndarray) -
         return None
     # Infinite ends just beyond the finite ones; then 0 .. span - 1.
     whole = np.where(finite, ends, np.where(ends > 0, most + 1, least - 1)) - (least - 1)
+    del ends, finite, shown  # (the key is built in place: a sweep's events are many)
     span = 2 * (int(most - least) + 3)
     if (int(events.max()) + 1) * span >= 2**63:  # (the key would not fit an integer)
         return None
-    closes = np.arange(len(ends)) < len(high)
-    return sorting_order(events.astype(np.int64) * span + whole.astype(np.int64) * 2 + closes)
+    key = events.astype(np.int64)
+    key *= span
+    key += whole.astype(np.int64) * 2
+    del whole
+    key[: len(high)] += 1  # a closing after an opening at its point
+    return sorting_order(key)
 
 
 def sorting_order(key: np.ndarray) -> np.ndarray:
@@ -185,15 +190,14 @@ def largest_agreeing_sets(
     # A range that closes at x still holds x, so its closing event goes just after x. A
     # closing event sorts before an opening at the same point: the range it closes ended a
     # float's width earlier, before the other began.
-    closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
-    coordinate = np.concatenate([closing, low])
     events = np.concatenate([group, group])
     order = _whole_number_order(events, low, high)
     if order is None:
-        order = sort_events(events, coordinate, np.arange(2 * n) >= n)
+        closing = np.where(np.isfinite(high), np.nextafter(high, np.inf), high)
+        order = sort_events(events, np.concatenate([closing, low]), np.arange(2 * n) >= n)
     cover = np.cumsum(np.concatenate([-weight, weight])[order])
-    at = coordinate[order]
     quantity = events[order]
+    del events
     starts = np.flatnonzero(np.r_[True, quantity[1:] != quantity[:-1]])
     heaviest_present = np.maximum.reduceat(cover, starts)
     heaviest = np.zeros(n_groups)
@@ -216,7 +220,7 @@ def largest_agreeing_sets(
     return AgreeingSets(
         weight=heaviest,
         owner=owner,
-        low=at[candidate],
+        low=low[order[candidate] - n],  # (a candidate is an opening: its range's low end)
         high=high[order[candidate + 1]],  # the range that closes next
         first=first,
         n_sets=count,

@@ -448,8 +448,8 @@ def _per_quantity(
     said = statements(voice, n_voices, (low, value, high, rank, weight), live, own, claim_id)
     del rank, own, channel
     top, v_low, v_high, v_value, v_weight, speaker = said  # per claim; then per voice
-    v_family = family[speaker]
     v_group = group[speaker]
+    v_family = v_group if family is group else family[speaker]  # (one family per quantity: the same)
     meets = (low <= v_high[voice]) & (high >= v_low[voice])
     retelling = live & ~top & meets
     misreport = live & ~top & ~meets
@@ -536,7 +536,9 @@ def _per_quantity(
         has_vote = np.bincount(v_group[votes], minlength=n_groups) > 0
         votes = np.flatnonzero(votes | (v_kept & ~has_vote[v_group]))
         est_value = weighted_median(v_group[votes], v_value[votes], v_weight[votes], n_groups)
+        del votes, inside
     est_value = np.clip(est_value, est_low, est_high)
+    del kept_voice
     kept = ~superseded & ~misreport & v_kept[voice]
     n_claims = np.bincount(group, minlength=n_groups)
     n_kept = np.bincount(group[kept], minlength=n_groups)
@@ -630,8 +632,8 @@ def _per_quantity(
     voice_why[v_kept] = -1  # (a voice kept by the envelope or priority policy stands in its conflict)
     voice_conflict[tie_voice] = n_pairs + np.arange(n_ties)
     voice_why[tie_voice] = n_pairs + np.arange(n_ties)
-    why_at = np.full(n, -1)
-    conflict_at = np.full(n, -1)
+    why_at = np.full(n, -1, dtype=np.int32)  # (positions in short tables of texts: 4 bytes a claim)
+    conflict_at = np.full(n, -1, dtype=np.int32)
     # (only claims of voices with a conflict: most claims have none)
     stands = np.flatnonzero(~superseded & ~misreport & (voice_conflict >= 0)[voice])
     why_at[stands] = voice_why[voice[stands]]
@@ -642,6 +644,7 @@ def _per_quantity(
     retold = np.flatnonzero(retelling & v_kept[voice])
     why_at[retold] = n_pairs + n_ties + np.arange(len(retold))
     why_at[old] = n_pairs + n_ties + len(retold) + np.arange(len(old))
+    del partner, v_family, voice_why, voice_conflict, stands  # (the claims' columns come next: memory)
     why_texts = np.concatenate(
         [
             reasons,
@@ -650,12 +653,12 @@ def _per_quantity(
             "superseded by " + claim_id[leader] + " (reported " + leader_reported + ")",
         ]
     )
-    result_claims = frame.assign(
-        kept=kept,
-        reason=texts_at(why_texts, why_at, "", frame.index),
-        conflict_id=texts_at(np.concatenate([conflict_id, tie_id]), conflict_at, None, frame.index),
-        voice=coded_texts(found.names.tolist(), found.which, frame.index),
-    )
+    reason = texts_at(why_texts, why_at, "", frame.index)
+    del why_at
+    conflict_column = texts_at(np.concatenate([conflict_id, tie_id]), conflict_at, None, frame.index)
+    del conflict_at
+    voice_column = coded_texts(found.names.tolist(), found.which, frame.index)
+    result_claims = frame.assign(kept=kept, reason=reason, conflict_id=conflict_column, voice=voice_column)
     return Consensus(
         estimates=estimates,  # checked once, with its tightened columns, by the relations step
         conflicts=check_built(Conflicts, conflicts),
