@@ -189,9 +189,9 @@ def _refuse_blank_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
 
 
 def _refuse_unknown_sources(
-    names: np.ndarray, weights: Mapping[str, float], aliases: Mapping[str, str] | None
-) -> None:
-    """Raise an :class:`ArgumentError` if ``weights`` names a voice no claim has.
+    names: np.ndarray, weights: Mapping[str, float], aliases: Mapping[str, str] | None, part: bool
+) -> tuple[str, ...]:
+    """Raise an :class:`ArgumentError` if ``weights`` names a voice no claim has; for a ``part``, return them.
 
     ``names`` are the claims' voice names; a weight's name is compared as they are (case,
     spacing and punctuation folded, ``aliases`` applied).
@@ -199,8 +199,8 @@ def _refuse_unknown_sources(
     known = {str(name) for name in pd.unique(names) if name}
     given = dict(zip(weights, voice_names(weights, aliases), strict=True))
     unknown = [name for name, folded in given.items() if folded not in known]  # a handful
-    if not unknown:
-        return
+    if not unknown or part:
+        return tuple(unknown)
     sources = sorted(known)
     nearest = {name: difflib.get_close_matches(given[name], sources, n=3) for name in unknown}
     said = [
@@ -275,6 +275,8 @@ class Consensus(NamedTuple):
         words: where the conflicts' messages are not worded yet (``estimate(...,
             worded=False)``), what words them: it returns the messages of the first rows of
             ``conflicts``, in order, whose ``message`` is blank until then.
+        unweighed: the weights' sources a part of a larger table does not have (``estimate(...,
+            part=True)``): they weigh nothing in it.
 
     """
 
@@ -286,6 +288,7 @@ class Consensus(NamedTuple):
     claim_estimate: np.ndarray | None = None
     voices: VoiceRanges | None = None
     words: Callable[[], np.ndarray] | None = None
+    unweighed: tuple[str, ...] = ()
 
 
 # Columns that cannot name a quantity: a claim's own id and figure, and the columns the
@@ -305,6 +308,7 @@ def estimate(
     weights: Mapping[str, float] | None = None,
     aliases: Mapping[str, str] | None = None,
     worded: bool = True,
+    part: bool = False,
 ) -> Consensus:
     """Check the claims and the arguments, then find each quantity's estimate and conflicts.
 
@@ -312,7 +316,8 @@ def estimate(
     policies, the key and the weights; relations between quantities come after it. With
     ``worded`` false the conflicts' messages are left blank, and the result's ``words``
     words them when they are wanted (:class:`reconcile.Reconciliation` does so on first
-    reading its ``conflicts``).
+    reading its ``conflicts``). With ``part`` true the claims are a part of a larger table:
+    a weight for a source they lack weighs nothing here, and is named in ``unweighed``.
 
     Raises:
         ClaimsError: the table breaks the claims contract, or claims leave a ``key``
@@ -401,15 +406,18 @@ def estimate(
             reason=Reason.BAD_ARGUMENT,
         )
     names = voices(frame, aliases)
-    if weights is not None:
-        _refuse_unknown_sources(names.names, weights, aliases)
+    unweighed: tuple[str, ...] = ()
+    if weights is not None:  # (a part of a larger table: a source it lacks weighs nothing in it)
+        unweighed = _refuse_unknown_sources(names.names, weights, aliases, part)
+        weights = {name: weight for name, weight in weights.items() if name not in unweighed}
     if policy == "priority" and weights is None and "weight" not in frame:
         raise ArgumentError(
             "the priority policy needs a ranking of sources",
             hint="pass weights={'source name': weight, ...} or give the table a weight column",
             reason=Reason.PRIORITY_NEEDS_WEIGHTS,
         )
-    return _per_quantity(frame, key, policy, _weights(frame, names, weights, aliases), names, worded)
+    found = _per_quantity(frame, key, policy, _weights(frame, names, weights, aliases), names, worded)
+    return found._replace(unweighed=unweighed)
 
 
 def _per_quantity(

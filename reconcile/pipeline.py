@@ -27,7 +27,7 @@ from reconcile._on_dask import DASK_HINTS, Tables, Unplaced, computed, is_dask_f
 from reconcile.claims import read_claims
 from reconcile.consensus import DEFAULT_KEY, POLICIES, Policy, estimate
 from reconcile.display import reconciliation_html, reconciliation_text
-from reconcile.errors import ArgumentError, ConflictError, Reason
+from reconcile.errors import ConflictError, Reason
 from reconcile.formats import write_tables
 from reconcile.relations import Relation
 from reconcile.relations.places import read_places, root_places
@@ -476,7 +476,7 @@ def reconcile(
     }
     if is_dask_frame(claims):  # (the places table is read once, for every partition)
         return _on_dask(claims, key=tuple(key), places=read_places(places), **options)
-    result, _ = _in_memory(claims, key=key, places=places, **options)
+    result, _, _ = _in_memory(claims, key=key, places=places, **options)
     return result
 
 
@@ -494,16 +494,20 @@ def _in_memory(
     implied_places: bool,
     joint: bool,
     elsewhere: frozenset[str] = frozenset(),
-) -> tuple[Reconciliation, tuple[str, ...]]:
-    """:func:`reconcile` in memory, and the relations that hold nowhere in these claims.
+) -> tuple[Reconciliation, tuple[str, ...], tuple[str, ...]]:
+    """:func:`reconcile` in memory, the relations that hold nowhere in it, and the weighed sources it lacks.
 
     ``elsewhere`` names the counts other partitions claim; with any, these claims are a part
-    of a larger table, and a relation that holds nowhere in them is returned, not refused.
+    of a larger table: a relation that holds nowhere in them, or a weight for a source they
+    do not have, is returned, not refused.
     """
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     claims, flagged, apart = _flagged_apart(claims)
-    found = estimate(claims, key=key, policy=policy, weights=weights, aliases=aliases, worded=False)
+    part = bool(elsewhere)
+    found = estimate(
+        claims, key=key, policy=policy, weights=weights, aliases=aliases, worded=False, part=part
+    )
     found = timing.apply(found, time_checks)
     related = relating.apply(
         found,
@@ -523,7 +527,7 @@ def _in_memory(
         totals=related.totals,
         _words=found.words,
     )
-    return result, related.idle
+    return result, related.idle, found.unweighed
 
 
 def _flagged_apart(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None, np.ndarray]:
@@ -596,19 +600,9 @@ def _tables(claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any) -> 
     the partition, or a weight for a source it does not have, is returned, not refused: the
     whole table decides.
     """
-    weights = options.pop("weights")
-    unknown: tuple[str, ...] = ()
-    try:
-        result, idle = _in_memory(claims, elsewhere=elsewhere, weights=weights, **options)
-    except ArgumentError as error:
-        if error.reason is not Reason.UNKNOWN_WEIGHT_SOURCE or weights is None:
-            raise
-        # Sources this partition does not have: their weights weigh nothing here.
-        unknown = tuple(error.names or ())
-        weights = {name: weight for name, weight in weights.items() if name not in unknown}
-        result, idle = _in_memory(claims, elsewhere=elsewhere, weights=weights, **options)
+    result, idle, unweighed = _in_memory(claims, elsewhere=elsewhere, **options)
     tables = Tables(result.estimates, result.conflicts, result.claims, result.totals)
-    return tables, Unplaced(relations=idle, weights=unknown)
+    return tables, Unplaced(relations=idle, weights=unweighed)
 
 
 def _root_place(claims: pd.DataFrame, parents: Mapping[str, str]) -> pd.Series:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reconcile as rc
+from reconcile.consensus import estimate
 from reconcile.strategies import claims, figures
 
 
@@ -479,3 +480,20 @@ def test_a_key_names_each_column_of_a_quantity_once(key: tuple[str, ...], said: 
     with pytest.raises(rc.ArgumentError, match=said) as caught:
         rc.reconcile(claims, key=key)
     assert caught.value.reason is rc.Reason.BAD_KEY
+
+
+def test_a_part_of_a_larger_table_weighs_a_source_it_lacks_as_nothing_and_names_it() -> None:
+    claims = rc.to_claims(
+        [
+            rc.Figure.about(5000, counts="militants", source="U.S. officials"),
+            rc.Figure.at_least(7000, counts="militants", source="backers"),
+        ]
+    )
+    weights = {"U.S. officials": 2.0, "Iraqi army": 5.0}  # the army speaks in another part
+    with pytest.raises(rc.ArgumentError, match="'Iraqi army'"):
+        estimate(claims, key=("counts",), weights=weights)
+    part = estimate(claims, key=("counts",), weights=weights, part=True)
+    alone = estimate(claims, key=("counts",), weights={"U.S. officials": 2.0})
+    assert part.unweighed == ("Iraqi army",)
+    assert alone.unweighed == ()
+    pd.testing.assert_frame_equal(part.estimates, alone.estimates)
