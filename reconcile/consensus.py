@@ -76,6 +76,7 @@ class _UnitFamilies(NamedTuple):
 def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     """Split each quantity's claims by dimension; convert each to its family's first unit."""
     codes, distinct = pd.factorize(unit)
+    codes = codes.astype(np.int32)
     dimensions = pd.factorize(np.array([dimension(name) for name in distinct], dtype=object))[0]
     if len(distinct) and not dimensions.any():  # one dimension: each quantity is one family
         family = group
@@ -93,7 +94,7 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     target = codes[first][family]
     bounds = np.ones((3, len(distinct), len(distinct)))
     present = np.zeros(len(distinct) ** 2, dtype=bool)
-    present[codes * len(distinct) + target] = True
+    present[codes.astype(np.int64) * len(distinct) + target] = True
     for pair in np.flatnonzero(present).tolist():  # distinct pairs of units only
         source, into = divmod(pair, len(distinct))
         bounds[:, source, into] = conversion_bounds(distinct[source], distinct[into])
@@ -432,7 +433,7 @@ def _per_quantity(
             hint="a key column holds text or numbers, one per claim",
             reason=Reason.UNGROUPABLE_KEY,
         ) from exc
-    n_groups = int(group.max()) + 1 if n else 0
+    group, n_groups = group.astype(np.int32), int(group.max()) + 1 if n else 0  # (4-byte codes: memory)
     families = _unit_families(frame["unit"], group)
     family = families.family
     low, value, high = _in_family_units(frame, families)
@@ -442,6 +443,7 @@ def _per_quantity(
     # -- voices: revisions, then each voice's most faithful statements --------------------
     # A voice is one source's claims about one quantity, in one family of units.
     voice = pd.factorize(family.astype(np.int64) * (int(found.code.max(initial=0)) + 1) + found.code)[0]
+    voice = voice.astype(np.int32)  # (4-byte codes: memory)
     n_voices = int(voice.max(initial=-1)) + 1
     rank = faithfulness(low, value, high, text_filled(frame, "hedge"), voice)
     reported = text_column(frame, "reported_on", every)
