@@ -16,6 +16,7 @@ frame (pyarrow strings), best of three, timed beside each measurement. It prints
 - with ``--large``, that many claims, whose ratio should be no worse than at ``--claims``;
 - the peak memory of the full path, measured in a fresh process (the peak resident size
   above what the process held with the claims built), per claim, target at most 200 bytes;
+  and the same with glibc's mmap threshold pinned (then it is the arrays alive at once);
 - with ``--against REV[,REV...]``, the full path of each earlier commit on the same claims,
   in a fresh process from a git worktree of it (the voices issue's contract: at most 20%
   slower than ``d1eccf8``).
@@ -91,14 +92,24 @@ def full_path(claims: pd.DataFrame) -> Callable[[], object]:
     return lambda: rc.reconcile(rc.read_claims(claims)).conflicts
 
 
-def peak_per_claim(n_claims: int) -> float:
-    """The full path's peak resident memory above the claims themselves, per claim, in a fresh process."""
+def peak_per_claim(n_claims: int, pinned: bool = False) -> float:
+    """The full path's peak resident memory above the claims themselves, per claim, in a fresh process.
+
+    ``pinned`` fixes glibc's mmap threshold (``MALLOC_MMAP_THRESHOLD_``), which otherwise grows
+    to the size of the arrays freed so far, so that later arrays come from a heap that keeps
+    what is freed: the resident peak is then the arrays alive at once.
+    """
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import bench_reconcile as b; print(b._peak_here(int(sys.argv[2])))"
     )
+    environment = {**os.environ, **({"MALLOC_MMAP_THRESHOLD_": "65536"} if pinned else {})}
     out = subprocess.run(
-        [sys.executable, "-c", code, str(HERE), str(n_claims)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(HERE), str(n_claims)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     )
     return float(out.stdout.strip())
 
@@ -181,6 +192,8 @@ def main() -> None:
     print(
         f"peak memory above the claims (fresh process): {peak:6.0f} bytes per claim (at most 200: {verdict})"
     )
+    pinned = peak_per_claim(options.claims, pinned=True)
+    print(f"the same, glibc's mmap threshold pinned:      {pinned:6.0f} bytes per claim (the live arrays)")
     print(f"the claims frame itself:                      {own:6.0f} bytes per claim")
     revisions = [revision for revision in options.against.split(",") if revision]
     if revisions:  # each side in a fresh process of its own, as a user's session would be
