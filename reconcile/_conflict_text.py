@@ -40,7 +40,7 @@ class Coded:
         return picked
 
     def only(self, rows: np.ndarray) -> Coded:
-        """The texts of ``rows`` alone, renumbered from 0."""
+        """The texts of ``rows`` alone: row ``i`` of the result is ``rows[i]`` (the distinct texts stay)."""
         return Coded(self._distinct, self._codes[rows])
 
 

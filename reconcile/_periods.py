@@ -265,7 +265,7 @@ def _all_iso_days(values: pd.Series) -> bool:
 
 def _unchanged(texts: pd.Series, values: pd.Series, distinct: object) -> bool:
     """Whether a text column's distinct values are already as they are read (no copy needed)."""
-    return isinstance(texts.dtype, pd.StringDtype) and values.tolist() == list(distinct)  # type: ignore[call-overload]
+    return bool(texts.dtype == "str") and values.tolist() == list(distinct)  # type: ignore[call-overload]
 
 
 def _verdicts(values: pd.Series) -> pd.DataFrame:

@@ -38,7 +38,7 @@ Bools = npt.NDArray[np.bool_]
 _SETTLED = 1e-12
 #: Propagation stops after this many rounds even if bounds still creep (only in cycles,
 #: which the LP then settles); on a tree it stops after about its depth.
-_MAX_ROUNDS = 200
+MAX_ROUNDS = 200
 #: HiGHS meets constraints to about 1e-7 of their scale; LP bounds are widened by this share.
 _LP_TOLERANCE = 1e-7
 #: The rounds a feasibility test lets bounds in a cycle creep before HiGHS decides.
@@ -111,7 +111,7 @@ def propagate(
 
     Rounds continue while the ``settle`` variables (default: all) still move, however deep
     their trees (a tree settles in about as many rounds as it is deep); the others get at
-    most ``rounds`` rounds (``_MAX_ROUNDS`` by default), since bounds in a cycle can creep
+    most ``rounds`` rounds (``MAX_ROUNDS`` by default), since bounds in a cycle can creep
     toward their limit. A test of feasibility that hands cycles to HiGHS anyway passes a few;
     one that needs only a yes or no passes ``until_empty`` to stop at the first empty range
     (bounds only tighten: an empty range stays empty). For a system of :func:`copies`, of
@@ -131,8 +131,8 @@ def propagate(
     pair = count == 2
     other = np.where(pair, np.where(first[row] == index, last[row], first[row]), index)
     settle = np.ones(system.n, dtype=bool) if settle is None else settle
-    limit = _MAX_ROUNDS if rounds is None else rounds
-    for round_number in range(_MAX_ROUNDS + system.n_rows + system.n_links):
+    limit = MAX_ROUNDS if rounds is None else rounds
+    for round_number in range(MAX_ROUNDS + system.n_rows + system.n_links):
         before_low, before_high = low.copy(), high.copy()
         if len(row):
             low_side = np.where(positive, low[var], high[var])
@@ -186,7 +186,7 @@ def propagate(
             break
         moved &= low <= high  # an empty range keeps moving; it is already decided
         if copy_size:  # (so does a copy with one: its other bounds may run on)
-            moved &= ~np.repeat((low > high).reshape(-1, copy_size).any(axis=1), copy_size)
+            moved &= ~np.repeat((~(low <= high)).reshape(-1, copy_size).any(axis=1), copy_size)  # (NaN too)
         if not (moved & settle).any() and (round_number >= limit or not moved.any()):
             break
     return low, high

@@ -335,10 +335,13 @@ def validate(
 
 
 def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
-    """``column`` with each distinct value respelled once; missing values stay missing."""
+    """``column`` with each distinct value respelled once; missing values stay missing.
+
+    A ``str`` column whose values are all spelled so already is returned itself, not copied.
+    """
     codes, distinct = pd.factorize(column)
     spelled = [spell(value) for value in distinct]
-    if isinstance(column.dtype, pd.StringDtype) and spelled == list(distinct):
+    if column.dtype == "str" and spelled == list(distinct):
         return column  # every value in its canonical spelling already: the column itself, not a copy
     return coded_texts(spelled, codes, column.index)
 

@@ -494,17 +494,17 @@ def _in_memory(
     implied_places: bool,
     joint: bool,
     elsewhere: frozenset[str] = frozenset(),
+    part: bool = False,
 ) -> tuple[Reconciliation, tuple[str, ...], tuple[str, ...]]:
     """:func:`reconcile` in memory, the relations that hold nowhere in it, and the weighed sources it lacks.
 
-    ``elsewhere`` names the counts other partitions claim; with any, these claims are a part
-    of a larger table: a relation that holds nowhere in them, or a weight for a source they
-    do not have, is returned, not refused.
+    With ``part`` true the claims are a part of a larger table: a weight for a source they do
+    not have is returned, not refused. ``elsewhere`` names every counts path the whole table
+    claims; with any, a relation that holds nowhere in these claims is returned, not refused.
     """
     if not isinstance(claims, pd.DataFrame):  # a path, or what read_claims refuses clearly
         claims = read_claims(claims)
     claims, flagged, apart = _flagged_apart(claims)
-    part = bool(elsewhere)
     found = estimate(
         claims, key=key, policy=policy, weights=weights, aliases=aliases, worded=False, part=part
     )
@@ -600,7 +600,7 @@ def _tables(claims: pd.DataFrame, elsewhere: frozenset[str], **options: Any) -> 
     the partition, or a weight for a source it does not have, is returned, not refused: the
     whole table decides.
     """
-    result, idle, unweighed = _in_memory(claims, elsewhere=elsewhere, **options)
+    result, idle, unweighed = _in_memory(claims, elsewhere=elsewhere, part=True, **options)
     tables = Tables(result.estimates, result.conflicts, result.claims, result.totals)
     return tables, Unplaced(relations=idle, weights=unweighed)
 

@@ -4,7 +4,8 @@ A :class:`Part` is one connected system of relations (rows and links over its va
 with the voices that bound its quantities. :func:`holds` tells whether some values inside
 the active voices' ranges satisfy it; :func:`decide` finds the heaviest choice of voices that
 holds (a master problem solved by HiGHS, :func:`scipy.optimize.milp`, learning from each
-failure an irreducible set of voices that cannot all be kept); :func:`why` names, for a voice
+failure an irreducible set of voices that cannot all be kept; a small tree instead weighs
+every choice of its voices, knowing from one propagation which hold); :func:`why` names, for a voice
 set aside, the voices and the fewest relations it cannot be kept with. Failures are searched
 near where they show (:func:`reconcile._propagate.around`), so a system of thousands of
 variables is not searched whole for each one.
@@ -32,8 +33,9 @@ MAX_ROUNDS = 200
 #: several, and a search makes dozens of them).
 ENUMERATED_VOICES = 14
 # A small tree is searched by testing every choice of its voices in one propagation over a
-# copy of its system per choice, when the copies hold at most this many terms and variables.
-_TABLED_SIZE = 1 << 20
+# copy of its system per choice, when the copies hold at most this many terms and variables
+# (propagation keeps some twenty temporaries of that length: about 10 MB at most).
+_TABLED_SIZE = 1 << 16
 
 
 class Part(NamedTuple):
@@ -183,6 +185,24 @@ def _tabled(part: Part) -> bool:
     return part.tree and len(part.low) <= ENUMERATED_VOICES and size <= _TABLED_SIZE
 
 
+def _in_irreducible_sets(holding: np.ndarray, m: int) -> np.ndarray:
+    """Per voice, whether some choice that fails would hold without it (it is in an irreducible set).
+
+    Examples:
+        >>> _in_irreducible_sets(np.array([True, True, True, False]), 2).tolist()  # {0, 1} fails
+        [True, True]
+        >>> _in_irreducible_sets(np.array([True, True, False, False]), 2).tolist()  # {1} fails alone
+        [False, True]
+
+    """
+    choice = np.arange(len(holding))
+    found = np.zeros(m, dtype=bool)
+    for v in range(m):  # (at most ENUMERATED_VOICES voices)
+        with_it = choice[(choice >> v) & 1 == 1]
+        found[v] = bool((~holding[with_it] & holding[with_it ^ (1 << v)]).any())
+    return found
+
+
 def _every_holding(part: Part) -> np.ndarray:
     """Per choice of the part's voices (as :func:`_every_subset` lists them), whether it holds.
 
@@ -197,18 +217,22 @@ def _every_holding(part: Part) -> np.ndarray:
     np.maximum.at(low, (choice, part.at[voice]), part.low[voice])
     np.minimum.at(high, (choice, part.at[voice]), part.high[voice])
     low, high = low.reshape(-1), high.reshape(-1)
-    settle = np.ones(len(low), dtype=bool)
+    settle = np.zeros(len(low), dtype=bool)  # (each copy runs until it settles, up to one copy's limit)
     system = prop.copies(part.system, len(choices))
     # A copy that holds settles as it would alone. One that fails keeps its empty range while
     # the others settle, and its bounds may run off to infinity and to NaN: both say empty.
+    rounds = prop.MAX_ROUNDS + part.system.n_rows + part.system.n_links  # (one copy's limit, not all's)
     with np.errstate(over="ignore", invalid="ignore"):
-        low, high = prop.propagate(system, low, high, settle=settle, rounds=prop.QUICK_ROUNDS, copy_size=n)
+        low, high = prop.propagate(system, low, high, settle=settle, rounds=rounds, copy_size=n)
         empty = (low > high) | np.isnan(low) | np.isnan(high)
     return np.asarray(~empty.reshape(len(choices), n).any(axis=1), dtype=bool)
 
 
 class _Search:
-    """The master problem of one system and the cuts learnt so far (valid for every call)."""
+    """The master problem of one system and the cuts learnt so far (valid for every call).
+
+    A small tree's search knows which choices hold (``holding``): it learns no cuts.
+    """
 
     def __init__(self, part: Part, weight: np.ndarray) -> None:
         self.part = part
@@ -222,7 +246,7 @@ class _Search:
         self.holding = _every_holding(part) if _tabled(part) else None  # per choice: whether it holds
 
     def master(self, fixed: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
-        """The best choice that keeps no cut whole, with the voices ``fixed`` at 1 kept, at 0 set aside."""
+        """The best choice that keeps no cut whole (or that holds, if known); ``fixed``: 1 kept, 0 not."""
         if len(self.weight) <= ENUMERATED_VOICES:
             return self._every_choice(fixed)
         from scipy import sparse
@@ -322,14 +346,15 @@ def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | No
     kept, covered, worth = found
     decided = covered[search.codes].copy()
     # A voice is decided when every choice of the same worth keeps it, or none does: the
-    # best choice with it the other way is worth less. (Only a voice some cut holds can go
-    # either way; cuts learnt on the way are looked at too.)
+    # best choice with it the other way is worth less. (Only a voice some irreducible set
+    # holds can go either way: the cuts learnt on the way, or, where every choice is weighed,
+    # the voices without which some failing choice would hold.)
     checked = np.zeros(len(weight), dtype=bool)
     least = worth - 1e-9 * worth
     while True:
         contested = np.zeros(len(weight), dtype=bool)
-        if search.holding is not None:  # (every voice; each test is one weighing of every choice)
-            contested[:] = True
+        if search.holding is not None:
+            contested |= _in_irreducible_sets(search.holding, len(weight))
         for cut in search.cuts:
             contested |= cut
         todo = np.flatnonzero(contested & ~checked)
@@ -342,7 +367,7 @@ def decide(part: Part, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray] | No
             bound = search.master(fixed)  # what the cuts learnt so far allow: often already less
             if bound is None or bound[2] < least:
                 continue
-            other = search.best(fixed)
+            other = bound if search.holding is not None else search.best(fixed)  # (a weighing is exact)
             if other is None and search.rounds >= MAX_ROUNDS:
                 return None
             if other is not None and other[2] >= least:
