@@ -26,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from _timing import best_of  # benchmarks/ is on the path of a script run from it
+from bench_reconcile import bare as bare_groupby  # (the table path's floor, timed as there)
 from scipy import sparse
 from scipy.optimize import linprog
 
@@ -172,13 +173,6 @@ def compare_joint(n_dates: int = 5, off_every: int = 200) -> None:
             f"{name:>12}: {seconds:7.2f} s; {int((~result.claims['kept']).sum()):,} claims set aside; {kinds}"
         )
     print(f"ratio (joint / per quantity): {joint_seconds / own_seconds:5.1f}x  (target: at most 3x)")
-
-
-def bare_groupby(claims: pd.DataFrame) -> Callable[[], object]:
-    """Each quantity's lowest low, highest high, median value and count: the table path's floor."""
-    return lambda: claims.groupby(["counts", "place", "as_of"]).agg(
-        low=("low", "min"), high=("high", "max"), value=("value", "median"), n=("low", "count")
-    )
 
 
 def bare_lp(claims: pd.DataFrame, relations: list[str]) -> Callable[[], object]:

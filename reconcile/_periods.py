@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from reconcile._texts import coded_texts
+from reconcile._texts import respelled
 from reconcile.errors import ArgumentError, ParseError, Reason
 
 
@@ -261,11 +261,6 @@ def _all_iso_days(values: pd.Series) -> bool:
         return False
     days = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
     return bool(days.notna().all() and (days.dt.year >= EARLIEST_YEAR).all())
-
-
-def _unchanged(texts: pd.Series, values: pd.Series, distinct: object) -> bool:
-    """Whether a text column's distinct values are already as they are read (no copy needed)."""
-    return bool(texts.dtype == "str") and values.tolist() == list(distinct)  # type: ignore[call-overload]
 
 
 def _verdicts(values: pd.Series) -> pd.DataFrame:
@@ -518,9 +513,7 @@ def read_dates(
     # A spreadsheet's date cell comes as a timestamp: its day is the date (2017-12-31T00:00:00).
     values = values.str.replace(_TIME_OF_DAY, "", regex=True)
     if _all_iso_days(values):  # a table this library wrote: nothing to settle or refuse
-        if _unchanged(texts, values, distinct):  # (then the column itself, not a copy of it)
-            return texts, pd.DataFrame(columns=list(FAILURE_COLUMNS))
-        cells = coded_texts(values.tolist(), codes, texts.index)
+        cells = respelled(texts, codes, distinct, values.tolist())
         return cells, pd.DataFrame(columns=list(FAILURE_COLUMNS))
     verdict = (
         _iso(values, name)

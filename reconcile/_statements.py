@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reconcile._sweep import group_value_order, largest_agreeing_sets, per_group
+from reconcile._sweep import group_value_order, largest_agreeing_sets, per_group, run_medians
 from reconcile.voices import FAITHFULNESS
 
 __all__ = ["Ids", "Statements", "statements"]
@@ -172,14 +172,13 @@ def _weigh(
     by_value = tops[group_value_order(voice[tops], value[tops])]
     told, said = voice[by_value], value[by_value]
     distinct = np.r_[True, (told[1:] != told[:-1]) | (said[1:] != said[:-1])]
-    told, said = told[distinct], said[distinct]
-    first = np.flatnonzero(np.r_[True, told[1:] != told[:-1]])
-    size = np.diff(np.r_[first, len(told)])
     v_value = np.full(n_voices, np.nan)
-    v_value[told[first]] = (said[first + (size - 1) // 2] + said[first + size // 2]) / 2
+    owners, medians = run_medians(told[distinct], said[distinct])
+    v_value[owners] = medians
     v_value = np.clip(v_value, v_low, v_high)
     speaker = np.full(n_voices, -1)
-    speaker[voice[tops][::-1]] = order[tops][::-1]  # the first top row of each voice
+    leads = tops[np.r_[True, voice[tops][1:] != voice[tops][:-1]]]  # (sorted by voice: each one's first top)
+    speaker[voice[leads]] = order[leads]
     in_order = np.empty_like(top)
     in_order[order] = top
     return Statements(in_order, v_low, v_high, v_value, v_weight, speaker)

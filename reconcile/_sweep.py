@@ -22,6 +22,7 @@ __all__ = [
     "membership",
     "per_group",
     "per_group_all",
+    "run_medians",
     "sort_events",
     "sorting_order",
     "weighted_median",
@@ -237,8 +238,26 @@ def first_per_group(
     best = np.full(len(chosen), np.nan)  # (missing values are skipped, as pandas skips them)
     (np.fmax if largest else np.fmin).at(best, owner, values)
     at = rows[values == best[owner]]
-    chosen[group[at][::-1]] = at[::-1]  # of repeated positions numpy writes the last: the first row
+    chosen[:] = len(group)  # (then the first row of each group's best, by np.minimum.at)
+    np.minimum.at(chosen, group[at], at)
+    chosen[chosen == len(group)] = -1
     return chosen
+
+
+def run_medians(owner: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's owner and the median of its values, for rows sorted by owner and then value.
+
+    Examples:
+        >>> owners, medians = run_medians(np.array([0, 0, 0, 2, 2]), np.array([1.0, 2.0, 9.0, 4.0, 5.0]))
+        >>> owners.tolist(), medians.tolist()
+        ([0, 2], [2.0, 4.5])
+
+    """
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    size = np.diff(np.r_[starts, len(owner)])
+    with np.errstate(invalid="ignore"):  # (-inf and inf in the middle: NaN, as pandas says)
+        middle = (values[starts + (size - 1) // 2] + values[starts + size // 2]) / 2
+    return owner[starts], middle
 
 
 def group_value_order(group: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -301,12 +320,8 @@ def per_group_all(
             reduced[name] = pd.Series(values).groupby(owner).median()
             continue
         order = group_value_order(owner, values)
-        owner, values = owner[order], values[order]
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        size_of = np.diff(np.r_[starts, len(owner)])
-        with np.errstate(invalid="ignore"):  # (-inf and inf in the middle: NaN, as pandas says)
-            middle = (values[starts + (size_of - 1) // 2] + values[starts + size_of // 2]) / 2
-        reduced[name] = pd.Series(middle, index=owner[starts])
+        owners, middle = run_medians(owner[order], values[order])
+        reduced[name] = pd.Series(middle, index=owners)
     found = {}
     for name, (values, how, fill) in columns.items():
         out = np.full(size, fill, dtype=float)

@@ -7,13 +7,13 @@ then converts cell by cell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["coded_texts", "texts_at"]
+__all__ = ["coded_texts", "respelled", "texts_at"]
 
 
 def coded_texts(
@@ -46,3 +46,25 @@ def texts_at(texts: np.ndarray, at: np.ndarray, blank: str | None, index: pd.Ind
     if blank is None:
         return coded_texts(texts.tolist(), at, index)
     return coded_texts([blank, *texts.tolist()], at + 1, index)
+
+
+def respelled(
+    column: pd.Series, codes: np.ndarray, distinct: Iterable[object], spelled: Sequence[str]
+) -> pd.Series:
+    """``column`` with each distinct value ``distinct[i]`` (its codes ``codes``) written ``spelled[i]``.
+
+    A ``str`` column already spelled so throughout is returned itself, not copied.
+
+    Examples:
+        >>> column = pd.Series(["people", "person", "people"], dtype="str")
+        >>> codes, distinct = pd.factorize(column)
+        >>> respelled(column, codes, distinct, ["person", "person"]).tolist()
+        ['person', 'person', 'person']
+        >>> same = pd.Series(["person"], dtype="str")
+        >>> respelled(same, np.array([0]), ["person"], ["person"]) is same
+        True
+
+    """
+    if column.dtype == "str" and list(spelled) == list(distinct):
+        return column
+    return coded_texts(spelled, codes, column.index)

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reconcile._rows import labels_of
-from reconcile._texts import coded_texts
+from reconcile._texts import respelled
 from reconcile.errors import ClaimsError, Reason
 from reconcile.formats import Loaded
 from reconcile.schemas import Claims, conforming
@@ -340,10 +340,7 @@ def _respell(column: pd.Series, spell: Callable[[str], str]) -> pd.Series:
     A ``str`` column whose values are all spelled so already is returned itself, not copied.
     """
     codes, distinct = pd.factorize(column)
-    spelled = [spell(value) for value in distinct]
-    if column.dtype == "str" and spelled == list(distinct):
-        return column  # every value in its canonical spelling already: the column itself, not a copy
-    return coded_texts(spelled, codes, column.index)
+    return respelled(column, codes, distinct, [spell(value) for value in distinct])
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:

@@ -83,10 +83,9 @@ def _unit_families(unit: pd.Series, group: np.ndarray) -> _UnitFamilies:
     else:
         key = group.astype(np.int64) * (int(dimensions.max(initial=0)) + 1) + dimensions[codes]
         family = np.unique(key, return_inverse=True)[1].reshape(-1)
-    # Families are numbered in order of their key; each one's first claim in input order
-    # (of repeated positions numpy writes the last, so the rows go in backwards):
-    first = np.empty(int(family.max(initial=-1)) + 1, dtype=np.int64)
-    first[family[::-1]] = np.arange(len(family))[::-1]
+    # Families are numbered in order of their key; each one's first claim in input order:
+    first = np.full(int(family.max(initial=-1)) + 1, len(family), dtype=np.int64)
+    np.minimum.at(first, family, np.arange(len(family)))
     units = np.asarray(distinct, dtype=object)
     if len(distinct) == 1:  # one unit throughout: nothing to convert (a factor of 1, not stored per row)
         ones = np.broadcast_to(1.0, len(family))

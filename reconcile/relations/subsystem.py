@@ -149,7 +149,15 @@ def _irreducible(test: Callable[[np.ndarray], bool], active: np.ndarray, forced:
 
 
 def _disjoint_pairs(quantity: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
-    """The pairs of voices of one quantity whose ranges share no point, as cuts."""
+    """The pairs of voices of one quantity whose ranges share no point, as cuts (in voice order).
+
+    Examples:
+        >>> quantity = np.array([0, 0, 1, 0, 1])
+        >>> low, high = np.array([0.0, 5.0, 0.0, 9.0, 1.0]), np.array([1.0, 6.0, 2.0, 9.0, 3.0])
+        >>> [np.flatnonzero(cut).tolist() for cut in _disjoint_pairs(quantity, low, high)]
+        [[0, 1], [0, 3], [1, 3]]
+
+    """
     # Every pair of voices of one quantity, lower voice first, in order (a quantity has a few).
     order = np.argsort(quantity, kind="stable")
     ends = np.flatnonzero(np.r_[quantity[order][1:] != quantity[order][:-1], True]) + 1
